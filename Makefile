@@ -1,0 +1,45 @@
+# confgen: `make generate` is the main job, `make test` checks everything.
+# Each target sets up what it needs on first use (.venv from pyproject.toml, pinned by
+# constraints.txt), so a fresh clone needs nothing typed by hand.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: generate test test-slow drift lint bench clean
+
+$(INSTALLED): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	touch $@
+
+## generate: extract specs/*.yaml from specs/sources/, then render generated/
+generate: $(INSTALLED)
+	$(BIN)/confgen extract
+
+## test: drift check, lint, then the test suite
+test: drift lint
+	$(BIN)/python -m pytest -q -m "not slow"
+
+## test-slow: the tests marked slow (whole real APIs)
+test-slow: $(INSTALLED)
+	$(BIN)/python -m pytest -q -m slow
+
+## drift: fail when committed specs differ from what their sources give
+drift: $(INSTALLED)
+	$(BIN)/confgen extract --check
+
+## lint: ruff and mypy --strict over handwritten and generated code
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy --strict generator conferencing generated
+
+## bench: benchmarks against the peer generators (issue 8; not built yet)
+bench: $(INSTALLED)
+	@echo "make bench: the benchmark suite is not built yet (issue 8)" >&2; exit 1
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -1,0 +1,1 @@
+"""The handwritten facade over the generated clients (see issue 5)."""

@@ -1,0 +1,38 @@
+"""Stage 1: provider doc pages -> spec documents.
+
+One extractor per doc format, each a pure function from pages to a spec document.
+They are looked up by the names the manifest uses and imported only when used.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from generator.extract.page import Page
+
+Extractor = Callable[[Sequence[Page]], dict[str, Any]]
+
+#: manifest name -> (module, function)
+EXTRACTORS: dict[str, tuple[str, str]] = {
+    "fenced-yaml": ("generator.extract.fenced_yaml", "extract_fenced_yaml"),
+    "flattened-yaml": ("generator.extract.flattened_yaml", "extract_flattened_yaml"),
+    "reference-page": ("generator.extract.reference_page", "extract_reference_page"),
+    "ws-method-page": ("generator.extract.ws_method_page", "extract_ws_method_page"),
+}
+
+
+def get_extractor(name: str) -> Extractor:
+    """The extractor registered under ``name``; ``KeyError`` lists the known ones."""
+    try:
+        module_name, function_name = EXTRACTORS[name]
+    except KeyError:
+        raise KeyError(
+            f"unknown extractor {name!r}; known: {', '.join(sorted(EXTRACTORS))}"
+        ) from None
+    extractor: Extractor = getattr(importlib.import_module(module_name), function_name)
+    return extractor
+
+
+__all__ = ["EXTRACTORS", "Extractor", "Page", "get_extractor"]
