@@ -2,7 +2,7 @@
 
 See ``specs/overlays/README.md`` for the format. Targets are JSONPath expressions of a
 deliberately small subset (``$``, ``.name``, ``['name']``, ``[index]``, and the filter
-``[?(@.key=='value')]`` that must match exactly one list item): one action names one
+``[?(@.key=='value')]`` or ``[?(@=='value')]`` that must match exactly one list item): one action names one
 node, so a reader can find it in the spec by eye, and a reordered list cannot make an
 action land on the wrong item.
 """
@@ -20,7 +20,7 @@ _SEGMENT = re.compile(
       | \[\s*'(?P<single>(?:[^'\\]|\\.)*)'\s*\]  # ['name']
       | \[\s*"(?P<double>(?:[^"\\]|\\.)*)"\s*\]  # ["name"]
       | \[\s*(?P<index>-?\d+)\s*\]              # [0]
-      | \[\?\(@\.(?P<key>[\w-]+)\s*==\s*'(?P<value>[^']*)'\)\]  # [?(@.name=='x')]
+      | \[\?\(@(?:\.(?P<key>[\w-]+))?\s*==\s*'(?P<value>[^']*)'\)\]  # [?(@.name=='x')], [?(@=='x')]
     """,
     re.VERBOSE,
 )
@@ -44,8 +44,8 @@ def parse_target(target: str) -> list[Segment]:
             )
         if match["index"] is not None:
             parts.append(int(match["index"]))
-        elif match["key"] is not None:
-            parts.append((match["key"], match["value"]))
+        elif match["value"] is not None:
+            parts.append((match["key"] or "", match["value"]))
         else:
             raw = match["name"] or match["single"] or match["double"] or ""
             parts.append(re.sub(r"\\(.)", r"\1", raw))
@@ -131,17 +131,18 @@ def _resolve_parent(
 def _match_filter(
     container: Any, segment: tuple[str, str], resolved: list[str | int], source: str, pointer: str
 ) -> int:
-    """Index of the one list item whose ``key`` equals ``value``."""
+    """Index of the one list item whose ``key`` (or, with no key, the item) equals ``value``."""
     key, value = segment
     items = container if isinstance(container, list) else []
     matches = [
         index
         for index, item in enumerate(items)
-        if isinstance(item, dict) and item.get(key) == value
+        if (item.get(key) if key and isinstance(item, dict) else item) == value
     ]
     if len(matches) != 1:
+        shown = f"@.{key}" if key else "@"
         raise OverlayError(
-            f"filter [?(@.{key}=='{value}')] matches {len(matches)} items at "
+            f"filter [?({shown}=='{value}')] matches {len(matches)} items at "
             f"{json_pointer(resolved)}",
             source=source,
             pointer=pointer + "/target",

@@ -117,3 +117,13 @@ def test_filter_matching_no_item_is_refused() -> None:
             ),
             source="o.yaml",
         )
+
+
+def test_scalar_filter_removes_one_name_from_a_list() -> None:
+    document = {"required": ["a", "b", "c"]}
+    result = apply_overlay(
+        document,
+        overlay({"target": "$.required[?(@=='b')]", "x-source": "s", "remove": True}),
+        source="o.yaml",
+    )
+    assert result["required"] == ["a", "c"]
