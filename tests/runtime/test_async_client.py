@@ -6,16 +6,6 @@ import json
 
 import httpx
 import pytest
-from runtime_support import (
-    BASE_URL,
-    SECRET,
-    AsyncTestClient,
-    ConferenceResponse,
-    CreateConferenceRequest,
-    Recorder,
-    async_client,
-    conference_json,
-)
 
 from generator.runtime import (
     APITimeoutError,
@@ -25,6 +15,16 @@ from generator.runtime import (
     Operation,
     RequestValidationError,
     validate_request,
+)
+from tests.runtime.runtime_support import (
+    BASE_URL,
+    SECRET,
+    AsyncTestClient,
+    ConferenceResponse,
+    CreateConferenceRequest,
+    Recorder,
+    async_client,
+    conference_json,
 )
 
 GET = Operation(method="GET", path="/conferences/{id}")

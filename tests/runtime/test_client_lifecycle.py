@@ -9,9 +9,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from runtime_support import BASE_URL, SECRET, Recorder, TestClient, sync_client
 
 from generator.runtime import DEFAULT_TIMEOUT, BasicAuth, BearerAuth, Operation, SyncResource
+from tests.runtime.runtime_support import BASE_URL, SECRET, Recorder, TestClient, sync_client
 
 GET = Operation(method="GET", path="/conferences")
 

@@ -9,14 +9,6 @@ from email.utils import format_datetime
 
 import httpx
 import pytest
-from runtime_support import (
-    SECRET,
-    ConferenceResponse,
-    CreateConferenceRequest,
-    Recorder,
-    conference_json,
-    sync_client,
-)
 
 from generator.runtime import (
     APIConnectionError,
@@ -25,6 +17,14 @@ from generator.runtime import (
     InternalServerError,
     Operation,
     RateLimitError,
+)
+from tests.runtime.runtime_support import (
+    SECRET,
+    ConferenceResponse,
+    CreateConferenceRequest,
+    Recorder,
+    conference_json,
+    sync_client,
 )
 
 NOW = 1_700_000_000.0  # the wall clock runtime_support pins

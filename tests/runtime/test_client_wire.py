@@ -7,16 +7,6 @@ import json
 
 import httpx
 import pytest
-from runtime_support import (
-    BASE_URL,
-    SECRET,
-    ConferenceResponse,
-    CreateConferenceRequest,
-    Recorder,
-    TestClient,
-    conference_json,
-    sync_client,
-)
 
 from generator.runtime import (
     NOT_GIVEN,
@@ -25,6 +15,16 @@ from generator.runtime import (
     RequestValidationError,
     strip_not_given,
     validate_request,
+)
+from tests.runtime.runtime_support import (
+    BASE_URL,
+    SECRET,
+    ConferenceResponse,
+    CreateConferenceRequest,
+    Recorder,
+    TestClient,
+    conference_json,
+    sync_client,
 )
 
 CREATE = Operation(method="POST", path="/conferences/{call_id}/actions/join")

@@ -4,16 +4,6 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from runtime_support import (
-    SECRET,
-    ConferenceResponse,
-    Errors,
-    Recorder,
-    TestClient,
-    VoxErrorBody,
-    conference_json,
-    sync_client,
-)
 
 from generator.runtime import (
     APIError,
@@ -30,6 +20,16 @@ from generator.runtime import (
     PermissionDeniedError,
     RateLimitError,
     UnprocessableEntityError,
+)
+from tests.runtime.runtime_support import (
+    SECRET,
+    ConferenceResponse,
+    Errors,
+    Recorder,
+    TestClient,
+    VoxErrorBody,
+    conference_json,
+    sync_client,
 )
 
 TELNYX_ERRORS = {

@@ -8,14 +8,6 @@ from typing import Literal
 
 import httpx
 import pytest
-from runtime_support import (
-    ConferenceResponse,
-    CreateConferenceRequest,
-    Recorder,
-    async_client,
-    conference_json,
-    sync_client,
-)
 
 from generator.runtime import (
     NOT_GIVEN,
@@ -31,6 +23,14 @@ from generator.runtime import (
     strip_not_given,
     to_raw_response_wrapper,
     validate_request,
+)
+from tests.runtime.runtime_support import (
+    ConferenceResponse,
+    CreateConferenceRequest,
+    Recorder,
+    async_client,
+    conference_json,
+    sync_client,
 )
 
 _CREATE = Operation(

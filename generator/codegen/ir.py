@@ -1,0 +1,154 @@
+"""The intermediate representation between a spec and the templates.
+
+Small and flat on purpose: the templates only read these fields, and `load` is the one
+place that knows OpenAPI. Every tuple is in a deterministic order (the spec's, or
+sorted where the spec gives none), so rendering is a pure function of the IR.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+ParameterLocation = Literal["path", "query", "header", "body"]
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One keyword argument of a generated method."""
+
+    name: str
+    """The Python keyword (escaped: ``from_``)."""
+    wire_name: str
+    """The name on the wire (``from``)."""
+    location: ParameterLocation
+    required: bool
+    annotation: str
+    """The type in the method signature (without ``| NotGiven``)."""
+    description: str
+    example: Any
+    """A value to show in the README (from the spec's examples, else a placeholder)."""
+    has_example: bool
+    """Whether ``example`` comes from the spec rather than a placeholder."""
+
+
+@dataclass(frozen=True)
+class ErrorModel:
+    """The model an error body decodes into, for one status key."""
+
+    status: str
+    """``"404"``, ``"4XX"`` or ``"default"``."""
+    model: str
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One API operation: a method on a resource."""
+
+    operation_id: str
+    name: str
+    """The Python method name (snake_case of the operationId)."""
+    resource: str
+    http_method: str
+    """Upper case: ``POST``."""
+    path: str
+    summary: str
+    description: str
+    pointer: str
+    """JSON pointer of the operation in the spec (for messages)."""
+    parameters: tuple[Parameter, ...]
+    """Required first, then optional, each in spec order."""
+    params_model: str | None
+    """Strict request model of the path/query/header parameters."""
+    body_model: str | None
+    """Strict request model of the body (its properties are the body arguments)."""
+    body_content_type: str | None
+    response_model: str | None
+    """Lenient model of the success body (``None``: no JSON body)."""
+    error_models: tuple[ErrorModel, ...]
+    retry_mode: str | None
+    """``x-confgen-retry.mode``; ``None`` lets the runtime pick the method's default."""
+    idempotency_key: tuple[str, str] | None
+    """``(location, wire_name)`` of the key that retry mode ``idempotency-key`` fills."""
+    mutually_exclusive: tuple[tuple[str, ...], ...]
+    """Groups of wire names of which at most one may be given."""
+
+    @property
+    def constant_name(self) -> str:
+        """The module-level name of the operation's runtime descriptor."""
+        return "_" + self.name.upper()
+
+    def by_location(self, location: ParameterLocation) -> tuple[Parameter, ...]:
+        """The parameters that travel in ``location``."""
+        return tuple(p for p in self.parameters if p.location == location)
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A client attribute (``client.scenarios``) grouping the operations of one tag."""
+
+    name: str
+    class_name: str
+    """``Scenarios``: the resource classes are ``ScenariosResource`` and ``AsyncScenariosResource``."""
+    operations: tuple[Operation, ...]
+
+
+@dataclass(frozen=True)
+class Credential:
+    """A constructor argument that carries a secret, and its environment variable."""
+
+    argument: str
+    env: str
+
+
+@dataclass(frozen=True)
+class Auth:
+    """How the client authenticates: ``bearer``, ``basic``, ``service-account-jwt`` or ``none``."""
+
+    kind: str
+    credentials: tuple[Credential, ...]
+    lifetime_seconds: int | None = None
+
+
+@dataclass(frozen=True)
+class ServerVariable:
+    """A ``{name}`` in the server URL, filled from a required constructor argument."""
+
+    name: str
+    argument: str
+    env: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Api:
+    """Everything one generated package is made from."""
+
+    package: str
+    """The Python package name (last component: ``telnyx``)."""
+    client_class: str
+    title: str
+    description: str
+    spec_source: str
+    """The spec path as it appears in file headers (stable: relative, forward slashes)."""
+    base_url: str
+    """The server URL, with ``{name}`` for each server variable."""
+    server_variables: tuple[ServerVariable, ...]
+    auth: Auth
+    resources: tuple[Resource, ...]
+    body_errors: tuple[tuple[str, ...], str] | None
+    """``(keys, model)`` from ``x-confgen-body-errors``."""
+    request_schemas: dict[str, Any] = field(default_factory=dict)
+    """Schemas for the strict request module (component closure plus synthesized)."""
+    response_schemas: dict[str, Any] = field(default_factory=dict)
+    """Schemas for the lenient public models module."""
+
+    @property
+    def operations(self) -> tuple[Operation, ...]:
+        """Every operation, resource by resource."""
+        return tuple(op for resource in self.resources for op in resource.operations)
+
+    @property
+    def env_prefix(self) -> str:
+        """``TELNYX``: the prefix of default environment variable names."""
+        return self.package.upper()

@@ -1,0 +1,839 @@
+"""OpenAPI 3.0/3.1 document -> `Api` (the IR the templates render).
+
+This is the one module that knows OpenAPI. Everything the generator cannot render is
+refused here with a `ConfgenError` naming the spec file and the JSON pointer, so the
+later stages never meet a half-understood construct.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from generator.codegen.ir import (
+    Api,
+    Auth,
+    Credential,
+    ErrorModel,
+    Operation,
+    Parameter,
+    ParameterLocation,
+    Resource,
+    ServerVariable,
+)
+from generator.codegen.naming import (
+    RESERVED_ARGUMENTS,
+    check_unique,
+    pascal_case,
+    python_identifier,
+    resource_name,
+    snake_case,
+)
+from generator.errors import ConfgenError, json_pointer
+
+__all__ = ["load_api"]
+
+_HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+# OpenAPI: "If in is header and the name field is Accept, Content-Type or Authorization,
+# the parameter definition SHALL be ignored." Auth comes from the security scheme.
+_IGNORED_HEADERS = frozenset({"authorization", "content-type", "accept"})
+_JSON = "application/json"
+_FORM = "application/x-www-form-urlencoded"
+_RETRY_MODES = frozenset({"idempotent", "idempotency-key", "unprocessed", "never"})
+_SCHEMA_PREFIX = "#/components/schemas/"
+
+
+class _Spec:
+    """The document plus its source name, with located errors and `$ref` resolution."""
+
+    def __init__(self, document: Mapping[str, Any], source: str) -> None:
+        self.document = document
+        self.source = source
+
+    def error(self, message: str, pointer: tuple[Any, ...] | list[Any]) -> ConfgenError:
+        """A `ConfgenError` located at ``pointer`` in this spec."""
+        return ConfgenError(message, source=self.source, pointer=json_pointer(list(pointer)))
+
+    def lookup(self, ref: str, where: tuple[Any, ...]) -> Any:
+        """The node a local ``$ref`` names; a dangling or external one is an error."""
+        if not ref.startswith("#/"):
+            raise self.error(f"only local $ref ('#/...') is supported, got {ref!r}", where)
+        node: Any = self.document
+        for raw in ref[2:].split("/"):
+            part = raw.replace("~1", "/").replace("~0", "~")
+            if isinstance(node, Mapping) and part in node:
+                node = node[part]
+            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+                node = node[int(part)]
+            else:
+                raise self.error(f"$ref {ref!r} points to nothing", where)
+        return node
+
+    def deref(self, node: Any, where: tuple[Any, ...]) -> Any:
+        """Follow ``$ref`` chains until a node without one (cycles are an error)."""
+        seen: set[str] = set()
+        while isinstance(node, Mapping) and "$ref" in node:
+            ref = node["$ref"]
+            if not isinstance(ref, str):
+                raise self.error("$ref must be a string", where)
+            if ref in seen:
+                raise self.error(f"$ref cycle through {ref!r}", where)
+            seen.add(ref)
+            node = self.lookup(ref, where)
+        return node
+
+
+def _walk_refs(node: Any, where: tuple[Any, ...]) -> Iterator[tuple[str, tuple[Any, ...]]]:
+    """Every ``$ref`` string in ``node`` with its location (extension values skipped)."""
+    if isinstance(node, Mapping):
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str):
+                yield value, where
+            elif not (isinstance(key, str) and key.startswith("x-")):
+                yield from _walk_refs(value, (*where, key))
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from _walk_refs(item, (*where, index))
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+# --- schemas -----------------------------------------------------------------------
+
+
+def _class_names(spec: _Spec, schemas: Mapping[str, Any]) -> dict[str, str]:
+    """Component schema name -> Python class name, refusing two that collide."""
+    names = []
+    for name in schemas:
+        class_name = pascal_case(name) or "Model"
+        if class_name[0].isdigit():
+            class_name = "Model" + class_name
+        names.append((name, class_name, json_pointer(["components", "schemas", name])))
+    return check_unique(names, what="schema", source=spec.source)
+
+
+def _rename_refs(node: Any, class_names: Mapping[str, str]) -> Any:
+    """A deep copy of ``node`` whose schema ``$ref``s use the Python class names."""
+    if isinstance(node, Mapping):
+        out = {}
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str) and value.startswith(_SCHEMA_PREFIX):
+                out[key] = _SCHEMA_PREFIX + class_names[value[len(_SCHEMA_PREFIX) :]]
+            else:
+                out[key] = _rename_refs(value, class_names)
+        return out
+    if isinstance(node, list):
+        return [_rename_refs(item, class_names) for item in node]
+    return node
+
+
+def _ref_closure(schemas: Mapping[str, Any], roots: set[str]) -> set[str]:
+    """The class names reachable from ``roots`` through ``$ref``s."""
+    done: set[str] = set()
+    todo = sorted(roots)
+    while todo:
+        name = todo.pop()
+        if name in done or name not in schemas:
+            continue
+        done.add(name)
+        for ref, _ in _walk_refs(schemas[name], ()):
+            if ref.startswith(_SCHEMA_PREFIX):
+                todo.append(ref[len(_SCHEMA_PREFIX) :])
+    return done
+
+
+_STRICT_STRING_FORMATS = frozenset({"uuid", "uri", "email", "hostname", "ipv4", "ipv6"})
+
+
+def widen_enums(node: Any) -> Any:
+    """A copy of a schema where every enum also accepts any value of its type.
+
+    String formats that pydantic would parse strictly (uuid, uri, email, ...) are
+    dropped as well: the value stays a ``str``.
+
+    Responses must survive values the spec does not know yet: ``{enum: [a, b]}`` becomes
+    ``anyOf: [{enum: [a, b]}, {type: string}]``, which datamodel-code-generator renders
+    as ``Literal["a", "b"] | str``.
+    """
+    if isinstance(node, list):
+        return [widen_enums(item) for item in node]
+    if not isinstance(node, Mapping):
+        return node
+    out = {key: widen_enums(value) for key, value in node.items() if key != "enum"}
+    if node.get("format") in _STRICT_STRING_FORMATS:
+        # A malformed uuid/uri/email in a response should be readable, not a crash.
+        del out["format"]
+    if "enum" in node and isinstance(node["enum"], list):
+        values = [value for value in node["enum"] if value is not None]
+        kinds = sorted({_json_type(value) for value in values})
+        if len(kinds) == 1:
+            out.pop("type", None)
+            branches: list[Any] = [{"type": kinds[0], "enum": values}, {"type": kinds[0]}]
+            if None in node["enum"] or _allows_null(node):
+                branches.append({"type": "null"})
+            out["anyOf"] = branches
+        else:
+            out["enum"] = node["enum"]
+    return out
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    return "string" if isinstance(value, str) else "object"
+
+
+def _allows_null(schema: Mapping[str, Any]) -> bool:
+    kind = schema.get("type")
+    return bool(schema.get("nullable")) or (isinstance(kind, list) and "null" in kind)
+
+
+_JSON_TYPES = frozenset({"string", "integer", "number", "boolean", "array", "object", "null"})
+_SUBSCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions")
+_SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
+_SUBSCHEMAS = ("items", "additionalProperties", "not", "contains")
+
+
+def check_schema(spec: _Spec, node: Any, where: tuple[Any, ...]) -> None:
+    """Refuse schema constructs the model generator would silently turn into ``Any``."""
+    if not isinstance(node, Mapping):
+        if not isinstance(node, bool):
+            raise spec.error("a schema must be an object (or a boolean)", where)
+        return
+    kinds = node.get("type")
+    for kind in kinds if isinstance(kinds, list) else [kinds] if kinds is not None else []:
+        if kind not in _JSON_TYPES:
+            raise spec.error(
+                f"unsupported schema type {kind!r} (expected one of {', '.join(sorted(_JSON_TYPES))})",
+                (*where, "type"),
+            )
+    for key in _SUBSCHEMA_MAPS:
+        children = node.get(key)
+        if isinstance(children, Mapping):
+            for name, child in children.items():
+                check_schema(spec, child, (*where, key, name))
+    for key in _SUBSCHEMA_LISTS:
+        children = node.get(key)
+        if isinstance(children, list):
+            for index, child in enumerate(children):
+                check_schema(spec, child, (*where, key, index))
+    for key in _SUBSCHEMAS:
+        if key in node and not isinstance(node[key], bool):
+            check_schema(spec, node[key], (*where, key))
+
+
+class _Annotations:
+    """Python annotations for method arguments, from their schemas."""
+
+    def __init__(self, spec: _Spec, class_names: Mapping[str, str]) -> None:
+        self.spec = spec
+        self.class_names = class_names
+
+    def of(self, schema: Any, where: tuple[Any, ...], depth: int = 0) -> str:
+        """The annotation for a value of ``schema`` (``Any`` when the schema says nothing)."""
+        if depth > 20:
+            return "Any"  # a recursive schema: deep enough for a signature
+        if not isinstance(schema, Mapping):
+            return "Any"
+        if "$ref" in schema:
+            target = self.spec.deref(schema, where)
+            return self.of(target, where, depth + 1)
+        nullable = _allows_null(schema)
+        if "enum" in schema and isinstance(schema["enum"], list):
+            values = [v for v in schema["enum"] if v is not None]
+            nullable = nullable or None in schema["enum"]
+            if values and all(isinstance(v, str | int) and not isinstance(v, bool) for v in values):
+                text = "Literal[" + ", ".join(_py_literal(v) for v in values) + "]"
+                return text + (" | None" if nullable else "")
+        if "const" in schema and isinstance(schema["const"], str | int):
+            return f"Literal[{_py_literal(schema['const'])}]"
+        for combinator in ("anyOf", "oneOf"):
+            if isinstance(schema.get(combinator), list):
+                parts = [
+                    self.of(item, (*where, combinator, i), depth + 1)
+                    for i, item in enumerate(schema[combinator])
+                ]
+                return _union(parts + (["None"] if nullable else []))
+        if isinstance(schema.get("allOf"), list) and len(schema["allOf"]) == 1:
+            return self.of(schema["allOf"][0], (*where, "allOf", 0), depth + 1)
+        kinds = schema.get("type")
+        kind_list = kinds if isinstance(kinds, list) else [kinds] if kinds else []
+        parts = [self._one(kind, schema, where, depth) for kind in kind_list if kind != "null"]
+        if not parts:
+            parts = ["Mapping[str, Any]"] if "properties" in schema else ["Any"]
+        if nullable:
+            parts.append("None")
+        return _union(parts)
+
+    def _one(self, kind: Any, schema: Mapping[str, Any], where: tuple[Any, ...], depth: int) -> str:
+        if kind == "string":
+            fmt = schema.get("format")
+            if fmt == "date-time":
+                return "str | datetime.datetime"
+            if fmt == "date":
+                return "str | datetime.date"
+            return "str"
+        if kind == "integer":
+            return "int"
+        if kind == "number":
+            return "float"
+        if kind == "boolean":
+            return "bool"
+        if kind == "array":
+            return f"Sequence[{self.of(schema.get('items'), (*where, 'items'), depth + 1)}]"
+        if kind == "object":
+            return "Mapping[str, Any]"
+        raise self.spec.error(f"unsupported schema type {kind!r}", where)
+
+
+def _py_literal(value: str | int) -> str:
+    return repr(value) if isinstance(value, int) else '"' + _escape_string(value) + '"'
+
+
+def _escape_string(value: str) -> str:
+    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+
+def _union(parts: list[str]) -> str:
+    flat: list[str] = []
+    for part in parts:
+        for piece in part.split(" | ") if "[" not in part else [part]:
+            if piece not in flat:
+                flat.append(piece)
+    if "Any" in flat:
+        return "Any"
+    return " | ".join(flat)
+
+
+# --- examples ----------------------------------------------------------------------
+
+
+def _example_of(node: Mapping[str, Any]) -> tuple[bool, Any]:
+    """``(found, value)``: an ``example``, or the first of ``examples``, of a node."""
+    if "example" in node:
+        return True, node["example"]
+    examples = node.get("examples")
+    if isinstance(examples, list) and examples:
+        return True, examples[0]
+    if isinstance(examples, Mapping) and examples:
+        first = next(iter(examples.values()))
+        if isinstance(first, Mapping) and "value" in first:
+            return True, first["value"]
+    return False, None
+
+
+def _placeholder(spec: _Spec, schema: Any, wire_name: str, where: tuple[Any, ...]) -> Any:
+    """A value of the right type to show when the spec has no example."""
+    schema = spec.deref(schema, where) if isinstance(schema, Mapping) else {}
+    found, value = _example_of(schema)
+    if found:
+        return value
+    if isinstance(schema.get("enum"), list) and schema["enum"]:
+        return schema["enum"][0]
+    if "default" in schema:
+        return schema["default"]
+    for combinator in ("anyOf", "oneOf", "allOf"):
+        if isinstance(schema.get(combinator), list) and schema[combinator]:
+            return _placeholder(spec, schema[combinator][0], wire_name, where)
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), None)
+    if kind == "integer":
+        return 1
+    if kind == "number":
+        return 1.0
+    if kind == "boolean":
+        return True
+    if kind == "array":
+        return []
+    if kind == "object":
+        return {}
+    if schema.get("format") == "date-time":
+        return "2024-01-01T00:00:00Z"
+    return wire_name
+
+
+# --- operations --------------------------------------------------------------------
+
+
+class _Loader:
+    """Builds the IR from one document (state: the schemas it synthesizes on the way)."""
+
+    def __init__(self, spec: _Spec, package: str, client_class: str) -> None:
+        self.spec = spec
+        self.package = package
+        self.client_class = client_class
+        components = spec.document.get("components") or {}
+        raw_schemas = components.get("schemas") or {}
+        if not isinstance(raw_schemas, Mapping):
+            raise spec.error("components.schemas must be an object", ("components", "schemas"))
+        for name, schema in raw_schemas.items():
+            check_schema(spec, schema, ("components", "schemas", name))
+        self.class_names = _class_names(spec, raw_schemas)
+        # Schemas under their class names, refs rewritten to match.
+        self.schemas: dict[str, Any] = {
+            self.class_names[name]: _rename_refs(schema, self.class_names)
+            for name, schema in raw_schemas.items()
+        }
+        self.synth_request: dict[str, Any] = {}
+        self.synth_response: dict[str, Any] = {}
+        self.request_roots: set[str] = set()
+        self.annotations = _Annotations(spec, self.class_names)
+
+    # -- helpers --
+
+    def _new_class(self, name: str, where: tuple[Any, ...]) -> str:
+        if name in self.schemas or name in self.synth_request or name in self.synth_response:
+            raise self.spec.error(
+                f"the generated model name {name!r} collides with a schema of that name", where
+            )
+        return name
+
+    def _model_for(self, schema: Any, name: str, where: tuple[Any, ...], *, request: bool) -> str:
+        """The class of a schema: its component's, or a new one synthesized for it."""
+        if isinstance(schema, Mapping) and set(schema) == {"$ref"}:
+            ref = schema["$ref"]
+            self.spec.lookup(ref, where)
+            if isinstance(ref, str) and ref.startswith(_SCHEMA_PREFIX):
+                class_name = self.class_names[ref[len(_SCHEMA_PREFIX) :]]
+                if request:
+                    self.request_roots.add(class_name)
+                return class_name
+        check_schema(self.spec, schema, where)
+        class_name = self._new_class(name, where)
+        renamed = _rename_refs(schema, self.class_names)
+        (self.synth_request if request else self.synth_response)[class_name] = renamed
+        return class_name
+
+    @staticmethod
+    def _json_media(content: Any) -> tuple[str, Mapping[str, Any]] | None:
+        if not isinstance(content, Mapping):
+            return None
+        for media in sorted(content):
+            base = media.split(";")[0].strip().lower()
+            if base == _JSON or base.endswith("+json"):
+                return media, content[media] or {}
+        return None
+
+    # -- operations --
+
+    def operations(self) -> list[Operation]:
+        paths = self.spec.document.get("paths") or {}
+        operations: list[Operation] = []
+        for path in sorted(paths):
+            item = self.spec.deref(paths[path], ("paths", path))
+            shared = item.get("parameters") or []
+            for method in _HTTP_METHODS:
+                if method in item:
+                    where = ("paths", path, method)
+                    operations.append(self.operation(path, method, item[method], shared, where))
+        return operations
+
+    def operation(
+        self,
+        path: str,
+        method: str,
+        node: Mapping[str, Any],
+        shared: list[Any],
+        where: tuple[Any, ...],
+    ) -> Operation:
+        spec = self.spec
+        operation_id = node.get("operationId")
+        if not isinstance(operation_id, str) or not operation_id:
+            raise spec.error("an operation needs an operationId (it names the method)", where)
+        name = python_identifier(operation_id)
+        tags = node.get("tags") or ["default"]
+        resource = python_identifier(resource_name(str(tags[0])))
+        base = pascal_case(operation_id)
+
+        parameters = self._parameters(node, shared, where)
+        params_model = None
+        params_props = {p.wire_name: s for p, s in parameters if p.location != "body"}
+        if params_props:
+            params_model = self._new_class(f"{base}Params", where)
+            self.synth_request[params_model] = {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": _rename_refs(params_props, self.class_names),
+                "required": sorted(
+                    p.wire_name for p, _ in parameters if p.required and p.location != "body"
+                ),
+            }
+        body_model, content_type, body_params = self._body(node, base, where)
+        every = [p for p, _ in parameters] + body_params
+        check_unique(
+            [(f"{p.location}:{p.wire_name}", p.name, json_pointer(list(where))) for p in every],
+            what="parameter",
+            source=spec.source,
+        )
+        ordered = [p for p in every if p.required] + [p for p in every if not p.required]
+
+        retry = node.get("x-confgen-retry") or {}
+        mode = retry.get("mode")
+        if mode is not None and mode not in _RETRY_MODES:
+            raise spec.error(
+                f"unknown retry mode {mode!r} (expected one of {', '.join(sorted(_RETRY_MODES))})",
+                (*where, "x-confgen-retry", "mode"),
+            )
+        key = None
+        if mode == "idempotency-key":
+            key_node = retry.get("key") or {}
+            key = (str(key_node.get("in")), str(key_node.get("name")))
+            if not any(p.location == key[0] and p.wire_name == key[1] for p in every):
+                raise spec.error(
+                    f"idempotency key {key[1]!r} in {key[0]} is not a parameter of the operation",
+                    (*where, "x-confgen-retry", "key"),
+                )
+        groups = []
+        known = {p.wire_name for p in every}
+        for index, group in enumerate(node.get("x-confgen-mutually-exclusive") or []):
+            missing = [field for field in group if field not in known]
+            if missing:
+                raise spec.error(
+                    f"mutually exclusive field(s) {', '.join(missing)} are not parameters",
+                    (*where, "x-confgen-mutually-exclusive", index),
+                )
+            groups.append(tuple(str(field) for field in group))
+
+        response_model, error_models = self._responses(node, base, where)
+        return Operation(
+            operation_id=operation_id,
+            name=name,
+            resource=resource,
+            http_method=method.upper(),
+            path=path,
+            summary=_text(node.get("summary")),
+            description=_text(node.get("description")),
+            pointer=json_pointer(list(where)),
+            parameters=tuple(ordered),
+            params_model=params_model,
+            body_model=body_model,
+            body_content_type=content_type,
+            response_model=response_model,
+            error_models=tuple(error_models),
+            retry_mode=mode,
+            idempotency_key=key,
+            mutually_exclusive=tuple(groups),
+        )
+
+    def _parameters(
+        self, node: Mapping[str, Any], shared: list[Any], where: tuple[Any, ...]
+    ) -> list[tuple[Parameter, Any]]:
+        """Path, query and header parameters (operation-level ones override path-level)."""
+        spec = self.spec
+        merged: dict[tuple[str, str], tuple[Mapping[str, Any], tuple[Any, ...]]] = {}
+        for origin, items in (("shared", shared), ("own", node.get("parameters") or [])):
+            for index, raw in enumerate(items):
+                at = (
+                    (*where[:-1], "parameters", index)
+                    if origin == "shared"
+                    else (
+                        *where,
+                        "parameters",
+                        index,
+                    )
+                )
+                param = spec.deref(raw, at)
+                location, wire = param.get("in"), param.get("name")
+                if location not in ("path", "query", "header", "cookie") or not isinstance(
+                    wire, str
+                ):
+                    raise spec.error("a parameter needs 'name' and 'in'", at)
+                if location == "cookie":
+                    raise spec.error("cookie parameters are not supported", at)
+                if location == "header" and wire.lower() in _IGNORED_HEADERS:
+                    continue
+                merged[(location, wire)] = (param, at)
+        out = []
+        for (location, wire), (param, at) in merged.items():
+            schema = param.get("schema")
+            if schema is None:
+                raise spec.error("a parameter without 'schema' is not supported", at)
+            check_schema(spec, schema, (*at, "schema"))
+            schema = dict(schema)
+            description = _text(param.get("description"))
+            if description and "description" not in schema:
+                schema["description"] = description
+            found, example = _example_of(param)
+            if not found:
+                example = _placeholder(spec, schema, wire, (*at, "schema"))
+            loc: ParameterLocation = (
+                "path" if location == "path" else ("query" if location == "query" else "header")
+            )
+            out.append(
+                (
+                    Parameter(
+                        name=python_identifier(wire, reserved=RESERVED_ARGUMENTS),
+                        wire_name=wire,
+                        location=loc,
+                        required=bool(param.get("required")) or location == "path",
+                        annotation=self.annotations.of(schema, (*at, "schema")),
+                        description=description,
+                        example=example,
+                        has_example=found,
+                    ),
+                    schema,
+                )
+            )
+        return out
+
+    def _body(
+        self, node: Mapping[str, Any], base: str, where: tuple[Any, ...]
+    ) -> tuple[str | None, str | None, list[Parameter]]:
+        """The body model, its content type, and one argument per body property."""
+        spec = self.spec
+        if "requestBody" not in node:
+            return None, None, []
+        at = (*where, "requestBody")
+        body = spec.deref(node["requestBody"], at)
+        content = body.get("content") or {}
+        media = self._json_media(content)
+        if media is None and _FORM in content:
+            media = (_FORM, content[_FORM] or {})
+        if media is None:
+            raise spec.error(
+                f"request body media type(s) {', '.join(sorted(content)) or 'none'} not supported "
+                f"(expected {_JSON} or {_FORM})",
+                (*at, "content"),
+            )
+        media_type, media_node = media
+        at = (*at, "content", media_type)
+        raw_schema = media_node.get("schema")
+        schema = spec.deref(raw_schema, (*at, "schema"))
+        if not isinstance(schema, Mapping) or not isinstance(schema.get("properties"), Mapping):
+            raise spec.error(
+                "only object request bodies with 'properties' are supported", (*at, "schema")
+            )
+        body_model = self._model_for(raw_schema, f"{base}Body", (*at, "schema"), request=True)
+        found_body, body_example = _example_of(media_node)
+        if not found_body:
+            found_body, body_example = _example_of(schema)
+        required = set(schema.get("required") or [])
+        params = []
+        for wire, prop in schema["properties"].items():
+            prop_at = (*at, "schema", "properties", wire)
+            found = found_body and isinstance(body_example, Mapping) and wire in body_example
+            example = body_example[wire] if found else _placeholder(spec, prop, wire, prop_at)
+            if not found:
+                found, _ = _example_of(spec.deref(prop, prop_at))
+            resolved = spec.deref(prop, prop_at)
+            description = _text(prop.get("description")) or _text(resolved.get("description"))
+            params.append(
+                Parameter(
+                    name=python_identifier(wire, reserved=RESERVED_ARGUMENTS),
+                    wire_name=wire,
+                    location="body",
+                    required=wire in required,
+                    annotation=self.annotations.of(prop, prop_at),
+                    description=description,
+                    example=example,
+                    has_example=found,
+                )
+            )
+        return body_model, media_type.split(";")[0].strip().lower(), params
+
+    def _responses(
+        self, node: Mapping[str, Any], base: str, where: tuple[Any, ...]
+    ) -> tuple[str | None, list[ErrorModel]]:
+        spec = self.spec
+        responses = node.get("responses") or {}
+        success: str | None = None
+        errors: list[ErrorModel] = []
+        for status in sorted(responses, key=str):
+            key = str(status).upper() if str(status).lower() != "default" else "default"
+            at = (*where, "responses", status)
+            response = spec.deref(responses[status], at)
+            media = self._json_media(response.get("content"))
+            if media is None or "schema" not in media[1]:
+                continue
+            schema = media[1]["schema"]
+            schema_at = (*at, "content", media[0], "schema")
+            if key.startswith("2") and success is None:
+                success = self._model_for(schema, f"{base}Response", schema_at, request=False)
+            elif key[0] in "45" or key == "default":
+                model = self._model_for(schema, f"{base}Error{key}", schema_at, request=False)
+                errors.append(ErrorModel(status=key, model=model))
+        return success, errors
+
+    # -- document level --
+
+    def server(self) -> tuple[str, tuple[ServerVariable, ...]]:
+        spec = self.spec
+        servers = spec.document.get("servers") or []
+        if not servers or not isinstance(servers[0], Mapping) or "url" not in servers[0]:
+            raise spec.error("the spec needs servers[0].url (the client's base URL)", ("servers",))
+        url = str(servers[0]["url"]).rstrip("/")
+        variables = servers[0].get("variables") or {}
+        out = []
+        for name in re.findall(r"\{([^{}]+)\}", url):
+            at = ("servers", 0, "variables", name)
+            variable = variables.get(name)
+            if not isinstance(variable, Mapping):
+                raise spec.error(f"server variable {name!r} is not declared", at)
+            argument = variable.get("x-confgen-argument")
+            if argument is None:
+                # Not a constructor argument: its default is the value.
+                if "default" not in variable:
+                    raise spec.error(f"server variable {name!r} has no default", at)
+                url = url.replace("{" + name + "}", str(variable["default"]))
+                continue
+            out.append(
+                ServerVariable(
+                    name=name,
+                    argument=python_identifier(str(argument)),
+                    env=str(
+                        variable.get("x-confgen-env")
+                        or f"{self.package.upper()}_{snake_case(str(argument)).upper()}"
+                    ),
+                    description=_text(variable.get("description")),
+                )
+            )
+        if not url.startswith(("http://", "https://")):
+            raise spec.error(
+                f"servers[0].url must be an absolute http(s) URL, got {url!r}",
+                ("servers", 0, "url"),
+            )
+        return url, tuple(out)
+
+    def auth(self) -> Auth:
+        spec = self.spec
+        requirements = spec.document.get("security") or []
+        names = [name for requirement in requirements for name in requirement]
+        if not names:
+            return Auth(kind="none", credentials=())
+        name = names[0]
+        at = ("components", "securitySchemes", name)
+        schemes = (spec.document.get("components") or {}).get("securitySchemes") or {}
+        if name not in schemes:
+            raise spec.error(f"security scheme {name!r} is not defined", at)
+        scheme = spec.deref(schemes[name], at)
+        prefix = self.package.upper()
+        custom = scheme.get("x-confgen-auth")
+        if isinstance(custom, Mapping):
+            kind = custom.get("kind")
+            roles = {
+                "bearer": ("token",),
+                "basic": ("username", "password"),
+                "service-account-jwt": ("credentials",),
+            }.get(str(kind))
+            if roles is None:
+                raise spec.error(f"unknown x-confgen-auth kind {kind!r}", (*at, "x-confgen-auth"))
+            credentials = []
+            for role in roles:
+                entry = custom.get(role)
+                if not isinstance(entry, Mapping) or "argument" not in entry or "env" not in entry:
+                    raise spec.error(
+                        f"x-confgen-auth needs {role}: {{argument, env}}", (*at, "x-confgen-auth")
+                    )
+                credentials.append(
+                    Credential(python_identifier(str(entry["argument"])), str(entry["env"]))
+                )
+            lifetime = custom.get("lifetime_seconds")
+            return Auth(
+                kind=str(kind),
+                credentials=tuple(credentials),
+                lifetime_seconds=int(lifetime) if lifetime is not None else None,
+            )
+        if scheme.get("type") == "http" and str(scheme.get("scheme")).lower() == "bearer":
+            return Auth("bearer", (Credential("api_key", f"{prefix}_API_KEY"),))
+        if scheme.get("type") == "http" and str(scheme.get("scheme")).lower() == "basic":
+            return Auth(
+                "basic",
+                (
+                    Credential("username", f"{prefix}_USERNAME"),
+                    Credential("password", f"{prefix}_PASSWORD"),
+                ),
+            )
+        raise spec.error(
+            f"security scheme type {scheme.get('type')!r} is not supported "
+            "(expected http bearer or basic, or x-confgen-auth)",
+            at,
+        )
+
+    def body_errors(self) -> tuple[tuple[str, ...], str] | None:
+        node = self.spec.document.get("x-confgen-body-errors")
+        if node is None:
+            return None
+        at = ("x-confgen-body-errors",)
+        keys = node.get("keys")
+        schema = node.get("schema")
+        if not isinstance(keys, list) or not isinstance(schema, str):
+            raise self.spec.error("x-confgen-body-errors needs keys (a list) and schema", at)
+        model = self._model_for({"$ref": schema}, "BodyError", (*at, "schema"), request=False)
+        return tuple(str(key) for key in keys), model
+
+
+def load_api(
+    document: Mapping[str, Any],
+    *,
+    source: str,
+    package: str,
+    client_class: str,
+    title: str | None = None,
+) -> Api:
+    """Build the IR of an OpenAPI 3.0/3.1 document; refuse what cannot be rendered.
+
+    ``source`` names the spec in error messages and file headers; ``package`` is the
+    Python package name (its upper case prefixes default environment variables).
+    """
+    spec = _Spec(document, source)
+    version = str(document.get("openapi", ""))
+    if not version.startswith("3."):
+        raise spec.error(f"expected an OpenAPI 3.0 or 3.1 document, got openapi={version!r}", ())
+    for ref, where in _walk_refs(document, ()):
+        spec.lookup(ref, where)
+    loader = _Loader(spec, package, client_class)
+    base_url, variables = loader.server()
+    auth = loader.auth()
+    body_errors = loader.body_errors()
+    operations = loader.operations()
+
+    grouped: dict[str, list[Operation]] = {}
+    for operation in operations:
+        grouped.setdefault(operation.resource, []).append(operation)
+    resources = []
+    for name in sorted(grouped):
+        ops = sorted(grouped[name], key=lambda op: op.name)
+        check_unique(
+            [(op.operation_id, op.name, op.pointer) for op in ops],
+            what=f"operationId (resource {name!r})",
+            source=source,
+        )
+        resources.append(Resource(name=name, class_name=pascal_case(name), operations=tuple(ops)))
+    check_unique([(r.name, r.class_name, "/paths") for r in resources], what="tag", source=source)
+    arguments = [(c.argument, c.argument, "/components/securitySchemes") for c in auth.credentials]
+    arguments += [(v.argument, v.argument, "/servers/0/variables") for v in variables]
+    check_unique(arguments, what="constructor argument", source=source)
+    reserved = {"base_url", "timeout", "max_retries", "http_client", "with_options"}
+    clash = sorted({a for a, _, _ in arguments} & reserved | {r.name for r in resources} & reserved)
+    if clash:
+        raise spec.error(f"name(s) {', '.join(clash)} are reserved by the client", ())
+
+    info = document.get("info") or {}
+    request_names = _ref_closure(
+        {**loader.schemas, **loader.synth_request},
+        loader.request_roots | set(loader.synth_request),
+    )
+    all_request = {**loader.schemas, **loader.synth_request}
+    return Api(
+        package=package,
+        client_class=client_class,
+        title=title or _text(info.get("title")) or package,
+        description=_text(info.get("description")),
+        spec_source=source,
+        base_url=base_url,
+        server_variables=variables,
+        auth=auth,
+        resources=tuple(resources),
+        body_errors=body_errors,
+        request_schemas={name: copy.deepcopy(all_request[name]) for name in sorted(request_names)},
+        response_schemas={**loader.schemas, **dict(sorted(loader.synth_response.items()))},
+    )

@@ -1,0 +1,257 @@
+"""IR -> the files of one package (unformatted text), through one template per file kind.
+
+`render_package` is pure: same `Api`, same bytes. Formatting (ruff) and writing are
+the caller's job (`generate`).
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from generator.codegen.ir import Api, Operation
+from generator.codegen.models import render_models
+from generator.runtime._retry import default_retry_mode
+
+__all__ = ["RUNTIME_SOURCE", "TEMPLATES", "render_package"]
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "http"
+RUNTIME_SOURCE = Path(__file__).resolve().parent.parent / "runtime"
+# Only packages whose spec uses a service-account JWT get this module (it imports PyJWT).
+_JWT_MODULE = "jwt_auth.py"
+
+_CREDENTIAL_TYPES = {
+    "service-account-jwt": "str | os.PathLike[str] | Mapping[str, Any]",
+}
+_CREDENTIAL_DOCS = {
+    ("bearer", 0): "The API key, sent as a bearer token.",
+    ("basic", 0): "The HTTP Basic user name.",
+    ("basic", 1): "The HTTP Basic password.",
+    ("service-account-jwt", 0): (
+        "The service-account ``credentials.json``: a path, its parsed dict, or its JSON text."
+    ),
+}
+_RETRY_DOCS = {
+    "idempotent": "on connection errors, 408, 409, 429 and 5xx",
+    "idempotency-key": (
+        "on connection errors, 408, 409, 429 and 5xx, with the same idempotency key "
+        "(a fresh UUID4 when not given)"
+    ),
+    "unprocessed": "only when the request cannot have been acted on (connect errors, 429, 503)",
+    "never": "never",
+}
+
+
+def _pyrepr(value: Any) -> str:
+    """A Python literal for JSON-like data (ruff normalises the quotes afterwards)."""
+    return repr(value)
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,  # Python and Markdown, not HTML
+    )
+    env.filters["pyrepr"] = _pyrepr
+    env.filters["tuple"] = tuple
+    return env
+
+
+def docstring(summary: str, body: str = "", sections: Sequence[tuple[str, str]] = ()) -> str:
+    """A triple-quoted docstring from spec text: escaped, wrapped, with an Args section.
+
+    Backslashes and triple quotes in descriptions are escaped so spec text can never end
+    the string early or become an escape sequence.
+    """
+
+    def clean(text: str) -> str:
+        text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+        return "\n".join(line.rstrip() for line in text.strip().splitlines())
+
+    parts = [clean(summary).rstrip(".") + "." if summary.strip() else ""]
+    if body.strip():
+        parts.append(clean(body))
+    if sections:
+        lines = ["Args:"]
+        for name, text in sections:
+            wrapped = textwrap.wrap(
+                clean(" ".join(text.split())) or "(no description)",
+                width=88,
+                initial_indent=f"    {name}: ",
+                subsequent_indent="        ",
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+            lines.extend(wrapped)
+        parts.append("\n".join(lines))
+    text = "\n\n".join(part for part in parts if part)
+    if text.endswith('"'):
+        text += " "
+    return f'"""{text}\n"""' if "\n" in text else f'"""{text}"""'
+
+
+def _method_docstring(op: Operation) -> str:
+    summary = op.summary or op.operation_id
+    sections = [(p.name, p.description) for p in op.parameters]
+    sections.append(("extra_headers", "Headers to add to this call."))
+    sections.append(("timeout", "Overrides the client's timeout for this call."))
+    body = op.description
+    if body.startswith(summary):
+        body = body[len(summary) :]
+    return docstring(summary, body, sections)
+
+
+def _python_value(value: Any) -> str:
+    """``value`` as Python source for an example (JSON data only)."""
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if value is None or isinstance(value, bool | int | float):
+        return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_python_value(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return (
+            "{"
+            + ", ".join(f"{json.dumps(str(k))}: {_python_value(v)}" for k, v in value.items())
+            + "}"
+        )
+    return json.dumps(str(value))
+
+
+def _example(api: Api, op: Operation, import_path: str) -> str:
+    """README code for one operation: request example values, else required placeholders."""
+    shown = [p for p in op.parameters if p.required or p.has_example]
+    arguments = "".join(f"    {p.name}={_python_value(p.example)},\n" for p in shown)
+    call = (
+        f"client.{op.resource}.{op.name}(\n{arguments})"
+        if shown
+        else f"client.{op.resource}.{op.name}()"
+    )
+    result = "result = " if op.response_model else ""
+    return f"{result}{call}"
+
+
+def _uses(ops: Sequence[Operation], word: str) -> bool:
+    return any(word in p.annotation for op in ops for p in op.parameters)
+
+
+def _error_keys(api: Api, op: Operation) -> list[tuple[str, str]]:
+    """``(python key, model)`` for the Operation's error map: ints for exact statuses."""
+    pairs = [(m.status, m.model) for m in op.error_models]
+    if api.body_errors is not None and not any(m.status == "2XX" for m in op.error_models):
+        # Errors found in a 2xx body decode with the document's body-error schema.
+        pairs.append(("2XX", api.body_errors[1]))
+    return [(status if status.isdigit() else repr(status), model) for status, model in pairs]
+
+
+def render_package(api: Api, import_path: str) -> dict[str, bytes]:
+    """Every file of the package, by path relative to the package folder.
+
+    ``import_path`` is how users import it (``generated.telnyx``), for docs only.
+    """
+    env = _environment()
+    header = env.get_template("header.jinja").render(api=api)
+    credential_types = {
+        c.argument: _CREDENTIAL_TYPES.get(api.auth.kind, "str") for c in api.auth.credentials
+    }
+    credential_docs = {
+        c.argument: _CREDENTIAL_DOCS.get((api.auth.kind, index), "A credential.")
+        for index, c in enumerate(api.auth.credentials)
+    }
+    error_names = sorted(
+        [
+            "APIConnectionError",
+            "APIError",
+            "APIResponseValidationError",
+            "APIStatusError",
+            "APITimeoutError",
+            "AuthenticationError",
+            "BadRequestError",
+            "ConflictError",
+            "InternalServerError",
+            "MissingConfigurationError",
+            "NotFoundError",
+            "PermissionDeniedError",
+            "RateLimitError",
+            "RequestValidationError",
+            "UnprocessableEntityError",
+        ]
+    )
+    common = {
+        "api": api,
+        "import_path": import_path,
+        "credential_types": credential_types,
+        "credential_docs": credential_docs,
+    }
+    files: dict[str, str] = {}
+    files["__init__.py"] = env.get_template("init.py.jinja").render(
+        **common,
+        error_names=error_names,
+        exports=sorted([api.client_class, f"Async{api.client_class}", "models", *error_names]),
+    )
+    files["_client.py"] = env.get_template("client.py.jinja").render(**common)
+    error_model_names = sorted({m.model for op in api.operations for m in op.error_models})
+    files["errors.py"] = env.get_template("errors.py.jinja").render(
+        **common, error_model_names=error_model_names
+    )
+    if any(op.mutually_exclusive for op in api.operations):
+        files["_checks.py"] = env.get_template("checks.py.jinja").render(**common)
+    files["resources/__init__.py"] = env.get_template("resources_init.py.jinja").render(**common)
+    resource_template = env.get_template("resource.py.jinja")
+    for resource in api.resources:
+        ops = resource.operations
+        files[f"resources/{resource.name}.py"] = resource_template.render(
+            **common,
+            resource=resource,
+            docstrings={op.name: _method_docstring(op) for op in ops},
+            error_models={op.name: _error_keys(api, op) for op in ops},
+            needs_datetime=_uses(ops, "datetime."),
+            needs_sequence=_uses(ops, "Sequence["),
+            needs_any=_uses(ops, "Any"),
+            needs_literal=_uses(ops, "Literal["),
+            needs_exclusive=any(op.mutually_exclusive for op in ops),
+            exclusive_names={
+                op.name: {name for group in op.mutually_exclusive for name in group} for op in ops
+            },
+            needs_scalar=any(op.by_location("header") for op in ops),
+        )
+    files["models.py"] = render_models(
+        api.response_schemas,
+        header=header
+        + "# The response side: unknown fields are kept and unknown enum values read as str.\n",
+        strict=False,
+        source=api.spec_source,
+    )
+    files["_request_models.py"] = render_models(
+        api.request_schemas,
+        header=header
+        + "# The request side: strict, so invalid arguments fail before anything is sent.\n",
+        strict=True,
+        source=api.spec_source,
+    )
+    first = api.operations[0] if api.operations else None
+    files["README.md"] = env.get_template("README.md.jinja").render(
+        **common,
+        examples={op.name: _example(api, op, import_path) for op in api.operations},
+        retry_docs={
+            op.name: _RETRY_DOCS[op.retry_mode or default_retry_mode(op.http_method)]
+            for op in api.operations
+        },
+        first_op=(first.resource, first.name) if first else ("resource", "method"),
+    )
+    files["py.typed"] = ""
+    out = {path: text.encode("utf-8") for path, text in sorted(files.items())}
+    for source in sorted(RUNTIME_SOURCE.glob("*.py")):
+        if source.name == _JWT_MODULE and api.auth.kind != "service-account-jwt":
+            continue
+        out[f"_runtime/{source.name}"] = source.read_bytes()
+    return out

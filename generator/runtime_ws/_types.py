@@ -1,0 +1,1 @@
+../runtime/_types.py
