@@ -15,21 +15,28 @@ $(INSTALLED): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	touch $@
 
+# Prism (the mock server contract tests run against), exactly as package-lock.json pins it.
+# SCARF_ANALYTICS=false: one of its dependencies phones home on install otherwise.
+node_modules/.installed: package.json package-lock.json
+	SCARF_ANALYTICS=false npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 ## generate: extract specs/*.yaml from specs/sources/, then render generated/
 generate: $(INSTALLED)
 	$(BIN)/confgen extract
+	$(BIN)/confgen generate
 
-## test: drift check, lint, then the test suite
-test: drift lint
+## test: drift check, lint, then the test suite (contract tests run against Prism)
+test: drift lint node_modules/.installed
 	$(BIN)/python -m pytest -q -m "not slow"
 
 ## test-slow: the tests marked slow (whole real APIs)
-test-slow: $(INSTALLED)
+test-slow: $(INSTALLED) node_modules/.installed
 	$(BIN)/python -m pytest -q -m slow
 
-## drift: fail when committed specs differ from what their sources give
+## drift: fail when committed specs or generated code differ from what their sources give
 drift: $(INSTALLED)
-	$(BIN)/confgen extract --check
+	$(BIN)/confgen drift
 
 ## lint: ruff and mypy --strict over handwritten and generated code
 lint: $(INSTALLED)
@@ -42,4 +49,4 @@ bench: $(INSTALLED)
 	@echo "make bench: the benchmark suite is not built yet (issue 8)" >&2; exit 1
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	rm -rf $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache .hypothesis
