@@ -47,6 +47,90 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_drift(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from generator.drift import apply_update, check_drift, format_report
+    from generator.specs import display_path
+
+    providers = _select(load_manifest(args.manifest), args.provider)
+    fetched = None
+    if args.fetch:
+        from generator.fetch import fetch_pages
+
+        fetched = fetch_pages([page for provider in providers for page in provider.pages])
+    with tempfile.TemporaryDirectory(prefix="confgen-drift-") as workdir:
+        # --fetch compares specs only, unless --update must also regenerate the code.
+        report = check_drift(
+            providers,
+            Path(workdir),
+            fetched=fetched,
+            render_packages=args.update or not args.fetch,
+        )
+        if args.update:
+            if report.drifted:
+                print(format_report(report))
+            for path in apply_update(report):
+                print(f"wrote {display_path(path)}")
+            print(f"{len(providers)} providers updated")
+            return 0
+    print(format_report(report), file=sys.stderr if report.drifted else sys.stdout)
+    return 1 if report.drifted else 0
+
+
+def _cmd_generate(args: argparse.Namespace) -> int:
+    from generator.codegen.generate import Target, generate_packages, targets_from_manifest
+    from generator.specs import display_path
+
+    if args.spec is not None:
+        if args.out is None or args.package is None:
+            raise ConfgenError("--spec needs --out DIR and --package NAME", source=str(args.spec))
+        if not args.package.isidentifier():
+            raise ConfgenError(f"--package {args.package!r} is not a Python identifier")
+        targets = [
+            Target(
+                spec=args.spec,
+                out=args.out / args.package,
+                package=args.package,
+                client_class=args.client_class or args.package.title().replace("_", ""),
+                # The file name only, so output does not depend on the working folder.
+                spec_source=args.spec.name,
+                import_path=args.package,
+            )
+        ]
+    else:
+        providers = _select(load_manifest(args.manifest), args.provider)
+        targets = targets_from_manifest(providers)
+    result = generate_packages(targets, check=args.check)
+    if args.check:
+        for item in result.stale:
+            print(f"stale ({item.change}): {display_path(item.path)}", file=sys.stderr)
+        if result.stale:
+            print(
+                "generated code is out of date with its specs: run `make generate`",
+                file=sys.stderr,
+            )
+            return 1
+        print(f"{len(targets)} packages up to date")
+        return 0
+    for path in result.written:
+        print(f"wrote {display_path(path)}")
+    print(f"{len(targets)} packages generated, {len(result.written)} changed")
+    return 0
+
+
+def _cmd_conference_create(args: argparse.Namespace) -> int:
+    from conferencing.cli import create_command
+
+    return create_command(args)
+
+
+def _cmd_providers(args: argparse.Namespace) -> int:
+    from conferencing.cli import providers_command
+
+    return providers_command(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, one subcommand per pipeline job."""
     parser = argparse.ArgumentParser(
@@ -67,6 +151,72 @@ def build_parser() -> argparse.ArgumentParser:
         "--check", action="store_true", help="write nothing; exit 1 if a spec is out of date"
     )
     extract.set_defaults(handler=_cmd_extract)
+
+    generate = commands.add_parser(
+        "generate", help="generate the client packages in generated/ from specs/*.openapi.yaml"
+    )
+    generate.add_argument(
+        "--provider", action="append", help="only this provider (repeatable; default: all)"
+    )
+    generate.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 listing stale files"
+    )
+    generate.add_argument("--spec", type=Path, help="an OpenAPI 3.0/3.1 spec outside the manifest")
+    generate.add_argument("--out", type=Path, help="with --spec: the folder to write NAME/ into")
+    generate.add_argument("--package", help="with --spec: the package name")
+    generate.add_argument("--client-class", help="with --spec: the client class name")
+    generate.set_defaults(handler=_cmd_generate)
+
+    drift = commands.add_parser(
+        "drift",
+        help="fail when committed specs or generated code differ from what the sources give",
+    )
+    drift.add_argument(
+        "--provider", action="append", help="only this provider (repeatable; default: all)"
+    )
+    drift.add_argument(
+        "--fetch",
+        action="store_true",
+        help="download the published pages (manifest URLs) and compare them instead",
+    )
+    drift.add_argument(
+        "--update",
+        action="store_true",
+        help="write the sources (with --fetch), specs and generated code instead of failing",
+    )
+    drift.set_defaults(handler=_cmd_drift)
+
+    from conferencing import PROVIDERS  # names only: loads no generated package
+
+    conference = commands.add_parser("conference", help="use the facade: create a conference")
+    conference_commands = conference.add_subparsers(
+        dest="conference_command", required=True, metavar="ACTION"
+    )
+    create = conference_commands.add_parser(
+        "create", help="create a conference and print the normalised result"
+    )
+    create.add_argument("--provider", required=True, choices=sorted(PROVIDERS))
+    create.add_argument("--name", required=True, help="the conference name")
+    create.add_argument(
+        "--option",
+        action="append",
+        metavar="KEY=VALUE",
+        help="a provider option (repeatable); VALUE is JSON when it parses, else a string",
+    )
+    create.add_argument("--base-url", help="the provider's server URL (a mock, a proxy)")
+    create.add_argument("--json", action="store_true", help="print JSON")
+    create.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print what would be sent (secrets redacted) and send nothing",
+    )
+    create.set_defaults(handler=_cmd_conference_create)
+
+    providers = commands.add_parser(
+        "providers", help="list the providers, their operations and the credentials each needs"
+    )
+    providers.add_argument("--json", action="store_true", help="print JSON")
+    providers.set_defaults(handler=_cmd_providers)
     return parser
 
 

@@ -1,0 +1,382 @@
+"""What every provider adapter shares: option checking, credentials, the call, errors.
+
+An adapter says which generated client to build, which method creates a conference,
+how the facade's ``name`` maps onto the request, and how the response becomes a
+`Conference`. The generated client does the work; the adapter only translates.
+Generated packages are imported inside methods, so importing an adapter is cheap.
+"""
+
+from __future__ import annotations
+
+import abc
+import difflib
+import importlib
+import operator
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+from .._result import Conference
+from ..errors import (
+    AuthenticationError,
+    ConferencingError,
+    ConflictError,
+    InvalidOptionsError,
+    MissingCredentialsError,
+    ProviderError,
+    RateLimitedError,
+    UnavailableError,
+    ValidationError,
+)
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+__all__ = ["CredentialSpec", "HttpAdapter", "OptionSpec", "ProviderAdapter"]
+
+Credentials = Mapping[str, Any] | str | os.PathLike[str]
+"""What ``credentials=`` takes: the client's keyword arguments as a mapping, or a bare
+value for the provider's main credential (Telnyx API key, Voximplant credentials.json)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CredentialSpec:
+    """One setting the generated client reads from an argument or the environment."""
+
+    argument: str
+    """The generated client's keyword argument (``api_key``)."""
+    env: str
+    """The environment variable it falls back to (``TELNYX_API_KEY``)."""
+    description: str
+    required: bool = True
+    secret: bool = True
+    """Whether the value must never be shown (dry-run output redacts it)."""
+    dummy: Callable[[], Any] | None = None
+    """Makes a stand-in value for dry runs (none: the setting is simply left out)."""
+
+
+@dataclass(frozen=True, slots=True)
+class OptionSpec:
+    """One provider option (a field of the provider's request model)."""
+
+    name: str
+    required: bool
+    default: Any = None
+    """The facade's default, when it fills one (``display_name`` = the name...)."""
+
+
+class ProviderAdapter(abc.ABC):
+    """Turns ``create_conference(provider, name=..., **options)`` into one generated call."""
+
+    name: ClassVar[str]
+    """The registry name (``telnyx``)."""
+    title: ClassVar[str]
+    operation: ClassVar[str]
+    """The generated method, relative to the client (``conferences.create_conference``)."""
+    name_option: ClassVar[str]
+    """The request field the facade's ``name`` fills."""
+    credentials: ClassVar[tuple[CredentialSpec, ...]]
+    base_url_argument: ClassVar[str] = "base_url"
+    """The client keyword the facade's ``base_url`` goes to."""
+    hidden_fields: ClassVar[frozenset[str]] = frozenset()
+    """Request-model fields the client fills itself (message envelopes)."""
+    transport: ClassVar[Literal["http", "websocket"]] = "http"
+
+    # ---------------------------------------------------------------- per provider
+
+    @abc.abstractmethod
+    def request_model(self) -> type[BaseModel]:
+        """The generated request model the options are checked against."""
+
+    @abc.abstractmethod
+    def client_classes(self) -> tuple[type[Any], type[Any]]:
+        """The generated ``(sync, async)`` client classes."""
+
+    @abc.abstractmethod
+    def conference(self, raw: Any, arguments: Mapping[str, Any]) -> Conference:
+        """The normalised result from the generated method's return value."""
+
+    @abc.abstractmethod
+    def normalise(self, exc: BaseException) -> ConferencingError | None:
+        """The facade error for a generated client's exception (``None``: not ours)."""
+
+    @abc.abstractmethod
+    def record(
+        self, arguments: Mapping[str, Any], settings: Mapping[str, Any]
+    ) -> tuple[str, list[dict[str, Any]]]:
+        """Dry run: ``(target URL, messages)`` the call would send, sending nothing.
+
+        Messages are JSON-ready; credential headers/fields are already redacted.
+        """
+
+    def defaults(self, name: str) -> dict[str, Any]:
+        """Options the facade fills when the caller does not (overridable)."""
+        del name
+        return {}
+
+    # ---------------------------------------------------------------- options
+
+    def options(self, name: str = "<name>") -> list[OptionSpec]:
+        """The options this provider takes, required ones first, then alphabetical."""
+        defaults = self.defaults(name)
+        found = [
+            OptionSpec(field, info.is_required() and field not in defaults, defaults.get(field))
+            for field, info in self.request_model().model_fields.items()
+            if field not in self.hidden_fields and field != self.name_option
+        ]
+        return sorted(found, key=lambda option: (not option.required, option.name))
+
+    def arguments(self, name: str, options: Mapping[str, Any]) -> dict[str, Any]:
+        """The generated method's keyword arguments; unknown or missing options are an
+        `InvalidOptionsError` (values are checked by the generated method, also before
+        anything is sent)."""
+        known = self.options(name)
+        valid = [option.name for option in known]
+        if self.name_option in options:
+            raise InvalidOptionsError(
+                f"{self.name}: give the conference name as name=..., not {self.name_option}=...",
+                provider=self.name,
+                valid=valid,
+            )
+        unknown = [option for option in options if option not in valid]
+        if unknown:
+            # The name field is a candidate too: a misspelt name means the name= argument.
+            candidates = {**{option: option for option in valid}, self.name_option: "name"}
+            suggestions = {
+                option: candidates[close[0]]
+                for option in unknown
+                if (close := difflib.get_close_matches(option, candidates, n=1, cutoff=0.6))
+            }
+            described = ", ".join(
+                f"{option!r}"
+                + (f" (did you mean {suggestions[option]!r}?)" if option in suggestions else "")
+                for option in unknown
+            )
+            noun = "option" if len(unknown) == 1 else "options"
+            raise InvalidOptionsError(
+                f"{self.name} does not take the {noun} {described}; valid options: "
+                f"{', '.join(valid)}",
+                provider=self.name,
+                valid=valid,
+                suggestions=suggestions,
+            )
+        arguments = {**self.defaults(name), **options, self.name_option: name}
+        missing = [
+            option.name for option in known if option.required and option.name not in arguments
+        ]
+        if missing:
+            raise InvalidOptionsError(
+                f"{self.name} needs the option{'s' if len(missing) > 1 else ''} "
+                f"{', '.join(missing)} (pass {missing[0]}=...)",
+                provider=self.name,
+                valid=valid,
+            )
+        return arguments
+
+    # ---------------------------------------------------------------- clients
+
+    def settings(
+        self,
+        credentials: Credentials | None,
+        base_url: str | None,
+        *,
+        dummies: bool = False,
+    ) -> tuple[dict[str, Any], list[CredentialSpec]]:
+        """The client's keyword arguments, and the settings filled with dummies.
+
+        Settings not given are left to the generated client, which reads the
+        environment; one that is required and in neither place is a
+        `MissingCredentialsError` naming every missing argument and variable (with
+        ``dummies``, a dry-run stand-in is used instead).
+        """
+        given = self._given(credentials)
+        settings: dict[str, Any] = dict(given)
+        missing: list[CredentialSpec] = []
+        for spec in self.credentials:
+            if spec.argument in given or os.environ.get(spec.env):
+                continue
+            if spec.required or (dummies and spec.dummy is not None):
+                missing.append(spec)
+        dummied: list[CredentialSpec] = []
+        if missing and dummies:
+            for spec in missing:
+                if spec.dummy is not None:
+                    settings[spec.argument] = spec.dummy()
+                    dummied.append(spec)
+            missing = [spec for spec in missing if spec.dummy is None and spec.required]
+        if missing:
+            names = ", ".join(
+                f"{spec.argument} (environment variable {spec.env})" for spec in missing
+            )
+            example = ", ".join(f"{spec.argument!r}: ..." for spec in missing)
+            raise MissingCredentialsError(
+                f"{self.name} needs credentials that were not given: {names}. Set the "
+                f"environment variable{'s' if len(missing) > 1 else ''} or pass "
+                f"credentials={{{example}}}",
+                provider=self.name,
+                missing=[(spec.argument, spec.env) for spec in missing],
+            )
+        if base_url is not None:
+            settings[self.base_url_argument] = base_url
+        return settings, dummied
+
+    def _given(self, credentials: Credentials | None) -> dict[str, Any]:
+        if credentials is None:
+            return {}
+        arguments = {spec.argument for spec in self.credentials}
+        if isinstance(credentials, Mapping) and credentials and set(credentials) <= arguments:
+            return {key: value for key, value in credentials.items() if value is not None}
+        # A bare value is the main credential (the first one listed).
+        return {self.credentials[0].argument: credentials}
+
+    def new_client(self, settings: Mapping[str, Any], *, asynchronous: bool) -> Any:
+        """A generated client built from ``settings`` (no I/O)."""
+        sync_class, async_class = self.client_classes()
+        try:
+            return (async_class if asynchronous else sync_class)(**settings)
+        except Exception as exc:
+            error = self.normalise(exc)
+            if error is None:
+                raise
+            raise error from exc
+
+    def check_client(self, client: object, *, asynchronous: bool) -> None:
+        """Refuse a client of the wrong provider or kind (sync vs async) with a TypeError."""
+        sync_class, async_class = self.client_classes()
+        wanted, other = (async_class, sync_class) if asynchronous else (sync_class, async_class)
+        if isinstance(client, wanted):
+            return
+        function = "acreate_conference" if asynchronous else "create_conference"
+        hint = ""
+        if isinstance(client, other):
+            hint = f"; use {'create_conference' if asynchronous else 'acreate_conference'} for a {other.__name__}"
+        raise TypeError(
+            f"{function}({self.name!r}, client=...) needs a {wanted.__module__.rsplit('.', 1)[0]}."
+            f"{wanted.__name__}, got {type(client).__name__}{hint}"
+        )
+
+    def method(self, client: Any) -> Callable[..., Any]:
+        """The bound generated method that creates a conference."""
+        method: Callable[..., Any] = operator.attrgetter(self.operation)(client)
+        return method
+
+    def close(self, client: Any) -> None:
+        """Close a client the facade built."""
+        client.close()
+
+    async def aclose(self, client: Any) -> None:
+        """Close an async client the facade built."""
+        await client.close()
+
+
+def _body_message(body: object) -> str | None:
+    """The provider's own words from an error body (model or decoded JSON), if any.
+
+    Shapes: ``{"error": "text"}``, ``{"error": {"msg"|"message": ...}}``, ``{"errors":
+    [{"detail"|"message"|"title"|"msg": ...}, ...]}`` (the first entry).
+    """
+    if hasattr(body, "model_dump"):
+        body = body.model_dump(mode="json", by_alias=True)
+    if not isinstance(body, Mapping):
+        return body if isinstance(body, str) and body else None
+    entry: object = body.get("error")
+    if not entry:
+        errors = body.get("errors")
+        entry = errors[0] if isinstance(errors, list) and errors else None
+    if isinstance(entry, str):
+        return entry or None
+    if isinstance(entry, Mapping):
+        for key in ("detail", "message", "msg", "title"):
+            value = entry.get(key)
+            if isinstance(value, str) and value:
+                return value
+    return None
+
+
+class HttpAdapter(ProviderAdapter):
+    """An adapter over a generated HTTP package (the shared runtime's error tree)."""
+
+    package: ClassVar[str]
+    """The generated package (``generated.telnyx``)."""
+    client_class: ClassVar[str]
+    """Its sync client class; the async one is ``Async`` + this."""
+    request_model_name: ClassVar[str]
+
+    def request_model(self) -> type[BaseModel]:
+        models = importlib.import_module(f"{self.package}._request_models")
+        model: type[BaseModel] = getattr(models, self.request_model_name)
+        return model
+
+    def client_classes(self) -> tuple[type[Any], type[Any]]:
+        package = importlib.import_module(self.package)
+        return getattr(package, self.client_class), getattr(package, "Async" + self.client_class)
+
+    def normalise(self, exc: BaseException) -> ConferencingError | None:
+        errors = importlib.import_module(f"{self.package}.errors")
+        provider = self.name
+        if isinstance(exc, errors.RequestValidationError):
+            return InvalidOptionsError(str(exc), provider=provider)
+        if isinstance(exc, errors.MissingConfigurationError):
+            return MissingCredentialsError(str(exc), provider=provider, missing=())
+        if isinstance(exc, errors.APITimeoutError):
+            return UnavailableError("the server did not answer in time", provider=provider)
+        if isinstance(exc, errors.APIConnectionError):
+            return UnavailableError(f"cannot reach the server: {exc.message}", provider=provider)
+        if isinstance(exc, errors.APIStatusError):
+            status: int = exc.status_code
+            message = _body_message(exc.body) or exc.message
+            error_class = self.status_error_class(status, exc.code)
+            return error_class(message, provider=provider, status_code=status, code=exc.code)
+        if isinstance(exc, errors.APIResponseValidationError):
+            return ProviderError(
+                f"unexpected response body: {exc.message}",
+                provider=provider,
+                status_code=exc.status_code,
+            )
+        if isinstance(exc, errors.APIError):
+            return ProviderError(exc.message, provider=provider)
+        return None
+
+    def record(
+        self, arguments: Mapping[str, Any], settings: Mapping[str, Any]
+    ) -> tuple[str, list[dict[str, Any]]]:
+        import httpx
+
+        from .._recording import Recorded, RecordingTransport
+        from ..dry_run import describe_request
+
+        transport = RecordingTransport()
+        with httpx.Client(transport=transport) as http:
+            client = self.new_client(
+                {**settings, "http_client": http, "max_retries": 0}, asynchronous=False
+            )
+            try:
+                self.method(client)(**arguments)
+            except Recorded:
+                pass
+            except Exception as exc:
+                error = self.normalise(exc)
+                if error is None:
+                    raise
+                raise error from exc
+            finally:
+                client.close()
+        messages = [describe_request(request) for request in transport.requests]
+        target = messages[0]["url"] if messages else str(client.base_url)
+        return target, messages
+
+    def status_error_class(self, status: int, code: int | str | None) -> type[ConferencingError]:
+        """The facade error for an error response (override for provider codes)."""
+        del code
+        if status in (401, 403):
+            return AuthenticationError
+        if status in (400, 422):
+            return ValidationError
+        if status == 409:
+            return ConflictError
+        if status == 429:
+            return RateLimitedError
+        if status >= 500:
+            return UnavailableError
+        return ProviderError

@@ -1,0 +1,172 @@
+"""TrueConf Room: ``room.create_conference`` over the Room's JSON WebSocket API.
+
+The Room must be logged in (appState 3); the conference exists once the Room reports
+``conferenceCreated`` (or appState 5), which the generated client waits for. The
+facade fills the required fields the other providers do not have: ``conf_type``
+``"symmetric"``, ``auto_accept`` false and an empty ``invite_list``, each overridable as
+an option. ``casters_count`` is left to the Room's tariff unless given.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Final
+
+from .._result import Conference
+from ..errors import (
+    AuthenticationError,
+    ConferencingError,
+    InvalidOptionsError,
+    ProviderError,
+    UnavailableError,
+)
+from ._base import CredentialSpec, ProviderAdapter
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+__all__ = ["ADAPTER", "TrueConfAdapter"]
+
+DEFAULT_URL: Final = "ws://localhost:8765"
+RECORD_TIMEOUT: Final = 10.0
+
+
+class TrueConfAdapter(ProviderAdapter):
+    """Creates a group conference on a TrueConf Room."""
+
+    name = "trueconf"
+    title = "TrueConf Room API (WebSocket)"
+    operation = "create_conference"
+    name_option = "title"
+    credentials = (
+        CredentialSpec(
+            "pin", "TRUECONF_PIN", "Room PIN (or password / token; none: unsecured)", required=False
+        ),
+        CredentialSpec("password", "TRUECONF_PASSWORD", "Room password", required=False),
+        CredentialSpec("token", "TRUECONF_TOKEN", "Room token", required=False),
+        CredentialSpec(
+            "url",
+            "TRUECONF_ROOM_URL",
+            "ws://host:port of the Room (default ws://localhost:8765, or TRUECONF_HOST)",
+            required=False,
+            secret=False,
+        ),
+    )
+    base_url_argument = "url"
+    hidden_fields = frozenset({"method", "request_id"})
+    transport = "websocket"
+
+    def defaults(self, name: str) -> dict[str, Any]:
+        return {
+            "conf_type": "symmetric",
+            "auto_accept": False,
+            "invite_list": [],
+        }
+
+    def request_model(self) -> type[BaseModel]:
+        from generated.trueconf._request_models import CreateConferenceRequest
+
+        return CreateConferenceRequest
+
+    def client_classes(self) -> tuple[type[Any], type[Any]]:
+        from generated.trueconf import AsyncTrueConfRoom, TrueConfRoom
+
+        return TrueConfRoom, AsyncTrueConfRoom
+
+    def conference(self, raw: Any, arguments: Mapping[str, Any]) -> Conference:
+        return Conference(
+            provider=self.name,
+            id=raw.conf_id,
+            name=raw.conf_title or str(arguments[self.name_option]),
+            join_url=raw.join_url,
+            raw=raw,
+        )
+
+    def record(
+        self, arguments: Mapping[str, Any], settings: Mapping[str, Any]
+    ) -> tuple[str, list[dict[str, Any]]]:
+        settings = dict(settings)
+        target = settings.pop("url", None) or os.environ.get("TRUECONF_ROOM_URL")
+        if not target:
+            host = os.environ.get("TRUECONF_HOST")
+            target = f"ws://{host}:8765" if host else DEFAULT_URL
+        frames = asyncio.run(self._record(arguments, settings))
+        messages = []
+        for frame in frames:
+            if frame.get("method") == "auth" and "credentials" in frame:
+                frame = {**frame, "credentials": "<redacted>"}
+            messages.append({"direction": "sent", "message": frame})
+        return target, messages
+
+    async def _record(
+        self, arguments: Mapping[str, Any], settings: Mapping[str, Any]
+    ) -> list[dict[str, Any]]:
+        """Run the generated client against `_recording_room` until it sends the command."""
+        from websockets.asyncio.server import serve
+
+        frames: list[dict[str, Any]] = []
+        command_sent = asyncio.Event()
+        async with serve(_recording_room(frames, command_sent), "127.0.0.1", 0) as server:
+            port = server.sockets[0].getsockname()[1]
+            room = self.new_client({**settings, "url": f"ws://127.0.0.1:{port}"}, asynchronous=True)
+            call = asyncio.ensure_future(self.method(room)(**arguments))
+            waiting = asyncio.ensure_future(command_sent.wait())
+            try:
+                done, _ = await asyncio.wait(
+                    {call, waiting}, timeout=RECORD_TIMEOUT, return_when=asyncio.FIRST_COMPLETED
+                )
+                if call in done:
+                    call.result()  # raises what the client refused (bad options...)
+            except Exception as exc:
+                error = self.normalise(exc)
+                if error is None:
+                    raise
+                raise error from exc
+            finally:
+                for task in (call, waiting):
+                    task.cancel()
+                await asyncio.gather(call, waiting, return_exceptions=True)
+                await room.close()
+        return frames
+
+    def normalise(self, exc: BaseException) -> ConferencingError | None:
+        from generated.trueconf import errors
+
+        provider = self.name
+        if isinstance(exc, errors.RequestValidationError):
+            return InvalidOptionsError(str(exc), provider=provider)
+        if isinstance(exc, errors.AuthenticationError):
+            return AuthenticationError(exc.message, provider=provider, code=exc.result_code)
+        if isinstance(exc, errors.APIConnectionError | errors.CommandTimeoutError):
+            return UnavailableError(exc.message, provider=provider)
+        if isinstance(exc, errors.APIError):
+            # Rejections, wrong Room state (not logged in...), protocol breaks: a retry
+            # of the same command does not help until something else changes.
+            return ProviderError(exc.message, provider=provider)
+        return None
+
+
+def _recording_room(frames: list[dict[str, Any]], command_sent: asyncio.Event) -> Any:
+    """A stand-in Room for dry runs: accepts ``auth``, reports appState 3 (normal),
+    and records every message; the first other command ends the recording unanswered."""
+
+    async def handle(socket: Any) -> None:
+        async for data in socket:
+            frame = json.loads(data)
+            frames.append(frame)
+            if frame.get("method") == "auth":
+                reply = {"method": "auth", "requestId": frame.get("requestId"), "result": True}
+                await socket.send(json.dumps({**reply, "resultCode": 0}))
+                await socket.send(
+                    json.dumps({"method": "event", "event": "appStateChanged", "appState": 3})
+                )
+            else:
+                command_sent.set()
+
+    return handle
+
+
+ADAPTER = TrueConfAdapter()
