@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 
 
 class CreateConferenceRequest(BaseModel):
@@ -18,11 +18,11 @@ class CreateConferenceRequest(BaseModel):
         extra="forbid",
         populate_by_name=True,
     )
-    call_control_id: str
+    call_control_id: StrictStr
     """
     Unique identifier and token for controlling the call
     """
-    name: str
+    name: StrictStr
     """
     Name of the conference
     """
@@ -30,35 +30,35 @@ class CreateConferenceRequest(BaseModel):
     """
     Whether a beep sound should be played when participants join and/or leave the conference.
     """
-    client_state: str | None = None
+    client_state: StrictStr | None = None
     """
     Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string. The client_state will be updated for the creator call leg and will be used for all webhooks related to the created conference.
     """
-    comfort_noise: bool | None = True
+    comfort_noise: StrictBool | None = True
     """
     Toggle background comfort noise.
     """
-    command_id: str | None = None
+    command_id: StrictStr | None = None
     """
     Use this field to avoid execution of duplicate commands. Telnyx will ignore subsequent commands with the same command_id as one that has already been executed.
     """
-    duration_minutes: int | None = None
+    duration_minutes: StrictInt | None = None
     """
     Time length (minutes) after which the conference will end.
     """
-    hold_audio_url: str | None = None
+    hold_audio_url: StrictStr | None = None
     """
     The URL of a file to be played to participants joining the conference. The URL can point to either a WAV or MP3 file. hold_media_name and hold_audio_url cannot be used together in one request. Takes effect only when "start_conference_on_create" is set to "false".
     """
-    hold_media_name: str | None = None
+    hold_media_name: StrictStr | None = None
     """
     The media_name of a file to be played to participants joining the conference. The media_name must point to a file previously uploaded to api.telnyx.com/v2/media by the same user/organization. The file must either be a WAV or MP3 file. Takes effect only when "start_conference_on_create" is set to "false".
     """
-    max_participants: Annotated[int | None, Field(ge=2, le=800)] = 250
+    max_participants: Annotated[StrictInt | None, Field(ge=2, le=800)] = 250
     """
     The maximum number of active conference participants to allow. Must be between 2 and 800. Defaults to 250
     """
-    start_conference_on_create: bool | None = True
+    start_conference_on_create: StrictBool | None = True
     """
     Whether the conference should be started on creation. If the conference isn't started all participants that join are automatically put on hold. Defaults to "true".
     """

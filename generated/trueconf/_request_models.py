@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 
 
 class AuthRequest(BaseModel):
@@ -19,12 +19,12 @@ class AuthRequest(BaseModel):
         populate_by_name=True,
     )
     method: Literal["auth"]
-    request_id: Annotated[str, Field(alias="requestId")]
+    request_id: Annotated[StrictStr, Field(alias="requestId")]
     """
     a unique request identifier (echoed in the reply).
     """
     type: Literal["secured", "unsecured"]
-    credentials: str | None = None
+    credentials: StrictStr | None = None
     """
     PIN, password or token; required when type is "secured".
     """
@@ -36,11 +36,11 @@ class CreateConferenceRequest(BaseModel):
         populate_by_name=True,
     )
     method: Literal["createConference"]
-    request_id: Annotated[str, Field(alias="requestId")]
+    request_id: Annotated[StrictStr, Field(alias="requestId")]
     """
     a unique request identifier. You can learn more about it here.
     """
-    title: str
+    title: StrictStr
     """
     Conference name
     """
@@ -51,31 +51,31 @@ class CreateConferenceRequest(BaseModel):
     asymmetric — Video lecture
     role — Role-based
     """
-    auto_accept: Annotated[bool, Field(alias="autoAccept")]
+    auto_accept: Annotated[StrictBool, Field(alias="autoAccept")]
     """
     Flag allowing participants to automatically join conference
     """
-    use_waiting_room: Annotated[bool | None, Field(alias="useWaitingRoom")] = False
+    use_waiting_room: Annotated[StrictBool | None, Field(alias="useWaitingRoom")] = False
     """
     a flag that enables the waiting room upon conference start. Optional parameter. If not present, the default value offalse will be used.
     """
-    mute_cam_on_join: Annotated[bool | None, Field(alias="muteCamOnJoin")] = False
+    mute_cam_on_join: Annotated[StrictBool | None, Field(alias="muteCamOnJoin")] = False
     """
     a flag that sets the automatic muting of the video capture device for a participant who has just joined a group conference. This is an optional parameter. If not specified, the default valuefalse will be used.
     """
-    mute_mic_on_join: Annotated[bool | None, Field(alias="muteMicOnJoin")] = False
+    mute_mic_on_join: Annotated[StrictBool | None, Field(alias="muteMicOnJoin")] = False
     """
     a flag that sets the microphone to mute automatically for a participant of a group conference who has just joined. This is an optional parameter. If not specified, the default value offalse will be used.
     """
-    casters_count: Annotated[int | None, Field(alias="castersCount")] = None
+    casters_count: Annotated[StrictInt | None, Field(alias="castersCount")] = None
     """
     the number of participants in thevideo layout that can be on the podium simultaneously (can be obtained from the getTariffRestrictions command or the tariffRestrictionsChanged notification)
     """
-    invite_list: Annotated[list[str], Field(alias="inviteList")]
+    invite_list: Annotated[list[StrictStr], Field(alias="inviteList")]
     """
     an array of strings with unique identifiers of users ([TrueConf ID](TrueConf ID)), to whom an invitation to the conference will be sent. Possible values:PeerId - supported. Inside the application, it is automatically converted to CallId and the command is executed with it. In this case, the user will receive the invitation on all devices. CallId - supported. The user will receive the invitation on all devices. InstanceId - supported. The invitation will be received by the user on a specific application instance.
     """
-    smart_meeting: Annotated[bool | None, Field(alias="smartMeeting")] = False
+    smart_meeting: Annotated[StrictBool | None, Field(alias="smartMeeting")] = False
     """
     a flag that starts thevideo selector in the mode Automatic stage entry via VAD and should only be present if thevideo selector is launched. This parameter is optional and if not present, defaults tofalse.
     """

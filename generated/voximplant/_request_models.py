@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 
 
 class StartConferenceParams(BaseModel):
@@ -14,39 +14,39 @@ class StartConferenceParams(BaseModel):
         extra="forbid",
         populate_by_name=True,
     )
-    conference_name: Annotated[str, Field(max_length=49)]
+    conference_name: Annotated[StrictStr, Field(max_length=49, min_length=1)]
     """
     The conference name. The name length must be less than 50 symbols
     """
-    rule_id: int
+    rule_id: StrictInt
     """
     The rule ID that needs to be launched. Please note, the necessary scenario needs to be attached to the rule
     """
-    user_id: int | None = None
+    user_id: StrictInt | None = None
     """
     The user ID. Run the scripts from the user if set
     """
-    user_name: str | None = None
+    user_name: Annotated[StrictStr | None, Field(min_length=1)] = None
     """
     The user name that can be used instead of **user_id**. Run the scripts from the user if set
     """
-    application_id: int | None = None
+    application_id: StrictInt | None = None
     """
     The application ID
     """
-    application_name: str | None = None
+    application_name: Annotated[StrictStr | None, Field(min_length=1)] = None
     """
     The application name that can be used instead of **application_id**
     """
-    script_custom_data: str | None = None
+    script_custom_data: Annotated[StrictStr | None, Field(min_length=1)] = None
     """
     The script custom data, that can be accessed in the scenario via the <a href='/docs/references/voxengine/voxengine/customdata'>VoxEngine.customData()</a> method. Use the application/x-www-form-urlencoded content type with UTF-8 encoding.
     """
-    reference_ip: str | None = None
+    reference_ip: Annotated[StrictStr | None, Field(min_length=1)] = None
     """
     Specifies the IP from the geolocation of predicted subscribers. It allows selecting the nearest server for serving subscribers
     """
-    server_location: str | None = None
+    server_location: Annotated[StrictStr | None, Field(min_length=1)] = None
     """
     Specifies the location of the server where the scenario needs to be executed. Has higher priority than `reference_ip`. Request [getServerLocations](https://api.voximplant.com/getServerLocations) for possible values
     """
@@ -57,35 +57,35 @@ class StartScenariosParams(BaseModel):
         extra="forbid",
         populate_by_name=True,
     )
-    user_id: int | None = None
+    user_id: StrictInt | None = None
     """
     The user ID. Run the scripts from the user if set
     """
-    user_name: str | None = None
+    user_name: Annotated[StrictStr | None, Field(min_length=1)] = None
     """
     The user name that can be used instead of **user_id**. Run the scripts from the user if set
     """
-    application_id: int | None = None
+    application_id: StrictInt | None = None
     """
     The application ID
     """
-    application_name: str | None = None
+    application_name: Annotated[StrictStr | None, Field(min_length=1)] = None
     """
     The application name that can be used instead of **application_id**
     """
-    rule_id: int
+    rule_id: StrictInt
     """
     The rule ID that needs to be launched. Please note, the necessary scenario needs to be attached to the rule
     """
-    script_custom_data: str | None = None
+    script_custom_data: Annotated[StrictStr | None, Field(min_length=1)] = None
     """
     The script custom data, that can be accessed in the scenario via the <a href='/docs/references/voxengine/voxengine/customdata'>VoxEngine.customData()</a> method. Use the application/x-www-form-urlencoded content type with UTF-8 encoding
     """
-    reference_ip: str | None = None
+    reference_ip: Annotated[StrictStr | None, Field(min_length=1)] = None
     """
     Specifies the IP from the geolocation of predicted subscribers. It allows selecting the nearest server for serving subscribers
     """
-    server_location: str | None = None
+    server_location: Annotated[StrictStr | None, Field(min_length=1)] = None
     """
     Specifies the location of the server where the scenario needs to be executed. Has higher priority than `reference_ip`. Request [getServerLocations](https://api.voximplant.com/getServerLocations) for possible values
     """

@@ -559,6 +559,14 @@ class _Loader:
                 raise spec.error("a parameter without 'schema' is not supported", at)
             check_schema(spec, schema, (*at, "schema"))
             schema = dict(schema)
+            if (
+                location == "query"
+                and schema.get("type") == "string"
+                and "minLength" not in schema
+                and not param.get("allowEmptyValue")
+            ):
+                # OpenAPI: an empty query value is invalid unless allowEmptyValue says so.
+                schema["minLength"] = 1
             description = _text(param.get("description"))
             if description and "description" not in schema:
                 schema["description"] = description

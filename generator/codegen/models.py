@@ -55,7 +55,7 @@ def render_models(
         PythonVersion,
         generate,
     )
-    from datamodel_code_generator.enums import DataModelType
+    from datamodel_code_generator.enums import DataModelType, StrictTypes
 
     if not schemas:
         return header + "\nfrom __future__ import annotations\n"
@@ -83,6 +83,11 @@ def render_models(
                 use_double_quotes=True,
                 output_datetime_class=DatetimeClassType.Datetime,
                 extra_fields="forbid" if strict else "allow",
+                # Outbound, "5" is not an int and "yes" is not a bool: no silent coercion.
+                # Floats stay lax so that 5 is a valid number.
+                strict_types=(
+                    [StrictTypes.str, StrictTypes.int, StrictTypes.bool] if strict else None
+                ),
                 # Python names escaped with aliases; callers may use either on input.
                 allow_population_by_field_name=True,
                 # camelCase wire names (TrueConf) become snake_case fields with aliases.
