@@ -1,0 +1,581 @@
+"""The API client bases: configuration, request building, and the one retry flow.
+
+`_BaseClient._request_flow` is a generator that holds the whole retry loop: it yields
+an `httpx.Request` when it wants it sent and a ``float`` when it wants to sleep, and
+is sent back the `httpx.Response` (or the `httpx.TransportError`). `SyncAPIClient` and
+`AsyncAPIClient` only drive it with blocking or awaiting I/O, as httpx's auth flows do.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import logging
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Generator, Mapping
+from types import TracebackType
+from typing import Any, ClassVar, Final, Generic, Self, TypeVar, overload
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+from pydantic import BaseModel
+
+from ._encoding import FORM_CONTENT_TYPE, JSON_CONTENT_TYPE, encode_form, encode_json, encode_query
+from ._operation import Operation
+from ._response import (
+    APIResponse,
+    find_body_error,
+    make_status_error,
+    parse_body,
+    take_raw_response_flag,
+)
+from ._retry import DEFAULT_MAX_RETRIES, Failure, RetryPolicy
+from ._types import NOT_GIVEN, NotGiven
+from .errors import APIConnectionError, APITimeoutError
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "AsyncAPIClient",
+    "AsyncResource",
+    "SyncAPIClient",
+    "SyncResource",
+]
+
+DEFAULT_TIMEOUT: Final = httpx.Timeout(60.0, connect=5.0)
+"""60 s for each of read, write and pool; 5 s to connect."""
+
+_ModelT = TypeVar("_ModelT", bound=BaseModel)
+_HttpT = TypeVar("_HttpT", httpx.Client, httpx.AsyncClient)
+
+_Step = httpx.Request | float
+"""What the flow asks of its driver: send this request, or sleep this many seconds."""
+_Outcome = httpx.Response | httpx.TransportError | None
+"""What the driver sends back: the response, the transport error, or None after a sleep."""
+
+_JSON_HEADERS: Final = {"Content-Type": JSON_CONTENT_TYPE}
+_FORM_HEADERS: Final = {"Content-Type": FORM_CONTENT_TYPE}
+
+
+class _BaseClient(Generic[_HttpT]):
+    """What the sync and async clients share: configuration and the request flow.
+
+    A generated client subclasses `SyncAPIClient` / `AsyncAPIClient`, sets the class
+    attributes below, and passes credentials as ``auth``.
+    """
+
+    package_name: ClassVar[str] = "confgen"
+    """Names the ``User-Agent`` and the logger (``logging.getLogger(package_name)``)."""
+    package_version: ClassVar[str] = "0"
+    body_errors: ClassVar[tuple[str, ...]] = ()
+    """Keys of a JSON object body that make it an error whatever the status (Voximplant)."""
+
+    _http: _HttpT
+    _owns_http: bool
+    _base_url: str
+    _auth: httpx.Auth | None
+    _send_auth: httpx.Auth | httpx._client.UseClientDefault
+    _timeout: httpx.Timeout
+    _policy: RetryPolicy
+    _default_headers: dict[str, str]
+    _headers: dict[str, str]
+    _json_headers: dict[str, str]
+    _form_headers: dict[str, str]
+    _logger: logging.Logger
+
+    def __init__(
+        self,
+        *,
+        base_url: str | httpx.URL,
+        auth: httpx.Auth | None = None,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        http_client: _HttpT | None = None,
+        default_headers: Mapping[str, str] | None = None,
+    ) -> None:
+        """Configure the client.
+
+        - ``timeout``: default for every call (``DEFAULT_TIMEOUT`` when not given); it
+          applies even with a custom ``http_client``. ``None``, or an ``httpx.Timeout``
+          with an unlimited phase, is refused: a call must never wait forever.
+        - ``http_client``: used as is and never closed by this client; otherwise the
+          client creates one, closed by `close()` or leaving a ``with`` block.
+        - ``default_headers``: sent on every call, over ``User-Agent`` and ``Accept``.
+        """
+        self._base_url = str(base_url).rstrip("/")
+        self._set_auth(auth)
+        self._timeout = (
+            DEFAULT_TIMEOUT if isinstance(timeout, NotGiven) else httpx.Timeout(_checked(timeout))
+        )
+        self._policy = RetryPolicy(max_retries=max_retries)
+        self._logger = logging.getLogger(self.package_name)
+        self._set_headers(dict(default_headers or {}))
+        if http_client is None:
+            self._http = self._new_http_client()
+            self._owns_http = True
+        else:
+            self._http = http_client
+            self._owns_http = False
+
+    def _new_http_client(self) -> _HttpT:
+        raise NotImplementedError
+
+    def _set_auth(self, auth: httpx.Auth | None) -> None:
+        self._auth = auth
+        # None would switch off the auth of a user's own http_client: defer to it instead.
+        self._send_auth = httpx.USE_CLIENT_DEFAULT if auth is None else auth
+
+    def _set_headers(self, default_headers: dict[str, str]) -> None:
+        # Merged once here so a call without extra headers does no merging at all.
+        self._default_headers = default_headers
+        base = {
+            "User-Agent": f"{self.package_name}/{self.package_version} "
+            f"python-httpx/{httpx.__version__}",
+            "Accept": "application/json",
+        }
+        self._headers = _merge_headers(base, default_headers)
+        self._json_headers = _merge_headers(self._headers, _JSON_HEADERS)
+        self._form_headers = _merge_headers(self._headers, _FORM_HEADERS)
+
+    @property
+    def base_url(self) -> str:
+        """The URL every operation path is appended to."""
+        return self._base_url
+
+    @property
+    def timeout(self) -> httpx.Timeout:
+        """The default timeout of every call."""
+        return self._timeout
+
+    @property
+    def max_retries(self) -> int:
+        """How many times a failed call may be retried (0: never)."""
+        return self._policy.max_retries
+
+    @property
+    def default_headers(self) -> Mapping[str, str]:
+        """The headers sent on every call (without per-call headers)."""
+        return dict(self._headers)
+
+    def with_options(
+        self,
+        *,
+        base_url: str | httpx.URL | NotGiven = NOT_GIVEN,
+        auth: httpx.Auth | NotGiven | None = NOT_GIVEN,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        default_headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+    ) -> Self:
+        """A copy with some options changed, sharing this client's connection pool.
+
+        ``default_headers`` are added to (and override) the current ones. The copy
+        never closes the shared pool; close the original.
+        """
+        new = copy.copy(self)
+        # Resources cached on the client (functools.cached_property) point at `self`.
+        for name, value in list(vars(new).items()):
+            if isinstance(value, SyncResource | AsyncResource):
+                delattr(new, name)
+        new._owns_http = False
+        if not isinstance(base_url, NotGiven):
+            new._base_url = str(base_url).rstrip("/")
+        if not isinstance(auth, NotGiven):
+            new._set_auth(auth)
+        if not isinstance(timeout, NotGiven):
+            new._timeout = httpx.Timeout(_checked(timeout))
+        if not isinstance(max_retries, NotGiven):
+            new._policy = dataclasses.replace(self._policy, max_retries=max_retries)
+        if not isinstance(default_headers, NotGiven):
+            new._set_headers({**self._default_headers, **default_headers})
+        return new
+
+    def __repr__(self) -> str:
+        return (
+            f"<{type(self).__name__} base_url={_without_userinfo(self._base_url)!r} "
+            f"max_retries={self._policy.max_retries}>"
+        )
+
+    def _request_flow(
+        self,
+        operation: Operation,
+        cast_to: type[BaseModel] | None,
+        path_params: Mapping[str, object] | None,
+        query: Mapping[str, object] | None,
+        headers: Mapping[str, str] | None,
+        json: BaseModel | Mapping[str, object] | None,
+        form: BaseModel | Mapping[str, object] | None,
+        extra_headers: Mapping[str, str] | None,
+        timeout: float | httpx.Timeout | NotGiven | None,
+    ) -> Generator[_Step, _Outcome, Any]:
+        """The whole life of one call: build, send, retry, then parse or raise."""
+        raw = take_raw_response_flag()
+        request = self._build_request(
+            operation, path_params, query, headers, json, form, extra_headers, timeout
+        )
+        mode = operation.retry_mode
+        policy = self._policy
+        retries = 0
+        while True:
+            outcome = yield request
+            if isinstance(outcome, httpx.Response):
+                decision = policy.decide(
+                    mode, retries, status=outcome.status_code, headers=outcome.headers
+                )
+                if not decision.retry:
+                    return self._result(operation, outcome, cast_to, raw)
+                what = f"HTTP {outcome.status_code}"
+            else:
+                assert outcome is not None
+                decision = policy.decide(mode, retries, failure=_classify(outcome))
+                if not decision.retry:
+                    if isinstance(outcome, httpx.TimeoutException):
+                        raise APITimeoutError(request=request) from outcome
+                    raise APIConnectionError(
+                        request=request, message=f"Connection error ({type(outcome).__name__})."
+                    ) from outcome
+                what = type(outcome).__name__
+            retries += 1
+            if self._logger.isEnabledFor(logging.DEBUG):
+                # The path template, never the URL: query strings can carry credentials.
+                self._logger.debug(
+                    "retrying %s %s after %s in %.3f s (retry %d of %d)",
+                    operation.method,
+                    operation.path,
+                    what,
+                    decision.delay,
+                    retries,
+                    policy.max_retries,
+                )
+            yield decision.delay
+
+    def _build_request(
+        self,
+        operation: Operation,
+        path_params: Mapping[str, object] | None,
+        query: Mapping[str, object] | None,
+        headers: Mapping[str, str] | None,
+        json: BaseModel | Mapping[str, object] | None,
+        form: BaseModel | Mapping[str, object] | None,
+        extra_headers: Mapping[str, str] | None,
+        timeout: float | httpx.Timeout | NotGiven | None,
+    ) -> httpx.Request:
+        url = self._base_url + operation.render_path(path_params)
+        key_in, key_name = operation.idempotency_key or (None, "")
+        if key_in == "query" and (query is None or query.get(key_name) in (None, NOT_GIVEN)):
+            query = {**(query or {}), key_name: _new_key()}
+        if query:
+            encoded = encode_query(query)
+            if encoded:
+                url = f"{url}?{encoded}"
+        content: bytes | None = None
+        if json is not None:
+            content = encode_json(json, key_name if key_in == "body" else None)
+            merged = self._json_headers
+        elif form is not None:
+            content = encode_form(form, key_name if key_in == "body" else None)
+            merged = self._form_headers
+        else:
+            merged = self._headers
+        if headers:
+            merged = _merge_headers(merged, headers)
+        if extra_headers:
+            merged = _merge_headers(merged, extra_headers)
+        if key_in == "header" and not _has_header(merged, key_name):
+            merged = {**merged, key_name: _new_key()}
+        return self._http.build_request(
+            operation.method,
+            url,
+            headers=merged,
+            content=content,
+            timeout=self._timeout if isinstance(timeout, NotGiven) else _checked(timeout),
+        )
+
+    def _result(
+        self,
+        operation: Operation,
+        response: httpx.Response,
+        cast_to: type[BaseModel] | None,
+        raw: bool,
+    ) -> Any:
+        status = response.status_code
+        if status >= 400:
+            raise make_status_error(response, operation.error_model(status))
+        keys = operation.body_errors if operation.body_errors is not None else self.body_errors
+        if keys:
+            data = find_body_error(response.content, keys)
+            if data is not None:
+                raise make_status_error(response, operation.error_model(status), data, in_body=True)
+        if raw:
+            return APIResponse(response, cast_to)
+        return parse_body(response, cast_to)
+
+
+class SyncAPIClient(_BaseClient[httpx.Client]):
+    """Base of a generated synchronous client.
+
+    The generated subclass sets ``package_name``, ``package_version`` and (for APIs
+    that report errors in success bodies) ``body_errors``, turns its credentials into
+    ``auth``, and exposes resources as ``functools.cached_property`` attributes.
+    """
+
+    _sleep: Callable[[float], None] = staticmethod(time.sleep)
+
+    def _new_http_client(self) -> httpx.Client:
+        return httpx.Client(timeout=self._timeout, follow_redirects=True)
+
+    @overload
+    def request(
+        self,
+        operation: Operation,
+        *,
+        cast_to: type[_ModelT],
+        path_params: Mapping[str, object] | None = ...,
+        query: Mapping[str, object] | None = ...,
+        headers: Mapping[str, str] | None = ...,
+        json: BaseModel | Mapping[str, object] | None = ...,
+        form: BaseModel | Mapping[str, object] | None = ...,
+        extra_headers: Mapping[str, str] | None = ...,
+        timeout: float | httpx.Timeout | NotGiven | None = ...,
+    ) -> _ModelT: ...
+    @overload
+    def request(
+        self,
+        operation: Operation,
+        *,
+        cast_to: None,
+        path_params: Mapping[str, object] | None = ...,
+        query: Mapping[str, object] | None = ...,
+        headers: Mapping[str, str] | None = ...,
+        json: BaseModel | Mapping[str, object] | None = ...,
+        form: BaseModel | Mapping[str, object] | None = ...,
+        extra_headers: Mapping[str, str] | None = ...,
+        timeout: float | httpx.Timeout | NotGiven | None = ...,
+    ) -> None: ...
+    def request(
+        self,
+        operation: Operation,
+        *,
+        cast_to: type[BaseModel] | None,
+        path_params: Mapping[str, object] | None = None,
+        query: Mapping[str, object] | None = None,
+        headers: Mapping[str, str] | None = None,
+        json: BaseModel | Mapping[str, object] | None = None,
+        form: BaseModel | Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+    ) -> Any:
+        """Send ``operation`` and return the body as ``cast_to`` (``None``: no body).
+
+        Retries as the operation's retry mode allows; raises the `APIError` tree.
+        ``headers`` are the operation's header parameters, ``extra_headers`` the
+        caller's; ``timeout`` overrides the client default for this call.
+        """
+        flow = self._request_flow(
+            operation, cast_to, path_params, query, headers, json, form, extra_headers, timeout
+        )
+        http = self._http
+        auth = self._send_auth
+        try:
+            step = next(flow)
+            while True:
+                if isinstance(step, float):
+                    self._sleep(step)
+                    step = flow.send(None)
+                    continue
+                outcome: _Outcome
+                try:
+                    outcome = http.send(step, auth=auth)
+                except httpx.TransportError as exc:
+                    outcome = exc
+                step = flow.send(outcome)
+        except StopIteration as stop:
+            return stop.value
+
+    @property
+    def is_closed(self) -> bool:
+        """Whether the underlying httpx client is closed."""
+        return self._http.is_closed
+
+    def close(self) -> None:
+        """Close the connection pool, unless it is the caller's own ``http_client``."""
+        if self._owns_http:
+            self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+async def _async_sleep(seconds: float) -> None:
+    import anyio  # httpx depends on it; imported here so sync-only users never load it
+
+    await anyio.sleep(seconds)
+
+
+class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
+    """Base of a generated asynchronous client (asyncio or trio, through anyio)."""
+
+    _sleep: Callable[[float], Awaitable[None]] = staticmethod(_async_sleep)
+
+    def _new_http_client(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(timeout=self._timeout, follow_redirects=True)
+
+    @overload
+    async def request(
+        self,
+        operation: Operation,
+        *,
+        cast_to: type[_ModelT],
+        path_params: Mapping[str, object] | None = ...,
+        query: Mapping[str, object] | None = ...,
+        headers: Mapping[str, str] | None = ...,
+        json: BaseModel | Mapping[str, object] | None = ...,
+        form: BaseModel | Mapping[str, object] | None = ...,
+        extra_headers: Mapping[str, str] | None = ...,
+        timeout: float | httpx.Timeout | NotGiven | None = ...,
+    ) -> _ModelT: ...
+    @overload
+    async def request(
+        self,
+        operation: Operation,
+        *,
+        cast_to: None,
+        path_params: Mapping[str, object] | None = ...,
+        query: Mapping[str, object] | None = ...,
+        headers: Mapping[str, str] | None = ...,
+        json: BaseModel | Mapping[str, object] | None = ...,
+        form: BaseModel | Mapping[str, object] | None = ...,
+        extra_headers: Mapping[str, str] | None = ...,
+        timeout: float | httpx.Timeout | NotGiven | None = ...,
+    ) -> None: ...
+    async def request(
+        self,
+        operation: Operation,
+        *,
+        cast_to: type[BaseModel] | None,
+        path_params: Mapping[str, object] | None = None,
+        query: Mapping[str, object] | None = None,
+        headers: Mapping[str, str] | None = None,
+        json: BaseModel | Mapping[str, object] | None = None,
+        form: BaseModel | Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+    ) -> Any:
+        """Send ``operation`` and return the body as ``cast_to``; see `SyncAPIClient.request`."""
+        flow = self._request_flow(
+            operation, cast_to, path_params, query, headers, json, form, extra_headers, timeout
+        )
+        http = self._http
+        auth = self._send_auth
+        try:
+            step = next(flow)
+            while True:
+                if isinstance(step, float):
+                    await self._sleep(step)
+                    step = flow.send(None)
+                    continue
+                outcome: _Outcome
+                try:
+                    outcome = await http.send(step, auth=auth)
+                except httpx.TransportError as exc:
+                    outcome = exc
+                step = flow.send(outcome)
+        except StopIteration as stop:
+            return stop.value
+
+    @property
+    def is_closed(self) -> bool:
+        """Whether the underlying httpx client is closed."""
+        return self._http.is_closed
+
+    async def close(self) -> None:
+        """Close the connection pool, unless it is the caller's own ``http_client``."""
+        if self._owns_http:
+            await self._http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+
+class SyncResource:
+    """Base of a generated sync resource class: holds the client its methods call."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+
+class AsyncResource:
+    """Base of a generated async resource class: holds the client its methods call."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+
+def _checked(timeout: float | httpx.Timeout | None) -> float | httpx.Timeout:
+    """Refuse timeouts that could wait forever (httpx reads ``None`` as "no limit")."""
+    if timeout is None:
+        raise ValueError(
+            "timeout=None would let a call wait forever; give seconds or an httpx.Timeout"
+        )
+    if isinstance(timeout, httpx.Timeout):
+        if None in (timeout.connect, timeout.read, timeout.write, timeout.pool):
+            raise ValueError(f"every phase of the timeout needs a limit, got {timeout!r}")
+        return timeout
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
+        raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
+    return float(timeout)
+
+
+def _classify(exc: httpx.TransportError) -> Failure:
+    # Only these guarantee the server never saw the request (no connection was made).
+    if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
+        return Failure.NOT_SENT
+    if isinstance(exc, httpx.TimeoutException):
+        return Failure.TIMEOUT
+    if isinstance(exc, httpx.UnsupportedProtocol | httpx.LocalProtocolError):
+        return Failure.UNUSABLE
+    return Failure.DROPPED
+
+
+def _merge_headers(base: Mapping[str, str], extra: Mapping[str, str]) -> dict[str, str]:
+    """``base`` updated with ``extra``, names compared case-insensitively."""
+    merged = dict(base)
+    lowered = {name.lower(): name for name in merged}
+    for name, value in extra.items():
+        old = lowered.get(name.lower())
+        if old is not None and old != name:
+            del merged[old]
+        merged[name] = value
+        lowered[name.lower()] = name
+    return merged
+
+
+def _has_header(headers: Mapping[str, str], name: str) -> bool:
+    lowered = name.lower()
+    return any(key.lower() == lowered and value for key, value in headers.items())
+
+
+def _new_key() -> str:
+    return str(uuid.uuid4())
+
+
+def _without_userinfo(url: str) -> str:
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))

@@ -1,0 +1,94 @@
+"""`Operation`: what the generator knows about one endpoint, precomputed once."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Final, Literal
+from urllib.parse import quote
+
+from ._encoding import scalar
+from ._retry import RetryMode, default_retry_mode
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+__all__ = ["ErrorModels", "KeyLocation", "Operation"]
+
+KeyLocation = Literal["body", "header", "query"]
+"""Where an operation's idempotency key travels."""
+
+ErrorModels = Mapping["int | str", "type[BaseModel]"]
+"""Error body models by status: an exact ``int``, ``"4XX"``/``"5XX"``, or ``"default"``."""
+
+_PLACEHOLDER: Final = re.compile(r"\{([^{}]+)\}")
+_EMPTY_MODELS: Final[Mapping[int | str, type[BaseModel]]] = MappingProxyType({})
+
+
+# eq=False: operations are module-level constants, compared (and hashed) by identity.
+@dataclass(frozen=True, slots=True, eq=False)
+class Operation:
+    """One API operation, as the generated code declares it at module level.
+
+    - ``retry``: the overlay's retry mode; ``None`` picks the default for ``method``
+      (GET/HEAD/PUT/DELETE/OPTIONS idempotent, POST/PATCH unprocessed).
+    - ``idempotency_key``: ``(location, wire_name)`` of the key that mode
+      ``"idempotency-key"`` fills with a fresh UUID4 when the caller gave none.
+    - ``body_errors``: keys of a JSON object body that make it an error whatever the
+      HTTP status; ``None`` inherits the client's ``body_errors``, ``()`` turns it off.
+    - ``error_models``: models to decode error bodies with (exact status, then
+      ``"4XX"``/``"5XX"``, then ``"default"``).
+    """
+
+    method: str
+    path: str
+    retry: RetryMode | None = None
+    idempotency_key: tuple[KeyLocation, str] | None = None
+    body_errors: tuple[str, ...] | None = None
+    error_models: Mapping[int | str, type[BaseModel]] = field(default_factory=lambda: _EMPTY_MODELS)
+    retry_mode: RetryMode = field(init=False)
+    """The effective retry mode (``retry`` or the method's default)."""
+    _path_parts: tuple[str, ...] | None = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        method = self.method.upper()
+        mode = self.retry or default_retry_mode(method)
+        if mode == "idempotency-key" and self.idempotency_key is None:
+            raise ValueError(
+                f"{method} {self.path}: retry mode 'idempotency-key' needs idempotency_key"
+            )
+        # Split "/a/{id}/b" once into ("/a/", "id", "/b"): odd indexes are parameter
+        # names, so rendering is one join and no regex at call time.
+        parts = tuple(_PLACEHOLDER.split(self.path))
+        object.__setattr__(self, "method", method)
+        object.__setattr__(self, "retry_mode", mode)
+        object.__setattr__(self, "_path_parts", parts if len(parts) > 1 else None)
+
+    def render_path(self, path_params: Mapping[str, object] | None) -> str:
+        """The path with each ``{name}`` replaced by its URL-quoted value."""
+        parts = self._path_parts
+        if parts is None:
+            return self.path
+        if path_params is None:
+            path_params = {}
+        rendered = list(parts)
+        for index in range(1, len(parts), 2):
+            name = parts[index]
+            try:
+                value = path_params[name]
+            except KeyError:
+                raise ValueError(
+                    f"{self.method} {self.path}: missing path parameter {name!r}"
+                ) from None
+            # safe="" so a "/" or "?" in a value cannot change which resource is hit.
+            rendered[index] = quote(scalar(value), safe="")
+        return "".join(rendered)
+
+    def error_model(self, status: int) -> type[BaseModel] | None:
+        """The model for an error body with this status, if the operation has one."""
+        models = self.error_models
+        if not models:
+            return None
+        return models.get(status) or models.get(f"{status // 100}XX") or models.get("default")

@@ -1,0 +1,191 @@
+"""The one error tree every generated package re-exports.
+
+::
+
+    APIError
+    ├── APIConnectionError          no response (connect failure, dropped connection)
+    │   └── APITimeoutError
+    ├── APIStatusError              an error response (status >= 400, or errors in the body)
+    │   ├── BadRequestError             400
+    │   ├── AuthenticationError         401
+    │   ├── PermissionDeniedError       403
+    │   ├── NotFoundError               404
+    │   ├── ConflictError               409
+    │   ├── UnprocessableEntityError    422
+    │   ├── RateLimitError              429
+    │   └── InternalServerError         >= 500
+    └── APIResponseValidationError  a success body that does not match its model
+    RequestValidationError(ValueError)  arguments refused before anything is sent
+
+Messages never carry request headers or the query string, so no credential can leak
+through ``str()``, ``repr()`` or a log line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Final
+
+if TYPE_CHECKING:
+    import httpx
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "InternalServerError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RequestValidationError",
+    "UnprocessableEntityError",
+    "status_error_class",
+]
+
+
+class APIError(Exception):
+    """Base of every error the API client raises about a request it sent."""
+
+    message: str
+    request: httpx.Request | None
+    body: object | None
+    """The decoded body: the operation's error model when one matched, else JSON or text."""
+
+    def __init__(
+        self, message: str, request: httpx.Request | None = None, *, body: object | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.request = request
+        self.body = body
+
+
+class APIConnectionError(APIError):
+    """No response arrived: the connection failed or dropped."""
+
+    def __init__(self, *, request: httpx.Request, message: str = "Connection error.") -> None:
+        super().__init__(message, request)
+
+
+class APITimeoutError(APIConnectionError):
+    """The request timed out (connect, write, read or waiting for a pooled connection)."""
+
+    def __init__(self, *, request: httpx.Request, message: str = "Request timed out.") -> None:
+        super().__init__(request=request, message=message)
+
+
+class APIStatusError(APIError):
+    """The API answered with an error: a status >= 400, or error keys in the body.
+
+    ``code`` and ``message`` come from the body when it provides them (``code`` is the
+    provider's, an ``int`` or ``str``; ``message`` falls back to a generic text).
+    """
+
+    response: httpx.Response
+    status_code: int
+    code: int | str | None
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        response: httpx.Response,
+        body: object | None,
+        code: int | str | None = None,
+    ) -> None:
+        super().__init__(message, response.request, body=body)
+        self.response = response
+        self.status_code = response.status_code
+        self.code = code
+
+
+class BadRequestError(APIStatusError):
+    """HTTP 400."""
+
+
+class AuthenticationError(APIStatusError):
+    """HTTP 401: credentials missing or refused."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """HTTP 403."""
+
+
+class NotFoundError(APIStatusError):
+    """HTTP 404."""
+
+
+class ConflictError(APIStatusError):
+    """HTTP 409."""
+
+
+class UnprocessableEntityError(APIStatusError):
+    """HTTP 422: the server refused the arguments."""
+
+
+class RateLimitError(APIStatusError):
+    """HTTP 429."""
+
+
+class InternalServerError(APIStatusError):
+    """HTTP 5xx."""
+
+
+class APIResponseValidationError(APIError):
+    """A success response whose body does not match the operation's response model."""
+
+    response: httpx.Response
+    status_code: int
+
+    def __init__(
+        self,
+        *,
+        response: httpx.Response,
+        body: object | None,
+        message: str = "Response body does not match the expected model.",
+    ) -> None:
+        super().__init__(message, response.request, body=body)
+        self.response = response
+        self.status_code = response.status_code
+
+
+class RequestValidationError(ValueError):
+    """Arguments that do not satisfy the request model; raised before anything is sent.
+
+    The message names each offending field (wire name, and Python name when it
+    differs) with the failed constraint; input values are left out, as they may be
+    secrets. ``errors`` keeps pydantic's error dicts (without inputs).
+    """
+
+    model: type[Any]
+    errors: Sequence[Mapping[str, Any]]
+
+    def __init__(
+        self, message: str, *, model: type[Any], errors: Sequence[Mapping[str, Any]]
+    ) -> None:
+        super().__init__(message)
+        self.model = model
+        self.errors = errors
+
+
+_STATUS_ERRORS: Final[dict[int, type[APIStatusError]]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def status_error_class(status_code: int) -> type[APIStatusError]:
+    """The `APIStatusError` subclass for an HTTP status (the base class when none fits)."""
+    if status_code >= 500:
+        return InternalServerError
+    return _STATUS_ERRORS.get(status_code, APIStatusError)
