@@ -7,10 +7,8 @@ from typing import Any
 
 import pytest
 
-signalwire = pytest.importorskip("generated.signalwire")
-
-from generated.signalwire import AsyncSignalWire, SignalWire  # noqa: E402
-from generated.signalwire.errors import (  # noqa: E402
+from generated.signalwire import AsyncSignalWire, SignalWire
+from generated.signalwire.errors import (
     APIStatusError,
     AuthenticationError,
     BadRequestError,
@@ -20,11 +18,40 @@ from generated.signalwire.errors import (  # noqa: E402
     RequestValidationError,
     UnprocessableEntityError,
 )
-
-from tests.codegen.conftest import Wire, reply  # noqa: E402
+from tests.codegen.conftest import Wire, reply
 
 PROJECT, TOKEN = "project-1", "PT-secret-token"
-CONFERENCE = {"id": "c1", "name": "standup", "display_name": "My Conference's Name"}
+#: A whole Conference as the spec describes it (every required field, nulls where allowed).
+CONFERENCE = {
+    "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+    "name": "standup",
+    "display_name": "My Conference's Name",
+    "description": None,
+    "join_from": None,
+    "join_until": None,
+    "quality": "720p",
+    "layout": "grid-responsive",
+    "size": "medium",
+    "record_on_start": False,
+    "tone_on_entry_and_exit": True,
+    "user_join_video_off": False,
+    "room_join_video_off": False,
+    "enable_chat": True,
+    "enable_room_previews": None,
+    "dark_primary": "#044EF4",
+    "dark_background": None,
+    "dark_foreground": None,
+    "dark_success": None,
+    "dark_negative": None,
+    "light_primary": None,
+    "light_background": None,
+    "light_foreground": None,
+    "light_success": None,
+    "light_negative": None,
+    "meta": None,
+    "created_at": "2026-01-01T00:00:00Z",
+    "updated_at": "2026-01-01T00:00:00Z",
+}
 SPACE_URL = "https://example.signalwire.com/api/video/conferences"
 
 

@@ -98,12 +98,13 @@ def test_signalwire_display_name_defaults_to_the_name(
 ) -> None:
     import httpx
 
+    from tests.codegen.test_signalwire import CONFERENCE
+
     client, requests = scripted_client(
-        "signalwire",
-        httpx.Response(200, json={"id": "c1", "name": "standup", "display_name": "standup"}),
+        "signalwire", httpx.Response(200, json={**CONFERENCE, "display_name": "standup"})
     )
     conf = create_conference("signalwire", name="standup", client=client)
-    assert conf.id == "c1"
+    assert conf.id == CONFERENCE["id"]
     body = requests[0].read()
     assert b'"display_name":"standup"' in body.replace(b" ", b"")
 
