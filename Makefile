@@ -42,11 +42,11 @@ drift: $(INSTALLED)
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy --strict generator conferencing generated
+	$(BIN)/mypy --strict generator conferencing generated examples
 
-## bench: benchmarks against the peer generators (issue 8; not built yet)
+## bench: confgen vs openapi-python-client and datamodel-code-generator -> benchmarks/RESULTS.md
 bench: $(INSTALLED)
-	@echo "make bench: the benchmark suite is not built yet (issue 8)" >&2; exit 1
+	$(BIN)/python -m benchmarks.run
 
 clean:
 	rm -rf $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -80,6 +80,7 @@ def _cmd_drift(args: argparse.Namespace) -> int:
 
 def _cmd_generate(args: argparse.Namespace) -> int:
     from generator.codegen.generate import Target, generate_packages, targets_from_manifest
+    from generator.codegen.progress import generation_progress, print_summary
     from generator.specs import display_path
 
     if args.spec is not None:
@@ -96,12 +97,16 @@ def _cmd_generate(args: argparse.Namespace) -> int:
                 # The file name only, so output does not depend on the working folder.
                 spec_source=args.spec.name,
                 import_path=args.package,
+                strict=args.strict,
             )
         ]
     else:
+        # The manifest's specs are ours: anything the generator cannot render is an error.
         providers = _select(load_manifest(args.manifest), args.provider)
         targets = targets_from_manifest(providers)
-    result = generate_packages(targets, check=args.check)
+    with generation_progress(force=args.progress) as stage:
+        result = generate_packages(targets, check=args.check, stage=stage)
+    print_summary(result.summaries, targets)
     if args.check:
         for item in result.stale:
             print(f"stale ({item.change}): {display_path(item.path)}", file=sys.stderr)
@@ -165,6 +170,18 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--out", type=Path, help="with --spec: the folder to write NAME/ into")
     generate.add_argument("--package", help="with --spec: the package name")
     generate.add_argument("--client-class", help="with --spec: the client class name")
+    generate.add_argument(
+        "--strict",
+        action="store_true",
+        help="with --spec: fail on what cannot be rendered instead of skipping it with a "
+        "warning (the manifest's specs are always strict)",
+    )
+    generate.add_argument(
+        "--progress",
+        action="store_true",
+        default=None,
+        help="show the progress bar even when stderr is not a terminal",
+    )
     generate.set_defaults(handler=_cmd_generate)
 
     drift = commands.add_parser(

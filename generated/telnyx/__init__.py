@@ -15,7 +15,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from . import models
+    from . import models, webhooks
     from ._client import AsyncTelnyx, Telnyx
     from .errors import (
         APIConnectionError,
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
         RateLimitError,
         RequestValidationError,
         UnprocessableEntityError,
+        WebhookVerificationError,
     )
 
 __all__ = [
@@ -53,7 +54,9 @@ __all__ = [
     "RequestValidationError",
     "Telnyx",
     "UnprocessableEntityError",
+    "WebhookVerificationError",
     "models",
+    "webhooks",
 ]
 
 # Which module defines each public name; imported when the name is first used.
@@ -75,12 +78,15 @@ _HOMES = {
     "RateLimitError": ".errors",
     "RequestValidationError": ".errors",
     "UnprocessableEntityError": ".errors",
+    "WebhookVerificationError": ".errors",
 }
 
 
 def __getattr__(name: str) -> Any:
     if name == "models":
         return importlib.import_module(".models", __name__)
+    if name == "webhooks":
+        return importlib.import_module(".webhooks", __name__)
     home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
         AsyncConferencesResource,
         ConferencesResource,
     )
+    from .webhooks import Webhooks
 
 __all__ = ["AsyncTelnyx", "Telnyx"]
 
@@ -101,6 +102,13 @@ class Telnyx(SyncAPIClient):
 
         return ConferencesResource(self)
 
+    @cached_property
+    def webhooks(self) -> Webhooks:
+        """Verify and parse webhook deliveries (no I/O: the same on both clients)."""
+        from .webhooks import Webhooks
+
+        return Webhooks()
+
 
 class AsyncTelnyx(AsyncAPIClient):
     """The Telnyx Call Control API client (async).
@@ -141,3 +149,10 @@ class AsyncTelnyx(AsyncAPIClient):
         from .resources.conferences import AsyncConferencesResource
 
         return AsyncConferencesResource(self)
+
+    @cached_property
+    def webhooks(self) -> Webhooks:
+        """Verify and parse webhook deliveries (no I/O: the same on both clients)."""
+        from .webhooks import Webhooks
+
+        return Webhooks()

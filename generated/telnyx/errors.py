@@ -24,6 +24,7 @@ from ._runtime.errors import (
     RequestValidationError,
     UnprocessableEntityError,
 )
+from ._runtime.webhooks import WebhookVerificationError
 
 __all__ = [
     "APIConnectionError",
@@ -41,6 +42,7 @@ __all__ = [
     "RateLimitError",
     "RequestValidationError",
     "UnprocessableEntityError",
+    "WebhookVerificationError",
 ]
 
 

@@ -133,6 +133,234 @@ class Errors(BaseModel):
     errors: list[Error]
 
 
+class ConferenceEventPayload(BaseModel):
+    """
+    The call leg and conference an event is about.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    call_control_id: str | None = None
+    """
+    Call ID used to issue commands via Call Control API.
+    """
+    call_leg_id: str | None = None
+    """
+    ID that is unique to the call and can be used to correlate webhook events.
+    """
+    call_session_id: str | None = None
+    """
+    ID that is unique to the call session (a group of related call legs).
+    """
+    client_state: str | None = None
+    """
+    State received from a command.
+    """
+    conference_id: str | None = None
+    """
+    The conference the event is about.
+    """
+    connection_id: str | None = None
+    """
+    Call Control App ID (formerly Telnyx connection ID) used in the call.
+    """
+    occurred_at: datetime | None = None
+    """
+    When the event occurred (conference.created, .ended, .floor.changed).
+    """
+
+
+class ConferenceEndedPayload(BaseModel):
+    """
+    The conference that ended, and why.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    call_control_id: str | None = None
+    call_leg_id: str | None = None
+    call_session_id: str | None = None
+    client_state: str | None = None
+    conference_id: str | None = None
+    connection_id: str | None = None
+    occurred_at: datetime | None = None
+    reason: Literal["all_left", "host_left", "time_exceeded"] | str | None = None
+    """
+    Reason the conference ended.
+    """
+
+
+class ConferenceRecordingUrls(BaseModel):
+    """
+    Recording URLs by format.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    mp3: str | None = None
+    wav: str | None = None
+
+
+class ConferenceRecordingSavedPayload(BaseModel):
+    """
+    A saved conference recording.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    call_control_id: str | None = None
+    call_session_id: str | None = None
+    channels: Literal["single", "dual"] | str | None = None
+    client_state: str | None = None
+    conference_id: str | None = None
+    connection_id: str | None = None
+    format: Literal["wav", "mp3"] | str | None = None
+    public_recording_urls: ConferenceRecordingUrls | None = None
+    recording_ended_at: datetime | None = None
+    recording_id: str | None = None
+    recording_started_at: datetime | None = None
+    recording_urls: ConferenceRecordingUrls | None = None
+
+
+class ConferenceCreated(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    record_type: Literal["event"] | str | None = None
+    event_type: Literal["conference.created"] | str | None = None
+    id: str | None = None
+    payload: ConferenceEventPayload | None = None
+
+
+class ConferenceParticipantJoined(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    record_type: Literal["event"] | str | None = None
+    event_type: Literal["conference.participant.joined"] | str | None = None
+    id: str | None = None
+    occurred_at: datetime | None = None
+    payload: ConferenceEventPayload | None = None
+
+
+class ConferenceParticipantLeft(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    record_type: Literal["event"] | str | None = None
+    event_type: Literal["conference.participant.left"] | str | None = None
+    id: str | None = None
+    occurred_at: datetime | None = None
+    payload: ConferenceEventPayload | None = None
+
+
+class ConferenceEnded(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    record_type: Literal["event"] | str | None = None
+    event_type: Literal["conference.ended"] | str | None = None
+    id: str | None = None
+    payload: ConferenceEndedPayload | None = None
+
+
+class ConferenceRecordingSaved(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    record_type: Literal["event"] | str | None = None
+    event_type: Literal["conference.recording.saved"] | str | None = None
+    id: str | None = None
+    payload: ConferenceRecordingSavedPayload | None = None
+
+
+class ConferenceFloorChangedEvent(BaseModel):
+    """
+    Sent without the data wrapper in the whole spec; parsed either way.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    record_type: Literal["event"] | str | None = None
+    event_type: Literal["conference.floor.changed"] | str | None = None
+    id: str | None = None
+    payload: ConferenceEventPayload | None = None
+    """
+    The new speaker's call leg.
+    """
+
+
+class WebhookMeta(BaseModel):
+    """
+    Delivery details (attempt, delivered_to).
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+
+
+class ConferenceCreatedEvent(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: ConferenceCreated | None = None
+    meta: WebhookMeta | None = None
+
+
+class ConferenceParticipantJoinedEvent(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: ConferenceParticipantJoined | None = None
+    meta: WebhookMeta | None = None
+
+
+class ConferenceParticipantLeftEvent(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: ConferenceParticipantLeft | None = None
+    meta: WebhookMeta | None = None
+
+
+class ConferenceEndedEvent(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: ConferenceEnded | None = None
+    meta: WebhookMeta | None = None
+
+
+class ConferenceRecordingSavedEvent(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: ConferenceRecordingSaved | None = None
+    meta: WebhookMeta | None = None
+
+
 class Conference(BaseModel):
     model_config = ConfigDict(
         extra="allow",

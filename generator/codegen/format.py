@@ -21,22 +21,29 @@ _SETTINGS = (
 )
 
 
-def format_python(files: Sequence[Path]) -> None:
-    """Sort imports (ruff's ``I`` fixes) and ``ruff format`` the files, in place."""
-    if not files:
+def format_python(files: Sequence[Path], *, imports_sorted: Sequence[Path] = ()) -> None:
+    """Sort imports (ruff's ``I`` fixes) and ``ruff format`` the files, in place.
+
+    ``imports_sorted`` are formatted only: their imports are already exact and sorted
+    (the split model modules: thousands of files for a big API, so the pass counts).
+    """
+    if not files and not imports_sorted:
         return
     from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
 
     ruff = str(find_ruff_bin())
     paths = [str(path) for path in files]
-    for command in (
-        [ruff, "check", "--fix", "--select", "I", "--quiet", "--exit-zero", *_SETTINGS, *paths],
-        [ruff, "format", "--quiet", *_SETTINGS, *paths],
-    ):
+    commands = [[ruff, "format", "--quiet", *_SETTINGS, *paths, *map(str, imports_sorted)]]
+    if paths:
+        commands.insert(
+            0,
+            [ruff, "check", "--fix", "--select", "I", "--quiet", "--exit-zero", *_SETTINGS, *paths],
+        )
+    for command in commands:
         result = subprocess.run(command, capture_output=True, text=True, check=False)
         if result.returncode != 0:
             # The templates produced code ruff cannot parse: a generator bug, reported as such.
             raise ConfgenError(
                 f"ruff could not format the generated code: {result.stderr.strip()[:2000]}",
-                source=paths[0],
+                source=(paths or [str(imports_sorted[0])])[0],
             )

@@ -6,21 +6,32 @@ package is replaced, so a failure anywhere leaves all of ``generated/`` as it wa
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import tempfile
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.codegen.format import format_python
+from generator.codegen.ir import Api, Skipped
 from generator.codegen.load import load_api
 from generator.codegen.render import render_package
+from generator.codegen.webhooks import load_webhooks
 from generator.errors import ConfgenError
 from generator.fsutil import replace_tree
 from generator.manifest import Provider
 from generator.yamlio import load_yaml
 
-__all__ = ["GenerateResult", "Stale", "Target", "generate_packages", "targets_from_manifest"]
+__all__ = [
+    "GenerateResult",
+    "Stale",
+    "Summary",
+    "Target",
+    "generate_packages",
+    "targets_from_manifest",
+]
 
 
 @dataclass(frozen=True)
@@ -37,6 +48,9 @@ class Target:
     import_path: str
     title: str | None = None
     """The API's name in docs (default: the spec's ``info.title``)."""
+    strict: bool = True
+    """Refuse what cannot be rendered (the manifest's specs); ``False`` skips it with a
+    warning instead (``confgen generate --spec`` on someone else's whole API)."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +68,7 @@ class GenerateResult:
 
     written: list[Path]
     stale: list[Stale]
+    summaries: list[Summary] = dataclasses.field(default_factory=list)
 
 
 def targets_from_manifest(providers: Sequence[Provider]) -> list[Target]:
@@ -100,31 +115,100 @@ def _read_spec(target: Target) -> Mapping[str, object]:
     return document
 
 
-def build_package(target: Target, folder: Path) -> dict[str, bytes]:
-    """Render ``target`` into ``folder`` (empty), format it there, and return its files."""
+@dataclass(frozen=True)
+class Summary:
+    """What one package's generation produced, for the closing summary."""
+
+    package: str
+    operations: int
+    models: int
+    files: int
+    skipped: tuple[Skipped, ...]
+    renamed: tuple[Skipped, ...]
+    seconds: float
+
+
+Stage = Callable[[str], None]
+"""Called with the name of each stage as it starts (drives the progress bar)."""
+
+
+def _no_stage(name: str) -> None:
+    return None
+
+
+def build_package(
+    target: Target,
+    folder: Path,
+    *,
+    stage: Stage = _no_stage,
+    summaries: list[Summary] | None = None,
+) -> dict[str, bytes]:
+    """Render ``target`` into ``folder`` (empty), format it there, and return its files.
+
+    ``summaries`` (when given) gets this package's `Summary` appended.
+    """
+    begun = time.perf_counter()
+    api: Api | None = None
+    stage(f"reading {target.spec_source}")
     document = _read_spec(target)
     if "asyncapi" in document:  # a WebSocket API: generator/codegen/asyncapi.py
         from generator.codegen.asyncapi import render_ws_target
 
         files = render_ws_target(document, target)
     else:
+        stage("loading operations")
         api = load_api(
             document,
             source=target.spec_source,
             package=target.package,
             client_class=target.client_class,
             title=target.title,
+            strict=target.strict,
         )
-        files = render_package(api, target.import_path)
+        try:
+            webhooks = load_webhooks(document, api)
+        except ConfgenError as error:
+            if api.strict:
+                raise
+            webhooks = None
+            skip = Skipped(error.pointer or "/webhooks", f"webhooks skipped: {error.message}")
+            api = dataclasses.replace(api, skipped=(*api.skipped, skip))
+        stage(f"rendering {len(api.operations)} operations and their models")
+        files = render_package(api, target.import_path, webhooks)
+    stage(f"writing and formatting {len(files)} files")
     for relative, data in files.items():
         path = folder / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
     # The runtime is copied verbatim (already formatted at its source): not reformatted.
+    python = [r for r in files if r.endswith(".py") and not r.startswith("_runtime/")]
+    split = ("models/", "_request_models/")  # exact imports already (generator/codegen/split.py)
     format_python(
-        [folder / r for r in files if r.endswith(".py") and not r.startswith("_runtime/")]
+        [folder / r for r in python if not r.startswith(split) or r.endswith("__init__.py")],
+        imports_sorted=[
+            folder / r for r in python if r.startswith(split) and not r.endswith("__init__.py")
+        ],
     )
-    return {relative: (folder / relative).read_bytes() for relative in files}
+    built = {relative: (folder / relative).read_bytes() for relative in files}
+    if summaries is not None:
+        models = sum(
+            data.count(b"\nclass ")
+            for relative, data in built.items()
+            if relative.split("/")[0]
+            in ("models", "models.py", "_request_models", "_request_models.py")
+        )
+        summaries.append(
+            Summary(
+                package=target.package,
+                operations=len(api.operations) if api is not None else 0,
+                models=models,
+                files=len(built),
+                skipped=api.skipped if api is not None else (),
+                renamed=api.renamed if api is not None else (),
+                seconds=time.perf_counter() - begun,
+            )
+        )
+    return built
 
 
 def _committed(folder: Path) -> dict[str, bytes]:
@@ -148,20 +232,32 @@ def _diff(out: Path, built: Mapping[str, bytes]) -> list[Stale]:
     return sorted(stale, key=lambda item: str(item.path))
 
 
-def generate_packages(targets: Sequence[Target], *, check: bool = False) -> GenerateResult:
+def generate_packages(
+    targets: Sequence[Target], *, check: bool = False, stage: Stage = _no_stage
+) -> GenerateResult:
     """Generate every target; with ``check``, write nothing and report stale files.
 
     All packages are built first; only then are the changed ones swapped in, each with
     `replace_tree` (a failed swap leaves that package's previous version).
     """
     with tempfile.TemporaryDirectory(prefix="confgen-generate-") as scratch:
+        summaries: list[Summary] = []
         built = {
-            target.out: build_package(target, Path(scratch) / str(index) / target.package)
+            target.out: build_package(
+                target,
+                Path(scratch) / str(index) / target.package,
+                stage=stage,
+                summaries=summaries,
+            )
             for index, target in enumerate(targets)
         }
         stale = {out: _diff(out, files) for out, files in built.items()}
         if check:
-            return GenerateResult(written=[], stale=[item for out in built for item in stale[out]])
+            return GenerateResult(
+                written=[],
+                stale=[item for out in built for item in stale[out]],
+                summaries=summaries,
+            )
         written: list[Path] = []
         for index, target in enumerate(targets):
             if not stale[target.out]:
@@ -173,4 +269,4 @@ def generate_packages(targets: Sequence[Target], *, check: bool = False) -> Gene
 
             replace_tree(target.out, fill)
             written.append(target.out)
-        return GenerateResult(written=written, stale=[])
+        return GenerateResult(written=written, stale=[], summaries=summaries)

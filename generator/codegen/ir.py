@@ -63,6 +63,9 @@ class Operation:
     body_model: str | None
     """Strict request model of the body (its properties are the body arguments)."""
     body_content_type: str | None
+    body_style: str
+    """``fields`` (one argument per body property), ``single`` (one ``body`` argument
+    holding the whole JSON body) or ``raw`` (``body`` bytes/str sent as is)."""
     response_model: str | None
     """Lenient model of the success body (``None``: no JSON body)."""
     error_models: tuple[ErrorModel, ...]
@@ -121,6 +124,15 @@ class ServerVariable:
 
 
 @dataclass(frozen=True)
+class Skipped:
+    """Something in the spec the generator could not render, left out with a reason."""
+
+    pointer: str
+    """JSON pointer of the skipped node in the spec."""
+    reason: str
+
+
+@dataclass(frozen=True)
 class Api:
     """Everything one generated package is made from."""
 
@@ -142,6 +154,13 @@ class Api:
     """Schemas for the strict request module (component closure plus synthesized)."""
     response_schemas: dict[str, Any] = field(default_factory=dict)
     """Schemas for the lenient public models module."""
+    skipped: tuple[Skipped, ...] = ()
+    """What was left out (only when loaded with ``strict=False``; strict loads raise)."""
+    strict: bool = True
+    """Whether the spec was loaded strictly (later stages skip what they cannot render
+    when it was not, and add it to ``skipped``)."""
+    renamed: tuple[Skipped, ...] = ()
+    """Names changed to avoid a collision (``strict=False`` only): generated, but renamed."""
 
     @property
     def operations(self) -> tuple[Operation, ...]:

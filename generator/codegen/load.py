@@ -3,11 +3,18 @@
 This is the one module that knows OpenAPI. Everything the generator cannot render is
 refused here with a `ConfgenError` naming the spec file and the JSON pointer, so the
 later stages never meet a half-understood construct.
+
+Loaded with ``strict=False`` (``confgen generate --spec`` on a whole real API), a
+refusal does not end the run: the smallest enclosing unit (a response, an optional
+parameter, an operation, a component schema rendered as ``Any``) is left out and
+recorded in `Api.skipped` with its pointer and reason; names that would collide are
+suffixed and recorded in `Api.renamed`.
 """
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -22,6 +29,7 @@ from generator.codegen.ir import (
     ParameterLocation,
     Resource,
     ServerVariable,
+    Skipped,
 )
 from generator.codegen.naming import (
     RESERVED_ARGUMENTS,
@@ -41,6 +49,8 @@ _HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "tr
 _IGNORED_HEADERS = frozenset({"authorization", "content-type", "accept"})
 _JSON = "application/json"
 _FORM = "application/x-www-form-urlencoded"
+_MULTIPART = "multipart/form-data"
+_OCTET_STREAM = "application/octet-stream"
 _RETRY_MODES = frozenset({"idempotent", "idempotency-key", "unprocessed", "never"})
 _SCHEMA_PREFIX = "#/components/schemas/"
 
@@ -48,9 +58,46 @@ _SCHEMA_PREFIX = "#/components/schemas/"
 class _Spec:
     """The document plus its source name, with located errors and `$ref` resolution."""
 
-    def __init__(self, document: Mapping[str, Any], source: str) -> None:
+    def __init__(self, document: Mapping[str, Any], source: str, *, strict: bool = True) -> None:
         self.document = document
         self.source = source
+        self.strict = strict
+        self.skipped: list[Skipped] = []
+        self.renamed: list[Skipped] = []
+
+    def skip(self, error: ConfgenError, what: str = "") -> None:
+        """Record ``error`` as a skipped item (lenient loads only; strict ones raise it)."""
+        if self.strict:
+            raise error
+        reason = f"{what}: {error.message}" if what else error.message
+        self.skipped.append(Skipped(pointer=error.pointer or "/", reason=reason))
+
+    def unique(self, names: list[tuple[str, str, str]], *, what: str) -> dict[str, str]:
+        """`check_unique`, or (lenient) the later of two colliding names suffixed ``2``, ``3``..."""
+        if self.strict:
+            return check_unique(names, what=what, source=self.source)
+        taken: dict[str, str] = {}
+        mapping: dict[str, str] = {}
+        for original, python, pointer in names:
+            if original in mapping:
+                continue
+            chosen, counter = python, 2
+            if chosen in taken and ":" in original:  # a parameter: say where it travels
+                chosen = f"{original.split(':')[0]}_{python}"
+            while chosen in taken and taken[chosen] != original:
+                chosen, counter = (
+                    f"{python}{'_' if python[-1:].isdigit() else ''}{counter}",
+                    counter + 1,
+                )
+            if chosen != python:
+                self.renamed.append(
+                    Skipped(
+                        pointer, f"{what} {original!r} renamed {chosen!r} ({python!r} is taken)"
+                    )
+                )
+            taken[chosen] = original
+            mapping[original] = chosen
+        return mapping
 
     def error(self, message: str, pointer: tuple[Any, ...] | list[Any]) -> ConfgenError:
         """A `ConfgenError` located at ``pointer`` in this spec."""
@@ -113,16 +160,22 @@ def _class_names(spec: _Spec, schemas: Mapping[str, Any]) -> dict[str, str]:
         if class_name[0].isdigit():
             class_name = "Model" + class_name
         names.append((name, class_name, json_pointer(["components", "schemas", name])))
-    return check_unique(names, what="schema", source=spec.source)
+    return spec.unique(names, what="schema")
 
 
 def _rename_refs(node: Any, class_names: Mapping[str, str]) -> Any:
-    """A deep copy of ``node`` whose schema ``$ref``s use the Python class names."""
+    """A deep copy of ``node`` whose schema ``$ref``s use the Python class names.
+
+    A ``$ref`` to a schema that is not there (left out by a lenient load) becomes ``{}``.
+    """
     if isinstance(node, Mapping):
         out = {}
         for key, value in node.items():
             if key == "$ref" and isinstance(value, str) and value.startswith(_SCHEMA_PREFIX):
-                out[key] = _SCHEMA_PREFIX + class_names[value[len(_SCHEMA_PREFIX) :]]
+                target = class_names.get(value[len(_SCHEMA_PREFIX) :])
+                if target is None:
+                    return {}
+                out[key] = _SCHEMA_PREFIX + target
             else:
                 out[key] = _rename_refs(value, class_names)
         return out
@@ -163,8 +216,13 @@ def widen_enums(node: Any) -> Any:
         return [widen_enums(item) for item in node]
     if not isinstance(node, Mapping):
         return node
-    out = {key: widen_enums(value) for key, value in node.items() if key != "enum"}
-    if node.get("format") in _STRICT_STRING_FORMATS:
+    # A property *named* enum or format (value: a schema) is not the keyword.
+    out = {
+        key: widen_enums(value)
+        for key, value in node.items()
+        if key != "enum" or not isinstance(value, list)
+    }
+    if isinstance(node.get("format"), str) and node["format"] in _STRICT_STRING_FORMATS:
         # A malformed uuid/uri/email in a response should be readable, not a crash.
         del out["format"]
     if "enum" in node and isinstance(node["enum"], list):
@@ -375,8 +433,19 @@ class _Loader:
         raw_schemas = components.get("schemas") or {}
         if not isinstance(raw_schemas, Mapping):
             raise spec.error("components.schemas must be an object", ("components", "schemas"))
+        kept: dict[str, Any] = {}
         for name, schema in raw_schemas.items():
-            check_schema(spec, schema, ("components", "schemas", name))
+            where = ("components", "schemas", name)
+            try:
+                check_schema(spec, schema, where)
+                if not spec.strict:
+                    for ref, at in _walk_refs(schema, where):
+                        spec.lookup(ref, at)
+            except ConfgenError as error:
+                spec.skip(error, f"schema {name!r} rendered as Any")
+                schema = {}
+            kept[name] = schema
+        raw_schemas = kept
         self.class_names = _class_names(spec, raw_schemas)
         # Schemas under their class names, refs rewritten to match.
         self.schemas: dict[str, Any] = {
@@ -390,12 +459,23 @@ class _Loader:
 
     # -- helpers --
 
+    def _taken(self, name: str) -> bool:
+        return name in self.schemas or name in self.synth_request or name in self.synth_response
+
     def _new_class(self, name: str, where: tuple[Any, ...]) -> str:
-        if name in self.schemas or name in self.synth_request or name in self.synth_response:
+        if not self._taken(name):
+            return name
+        if self.spec.strict:
             raise self.spec.error(
                 f"the generated model name {name!r} collides with a schema of that name", where
             )
-        return name
+        counter = 2
+        while self._taken(f"{name}{counter}"):
+            counter += 1
+        self.spec.renamed.append(
+            Skipped(json_pointer(list(where)), f"model {name!r} renamed {name}{counter}")
+        )
+        return f"{name}{counter}"
 
     def _model_for(self, schema: Any, name: str, where: tuple[Any, ...], *, request: bool) -> str:
         """The class of a schema: its component's, or a new one synthesized for it."""
@@ -429,13 +509,44 @@ class _Loader:
         paths = self.spec.document.get("paths") or {}
         operations: list[Operation] = []
         for path in sorted(paths):
-            item = self.spec.deref(paths[path], ("paths", path))
+            try:
+                item = self.spec.deref(paths[path], ("paths", path))
+            except ConfgenError as error:
+                self.spec.skip(error, "path skipped")
+                continue
             shared = item.get("parameters") or []
             for method in _HTTP_METHODS:
                 if method in item:
                     where = ("paths", path, method)
-                    operations.append(self.operation(path, method, item[method], shared, where))
+                    state = self._snapshot()
+                    try:
+                        if not self.spec.strict:  # responses check theirs one by one
+                            node = {k: v for k, v in item[method].items() if k != "responses"}
+                            for ref, at in _walk_refs(node, where):
+                                self.spec.lookup(ref, at)
+                        operations.append(self.operation(path, method, item[method], shared, where))
+                    except ConfgenError as error:
+                        self._restore(state)
+                        self.spec.skip(error, f"operation {method.upper()} {path} skipped")
         return operations
+
+    def _snapshot(self) -> tuple[set[str], set[str], set[str], int]:
+        return (
+            set(self.synth_request),
+            set(self.synth_response),
+            set(self.request_roots),
+            len(self.spec.skipped),
+        )
+
+    def _restore(self, state: tuple[set[str], set[str], set[str], int]) -> None:
+        """Forget what a skipped unit synthesized (its skips too: the unit's one replaces them)."""
+        request, response, roots, skipped = state
+        for name in set(self.synth_request) - request:
+            del self.synth_request[name]
+        for name in set(self.synth_response) - response:
+            del self.synth_response[name]
+        self.request_roots &= roots
+        del self.spec.skipped[skipped:]
 
     def operation(
         self,
@@ -467,13 +578,15 @@ class _Loader:
                     p.wire_name for p, _ in parameters if p.required and p.location != "body"
                 ),
             }
-        body_model, content_type, body_params = self._body(node, base, where)
+        body_model, content_type, body_params, body_style = self._body(node, base, where)
         every = [p for p, _ in parameters] + body_params
-        check_unique(
+        python_names = spec.unique(
             [(f"{p.location}:{p.wire_name}", p.name, json_pointer(list(where))) for p in every],
             what="parameter",
-            source=spec.source,
         )
+        every = [
+            dataclasses.replace(p, name=python_names[f"{p.location}:{p.wire_name}"]) for p in every
+        ]
         ordered = [p for p in every if p.required] + [p for p in every if not p.required]
 
         retry = node.get("x-confgen-retry") or {}
@@ -517,6 +630,7 @@ class _Loader:
             params_model=params_model,
             body_model=body_model,
             body_content_type=content_type,
+            body_style=body_style,
             response_model=response_model,
             error_models=tuple(error_models),
             retry_mode=mode,
@@ -548,7 +662,11 @@ class _Loader:
                 ):
                     raise spec.error("a parameter needs 'name' and 'in'", at)
                 if location == "cookie":
-                    raise spec.error("cookie parameters are not supported", at)
+                    error = spec.error("cookie parameters are not supported", at)
+                    if param.get("required"):
+                        raise error
+                    spec.skip(error, f"optional parameter {wire!r} left out")
+                    continue
                 if location == "header" and wire.lower() in _IGNORED_HEADERS:
                     continue
                 merged[(location, wire)] = (param, at)
@@ -595,32 +713,56 @@ class _Loader:
 
     def _body(
         self, node: Mapping[str, Any], base: str, where: tuple[Any, ...]
-    ) -> tuple[str | None, str | None, list[Parameter]]:
-        """The body model, its content type, and one argument per body property."""
+    ) -> tuple[str | None, str | None, list[Parameter], str]:
+        """The body model, its content type, its arguments, and how they make the body.
+
+        The style is ``fields`` (an object with ``properties``: one argument per
+        property), ``single`` (any other JSON body: one ``body`` argument validated
+        against its model) or ``raw`` (neither JSON nor a form: ``body`` bytes or str).
+        """
         spec = self.spec
         if "requestBody" not in node:
-            return None, None, []
+            return None, None, [], "fields"
         at = (*where, "requestBody")
         body = spec.deref(node["requestBody"], at)
         content = body.get("content") or {}
         media = self._json_media(content)
-        if media is None and _FORM in content:
-            media = (_FORM, content[_FORM] or {})
+        for form in (_FORM, _MULTIPART):
+            if media is None and form in content:
+                media = (form, content[form] or {})
+        if media is None and content and isinstance(content, Mapping):
+            media_type = sorted(content)[0]
+            described = _text(body.get("description")) or f"The {media_type} body."
+            mime = _OCTET_STREAM if "*" in media_type else media_type.split(";")[0].strip()
+            argument = self._raw_body_argument(described, bool(body.get("required")))
+            return None, mime, [argument], "raw"
         if media is None:
-            raise spec.error(
-                f"request body media type(s) {', '.join(sorted(content)) or 'none'} not supported "
-                f"(expected {_JSON} or {_FORM})",
-                (*at, "content"),
-            )
+            raise spec.error("a request body without 'content' is not supported", at)
         media_type, media_node = media
         at = (*at, "content", media_type)
         raw_schema = media_node.get("schema")
         schema = spec.deref(raw_schema, (*at, "schema"))
-        if not isinstance(schema, Mapping) or not isinstance(schema.get("properties"), Mapping):
+        is_object = isinstance(schema, Mapping) and isinstance(schema.get("properties"), Mapping)
+        if not is_object and (spec.strict or media_type == _FORM):
             raise spec.error(
                 "only object request bodies with 'properties' are supported", (*at, "schema")
             )
         body_model = self._model_for(raw_schema, f"{base}Body", (*at, "schema"), request=True)
+        if not is_object:
+            found, example = _example_of(media_node)
+            if not found:
+                example = _placeholder(spec, raw_schema, "body", (*at, "schema"))
+            argument = Parameter(
+                name="body",
+                wire_name="body",
+                location="body",
+                required=bool(body.get("required")),
+                annotation=self.annotations.of(raw_schema, (*at, "schema")),
+                description=_text(body.get("description")) or "The request body.",
+                example=example,
+                has_example=found,
+            )
+            return body_model, media_type.split(";")[0].strip().lower(), [argument], "single"
         found_body, body_example = _example_of(media_node)
         if not found_body:
             found_body, body_example = _example_of(schema)
@@ -646,7 +788,20 @@ class _Loader:
                     has_example=found,
                 )
             )
-        return body_model, media_type.split(";")[0].strip().lower(), params
+        return body_model, media_type.split(";")[0].strip().lower(), params, "fields"
+
+    @staticmethod
+    def _raw_body_argument(description: str, required: bool) -> Parameter:
+        return Parameter(
+            name="body",
+            wire_name="body",
+            location="body",
+            required=required,
+            annotation="bytes | str",
+            description=description,
+            example="",
+            has_example=False,
+        )
 
     def _responses(
         self, node: Mapping[str, Any], base: str, where: tuple[Any, ...]
@@ -658,17 +813,25 @@ class _Loader:
         for status in sorted(responses, key=str):
             key = str(status).upper() if str(status).lower() != "default" else "default"
             at = (*where, "responses", status)
-            response = spec.deref(responses[status], at)
-            media = self._json_media(response.get("content"))
-            if media is None or "schema" not in media[1]:
-                continue
-            schema = media[1]["schema"]
-            schema_at = (*at, "content", media[0], "schema")
-            if key.startswith("2") and success is None:
-                success = self._model_for(schema, f"{base}Response", schema_at, request=False)
-            elif key[0] in "45" or key == "default":
-                model = self._model_for(schema, f"{base}Error{key}", schema_at, request=False)
-                errors.append(ErrorModel(status=key, model=model))
+            state = self._snapshot()
+            try:
+                if not spec.strict:
+                    for ref, ref_at in _walk_refs(responses[status], at):
+                        spec.lookup(ref, ref_at)
+                response = spec.deref(responses[status], at)
+                media = self._json_media(response.get("content"))
+                if media is None or "schema" not in media[1]:
+                    continue
+                schema = media[1]["schema"]
+                schema_at = (*at, "content", media[0], "schema")
+                if key.startswith("2") and success is None:
+                    success = self._model_for(schema, f"{base}Response", schema_at, request=False)
+                elif key[0] in "45" or key == "default":
+                    model = self._model_for(schema, f"{base}Error{key}", schema_at, request=False)
+                    errors.append(ErrorModel(status=key, model=model))
+            except ConfgenError as error:
+                self._restore(state)
+                spec.skip(error, f"response {key} skipped (its body is not decoded)")
         return success, errors
 
     # -- document level --
@@ -786,21 +949,29 @@ def load_api(
     package: str,
     client_class: str,
     title: str | None = None,
+    strict: bool = True,
 ) -> Api:
     """Build the IR of an OpenAPI 3.0/3.1 document; refuse what cannot be rendered.
 
     ``source`` names the spec in error messages and file headers; ``package`` is the
     Python package name (its upper case prefixes default environment variables).
+    With ``strict=False`` what cannot be rendered is left out and listed in
+    `Api.skipped` instead (see the module docstring).
     """
-    spec = _Spec(document, source)
+    spec = _Spec(document, source, strict=strict)
     version = str(document.get("openapi", ""))
     if not version.startswith("3."):
         raise spec.error(f"expected an OpenAPI 3.0 or 3.1 document, got openapi={version!r}", ())
-    for ref, where in _walk_refs(document, ()):
-        spec.lookup(ref, where)
+    if strict:  # lenient loads check the refs of each unit they render, and skip that unit
+        for ref, where in _walk_refs(document, ()):
+            spec.lookup(ref, where)
     loader = _Loader(spec, package, client_class)
     base_url, variables = loader.server()
-    auth = loader.auth()
+    try:
+        auth = loader.auth()
+    except ConfgenError as error:
+        spec.skip(error, "no authentication generated")
+        auth = Auth(kind="none", credentials=())
     body_errors = loader.body_errors()
     operations = loader.operations()
 
@@ -808,19 +979,23 @@ def load_api(
     for operation in operations:
         grouped.setdefault(operation.resource, []).append(operation)
     resources = []
+    reserved = {"base_url", "timeout", "max_retries", "http_client", "with_options"}
     for name in sorted(grouped):
         ops = sorted(grouped[name], key=lambda op: op.name)
-        check_unique(
+        methods = spec.unique(
             [(op.operation_id, op.name, op.pointer) for op in ops],
             what=f"operationId (resource {name!r})",
-            source=source,
         )
+        ops = [dataclasses.replace(op, name=methods[op.operation_id]) for op in ops]
+        if not strict and name in reserved:
+            spec.renamed.append(Skipped("/paths", f"tag {name!r} renamed {name}_ (reserved)"))
+            ops = [dataclasses.replace(op, resource=f"{name}_") for op in ops]
+            name = f"{name}_"
         resources.append(Resource(name=name, class_name=pascal_case(name), operations=tuple(ops)))
     check_unique([(r.name, r.class_name, "/paths") for r in resources], what="tag", source=source)
     arguments = [(c.argument, c.argument, "/components/securitySchemes") for c in auth.credentials]
     arguments += [(v.argument, v.argument, "/servers/0/variables") for v in variables]
     check_unique(arguments, what="constructor argument", source=source)
-    reserved = {"base_url", "timeout", "max_retries", "http_client", "with_options"}
     clash = sorted({a for a, _, _ in arguments} & reserved | {r.name for r in resources} & reserved)
     if clash:
         raise spec.error(f"name(s) {', '.join(clash)} are reserved by the client", ())
@@ -844,4 +1019,7 @@ def load_api(
         body_errors=body_errors,
         request_schemas={name: copy.deepcopy(all_request[name]) for name in sorted(request_names)},
         response_schemas={**loader.schemas, **dict(sorted(loader.synth_response.items()))},
+        skipped=tuple(spec.skipped),
+        strict=strict,
+        renamed=tuple(spec.renamed),
     )

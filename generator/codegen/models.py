@@ -24,6 +24,24 @@ from generator.errors import ConfgenError
 __all__ = ["render_models"]
 
 
+# Formats pydantic can only check with an optional dependency (email-validator): the
+# generated packages depend on httpx and pydantic alone, so these stay plain strings.
+_EXTRA_DEPENDENCY_FORMATS = frozenset({"email", "idn-email"})
+
+
+def _plain_formats(node: Any) -> Any:
+    """A copy of a schema without the formats in `_EXTRA_DEPENDENCY_FORMATS`."""
+    if isinstance(node, list):
+        return [_plain_formats(item) for item in node]
+    if not isinstance(node, Mapping):
+        return node
+    return {
+        key: _plain_formats(value)
+        for key, value in node.items()
+        if not (key == "format" and isinstance(value, str) and value in _EXTRA_DEPENDENCY_FORMATS)
+    }
+
+
 def _document(schemas: Mapping[str, Any]) -> dict[str, Any]:
     """A minimal OpenAPI document holding only ``schemas`` (no paths: models only)."""
     return {
@@ -59,7 +77,7 @@ def render_models(
 
     if not schemas:
         return header + "\nfrom __future__ import annotations\n"
-    document = _document(schemas if strict else widen_enums(dict(schemas)))
+    document = _document(_plain_formats(schemas) if strict else widen_enums(dict(schemas)))
     try:
         # The library prints progress and warnings of its own: keep the CLI output ours.
         with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):

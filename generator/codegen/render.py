@@ -7,15 +7,20 @@ the caller's job (`generate`).
 from __future__ import annotations
 
 import json
+import multiprocessing
 import textwrap
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
 from generator.codegen.ir import Api, Operation
+from generator.codegen.load import _ref_closure
 from generator.codegen.models import render_models
+from generator.codegen.split import split_models
+from generator.codegen.webhooks import Webhooks, render_webhooks
 from generator.runtime._retry import default_retry_mode
 
 __all__ = ["RUNTIME_SOURCE", "TEMPLATES", "render_package"]
@@ -24,6 +29,11 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "http"
 RUNTIME_SOURCE = Path(__file__).resolve().parent.parent / "runtime"
 # Only packages whose spec uses a service-account JWT get this module (it imports PyJWT).
 _JWT_MODULE = "jwt_auth.py"
+# Above this many model classes, models are split into lazily loaded modules so that
+# importing the package and making one call stays fast (a spec like whole Telnyx).
+SPLIT_MODELS_ABOVE = 400
+# Only packages whose spec declares x-confgen-webhook-signature get this one.
+_WEBHOOK_MODULE = "webhooks.py"
 
 _CREDENTIAL_TYPES = {
     "service-account-jwt": "str | os.PathLike[str] | Mapping[str, Any]",
@@ -153,10 +163,29 @@ def _error_keys(api: Api, op: Operation) -> list[tuple[str, str]]:
     return [(status if status.isdigit() else repr(status), model) for status, model in pairs]
 
 
-def render_package(api: Api, import_path: str) -> dict[str, bytes]:
+def _split_model_package(
+    schemas: dict[str, Any],
+    header: str,
+    strict: bool,
+    source: str,
+    roots: dict[str, list[str]],
+    folder: str,
+) -> dict[str, str]:
+    """One side's models as a lazily loaded package: path -> text."""
+    text = render_models(schemas, header=header, strict=strict, source=source)
+    return {
+        f"{folder}/{name}": module
+        for name, module in split_models(text, roots, header=header).items()
+    }
+
+
+def render_package(
+    api: Api, import_path: str, webhooks: Webhooks | None = None
+) -> dict[str, bytes]:
     """Every file of the package, by path relative to the package folder.
 
-    ``import_path`` is how users import it (``generated.telnyx``), for docs only.
+    ``import_path`` is how users import it (``generated.telnyx``), for docs only;
+    ``webhooks`` (`generator.codegen.webhooks.load_webhooks`) adds the webhooks module.
     """
     env = _environment()
     header = env.get_template("header.jinja").render(api=api)
@@ -185,18 +214,23 @@ def render_package(api: Api, import_path: str) -> dict[str, bytes]:
             "RequestValidationError",
             "UnprocessableEntityError",
         ]
+        + (["WebhookVerificationError"] if webhooks and webhooks.signature else [])
     )
     common = {
         "api": api,
         "import_path": import_path,
         "credential_types": credential_types,
         "credential_docs": credential_docs,
+        "webhooks": webhooks,
     }
     files: dict[str, str] = {}
     files["__init__.py"] = env.get_template("init.py.jinja").render(
         **common,
         error_names=error_names,
-        exports=sorted([api.client_class, f"Async{api.client_class}", "models", *error_names]),
+        exports=sorted(
+            [api.client_class, f"Async{api.client_class}", "models", *error_names]
+            + (["webhooks"] if webhooks else [])
+        ),
     )
     files["_client.py"] = env.get_template("client.py.jinja").render(**common)
     error_model_names = sorted({m.model for op in api.operations for m in op.error_models})
@@ -223,21 +257,72 @@ def render_package(api: Api, import_path: str) -> dict[str, bytes]:
                 op.name: {name for group in op.mutually_exclusive for name in group} for op in ops
             },
             needs_scalar=any(op.by_location("header") for op in ops),
+            needs_raw=any(op.body_style == "raw" for op in ops),
+            needs_multipart=any(op.body_content_type == "multipart/form-data" for op in ops),
         )
-    files["models.py"] = render_models(
-        api.response_schemas,
-        header=header
-        + "# The response side: unknown fields are kept and unknown enum values read as str.\n",
-        strict=False,
-        source=api.spec_source,
+    response_header = (
+        header
+        + "# The response side: unknown fields are kept and unknown enum values read as str.\n"
     )
-    files["_request_models.py"] = render_models(
-        api.request_schemas,
-        header=header
-        + "# The request side: strict, so invalid arguments fail before anything is sent.\n",
-        strict=True,
-        source=api.spec_source,
+    request_header = (
+        header + "# The request side: strict, so invalid arguments fail before anything is sent.\n"
     )
+    if len(api.response_schemas) + len(api.request_schemas) <= SPLIT_MODELS_ABOVE:
+        files["models.py"] = render_models(
+            api.response_schemas, header=response_header, strict=False, source=api.spec_source
+        )
+        files["_request_models.py"] = render_models(
+            api.request_schemas, header=request_header, strict=True, source=api.spec_source
+        )
+    else:
+        # A whole real API: model packages loaded a module at a time (generator/codegen/split.py).
+        body_error = [api.body_errors[1]] if api.body_errors else []
+        response_roots = {
+            f"{op.resource}.{op.name}": [
+                *([op.response_model] if op.response_model else []),
+                *(m.model for m in op.error_models),
+                *body_error,
+            ]
+            for op in api.operations
+        }
+        request_roots = {
+            f"{op.resource}.{op.name}": [m for m in (op.params_model, op.body_model) if m]
+            for op in api.operations
+        }
+        # The two sides are independent and each takes seconds: the request side runs in
+        # a second process meanwhile (fork: nothing to re-import).
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+            request_side = pool.submit(
+                _split_model_package,
+                api.request_schemas,
+                request_header,
+                True,
+                api.spec_source,
+                request_roots,
+                "_request_models",
+            )
+            # The public models of a whole API: what responses and errors use (request
+            # bodies are checked by the strict side; keyword arguments build them).
+            response_schemas = {
+                name: api.response_schemas[name]
+                for name in _ref_closure(
+                    api.response_schemas, {m for ms in response_roots.values() for m in ms}
+                )
+            }
+            files.update(
+                _split_model_package(
+                    dict(sorted(response_schemas.items())),
+                    response_header,
+                    False,
+                    api.spec_source,
+                    response_roots,
+                    "models",
+                )
+            )
+            files.update(request_side.result())
+    if webhooks is not None:
+        files.update(render_webhooks(env, webhooks, common, header))
     first = api.operations[0] if api.operations else None
     files["README.md"] = env.get_template("README.md.jinja").render(
         **common,
@@ -252,6 +337,8 @@ def render_package(api: Api, import_path: str) -> dict[str, bytes]:
     out = {path: text.encode("utf-8") for path, text in sorted(files.items())}
     for source in sorted(RUNTIME_SOURCE.glob("*.py")):
         if source.name == _JWT_MODULE and api.auth.kind != "service-account-jwt":
+            continue
+        if source.name == _WEBHOOK_MODULE and not (webhooks and webhooks.signature):
             continue
         out[f"_runtime/{source.name}"] = source.read_bytes()
     return out

@@ -21,7 +21,14 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 from pydantic import BaseModel
 
-from ._encoding import FORM_CONTENT_TYPE, JSON_CONTENT_TYPE, encode_form, encode_json, encode_query
+from ._encoding import (
+    FORM_CONTENT_TYPE,
+    JSON_CONTENT_TYPE,
+    EncodedBody,
+    encode_form,
+    encode_json,
+    encode_query,
+)
 from ._operation import Operation
 from ._response import (
     APIResponse,
@@ -204,13 +211,14 @@ class _BaseClient(Generic[_HttpT]):
         headers: Mapping[str, str] | None,
         json: BaseModel | Mapping[str, object] | None,
         form: BaseModel | Mapping[str, object] | None,
+        content: EncodedBody | None,
         extra_headers: Mapping[str, str] | None,
         timeout: float | httpx.Timeout | NotGiven | None,
     ) -> Generator[_Step, _Outcome, Any]:
         """The whole life of one call: build, send, retry, then parse or raise."""
         raw = take_raw_response_flag()
         request = self._build_request(
-            operation, path_params, query, headers, json, form, extra_headers, timeout
+            operation, path_params, query, headers, json, form, content, extra_headers, timeout
         )
         mode = operation.retry_mode
         policy = self._policy
@@ -256,6 +264,7 @@ class _BaseClient(Generic[_HttpT]):
         headers: Mapping[str, str] | None,
         json: BaseModel | Mapping[str, object] | None,
         form: BaseModel | Mapping[str, object] | None,
+        encoded: EncodedBody | None,
         extra_headers: Mapping[str, str] | None,
         timeout: float | httpx.Timeout | NotGiven | None,
     ) -> httpx.Request:
@@ -264,9 +273,9 @@ class _BaseClient(Generic[_HttpT]):
         if key_in == "query" and (query is None or query.get(key_name) in (None, NOT_GIVEN)):
             query = {**(query or {}), key_name: _new_key()}
         if query:
-            encoded = encode_query(query)
-            if encoded:
-                url = f"{url}?{encoded}"
+            query_string = encode_query(query)
+            if query_string:
+                url = f"{url}?{query_string}"
         content: bytes | None = None
         if json is not None:
             content = encode_json(json, key_name if key_in == "body" else None)
@@ -274,6 +283,9 @@ class _BaseClient(Generic[_HttpT]):
         elif form is not None:
             content = encode_form(form, key_name if key_in == "body" else None)
             merged = self._form_headers
+        elif encoded is not None:
+            content = encoded.content
+            merged = _merge_headers(self._headers, {"Content-Type": encoded.content_type})
         else:
             merged = self._headers
         if headers:
@@ -334,6 +346,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         headers: Mapping[str, str] | None = ...,
         json: BaseModel | Mapping[str, object] | None = ...,
         form: BaseModel | Mapping[str, object] | None = ...,
+        content: EncodedBody | None = ...,
         extra_headers: Mapping[str, str] | None = ...,
         timeout: float | httpx.Timeout | NotGiven | None = ...,
     ) -> _ModelT: ...
@@ -348,6 +361,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         headers: Mapping[str, str] | None = ...,
         json: BaseModel | Mapping[str, object] | None = ...,
         form: BaseModel | Mapping[str, object] | None = ...,
+        content: EncodedBody | None = ...,
         extra_headers: Mapping[str, str] | None = ...,
         timeout: float | httpx.Timeout | NotGiven | None = ...,
     ) -> None: ...
@@ -361,6 +375,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         headers: Mapping[str, str] | None = None,
         json: BaseModel | Mapping[str, object] | None = None,
         form: BaseModel | Mapping[str, object] | None = None,
+        content: EncodedBody | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
     ) -> Any:
@@ -371,7 +386,16 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         caller's; ``timeout`` overrides the client default for this call.
         """
         flow = self._request_flow(
-            operation, cast_to, path_params, query, headers, json, form, extra_headers, timeout
+            operation,
+            cast_to,
+            path_params,
+            query,
+            headers,
+            json,
+            form,
+            content,
+            extra_headers,
+            timeout,
         )
         http = self._http
         auth = self._send_auth
@@ -438,6 +462,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         headers: Mapping[str, str] | None = ...,
         json: BaseModel | Mapping[str, object] | None = ...,
         form: BaseModel | Mapping[str, object] | None = ...,
+        content: EncodedBody | None = ...,
         extra_headers: Mapping[str, str] | None = ...,
         timeout: float | httpx.Timeout | NotGiven | None = ...,
     ) -> _ModelT: ...
@@ -452,6 +477,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         headers: Mapping[str, str] | None = ...,
         json: BaseModel | Mapping[str, object] | None = ...,
         form: BaseModel | Mapping[str, object] | None = ...,
+        content: EncodedBody | None = ...,
         extra_headers: Mapping[str, str] | None = ...,
         timeout: float | httpx.Timeout | NotGiven | None = ...,
     ) -> None: ...
@@ -465,12 +491,22 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         headers: Mapping[str, str] | None = None,
         json: BaseModel | Mapping[str, object] | None = None,
         form: BaseModel | Mapping[str, object] | None = None,
+        content: EncodedBody | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
     ) -> Any:
         """Send ``operation`` and return the body as ``cast_to``; see `SyncAPIClient.request`."""
         flow = self._request_flow(
-            operation, cast_to, path_params, query, headers, json, form, extra_headers, timeout
+            operation,
+            cast_to,
+            path_params,
+            query,
+            headers,
+            json,
+            form,
+            content,
+            extra_headers,
+            timeout,
         )
         http = self._http
         auth = self._send_auth

@@ -237,7 +237,8 @@ def test_failed_generation_leaves_target_untouched_and_names_the_pointer(
         response["content"]["application/json"]["schema"] = {"$ref": "#/components/schemas/Nope"}
 
     spec = _broken(tmp_path, dangle)
-    code = main(["generate", "--spec", str(spec), "--out", str(out), "--package", "widgets"])
+    args = ["generate", "--spec", str(spec), "--out", str(out), "--package", "widgets"]
+    code = main([*args, "--strict"])
     err = capsys.readouterr().err
     assert code == 1
     assert (
@@ -246,6 +247,25 @@ def test_failed_generation_leaves_target_untouched_and_names_the_pointer(
     )
     assert "Nope" in err and "Traceback" not in err
     assert _tree(out) == {"widgets/keep.py": b"# previous output\n"}
+
+
+def test_without_strict_an_unrenderable_response_is_skipped_and_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def dangle(spec: dict[str, Any]) -> None:
+        response = spec["paths"]["/widgets/{widget_id}"]["post"]["responses"]["200"]
+        response["content"]["application/json"]["schema"] = {"$ref": "#/components/schemas/Nope"}
+
+    spec = _broken(tmp_path, dangle)
+    out = tmp_path / "out"
+    code = main(["generate", "--spec", str(spec), "--out", str(out), "--package", "widgets"])
+    err = capsys.readouterr().err
+    assert code == 0
+    warnings = [line for line in err.splitlines() if line.startswith("warning: ")]
+    assert len(warnings) == 1
+    assert "widgets.json#/paths/~1widgets~1{widget_id}/post/responses/200" in warnings[0]
+    assert "1 skipped" in err and "Traceback" not in err
+    assert (out / "widgets" / "resources").is_dir()
 
 
 @pytest.mark.parametrize(

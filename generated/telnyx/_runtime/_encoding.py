@@ -1,4 +1,5 @@
-"""Wire encoding of query strings and request bodies (JSON and urlencoded forms)."""
+"""Wire encoding of query strings and request bodies (JSON, urlencoded and multipart
+forms, raw bytes)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import datetime as _dt
 import enum
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, Final
 from urllib.parse import urlencode
 
@@ -14,7 +16,15 @@ from pydantic import BaseModel
 
 from ._types import NOT_GIVEN
 
-__all__ = ["encode_form", "encode_json", "encode_query", "scalar"]
+__all__ = [
+    "EncodedBody",
+    "encode_form",
+    "encode_json",
+    "encode_multipart",
+    "encode_query",
+    "encode_raw",
+    "scalar",
+]
 
 FORM_CONTENT_TYPE: Final = "application/x-www-form-urlencoded"
 JSON_CONTENT_TYPE: Final = "application/json"
@@ -80,3 +90,54 @@ def _pairs(values: Mapping[str, object]) -> list[tuple[str, str]]:
         else:
             pairs.append((name, scalar(value)))
     return pairs
+
+
+@dataclass(frozen=True, slots=True)
+class EncodedBody:
+    """A request body already encoded, with its ``Content-Type`` (multipart, raw bytes)."""
+
+    content: bytes
+    content_type: str
+
+
+def encode_raw(body: bytes | str, content_type: str) -> EncodedBody:
+    """A raw body (``application/octet-stream``, ``text/plain``...): str is sent as UTF-8."""
+    return EncodedBody(body.encode("utf-8") if isinstance(body, str) else body, content_type)
+
+
+def encode_multipart(body: BaseModel | Mapping[str, object]) -> EncodedBody:
+    """``body`` as ``multipart/form-data``: bytes (or ``(filename, bytes)``) become file
+    parts, anything else a text part spelled as in a query; lists repeat the part."""
+    data = (
+        body.model_dump(by_alias=True, exclude_unset=True)
+        if isinstance(body, BaseModel)
+        else dict(body)
+    )
+    boundary = uuid.uuid4().hex
+    chunks: list[bytes] = []
+    for name, value in data.items():
+        for item in value if isinstance(value, list) else [value]:
+            if item is None or item is NOT_GIVEN:
+                continue
+            disposition = f'form-data; name="{_quoted(name)}"'
+            if isinstance(item, tuple) and len(item) == 2:
+                filename, item = item
+                disposition += f'; filename="{_quoted(str(filename))}"'
+            elif isinstance(item, bytes | bytearray):
+                disposition += f'; filename="{_quoted(name)}"'
+            if isinstance(item, bytes | bytearray):
+                head = (
+                    f"Content-Disposition: {disposition}\r\nContent-Type: application/octet-stream"
+                )
+                payload = bytes(item)
+            else:
+                head = f"Content-Disposition: {disposition}"
+                text = item if isinstance(item, str) else pydantic_core.to_json(item).decode()
+                payload = (scalar(item) if not isinstance(item, dict | list) else text).encode()
+            chunks.append(f"--{boundary}\r\n{head}\r\n\r\n".encode() + payload + b"\r\n")
+    chunks.append(f"--{boundary}--\r\n".encode())
+    return EncodedBody(b"".join(chunks), f"multipart/form-data; boundary={boundary}")
+
+
+def _quoted(name: str) -> str:
+    return name.replace("\\", "\\\\").replace('"', '\\"').replace("\r", "").replace("\n", "")

@@ -14,7 +14,7 @@ __all__ = ["validate_request"]
 _ModelT = TypeVar("_ModelT", bound=BaseModel)
 
 
-def validate_request(model_cls: type[_ModelT], data: Mapping[str, Any]) -> _ModelT:
+def validate_request(model_cls: type[_ModelT], data: object) -> _ModelT:
     """Build ``model_cls`` from ``data``; raise `RequestValidationError` if it does not fit.
 
     Call it before sending, so invalid arguments never reach the network.

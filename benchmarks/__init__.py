@@ -1,0 +1,1 @@
+"""Benchmarks of confgen against the peer generators (`make bench` -> RESULTS.md)."""
