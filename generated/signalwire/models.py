@@ -247,19 +247,19 @@ class Conference(BaseModel):
     """
     A named unique identifier for the conference. Allowed characters: `A-Za-z0-9_-`.
     """
-    display_name: str | None
+    display_name: str | None = None
     """
     Display name of the video conference. Maximum of 200 characters.
     """
-    description: str | None
+    description: str | None = None
     """
     Description of the conference. Maximum of 3000 characters.
     """
-    join_from: datetime | None
+    join_from: datetime | None = None
     """
     Conference does not accept new participants before this time.
     """
-    join_until: datetime | None
+    join_until: datetime | None = None
     """
     Conference stops accepting new participants at this time, but keeps running until all participants leave.
     """
@@ -289,7 +289,7 @@ class Conference(BaseModel):
     """
     The conference's initial layout.
     """
-    size: Literal["small", "medium", "large"] | str | None
+    size: Literal["small", "medium", "large"] | str | None = None
     """
     The size of the video conference.
     """
@@ -313,51 +313,51 @@ class Conference(BaseModel):
     """
     Whether group chat is enabled for conference participants.
     """
-    enable_room_previews: bool | None
+    enable_room_previews: bool | None = None
     """
     Whether a preview video of the conference content is generated.
     """
-    dark_primary: str | None
+    dark_primary: str | None = None
     """
     CTA buttons and selected items color (dark theme).
     """
-    dark_background: str | None
+    dark_background: str | None = None
     """
     Main background color (dark theme).
     """
-    dark_foreground: str | None
+    dark_foreground: str | None = None
     """
     Main foreground color (dark theme).
     """
-    dark_success: str | None
+    dark_success: str | None = None
     """
     Success indication color (dark theme).
     """
-    dark_negative: str | None
+    dark_negative: str | None = None
     """
     Error indication color (dark theme).
     """
-    light_primary: str | None
+    light_primary: str | None = None
     """
     CTA buttons and selected items color (light theme).
     """
-    light_background: str | None
+    light_background: str | None = None
     """
     Main background color (light theme).
     """
-    light_foreground: str | None
+    light_foreground: str | None = None
     """
     Main foreground color (light theme).
     """
-    light_success: str | None
+    light_success: str | None = None
     """
     Success indication color (light theme).
     """
-    light_negative: str | None
+    light_negative: str | None = None
     """
     Error indication color (light theme).
     """
-    meta: ConferenceMeta | None
+    meta: ConferenceMeta | None = None
     """
     User-defined metadata for the conference.
     """

@@ -7,18 +7,30 @@ Two modules come from the same schemas:
   constraint, so a bad argument fails before anything is sent;
 - the response side (``models.py``) is lenient: unknown fields are kept
   (``extra="allow"``) and every enum is widened at schema level first, so a value
-  the spec does not know yet parses as a plain ``str``.
+  the spec does not know yet parses as a plain ``str``; a required property whose
+  schema allows null may also be absent (it reads as ``None``).
+
+On both sides a ``default`` that is not a value of the field's Python type (a string on
+a ``format: uri`` field, ``{}`` on a model, ``""`` on an array) is left out: pydantic
+would keep it unvalidated, so the attribute would not have its declared type.
 """
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import io
+import re
 import warnings
 from collections.abc import Mapping
 from typing import Any
 
-from generator.codegen.load import widen_enums
+from generator.codegen.load import (
+    _SUBSCHEMA_LISTS,
+    _SUBSCHEMA_MAPS,
+    _SUBSCHEMAS,
+    widen_enums,
+)
 from generator.errors import ConfgenError
 
 __all__ = ["render_models"]
@@ -40,6 +52,175 @@ def _plain_formats(node: Any) -> Any:
         for key, value in node.items()
         if not (key == "format" and isinstance(value, str) and value in _EXTRA_DEPENDENCY_FORMATS)
     }
+
+
+# String formats datamodel-code-generator turns into a class that is not ``str``.
+_NON_STR_FORMATS = frozenset(
+    {"uri", "date-time", "date", "time", "duration", "binary", "password", "ipv4", "ipv6"}
+    | {"uuid", "uuid1", "uuid2", "uuid3", "uuid4", "uuid5"}
+)
+_TYPE_CHECKS: dict[str, Any] = {
+    "string": lambda v: isinstance(v, str),
+    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+    "boolean": lambda v: isinstance(v, bool),
+    "array": lambda v: isinstance(v, list),
+    "object": lambda v: isinstance(v, dict),
+    "null": lambda v: v is None,
+}
+
+
+def _default_fits(schema: Mapping[str, Any], value: Any) -> bool:
+    """Whether ``value`` (a ``default``) is a value of the Python type the field gets."""
+    if value is None:  # the field becomes optional: None always fits
+        return True
+    if isinstance(value, dict) and ("$ref" in schema or "allOf" in schema):
+        return False  # the field is a model class, the default a dict
+    if isinstance(value, str) and schema.get("format") in _NON_STR_FORMATS:
+        return False
+    kinds = schema.get("type")
+    kinds = kinds if isinstance(kinds, list) else [kinds] if isinstance(kinds, str) else []
+    if not kinds:  # the type implied by the keywords (datamodel-code-generator reads them so)
+        kinds = ["array"] if "items" in schema else ["object"] if "properties" in schema else []
+    checks = [_TYPE_CHECKS[kind] for kind in kinds if kind in _TYPE_CHECKS]
+    return not checks or any(check(value) for check in checks)
+
+
+def _allows_null(schema: Any) -> bool:
+    """Whether a property schema says null is a valid value (explicitly, not via $ref)."""
+    if not isinstance(schema, Mapping):
+        return False
+    kind = schema.get("type")
+    if kind == "null" or (isinstance(kind, list) and "null" in kind) or schema.get("nullable"):
+        return True
+    if isinstance(schema.get("enum"), list) and None in schema["enum"]:
+        return True
+    branches = [
+        branch
+        for key in ("oneOf", "anyOf")
+        if isinstance(schema.get(key), list)
+        for branch in schema[key]
+    ]
+    return any(isinstance(b, Mapping) and b.get("type") == "null" for b in branches)
+
+
+def fit_schema(node: Any, *, lenient: bool) -> Any:
+    """A copy of a schema with the defaults that do not fit their field left out; with
+    ``lenient`` (the response side), required properties that allow null made optional,
+    so a server that omits a nullable field still parses (the field reads as ``None``;
+    its annotation already includes ``None``)."""
+    if not isinstance(node, Mapping):
+        return node
+    out = dict(node)
+    for key in _SUBSCHEMA_MAPS:
+        if isinstance(node.get(key), Mapping):
+            out[key] = {n: fit_schema(child, lenient=lenient) for n, child in node[key].items()}
+    for key in _SUBSCHEMA_LISTS:
+        if isinstance(node.get(key), list):
+            out[key] = [fit_schema(child, lenient=lenient) for child in node[key]]
+    for key in _SUBSCHEMAS:
+        if isinstance(node.get(key), Mapping):
+            out[key] = fit_schema(node[key], lenient=lenient)
+    if "default" in node and not _default_fits(node, node["default"]):
+        del out["default"]
+    properties, required = node.get("properties"), node.get("required")
+    if lenient and isinstance(properties, Mapping) and isinstance(required, list):
+        out["required"] = [name for name in required if not _allows_null(properties.get(name))]
+    return out
+
+
+_CLASS_LINE = re.compile(r"^class (\w+)\(([^()]*(?:\[[^\]]*\][^()]*)?)\):", re.MULTILINE)
+
+
+def _c3(name: str, bases: Mapping[str, list[str]], memo: dict[str, list[str]]) -> list[str]:
+    """The method resolution order of class ``name`` (C3), over this module's classes."""
+    if name not in memo:
+        sequences = [list(_c3(b, bases, memo)) for b in bases.get(name, [])]
+        sequences.append(list(bases.get(name, [])))
+        order = [name]
+        while any(sequences):
+            for sequence in sequences:
+                head = sequence[0] if sequence else None
+                if head is not None and not any(head in s[1:] for s in sequences):
+                    break
+            else:
+                break  # not linearizable: Python would refuse the class anyway
+            order.append(head)
+            for sequence in sequences:
+                if sequence and sequence[0] == head:
+                    del sequence[0]
+        memo[name] = order
+    return memo[name]
+
+
+def redeclare_conflicting_fields(source: str) -> str:
+    """``source`` with each field that two base classes declare differently redeclared
+    in the class that inherits both (an ``allOf`` of several schemas).
+
+    pydantic takes the first base's field, but mypy refuses the class; the redeclared
+    field is the first required definition in method resolution order (under
+    ``allOf`` a property required by one part is required), else the first one.
+    """
+    headers = {m.group(1): m for m in _CLASS_LINE.finditer(source)}
+    bases = {
+        name: [b.strip() for b in m.group(2).split(",") if b.strip() in headers]
+        for name, m in headers.items()
+    }
+    if not any(len(b) > 1 for b in bases.values()):
+        return source
+    starts = sorted(m.start() for m in headers.values())
+    next_start = dict(zip(starts, [*starts[1:], len(source)], strict=True))
+    classes: dict[str, tuple[ast.ClassDef, list[str]]] = {}
+
+    def parsed(name: str) -> tuple[ast.ClassDef, list[str]]:
+        """The class statement and its lines (the text up to the next class)."""
+        if name not in classes:
+            start = headers[name].start()
+            text = source[start : next_start[start]]
+            statement = ast.parse(text).body[0]
+            assert isinstance(statement, ast.ClassDef)
+            classes[name] = statement, text.splitlines(keepends=True)
+        return classes[name]
+
+    def fields_of(name: str) -> dict[str, tuple[str, bool, str]]:
+        """Field name -> (annotation, has a default, its source line(s))."""
+        statement, lines = parsed(name)
+        return {
+            item.target.id: (
+                ast.unparse(item.annotation),
+                item.value is not None,
+                "".join(lines[item.lineno - 1 : item.end_lineno]),
+            )
+            for item in statement.body
+            if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name)
+        }
+
+    memo: dict[str, list[str]] = {}
+    additions: dict[int, str] = {}  # offset in source where a class ends -> fields to add
+    for name, m in headers.items():
+        if len(bases[name]) < 2:
+            continue
+        own = fields_of(name)
+        definitions: dict[str, list[tuple[str, bool, str]]] = {}
+        for ancestor in _c3(name, bases, memo)[1:]:
+            for field, definition in fields_of(ancestor).items():
+                if field not in own:
+                    definitions.setdefault(field, []).append(definition)
+        added = [
+            next((d for d in found if not d[1]), found[0])[2]
+            for found in definitions.values()
+            if len({annotation for annotation, _, _ in found}) > 1
+        ]
+        if added:
+            statement, lines = parsed(name)
+            end = m.start() + len("".join(lines[: statement.end_lineno]))
+            additions[end] = "".join(added)
+    out, position = [], 0
+    for end in sorted(additions):
+        out += [source[position:end], additions[end]]
+        position = end
+    out.append(source[position:])
+    return "".join(out)
 
 
 def _document(schemas: Mapping[str, Any]) -> dict[str, Any]:
@@ -77,7 +258,14 @@ def render_models(
 
     if not schemas:
         return header + "\nfrom __future__ import annotations\n"
-    document = _document(_plain_formats(schemas) if strict else widen_enums(dict(schemas)))
+    document = _document(
+        {
+            name: fit_schema(schema, lenient=not strict)
+            for name, schema in (
+                _plain_formats(schemas) if strict else widen_enums(dict(schemas))
+            ).items()
+        }
+    )
     try:
         # The library prints progress and warnings of its own: keep the CLI output ours.
         with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
@@ -124,4 +312,4 @@ def render_models(
         ) from None
     if not isinstance(output, str):
         raise ConfgenError("datamodel-code-generator returned no single module", source=source)
-    return output
+    return redeclare_conflicting_fields(output)

@@ -154,6 +154,23 @@ def _uses(ops: Sequence[Operation], word: str) -> bool:
     return any(word in p.annotation for op in ops for p in op.parameters)
 
 
+def _local_names(op: Operation) -> dict[str, str]:
+    """The method body's local variables (``params``, ``body``, ``payload``), each renamed
+    with a trailing ``_`` while an argument has that name: a body property called
+    ``body`` must not be overwritten by the validated body model."""
+    arguments = {p.name for p in op.parameters} | {"extra_headers", "timeout"}
+    names: dict[str, str] = {}
+    for role in ("params", "body", "payload"):
+        name = role
+        while name in arguments or name in names.values():
+            name += "_"
+        names[role] = name
+    # The raw and single styles take the ``body`` argument itself: it keeps its name.
+    if op.body_style in ("raw", "single"):
+        names["body"] = "body"
+    return names
+
+
 def _error_keys(api: Api, op: Operation) -> list[tuple[str, str]]:
     """``(python key, model)`` for the Operation's error map: ints for exact statuses."""
     pairs = [(m.status, m.model) for m in op.error_models]
@@ -248,6 +265,7 @@ def render_package(
             resource=resource,
             docstrings={op.name: _method_docstring(op) for op in ops},
             error_models={op.name: _error_keys(api, op) for op in ops},
+            local_names={op.name: _local_names(op) for op in ops},
             needs_datetime=_uses(ops, "datetime."),
             needs_sequence=_uses(ops, "Sequence["),
             needs_any=_uses(ops, "Any"),

@@ -79,9 +79,8 @@ def test_summary_counts_equal_the_warnings(generated: Generated) -> None:
         assert re.match(r"warning: [^#]+#/\S*: skipped: .+", warning), warning
 
 
+@pytest.mark.parametrize("generated", ["telnyx_api"], indirect=True)
 def test_every_telnyx_operation_is_generated(generated: Generated) -> None:
-    if generated.package != "telnyx_api":
-        pytest.skip("the every-operation target is Telnyx's")
     summary = next(m for m in map(_SUMMARY.match, generated.stderr.splitlines()) if m)
     assert int(summary.group(2)) == 1156
 
@@ -192,6 +191,24 @@ def _arguments(op: Any, document: Any) -> dict[str, Any]:
     return out
 
 
+# Requests the spec allows that Prism refuses: (method, path) -> (what Prism says, why it
+# is wrong). Each is checked to fail exactly so; any other refusal still fails the test.
+PRISM_DEFECTS = {
+    ("PUT", "/repos/{owner}/{repo}/actions/workflows/{workflow_id}/disable"): (
+        '{"location":["path","workflow_id"],"severity":"Error","code":"oneOf"',
+        "workflow_id is oneOf [integer, string]; Prism coerces the path segment '1' to an "
+        "integer and then finds it matches both branches (a path segment is a string, so "
+        "only one matches): every numeric workflow id gets a 422, with or without a client",
+    ),
+}
+
+
+def _prism_defect(op: Any, error: Any) -> bool:
+    """Whether ``error`` is the known Prism defect for ``op`` (`PRISM_DEFECTS`)."""
+    known = PRISM_DEFECTS.get((op.http_method, op.path))
+    return known is not None and error.status_code == 422 and known[0] in error.response.text
+
+
 @pytest.fixture(scope="module")
 def prism_for(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     servers: dict[Path, Any] = {}
@@ -240,6 +257,8 @@ def test_seeded_operations_pass_prism_validation(generated: Generated, prism_for
                 # Prism checks its own made-up answer too (500 + violations in "response"):
                 # that is the mock's problem, not the request's.
                 if error.status_code == 500 and '"location":["request"' not in violations:
+                    continue
+                if _prism_defect(op, error):
                     continue
                 if error.status_code in (400, 401, 404, 405, 415, 422) or violations:
                     refused.append(
