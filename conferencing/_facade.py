@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from ._registry import get_adapter
@@ -40,26 +41,18 @@ def create_conference(
         conferencing.errors.ConferencingError: its subclasses say what failed.
         TypeError: ``client`` is not a sync client of this provider.
     """
-    adapter = get_adapter(provider)
-    arguments = adapter.arguments(name, options)
-    owned = client is None
-    if owned:
-        settings, _ = adapter.settings(credentials, base_url)
-        client = adapter.new_client(settings, asynchronous=False)
-    else:
-        _refuse_settings_with_client(adapter, credentials, base_url)
-        adapter.check_client(client, asynchronous=False)
+    call = _prepare(provider, name, credentials, client, base_url, options, asynchronous=False)
     try:
-        raw = adapter.method(client)(**arguments)
+        raw = call.adapter.method(call.client)(**call.arguments)
     except Exception as exc:
-        error = adapter.normalise(exc)
+        error = call.adapter.normalise(exc)
         if error is None:
             raise
         raise error from exc
     finally:
-        if owned:
-            adapter.close(client)
-    return adapter.conference(raw, arguments)
+        if call.owned:
+            call.adapter.close(call.client)
+    return call.adapter.conference(raw, call.arguments)
 
 
 async def acreate_conference(
@@ -73,26 +66,51 @@ async def acreate_conference(
     **options: Any,
 ) -> Conference:
     """`create_conference` for async code; ``client`` must be the async client."""
-    adapter = get_adapter(provider)
-    arguments = adapter.arguments(name, options)
-    owned = client is None
-    if owned:
-        settings, _ = adapter.settings(credentials, base_url)
-        client = adapter.new_client(settings, asynchronous=True)
-    else:
-        _refuse_settings_with_client(adapter, credentials, base_url)
-        adapter.check_client(client, asynchronous=True)
+    call = _prepare(provider, name, credentials, client, base_url, options, asynchronous=True)
     try:
-        raw = await adapter.method(client)(**arguments)
+        raw = await call.adapter.method(call.client)(**call.arguments)
     except Exception as exc:
-        error = adapter.normalise(exc)
+        error = call.adapter.normalise(exc)
         if error is None:
             raise
         raise error from exc
     finally:
-        if owned:
-            await adapter.aclose(client)
-    return adapter.conference(raw, arguments)
+        if call.owned:
+            await call.adapter.aclose(call.client)
+    return call.adapter.conference(raw, call.arguments)
+
+
+@dataclass(frozen=True)
+class _Call:
+    """What one facade call works with: the adapter, the client, and its arguments."""
+
+    adapter: ProviderAdapter
+    client: Any
+    owned: bool
+    arguments: dict[str, Any]
+
+
+def _prepare(
+    provider: str,
+    name: str,
+    credentials: Credentials | None,
+    client: Any,
+    base_url: str | None,
+    options: dict[str, Any],
+    *,
+    asynchronous: bool,
+) -> _Call:
+    """Check the options (before any I/O), then build or check the client."""
+    adapter = get_adapter(provider)
+    arguments = adapter.arguments(name, options)
+    if client is None:
+        settings, _ = adapter.settings(credentials, base_url)
+        return _Call(
+            adapter, adapter.new_client(settings, asynchronous=asynchronous), True, arguments
+        )
+    _refuse_settings_with_client(adapter, credentials, base_url)
+    adapter.check_client(client, asynchronous=asynchronous)
+    return _Call(adapter, client, False, arguments)
 
 
 def _refuse_settings_with_client(
