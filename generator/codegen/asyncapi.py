@@ -38,6 +38,7 @@ from generator.codegen.models import render_models
 from generator.codegen.naming import RESERVED_ARGUMENTS, check_unique, python_identifier
 from generator.codegen.render import TEMPLATES as HTTP_TEMPLATES
 from generator.codegen.render import docstring
+from generator.runtime_ws import errors as runtime_ws_errors
 
 __all__ = [
     "WS_RUNTIME_SOURCE",
@@ -51,19 +52,8 @@ __all__ = [
 WS_TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "ws"
 WS_RUNTIME_SOURCE = Path(__file__).resolve().parent.parent / "runtime_ws"
 
-#: The public errors (``generator/runtime_ws/errors.py``), re-exported by ``errors.py``.
-ERROR_NAMES = (
-    "APIConnectionError",
-    "APIError",
-    "AuthenticationError",
-    "CommandRejectedError",
-    "CommandTimeoutError",
-    "ConnectionLostError",
-    "NotLoggedInError",
-    "ProtocolError",
-    "RequestValidationError",
-    "RoomStateError",
-)
+#: The public errors of ``generator/runtime_ws/errors.py``, re-exported by ``errors.py``.
+ERROR_NAMES = tuple(runtime_ws_errors.__all__)
 _SCHEMA_PREFIX = "#/components/schemas/"
 _AUTH_OPERATION = "auth"
 #: The command arguments that are the envelope's, filled by the runtime.

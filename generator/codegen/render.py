@@ -21,6 +21,7 @@ from generator.codegen.load import _ref_closure
 from generator.codegen.models import render_models
 from generator.codegen.split import split_models
 from generator.codegen.webhooks import Webhooks, render_webhooks
+from generator.runtime import errors as runtime_errors
 from generator.runtime._retry import default_retry_mode
 
 __all__ = ["RUNTIME_SOURCE", "TEMPLATES", "render_package"]
@@ -213,24 +214,10 @@ def render_package(
         c.argument: _CREDENTIAL_DOCS.get((api.auth.kind, index), "A credential.")
         for index, c in enumerate(api.auth.credentials)
     }
+    # The runtime's error classes, as its own __all__ lists them, plus the package's own.
     error_names = sorted(
-        [
-            "APIConnectionError",
-            "APIError",
-            "APIResponseValidationError",
-            "APIStatusError",
-            "APITimeoutError",
-            "AuthenticationError",
-            "BadRequestError",
-            "ConflictError",
-            "InternalServerError",
-            "MissingConfigurationError",
-            "NotFoundError",
-            "PermissionDeniedError",
-            "RateLimitError",
-            "RequestValidationError",
-            "UnprocessableEntityError",
-        ]
+        [name for name in runtime_errors.__all__ if name.endswith("Error")]
+        + ["MissingConfigurationError"]
         + (["WebhookVerificationError"] if webhooks and webhooks.signature else [])
     )
     common = {
