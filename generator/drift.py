@@ -567,11 +567,11 @@ def _openapi_operation(
     )
 
 
-def _diff_openapi(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change]:
-    changes: list[Change] = []
-    changes += _diff_servers(old, new)
+def _diff_servers_and_auth(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change]:
+    """Servers and security schemes: the same in OpenAPI and AsyncAPI, always breaking."""
     old_schemes = _strip_prose((old.get("components") or {}).get("securitySchemes") or {})
     new_schemes = _strip_prose((new.get("components") or {}).get("securitySchemes") or {})
+    changes = _diff_servers(old, new)
     changes += _compare_plain(
         old_schemes,
         new_schemes,
@@ -580,6 +580,11 @@ def _diff_openapi(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change
         noun="security scheme",
         breaking=True,
     )
+    return changes
+
+
+def _diff_openapi(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change]:
+    changes = _diff_servers_and_auth(old, new)
     changes += _compare_plain(
         _strip_prose({k: v for k, v in old.items() if str(k).startswith("x-confgen-")}),
         _strip_prose({k: v for k, v in new.items() if str(k).startswith("x-confgen-")}),
@@ -783,17 +788,7 @@ def _asyncapi_operation_shape(document: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _diff_asyncapi(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change]:
-    changes = _diff_servers(old, new)
-    old_schemes = _strip_prose((old.get("components") or {}).get("securitySchemes") or {})
-    new_schemes = _strip_prose((new.get("components") or {}).get("securitySchemes") or {})
-    changes += _compare_plain(
-        old_schemes,
-        new_schemes,
-        kind="security-scheme",
-        where="securitySchemes",
-        noun="security scheme",
-        breaking=True,
-    )
+    changes = _diff_servers_and_auth(old, new)
     old_ops, new_ops = _asyncapi_operation_shape(old), _asyncapi_operation_shape(new)
     for name in sorted(old_ops.keys() | new_ops.keys()):
         where = f"operation {name}"
