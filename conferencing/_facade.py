@@ -43,12 +43,8 @@ def create_conference(
     """
     call = _prepare(provider, name, credentials, client, base_url, options, asynchronous=False)
     try:
-        raw = call.adapter.method(call.client)(**call.arguments)
-    except Exception as exc:
-        error = call.adapter.normalise(exc)
-        if error is None:
-            raise
-        raise error from exc
+        with call.adapter.normalised_errors():
+            raw = call.adapter.method(call.client)(**call.arguments)
     finally:
         if call.owned:
             call.adapter.close(call.client)
@@ -68,12 +64,8 @@ async def acreate_conference(
     """`create_conference` for async code; ``client`` must be the async client."""
     call = _prepare(provider, name, credentials, client, base_url, options, asynchronous=True)
     try:
-        raw = await call.adapter.method(call.client)(**call.arguments)
-    except Exception as exc:
-        error = call.adapter.normalise(exc)
-        if error is None:
-            raise
-        raise error from exc
+        with call.adapter.normalised_errors():
+            raw = await call.adapter.method(call.client)(**call.arguments)
     finally:
         if call.owned:
             await call.adapter.aclose(call.client)

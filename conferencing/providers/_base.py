@@ -9,11 +9,12 @@ Generated packages are imported inside methods, so importing an adapter is cheap
 from __future__ import annotations
 
 import abc
+import contextlib
 import difflib
 import importlib
 import operator
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
@@ -100,6 +101,18 @@ class ProviderAdapter(abc.ABC):
     @abc.abstractmethod
     def normalise(self, exc: BaseException) -> ConferencingError | None:
         """The facade error for a generated client's exception (``None``: not ours)."""
+
+    @contextlib.contextmanager
+    def normalised_errors(self) -> Iterator[None]:
+        """Inside, a generated client's exception leaves as its facade error, chained;
+        an exception the adapter does not know leaves unchanged."""
+        try:
+            yield
+        except Exception as exc:
+            error = self.normalise(exc)
+            if error is None:
+                raise
+            raise error from exc
 
     @abc.abstractmethod
     def record(
@@ -233,13 +246,8 @@ class ProviderAdapter(abc.ABC):
     def new_client(self, settings: Mapping[str, Any], *, asynchronous: bool) -> Any:
         """A generated client built from ``settings`` (no I/O)."""
         sync_class, async_class = self.client_classes()
-        try:
+        with self.normalised_errors():
             return (async_class if asynchronous else sync_class)(**settings)
-        except Exception as exc:
-            error = self.normalise(exc)
-            if error is None:
-                raise
-            raise error from exc
 
     def check_client(self, client: object, *, asynchronous: bool) -> None:
         """Refuse a client of the wrong provider or kind (sync vs async) with a TypeError."""
@@ -352,14 +360,8 @@ class HttpAdapter(ProviderAdapter):
                 {**settings, "http_client": http, "max_retries": 0}, asynchronous=False
             )
             try:
-                self.method(client)(**arguments)
-            except Recorded:
-                pass
-            except Exception as exc:
-                error = self.normalise(exc)
-                if error is None:
-                    raise
-                raise error from exc
+                with self.normalised_errors(), contextlib.suppress(Recorded):
+                    self.method(client)(**arguments)
             finally:
                 client.close()
         messages = [describe_request(request) for request in transport.requests]

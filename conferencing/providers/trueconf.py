@@ -115,16 +115,14 @@ class TrueConfAdapter(ProviderAdapter):
             call = asyncio.ensure_future(self.method(room)(**arguments))
             waiting = asyncio.ensure_future(command_sent.wait())
             try:
-                done, _ = await asyncio.wait(
-                    {call, waiting}, timeout=RECORD_TIMEOUT, return_when=asyncio.FIRST_COMPLETED
-                )
-                if call in done:
-                    call.result()  # raises what the client refused (bad options...)
-            except Exception as exc:
-                error = self.normalise(exc)
-                if error is None:
-                    raise
-                raise error from exc
+                with self.normalised_errors():
+                    done, _ = await asyncio.wait(
+                        {call, waiting},
+                        timeout=RECORD_TIMEOUT,
+                        return_when=asyncio.FIRST_COMPLETED,
+                    )
+                    if call in done:
+                        call.result()  # raises what the client refused (bad options...)
             finally:
                 for task in (call, waiting):
                     task.cancel()
