@@ -3,6 +3,6 @@
 Stages, one subpackage or module each, in data-flow order:
 
 - ``generator.extract``: doc pages (``specs/sources/``) -> specs (``specs/*.yaml``)
-- ``generator.specs``: the pipeline around extraction (overlays, validation, writing)
+- ``generator.extract.pipeline``: the pipeline around extraction (overlays, validation, writing)
 - ``generator.cli``: the ``confgen`` command line
 """
