@@ -23,8 +23,10 @@ through ``str()``, ``repr()`` or a log line.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Final
+
+# Defined once, in the file both runtimes share (copied into every generated package).
+from ._validation import RequestValidationError
 
 if TYPE_CHECKING:
     import httpx
@@ -152,25 +154,6 @@ class APIResponseValidationError(APIError):
         super().__init__(message, response.request, body=body)
         self.response = response
         self.status_code = response.status_code
-
-
-class RequestValidationError(ValueError):
-    """Arguments that do not satisfy the request model; raised before anything is sent.
-
-    The message names each offending field (wire name, and Python name when it
-    differs) with the failed constraint; input values are left out, as they may be
-    secrets. ``errors`` keeps pydantic's error dicts (without inputs).
-    """
-
-    model: type[Any]
-    errors: Sequence[Mapping[str, Any]]
-
-    def __init__(
-        self, message: str, *, model: type[Any], errors: Sequence[Mapping[str, Any]]
-    ) -> None:
-        super().__init__(message)
-        self.model = model
-        self.errors = errors
 
 
 _STATUS_ERRORS: Final[dict[int, type[APIStatusError]]] = {

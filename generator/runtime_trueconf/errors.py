@@ -20,8 +20,8 @@ catches the same names everywhere. Messages never carry credentials or tokens.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+# Defined once, in the file both runtimes share (copied from generator/runtime/).
+from ._validation import RequestValidationError
 
 __all__ = [
     "APIConnectionError",
@@ -107,22 +107,3 @@ class CommandTimeoutError(APIError, TimeoutError):
 
 class ProtocolError(APIError):
     """A frame from the server that breaks the protocol: not JSON, or fields missing."""
-
-
-class RequestValidationError(ValueError):
-    """Arguments that do not satisfy the command's model; raised before anything is sent.
-
-    The message names each offending field (wire name, and Python name when it
-    differs); input values are left out, as they may be secrets. ``errors`` keeps
-    pydantic's error dicts (without inputs).
-    """
-
-    model: type[Any]
-    errors: Sequence[Mapping[str, Any]]
-
-    def __init__(
-        self, message: str, *, model: type[Any], errors: Sequence[Mapping[str, Any]]
-    ) -> None:
-        super().__init__(message)
-        self.model = model
-        self.errors = errors
