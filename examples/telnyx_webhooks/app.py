@@ -16,7 +16,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from conferencing.webhooks import WebhookEvent, WebhookVerificationError, parse
+from conferencing.webhooks import ConferenceEvent, WebhookVerificationError, parse
 
 __all__ = ["Receiver", "app"]
 
@@ -24,10 +24,10 @@ Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
-Handler = Callable[[WebhookEvent], Awaitable[None]]
+Handler = Callable[[ConferenceEvent], Awaitable[None]]
 
 
-async def log_event(event: WebhookEvent) -> None:
+async def log_event(event: ConferenceEvent) -> None:
     """The default processing: one line per event."""
     print(f"{event.kind}: conference {event.conference_id} (event {event.event_id})")
 
@@ -49,7 +49,7 @@ class Receiver:
         self.remember = remember
         self.seen: OrderedDict[str, None] = OrderedDict()
         self.duplicates = 0
-        self._queue: asyncio.Queue[WebhookEvent] | None = None
+        self._queue: asyncio.Queue[ConferenceEvent] | None = None
         self._worker: asyncio.Task[None] | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -77,7 +77,7 @@ class Receiver:
         if not repeated:
             self._start().put_nowait(event)
 
-    def _is_repeat(self, event: WebhookEvent) -> bool:
+    def _is_repeat(self, event: ConferenceEvent) -> bool:
         if event.event_id is None:
             return False  # nothing to recognise it by: process it
         if event.event_id in self.seen:
@@ -88,13 +88,13 @@ class Receiver:
             self.seen.popitem(last=False)
         return False
 
-    def _start(self) -> asyncio.Queue[WebhookEvent]:
+    def _start(self) -> asyncio.Queue[ConferenceEvent]:
         if self._queue is None:
             self._queue = asyncio.Queue()
             self._worker = asyncio.get_running_loop().create_task(self._work(self._queue))
         return self._queue
 
-    async def _work(self, queue: asyncio.Queue[WebhookEvent]) -> None:
+    async def _work(self, queue: asyncio.Queue[ConferenceEvent]) -> None:
         while True:
             event = await queue.get()
             try:

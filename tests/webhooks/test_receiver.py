@@ -7,7 +7,7 @@ import json
 
 import httpx
 
-from conferencing.webhooks import WebhookEvent
+from conferencing.webhooks import ConferenceEvent
 from examples.telnyx_webhooks.app import Receiver
 from tests.webhooks.asgi_server import serve
 from tests.webhooks.conftest import CONFERENCE_ID, Signer, event
@@ -16,9 +16,9 @@ PATH = "/webhooks/telnyx"
 
 
 def receiver(
-    signer: Signer, processed: list[WebhookEvent], gate: asyncio.Event | None = None
+    signer: Signer, processed: list[ConferenceEvent], gate: asyncio.Event | None = None
 ) -> Receiver:
-    async def handle(item: WebhookEvent) -> None:
+    async def handle(item: ConferenceEvent) -> None:
         if gate is not None:
             await gate.wait()  # processing is slow: the response must not wait for it
         processed.append(item)
@@ -27,7 +27,7 @@ def receiver(
 
 
 async def test_signed_events_are_answered_200_then_processed(signer: Signer) -> None:
-    processed: list[WebhookEvent] = []
+    processed: list[ConferenceEvent] = []
     gate = asyncio.Event()
     app = receiver(signer, processed, gate)
     async with serve(app) as url, httpx.AsyncClient(base_url=url) as client:
@@ -48,7 +48,7 @@ async def test_signed_events_are_answered_200_then_processed(signer: Signer) -> 
 
 
 async def test_a_repeated_delivery_is_processed_once(signer: Signer) -> None:
-    processed: list[WebhookEvent] = []
+    processed: list[ConferenceEvent] = []
     app = receiver(signer, processed)
     first = event("conference.ended", event_id="same-id")
     again = json.loads(json.dumps(first))
@@ -69,7 +69,7 @@ async def test_a_repeated_delivery_is_processed_once(signer: Signer) -> None:
 
 
 async def test_unverified_deliveries_are_refused_and_not_processed(signer: Signer) -> None:
-    processed: list[WebhookEvent] = []
+    processed: list[ConferenceEvent] = []
     app = receiver(signer, processed)
     body, headers = signer.sign(event("conference.created"))
     forged, forged_headers = Signer.new().sign(event("conference.created", event_id="forged"))
