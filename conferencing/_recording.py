@@ -3,11 +3,11 @@ nothing that would reach a provider.
 
 - `RecordingTransport`: an httpx transport that keeps each request and fails it with
   `Recorded` before it leaves the process.
-- `RecordingRoomTransport`: for the TrueConf Room's WebSocket API, whose client opens a
-  real WebSocket (it has no transport to swap): a listener on 127.0.0.1 only that
-  plays the least of the protocol the client needs before it sends a command (accept
-  ``auth``, report appState 3), keeps every frame, and answers no command. It is part of
-  the dry run, not a test server (that one is ``tests/trueconf_server.py``).
+- `RecordingRoomSocket`: for the TrueConf Room's WebSocket API, an in-process socket the
+  generated client opens instead of a WebSocket (its ``open_socket`` hook): nothing
+  listens, nothing connects. It plays the least of the protocol the client needs before
+  it sends a command (accept ``auth``, report appState 3), keeps every frame, and
+  answers no command. The test Room server is ``tests/trueconf_server.py``.
 
 Adapters return a `Recording`; `conferencing.dry_run` describes and redacts it.
 """
@@ -17,14 +17,11 @@ from __future__ import annotations
 import asyncio
 import json
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import httpx
 
-if TYPE_CHECKING:
-    from websockets.asyncio.server import Server, ServerConnection
-
-__all__ = ["Recorded", "Recording", "RecordingRoomTransport", "RecordingTransport"]
+__all__ = ["Recorded", "Recording", "RecordingRoomSocket", "RecordingTransport"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,44 +53,43 @@ class RecordingTransport(httpx.BaseTransport):
         raise Recorded()
 
 
-class RecordingRoomTransport:
-    """The WebSocket end a TrueConf Room client records into (``async with``): ``url`` to
-    give the client, ``frames`` it sent, ``command_sent`` set at its first command."""
+class RecordingRoomSocket:
+    """An in-process stand-in for the Room's WebSocket: give `open` to the client as
+    ``open_socket``; ``frames`` are what it sent, ``command_sent`` is set at its first
+    command (any frame but ``auth``)."""
 
     def __init__(self) -> None:
+        self.url: str | None = None
         self.frames: list[dict[str, Any]] = []
         self.command_sent = asyncio.Event()
-        self._server: Server | None = None
+        self._incoming: asyncio.Queue[str | None] = asyncio.Queue()
 
-    @property
-    def url(self) -> str:
-        """``ws://127.0.0.1:<port>`` of the listener (only while open)."""
-        if self._server is None:
-            raise RuntimeError("the recording transport is not open")
-        port = self._server.sockets[0].getsockname()[1]
-        return f"ws://127.0.0.1:{port}"
-
-    async def __aenter__(self) -> RecordingRoomTransport:
-        from websockets.asyncio.server import serve
-
-        self._server = await serve(self._handle, "127.0.0.1", 0)
+    async def open(self, url: str) -> RecordingRoomSocket:
+        """The client's ``open_socket``: records the URL it would connect to."""
+        self.url = url
         return self
 
-    async def __aexit__(self, *exc_info: object) -> None:
-        if self._server is not None:
-            self._server.close()
-            await self._server.wait_closed()
-            self._server = None
+    async def send(self, message: str, /) -> None:
+        frame = json.loads(message)
+        self.frames.append(frame)
+        if frame.get("method") == "auth":
+            reply = {"method": "auth", "requestId": frame.get("requestId"), "result": True}
+            self._incoming.put_nowait(json.dumps({**reply, "resultCode": 0}))
+            self._incoming.put_nowait(
+                json.dumps({"method": "event", "event": "appStateChanged", "appState": 3})
+            )
+        else:
+            self.command_sent.set()
 
-    async def _handle(self, socket: ServerConnection) -> None:
-        async for data in socket:
-            frame = json.loads(data)
-            self.frames.append(frame)
-            if frame.get("method") == "auth":
-                reply = {"method": "auth", "requestId": frame.get("requestId"), "result": True}
-                await socket.send(json.dumps({**reply, "resultCode": 0}))
-                await socket.send(
-                    json.dumps({"method": "event", "event": "appStateChanged", "appState": 3})
-                )
-            else:
-                self.command_sent.set()
+    async def close(self) -> None:
+        self._incoming.put_nowait(None)
+
+    def __aiter__(self) -> RecordingRoomSocket:
+        return self
+
+    async def __anext__(self) -> str:
+        item = await self._incoming.get()
+        if item is None:
+            self._incoming.put_nowait(None)  # closed stays closed
+            raise StopAsyncIteration
+        return item

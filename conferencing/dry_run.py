@@ -3,7 +3,8 @@
 Nothing reaches the provider. Each adapter records the call (``ProviderAdapter.record``,
 through the recording transports of ``conferencing._recording``): HTTP adapters build
 their client over a transport that keeps each request and fails it before it leaves;
-the TrueConf adapter points its client at a recording transport listening on 127.0.0.1.
+the TrueConf adapter gives its client an in-process recording socket (nothing listens,
+nothing connects).
 Requests are therefore built by the generated code itself, exactly as a real call
 builds them. This module describes what the adapter recorded, redacted by
 ``conferencing.redaction`` (credential headers, the message fields the adapter declares
@@ -71,7 +72,7 @@ class Preview:
         if self.transport == "websocket":
             lines.append(
                 f"would connect to {self.target} and send these WebSocket messages "
-                "(recorded on 127.0.0.1, nothing reached a Room):"
+                "(recorded in process, nothing reached a Room):"
             )
             for message in self.messages:
                 lines.append(json.dumps(message["message"], ensure_ascii=False))

@@ -97,34 +97,36 @@ class TrueConfAdapter(ProviderAdapter):
             target = f"ws://{host}:8765" if host else DEFAULT_URL
         from .._recording import Recording
 
-        return Recording(target, frames=asyncio.run(self._record(arguments, settings)))
+        return Recording(target, frames=asyncio.run(self._record(target, arguments, settings)))
 
     async def _record(
-        self, arguments: Mapping[str, Any], settings: Mapping[str, Any]
+        self, target: str, arguments: Mapping[str, Any], settings: Mapping[str, Any]
     ) -> list[dict[str, Any]]:
-        """Run the generated client against a `RecordingRoomTransport` until it sends the
-        command."""
-        from .._recording import RecordingRoomTransport
+        """Run the generated client over an in-process `RecordingRoomSocket` until it
+        sends the command (nothing connects anywhere)."""
+        from .._recording import RecordingRoomSocket
 
-        async with RecordingRoomTransport() as transport:
-            room = self.new_client({**settings, "url": transport.url}, asynchronous=True)
-            call = asyncio.ensure_future(self.method(room)(**arguments))
-            waiting = asyncio.ensure_future(transport.command_sent.wait())
-            try:
-                with self.normalised_errors():
-                    done, _ = await asyncio.wait(
-                        {call, waiting},
-                        timeout=RECORD_TIMEOUT,
-                        return_when=asyncio.FIRST_COMPLETED,
-                    )
-                    if call in done:
-                        call.result()  # raises what the client refused (bad options...)
-            finally:
-                for task in (call, waiting):
-                    task.cancel()
-                await asyncio.gather(call, waiting, return_exceptions=True)
-                await room.close()
-        return transport.frames
+        socket = RecordingRoomSocket()
+        room = self.new_client(
+            {**settings, "url": target, "open_socket": socket.open}, asynchronous=True
+        )
+        call = asyncio.ensure_future(self.method(room)(**arguments))
+        waiting = asyncio.ensure_future(socket.command_sent.wait())
+        try:
+            with self.normalised_errors():
+                done, _ = await asyncio.wait(
+                    {call, waiting},
+                    timeout=RECORD_TIMEOUT,
+                    return_when=asyncio.FIRST_COMPLETED,
+                )
+                if call in done:
+                    call.result()  # raises what the client refused (bad options...)
+        finally:
+            for task in (call, waiting):
+                task.cancel()
+            await asyncio.gather(call, waiting, return_exceptions=True)
+            await room.close()
+        return socket.frames
 
     def normalise(self, exc: BaseException) -> ConferencingError | None:
         from generated.trueconf import errors

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import threading
 from typing import Any
@@ -274,3 +275,61 @@ def server_thread() -> Any:
     yield holder["server"]
     loop.call_soon_threadsafe(holder["stop"].set)
     thread.join(LIMIT)
+
+
+class _InProcessRoom:
+    """A socket given through ``open_socket``: it answers ``auth`` and createConference
+    the way a logged-in Room does, with no network at all."""
+
+    def __init__(self) -> None:
+        self.urls: list[str] = []
+        self.sent: list[dict[str, Any]] = []
+        self.closed = False
+        self._incoming: asyncio.Queue[str | None] = asyncio.Queue()
+
+    async def open(self, url: str) -> _InProcessRoom:
+        self.urls.append(url)
+        return self
+
+    async def send(self, message: str, /) -> None:
+        frame = json.loads(message)
+        self.sent.append(frame)
+        reply = {"method": frame["method"], "requestId": frame["requestId"], "result": True}
+        self._incoming.put_nowait(json.dumps({**reply, "resultCode": 0}))
+        if frame["method"] == "auth":
+            event = {"method": "event", "event": "appStateChanged", "appState": 3}
+        else:
+            event = {
+                "method": "event",
+                "event": "conferenceCreated",
+                "confId": "conf-9",
+                "confTitle": frame["title"],
+            }
+        self._incoming.put_nowait(json.dumps(event))
+
+    async def close(self) -> None:
+        self.closed = True
+        self._incoming.put_nowait(None)
+
+    def __aiter__(self) -> _InProcessRoom:
+        return self
+
+    async def __anext__(self) -> str:
+        item = await self._incoming.get()
+        if item is None:
+            raise StopAsyncIteration
+        return item
+
+
+async def test_open_socket_replaces_the_websocket_connect() -> None:
+    # Nothing listens on room.invalid: every frame goes through the given socket.
+    fake = _InProcessRoom()
+    async with asyncio.timeout(LIMIT):
+        client = AsyncTrueConfRoom(url="ws://room.invalid:9", pin="1234", open_socket=fake.open)
+        async with client:
+            conf = await client.create_conference(**CONFERENCE)
+    assert conf.conf_id == "conf-9" and conf.conf_title == "Code review"
+    assert fake.urls == ["ws://room.invalid:9"]
+    assert [frame["method"] for frame in fake.sent] == ["auth", "createConference"]
+    assert fake.sent[0]["credentials"] == "1234"
+    assert fake.closed

@@ -21,9 +21,9 @@ import asyncio
 import itertools
 import json
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Final, Generic, Literal, TypeVar
+from typing import Any, Final, Generic, Literal, Protocol, TypeVar
 
 from .errors import (
     APIConnectionError,
@@ -33,9 +33,6 @@ from .errors import (
     ProtocolError,
 )
 
-if TYPE_CHECKING:
-    from websockets.asyncio.client import ClientConnection
-
 __all__ = [
     "Connection",
     "Credentials",
@@ -43,6 +40,8 @@ __all__ = [
     "EventStream",
     "Match",
     "Notification",
+    "Socket",
+    "SocketOpener",
     "discover_port",
 ]
 
@@ -54,6 +53,21 @@ _wire_logger: Final = logging.getLogger(f"{__name__}.wire")
 # websockets logs every frame at DEBUG, and the auth frame carries the PIN or token: its
 # logger is ours, pinned above DEBUG, so turning on DEBUG logging cannot leak them.
 _wire_logger.setLevel(logging.INFO)
+
+
+class Socket(Protocol):
+    """What the connection needs of an open WebSocket (a websockets ``ClientConnection``
+    is one): send a text frame, close, and iterate over the frames received."""
+
+    async def send(self, message: str, /) -> None: ...
+
+    async def close(self) -> None: ...
+
+    def __aiter__(self) -> AsyncIterator[str | bytes]: ...
+
+
+SocketOpener = Callable[[str], Awaitable[Socket]]
+"""``async (url) -> Socket``: opens the connection instead of websockets' ``connect``."""
 
 _LOG_EXCERPT: Final = 80
 """How much of a bad frame a log line shows (frames from the server carry no secret we
@@ -182,6 +196,8 @@ class Connection:
 
     ``url`` is fixed, or ``None`` with ``resolve_url`` computing it on each connect (for
     port discovery). ``parse_notification`` comes from the generated layer.
+    ``open_socket`` replaces websockets' ``connect`` (an in-process socket: tests, a
+    recording dry run); it gets the URL and returns an open `Socket`.
     """
 
     def __init__(
@@ -194,8 +210,10 @@ class Connection:
         auth_method: str = "auth",
         connect_timeout: float = 10.0,
         resolve_url: Callable[[], Any] | None = None,
+        open_socket: SocketOpener | None = None,
     ) -> None:
         self.url = url or "<not resolved yet>"
+        self._open_socket = open_socket
         self._fixed_url = url
         self._resolve_url = resolve_url
         self._credentials = credentials
@@ -204,7 +222,7 @@ class Connection:
         self._auth_method = auth_method
         self._connect_timeout = connect_timeout
         self._ids = itertools.count(1)
-        self._socket: ClientConnection | None = None
+        self._socket: Socket | None = None
         self._reader: asyncio.Task[None] | None = None
         self._pending: dict[str, tuple[str, asyncio.Future[dict[str, Any]]]] = {}
         self._waiters: set[_Waiter] = set()
@@ -260,14 +278,18 @@ class Connection:
 
         if self._resolve_url is not None and self._fixed_url is None:
             self.url = await self._resolve_url()
+        socket: Socket
         try:
-            socket = await connect(
-                self.url,
-                open_timeout=self._connect_timeout,
-                max_size=2**24,
-                compression=None,
-                logger=_wire_logger,
-            )
+            if self._open_socket is not None:
+                socket = await self._open_socket(self.url)
+            else:
+                socket = await connect(
+                    self.url,
+                    open_timeout=self._connect_timeout,
+                    max_size=2**24,
+                    compression=None,
+                    logger=_wire_logger,
+                )
         except (OSError, TimeoutError, WebSocketException) as exc:
             raise APIConnectionError(
                 f"cannot connect to {self.url}: {type(exc).__name__}: {exc}"
@@ -402,7 +424,7 @@ class Connection:
 
     # ------------------------------------------------------------------ reading
 
-    async def _read(self, socket: ClientConnection) -> None:
+    async def _read(self, socket: Socket) -> None:
         from websockets.exceptions import ConnectionClosed
 
         reason = "the server closed the connection"
