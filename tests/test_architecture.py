@@ -263,3 +263,24 @@ def test_the_import_graph_has_edges() -> None:
 def test_no_import_circle() -> None:
     cycles = _cycles(_graph())
     assert not cycles, "import circles:\n" + "\n".join(" <-> ".join(c) for c in cycles)
+
+
+def test_no_symlinks_in_the_sources() -> None:
+    # A file both runtimes need lives once; the generator copies it into each package.
+    links = [
+        path.relative_to(ROOT).as_posix()
+        for top in PACKAGES
+        for path in (ROOT / top).rglob("*")
+        if path.is_symlink()
+    ]
+    assert not links, f"symlinks: {links}"
+
+
+def test_request_validation_error_is_defined_once() -> None:
+    defined = [
+        module.name
+        for module in MODULES.values()
+        for node in ast.walk(ast.parse(module.path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ClassDef) and node.name == "RequestValidationError"
+    ]
+    assert defined == ["generator.runtime._validation"]
