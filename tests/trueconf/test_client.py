@@ -274,3 +274,33 @@ def server_thread() -> Any:
     yield holder["server"]
     loop.call_soon_threadsafe(holder["stop"].set)
     thread.join(LIMIT)
+
+
+async def test_distinct_notification_names_keep_bounded_state(server: RoomServer) -> None:
+    from generated.trueconf._runtime._connection import LATEST_NOTIFICATIONS
+
+    names = 50_000
+    async with asyncio.timeout(LIMIT * 3), room(server) as client:
+        await client.create_conference(**CONFERENCE)  # connected, appState seen
+        connection = client._connection
+        # Straight into the reader's handler: 50,000 frames over the socket would take
+        # most of the time limit; the wire path is the same call (checked just below).
+        for number in range(names):
+            connection._on_notification({"method": "event", "event": f"spam{number}"})
+        await server.push({"method": "event", "event": "lastSpam"})
+        stream = client.events()
+        await server.push({"method": "event", "event": "marker"})
+        await anext(stream)
+        await stream.aclose()
+        assert len(connection._latest) == LATEST_NOTIFICATIONS
+        assert connection.latest("lastSpam") is not None
+        assert connection.latest("spam0") is None
+        # A state notification the client needs again is simply received again.
+        await server.set_app_state(3)
+        stream = client.events()
+        await server.push({"method": "event", "event": "marker"})
+        await anext(stream)
+        await stream.aclose()
+        conf = await client.create_conference(**CONFERENCE)
+    assert conf.conf_id == "conf-2"
+    assert len(connection._waiters) == 0

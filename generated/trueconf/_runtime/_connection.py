@@ -21,6 +21,7 @@ import asyncio
 import itertools
 import json
 import logging
+from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, Generic, Literal, TypeVar
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from websockets.asyncio.client import ClientConnection
 
 __all__ = [
+    "LATEST_NOTIFICATIONS",
     "Connection",
     "Credentials",
     "Envelope",
@@ -54,6 +56,10 @@ _wire_logger: Final = logging.getLogger(f"{__name__}.wire")
 # websockets logs every frame at DEBUG, and the auth frame carries the PIN or token: its
 # logger is ours, pinned above DEBUG, so turning on DEBUG logging cannot leak them.
 _wire_logger.setLevel(logging.INFO)
+
+LATEST_NOTIFICATIONS: Final = 64
+"""How many notification names a connection remembers the latest instance of (least
+recently received forgotten first); waiting needs none of them, only preconditions."""
 
 _LOG_EXCERPT: Final = 80
 """How much of a bad frame a log line shows (frames from the server carry no secret we
@@ -209,7 +215,9 @@ class Connection:
         self._pending: dict[str, tuple[str, asyncio.Future[dict[str, Any]]]] = {}
         self._waiters: set[_Waiter] = set()
         self._subscribers: set[asyncio.Queue[object]] = set()
-        self._latest: dict[str, Notification] = {}
+        # Bounded: a server may send any number of distinct names; preconditions only
+        # ever look up a few (the state notifications), which stay recently used.
+        self._latest: OrderedDict[str, Notification] = OrderedDict()
         self._token: str | None = None
         self._connect_lock: asyncio.Lock | None = None
         self._closed = False
@@ -467,7 +475,11 @@ class Connection:
             logger.warning("skipped a %s notification that does not fit its model: %s", name, exc)
             return
         notification = Notification(name, message, parsed)
-        self._latest[name] = notification
+        latest = self._latest
+        latest[name] = notification
+        latest.move_to_end(name)
+        if len(latest) > LATEST_NOTIFICATIONS:
+            latest.popitem(last=False)
         for waiter in list(self._waiters):
             if not waiter.future.done() and any(m.matches(notification) for m in waiter.matches):
                 waiter.future.set_result(notification)
