@@ -780,30 +780,52 @@ async def _send_async(
     limit: int,
 ) -> httpx.Response:
     """Send and read one attempt, cancelled at the deadline whatever the server does."""
-    import anyio
+    import asyncio  # here, so that sync-only users never load it
 
+    left = max(step.deadline - time.monotonic(), 0.0)
     try:
-        with anyio.fail_after(max(step.deadline - time.monotonic(), 0.0)):
-            response = await http.send(
-                step.request,
-                auth=auth if step.authenticate else None,
-                stream=True,
-                follow_redirects=False,
-            )
-            try:
-                if response.is_stream_consumed:
-                    check_size(response, limit)
-                    return response
-                reader = BodyReader(response, limit)
-                chunks = response.aiter_raw() if reader.raw else response.aiter_bytes()
-                async for chunk in chunks:
-                    reader.feed(chunk)
-                response._content = reader.finish()
-            finally:
-                await response.aclose()
+        if _on_asyncio(asyncio):
+            # asyncio's own timeout costs a few microseconds; anyio's scope (trio) more.
+            async with asyncio.timeout(left):
+                return await _attempt_async(http, step, auth, limit)
+        import anyio
+
+        with anyio.fail_after(left):
+            return await _attempt_async(http, step, auth, limit)
     except TimeoutError:
         raise httpx.ReadTimeout(_DEADLINE_PASSED, request=step.request) from None
+
+
+async def _attempt_async(
+    http: httpx.AsyncClient,
+    step: _Send,
+    auth: httpx.Auth | httpx._client.UseClientDefault,
+    limit: int,
+) -> httpx.Response:
+    response = await http.send(
+        step.request,
+        auth=auth if step.authenticate else None,
+        stream=True,
+        follow_redirects=False,
+    )
+    try:
+        if response.is_stream_consumed:  # a transport that hands over whole bodies
+            check_size(response, limit)
+            return response
+        reader = BodyReader(response, limit)
+        async for chunk in response.aiter_raw() if reader.raw else response.aiter_bytes():
+            reader.feed(chunk)
+        response._content = reader.finish()
+    finally:
+        await response.aclose()
     return response
+
+
+def _on_asyncio(asyncio: Any) -> bool:
+    try:
+        return asyncio.current_task() is not None
+    except RuntimeError:  # another event loop (trio)
+        return False
 
 
 def _classify(exc: httpx.TransportError) -> Failure:
