@@ -46,10 +46,10 @@ def call(
         return {"fault": fault} if method == "GET" else {"fault": fault, "name": "x"}
 
     started = time.monotonic()
-    if mode == "sync":
+    if mode == "sync":  # the limit through the constructor here, with_options below
+        if size is not None:
+            options["max_response_size"] = size
         with faultapi.Faultapi(api_key="KEY-secret", base_url=server.url, **options) as client:
-            if size is not None:
-                client = client.with_options(max_response_size=size)
             operation = client.faults.get_fault if method == "GET" else client.faults.create_fault
             try:
                 result = operation(**arguments())
