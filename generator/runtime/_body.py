@@ -88,7 +88,14 @@ class BodyReader:
         encoding = response.headers.get("content-encoding")
         if encoding is None:
             length = response.headers.get("content-length")
-            if length is not None and length.isdigit() and int(length) > limit:
+            if (
+                length is not None
+                and length.isdigit()
+                and int(length) > limit
+                # A HEAD or 304 answer declares the length of a body it does not send.
+                and response.status_code != 304
+                and response.request.method != "HEAD"
+            ):
                 raise ResponseTooLargeError(response=response, limit=limit)  # before reading
             return
         # The encoding applied last is undone first.

@@ -347,3 +347,15 @@ def test_an_invalid_base_url_is_a_connection_error() -> None:
     with pytest.raises(APIConnectionError, match="Invalid URL") as caught:
         TestClient(base_url="http://[::1").request(GET, cast_to=None)
     assert caught.value.request is None
+
+
+def test_a_head_answer_declaring_a_large_body_is_fine() -> None:
+    head = Operation(method="HEAD", path="/items")
+
+    def reply(request: httpx.Request) -> httpx.Response:
+        headers = {"content-length": "999999999"}
+        return httpx.Response(200, headers=headers, stream=httpx.ByteStream(b""))
+
+    recorder = Recorder(reply)
+    sync_client(recorder, max_response_size=100).request(head, cast_to=None)
+    assert [request.method for request in recorder.requests] == ["HEAD"]
