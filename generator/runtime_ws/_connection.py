@@ -31,6 +31,7 @@ from .errors import (
     AuthenticationError,
     CommandTimeoutError,
     ConnectionLostError,
+    EventStreamOverflowError,
     ProtocolError,
 )
 
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     from websockets.asyncio.client import ClientConnection
 
 __all__ = [
+    "EVENT_BACKLOG",
     "LATEST_NOTIFICATIONS",
     "Connection",
     "Credentials",
@@ -60,6 +62,9 @@ _wire_logger.setLevel(logging.INFO)
 LATEST_NOTIFICATIONS: Final = 64
 """How many notification names a connection remembers the latest instance of (least
 recently received forgotten first); waiting needs none of them, only preconditions."""
+
+EVENT_BACKLOG: Final = 10_000
+"""How many unread notifications one ``events()`` stream holds before it overflows."""
 
 _LOG_EXCERPT: Final = 80
 """How much of a bad frame a log line shows (frames from the server carry no secret we
@@ -123,6 +128,7 @@ class Match:
 
 
 _LOST: Final = object()
+_OVERFLOW: Final = object()
 """Put in subscriber queues when the connection drops."""
 
 
@@ -159,6 +165,13 @@ class EventStream(Generic[_E]):
         if item is _LOST:
             self._detach()
             raise ConnectionLostError(f"connection to {self._connection.url} lost")
+        if item is _OVERFLOW:
+            self._detach()
+            raise EventStreamOverflowError(
+                f"the event stream was not read while {EVENT_BACKLOG} notifications arrived; "
+                "it stopped there (open a new one)",
+                backlog=EVENT_BACKLOG,
+            )
         if item is StopAsyncIteration:
             raise StopAsyncIteration
         return item  # type: ignore[return-value]  # parsed by the generated layer
@@ -483,7 +496,11 @@ class Connection:
         for waiter in list(self._waiters):
             if not waiter.future.done() and any(m.matches(notification) for m in waiter.matches):
                 waiter.future.set_result(notification)
-        for queue in self._subscribers:
+        for queue in list(self._subscribers):
+            if queue.qsize() >= EVENT_BACKLOG:  # an unread stream must not grow forever
+                self._subscribers.discard(queue)
+                queue.put_nowait(_OVERFLOW)
+                continue
             queue.put_nowait(parsed)
 
     def _fail_everything(self, reason: str) -> None:
