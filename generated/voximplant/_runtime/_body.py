@@ -9,6 +9,7 @@ whole, up to about 1,000 times its size, and stacked encodings multiply that).
 from __future__ import annotations
 
 import zlib
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Final
 
 import httpx
@@ -26,12 +27,14 @@ DEFAULT_MAX_RESPONSE_SIZE: Final = 16 * 1024 * 1024
 fault or an attack, not an answer."""
 
 _IDENTITY: Final = frozenset({"", "identity"})
+_STEP: Final = 64 * 1024
+"""The most one decompression step produces: a bomb is stopped within this of the limit."""
 
 
 class _Inflater:
-    """One ``gzip`` or ``deflate`` layer, never producing more than it is allowed."""
+    """One ``gzip`` or ``deflate`` layer, decoding at most `_STEP` bytes at a time."""
 
-    __slots__ = ("_decompressor", "_deflate", "_started")
+    __slots__ = ("_decompressor", "_deflate", "_started", "produced")
 
     def __init__(self, *, deflate: bool) -> None:
         # deflate is meant to be zlib-wrapped, but servers send raw deflate too (as
@@ -41,21 +44,31 @@ class _Inflater:
         )
         self._deflate = deflate
         self._started = False
+        self.produced = 0
 
-    def decode(self, data: bytes, budget: int) -> bytes:
-        """``data`` decoded: at most ``budget + 1`` bytes (more than ``budget``: too large)."""
+    def pieces(self, data: bytes) -> Iterator[bytes]:
+        """``data`` decoded, in pieces of at most `_STEP` bytes (the caller stops early)."""
         if not data:
-            return b""
+            return
         try:
-            out = self._decompressor.decompress(data, budget + 1)
+            piece = self._decompressor.decompress(data, _STEP)
         except zlib.error as exc:
-            if self._deflate and not self._started:
-                self._decompressor = zlib.decompressobj(-zlib.MAX_WBITS)
-                self._started = True
-                return self.decode(data, budget)
-            raise httpx.DecodingError(f"the body is not valid {self.name}: {exc}") from None
+            if not (self._deflate and not self._started):
+                raise httpx.DecodingError(f"the body is not valid {self.name}: {exc}") from None
+            self._decompressor = zlib.decompressobj(-zlib.MAX_WBITS)
+            try:
+                piece = self._decompressor.decompress(data, _STEP)
+            except zlib.error as raw_exc:
+                raise httpx.DecodingError(f"the body is not valid {self.name}: {raw_exc}") from None
         self._started = True
-        return out
+        while True:
+            if piece:
+                self.produced += len(piece)
+                yield piece
+            tail = self._decompressor.unconsumed_tail
+            if not tail:
+                return
+            piece = self._decompressor.decompress(tail, _STEP)
 
     def flush(self) -> bytes:
         # An empty body (a HEAD, a 204) may carry the header without any stream.
@@ -112,25 +125,29 @@ class BodyReader:
 
     def feed(self, chunk: bytes) -> None:
         """Take the next chunk; raises `ResponseTooLargeError` once past the limit."""
-        for inflater in self._inflaters:
-            budget = self._limit - self._size
-            chunk = inflater.decode(chunk, budget)
-            if len(chunk) > budget:  # any layer past the limit (an inner one too) is refused
-                raise ResponseTooLargeError(response=self._response, limit=self._limit)
-        self._add(chunk)
+        if self._inflaters:
+            self._push(chunk, 0)
+        else:
+            self._add(chunk)
 
     def finish(self) -> bytes:
         """The whole decoded body (checks that compressed streams are complete)."""
         for index, inflater in enumerate(self._inflaters):
-            tail = inflater.flush()
-            for later in self._inflaters[index + 1 :]:
-                budget = self._limit - self._size
-                tail = later.decode(tail, budget)
-                if len(tail) > budget:
-                    raise ResponseTooLargeError(response=self._response, limit=self._limit)
-            self._add(tail)
+            self._push(inflater.flush(), index + 1)
         chunks = self._chunks
         return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+    def _push(self, data: bytes, stage: int) -> None:
+        """Decode ``data`` through the layers from ``stage`` on, piece by piece."""
+        if stage == len(self._inflaters):
+            self._add(data)
+            return
+        inflater = self._inflaters[stage]
+        for piece in inflater.pieces(data):
+            # Any layer past the limit is refused: the layers after it only expand it.
+            if inflater.produced > self._limit:
+                raise ResponseTooLargeError(response=self._response, limit=self._limit)
+            self._push(piece, stage + 1)
 
     def _add(self, chunk: bytes) -> None:
         if chunk:
