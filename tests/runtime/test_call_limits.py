@@ -216,7 +216,7 @@ async def test_async_calls_are_cancelled_at_the_deadline(
     asyncio_timeout: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if not asyncio_timeout:  # the branch trio users take
-        monkeypatch.setattr(client_module, "_on_asyncio", lambda asyncio: False)
+        monkeypatch.setattr(client_module, "_cancel_after", client_module._anyio_fail_after)
 
     async def hang(request: httpx.Request) -> httpx.Response:
         await asyncio.sleep(5)

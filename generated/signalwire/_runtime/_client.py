@@ -9,12 +9,13 @@ sent back the `httpx.Response` (body read) or the httpx exception. `SyncAPIClien
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
 import logging
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Generator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Mapping
 from types import TracebackType
 from typing import Any, ClassVar, Final, Generic, Self, TypeVar, overload
 from urllib.parse import urlsplit, urlunsplit
@@ -780,52 +781,49 @@ async def _send_async(
     limit: int,
 ) -> httpx.Response:
     """Send and read one attempt, cancelled at the deadline whatever the server does."""
-    import asyncio  # here, so that sync-only users never load it
-
-    left = max(step.deadline - time.monotonic(), 0.0)
     try:
-        if _on_asyncio(asyncio):
-            # asyncio's own timeout costs a few microseconds; anyio's scope (trio) more.
-            async with asyncio.timeout(left):
-                return await _attempt_async(http, step, auth, limit)
-        import anyio
-
-        with anyio.fail_after(left):
-            return await _attempt_async(http, step, auth, limit)
+        async with _cancel_after(max(step.deadline - time.monotonic(), 0.0)):
+            response = await http.send(
+                step.request,
+                auth=auth if step.authenticate else None,
+                stream=True,
+                follow_redirects=False,
+            )
+            try:
+                if response.is_stream_consumed:  # a transport that hands over whole bodies
+                    check_size(response, limit)
+                    return response
+                reader = BodyReader(response, limit)
+                async for chunk in response.aiter_raw() if reader.raw else response.aiter_bytes():
+                    reader.feed(chunk)
+                response._content = reader.finish()
+            finally:
+                await response.aclose()
     except TimeoutError:
         raise httpx.ReadTimeout(_DEADLINE_PASSED, request=step.request) from None
-
-
-async def _attempt_async(
-    http: httpx.AsyncClient,
-    step: _Send,
-    auth: httpx.Auth | httpx._client.UseClientDefault,
-    limit: int,
-) -> httpx.Response:
-    response = await http.send(
-        step.request,
-        auth=auth if step.authenticate else None,
-        stream=True,
-        follow_redirects=False,
-    )
-    try:
-        if response.is_stream_consumed:  # a transport that hands over whole bodies
-            check_size(response, limit)
-            return response
-        reader = BodyReader(response, limit)
-        async for chunk in response.aiter_raw() if reader.raw else response.aiter_bytes():
-            reader.feed(chunk)
-        response._content = reader.finish()
-    finally:
-        await response.aclose()
     return response
 
 
-def _on_asyncio(asyncio: Any) -> bool:
+def _cancel_after(seconds: float) -> contextlib.AbstractAsyncContextManager[object]:
+    """A scope cancelled after ``seconds`` (raising `TimeoutError`): asyncio's own on
+    asyncio (a few microseconds), anyio's elsewhere (trio)."""
+    import asyncio  # here, so that sync-only users never load it
+
     try:
-        return asyncio.current_task() is not None
-    except RuntimeError:  # another event loop (trio)
-        return False
+        on_asyncio = asyncio.current_task() is not None
+    except RuntimeError:  # no asyncio loop running: another event loop
+        on_asyncio = False
+    if on_asyncio:
+        return asyncio.timeout(seconds)
+    return _anyio_fail_after(seconds)
+
+
+@contextlib.asynccontextmanager
+async def _anyio_fail_after(seconds: float) -> AsyncIterator[None]:
+    import anyio
+
+    with anyio.fail_after(seconds):
+        yield
 
 
 def _classify(exc: httpx.TransportError) -> Failure:
