@@ -6,6 +6,10 @@ Each delivery is verified and parsed (`conferencing.webhooks.parse`), answered 2
 once, and processed afterwards by a worker task reading a queue: Telnyx wants a quick
 200 and retries otherwise. Telnyx may deliver one event more than once; a repeat is
 recognised by its ``data.id`` and answered 200 without being processed again.
+
+A body over ``max_body`` bytes (default 1 MiB; Telnyx events are a few KiB) is refused
+with 413 before it is read: at once when ``Content-Length`` says so, and as soon as the
+count passes the limit for a chunked body, so nothing large is ever buffered or verified.
 """
 
 from __future__ import annotations
@@ -18,7 +22,10 @@ from typing import Any
 
 from conferencing.webhooks import ConferenceEvent, WebhookVerificationError, parse
 
-__all__ = ["Receiver", "app"]
+__all__ = ["MAX_BODY", "Receiver", "app"]
+
+MAX_BODY = 1024 * 1024
+"""The default limit of a delivery's body, in bytes."""
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -42,8 +49,10 @@ class Receiver:
         path: str = "/webhooks/telnyx",
         public_key: str | None = None,
         remember: int = 10_000,
+        max_body: int = MAX_BODY,
     ) -> None:
         self.handle = handle
+        self.max_body = max_body
         self.path = path
         self.public_key = public_key  # None: TELNYX_PUBLIC_KEY
         self.remember = remember
@@ -64,7 +73,11 @@ class Receiver:
         if scope["method"] != "POST":
             await _respond(send, 405, {"error": "POST only"})
             return
-        body = await _read_body(receive)
+        try:
+            body = await _read_body(scope, receive, self.max_body)
+        except _BodyRefused as refused:
+            await _respond(send, refused.status, {"error": refused.reason})
+            return
         try:
             event = parse("telnyx", body, scope["headers"], self.public_key)
         except WebhookVerificationError as error:
@@ -128,13 +141,32 @@ class Receiver:
                 return
 
 
-async def _read_body(receive: Receive) -> bytes:
+class _BodyRefused(Exception):
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+async def _read_body(scope: Scope, receive: Receive, limit: int) -> bytes:
+    """The body, refused (413) past ``limit`` bytes before more of it is read."""
+    for name, value in scope.get("headers", ()):
+        if name.lower() == b"content-length":
+            if not value.isdigit():
+                raise _BodyRefused(400, "bad-content-length")
+            if int(value) > limit:
+                raise _BodyRefused(413, "body-too-large")
     chunks = []
+    size = 0
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
             break
-        chunks.append(message.get("body", b""))
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise _BodyRefused(413, "body-too-large")
+        chunks.append(chunk)
         if not message.get("more_body", False):
             break
     return b"".join(chunks)

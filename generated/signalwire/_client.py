@@ -13,6 +13,7 @@ from urllib.parse import quote
 import httpx
 
 from ._runtime import (
+    DEFAULT_MAX_RESPONSE_SIZE,
     DEFAULT_MAX_RETRIES,
     NOT_GIVEN,
     AsyncAPIClient,
@@ -82,6 +83,7 @@ class SignalWire(SyncAPIClient):
         max_retries: How many times a failed call may be retried, when its operation allows.
         http_client: Your own ``httpx.Client`` (never closed by this client).
         default_headers: Headers sent on every call.
+        max_response_size: The largest response body a call reads, in bytes (decompressed); default 16 MiB.
     """
 
     package_name = "signalwire"
@@ -97,6 +99,7 @@ class SignalWire(SyncAPIClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
         default_headers: Mapping[str, str] | None = None,
+        max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
     ) -> None:
         super().__init__(
             base_url=_base_url(base_url, space),
@@ -105,6 +108,7 @@ class SignalWire(SyncAPIClient):
             max_retries=max_retries,
             http_client=http_client,
             default_headers=default_headers,
+            max_response_size=max_response_size,
         )
 
     @cached_property
@@ -127,6 +131,7 @@ class AsyncSignalWire(AsyncAPIClient):
         max_retries: How many times a failed call may be retried, when its operation allows.
         http_client: Your own ``httpx.AsyncClient`` (never closed by this client).
         default_headers: Headers sent on every call.
+        max_response_size: The largest response body a call reads, in bytes (decompressed); default 16 MiB.
     """
 
     package_name = "signalwire"
@@ -142,6 +147,7 @@ class AsyncSignalWire(AsyncAPIClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
         default_headers: Mapping[str, str] | None = None,
+        max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
     ) -> None:
         super().__init__(
             base_url=_base_url(base_url, space),
@@ -150,6 +156,7 @@ class AsyncSignalWire(AsyncAPIClient):
             max_retries=max_retries,
             http_client=http_client,
             default_headers=default_headers,
+            max_response_size=max_response_size,
         )
 
     @cached_property

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 from ._runtime import (
+    DEFAULT_MAX_RESPONSE_SIZE,
     DEFAULT_MAX_RETRIES,
     NOT_GIVEN,
     AsyncAPIClient,
@@ -72,6 +73,7 @@ class Telnyx(SyncAPIClient):
         max_retries: How many times a failed call may be retried, when its operation allows.
         http_client: Your own ``httpx.Client`` (never closed by this client).
         default_headers: Headers sent on every call.
+        max_response_size: The largest response body a call reads, in bytes (decompressed); default 16 MiB.
     """
 
     package_name = "telnyx"
@@ -85,6 +87,7 @@ class Telnyx(SyncAPIClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
         default_headers: Mapping[str, str] | None = None,
+        max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
     ) -> None:
         super().__init__(
             base_url=_base_url(base_url),
@@ -93,6 +96,7 @@ class Telnyx(SyncAPIClient):
             max_retries=max_retries,
             http_client=http_client,
             default_headers=default_headers,
+            max_response_size=max_response_size,
         )
 
     @cached_property
@@ -120,6 +124,7 @@ class AsyncTelnyx(AsyncAPIClient):
         max_retries: How many times a failed call may be retried, when its operation allows.
         http_client: Your own ``httpx.AsyncClient`` (never closed by this client).
         default_headers: Headers sent on every call.
+        max_response_size: The largest response body a call reads, in bytes (decompressed); default 16 MiB.
     """
 
     package_name = "telnyx"
@@ -133,6 +138,7 @@ class AsyncTelnyx(AsyncAPIClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
         default_headers: Mapping[str, str] | None = None,
+        max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
     ) -> None:
         super().__init__(
             base_url=_base_url(base_url),
@@ -141,6 +147,7 @@ class AsyncTelnyx(AsyncAPIClient):
             max_retries=max_retries,
             http_client=http_client,
             default_headers=default_headers,
+            max_response_size=max_response_size,
         )
 
     @cached_property

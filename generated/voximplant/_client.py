@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from ._runtime import (
+    DEFAULT_MAX_RESPONSE_SIZE,
     DEFAULT_MAX_RETRIES,
     NOT_GIVEN,
     AsyncAPIClient,
@@ -76,6 +77,7 @@ class Voximplant(SyncAPIClient):
         max_retries: How many times a failed call may be retried, when its operation allows.
         http_client: Your own ``httpx.Client`` (never closed by this client).
         default_headers: Headers sent on every call.
+        max_response_size: The largest response body a call reads, in bytes (decompressed); default 16 MiB.
     """
 
     package_name = "voximplant"
@@ -90,6 +92,7 @@ class Voximplant(SyncAPIClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
         default_headers: Mapping[str, str] | None = None,
+        max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
     ) -> None:
         super().__init__(
             base_url=_base_url(base_url),
@@ -98,6 +101,7 @@ class Voximplant(SyncAPIClient):
             max_retries=max_retries,
             http_client=http_client,
             default_headers=default_headers,
+            max_response_size=max_response_size,
         )
 
     @cached_property
@@ -118,6 +122,7 @@ class AsyncVoximplant(AsyncAPIClient):
         max_retries: How many times a failed call may be retried, when its operation allows.
         http_client: Your own ``httpx.AsyncClient`` (never closed by this client).
         default_headers: Headers sent on every call.
+        max_response_size: The largest response body a call reads, in bytes (decompressed); default 16 MiB.
     """
 
     package_name = "voximplant"
@@ -132,6 +137,7 @@ class AsyncVoximplant(AsyncAPIClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
         default_headers: Mapping[str, str] | None = None,
+        max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
     ) -> None:
         super().__init__(
             base_url=_base_url(base_url),
@@ -140,6 +146,7 @@ class AsyncVoximplant(AsyncAPIClient):
             max_retries=max_retries,
             http_client=http_client,
             default_headers=default_headers,
+            max_response_size=max_response_size,
         )
 
     @cached_property

@@ -21,6 +21,7 @@ import asyncio
 import itertools
 import json
 import logging
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Generic, Literal, Protocol, TypeVar
@@ -30,10 +31,13 @@ from .errors import (
     AuthenticationError,
     CommandTimeoutError,
     ConnectionLostError,
+    EventStreamOverflowError,
     ProtocolError,
 )
 
 __all__ = [
+    "EVENT_BACKLOG",
+    "LATEST_NOTIFICATIONS",
     "Connection",
     "Credentials",
     "Envelope",
@@ -68,6 +72,13 @@ class Socket(Protocol):
 
 SocketOpener = Callable[[str], Awaitable[Socket]]
 """``async (url) -> Socket``: opens the connection instead of websockets' ``connect``."""
+
+LATEST_NOTIFICATIONS: Final = 64
+"""How many notification names a connection remembers the latest instance of (least
+recently received forgotten first); waiting needs none of them, only preconditions."""
+
+EVENT_BACKLOG: Final = 10_000
+"""How many unread notifications one ``events()`` stream holds before it overflows."""
 
 _LOG_EXCERPT: Final = 80
 """How much of a bad frame a log line shows (frames from the server carry no secret we
@@ -131,6 +142,7 @@ class Match:
 
 
 _LOST: Final = object()
+_OVERFLOW: Final = object()
 """Put in subscriber queues when the connection drops."""
 
 
@@ -167,6 +179,13 @@ class EventStream(Generic[_E]):
         if item is _LOST:
             self._detach()
             raise ConnectionLostError(f"connection to {self._connection.url} lost")
+        if item is _OVERFLOW:
+            self._detach()
+            raise EventStreamOverflowError(
+                f"the event stream was not read while {EVENT_BACKLOG} notifications arrived; "
+                "it stopped there (open a new one)",
+                backlog=EVENT_BACKLOG,
+            )
         if item is StopAsyncIteration:
             raise StopAsyncIteration
         return item  # type: ignore[return-value]  # parsed by the generated layer
@@ -227,7 +246,9 @@ class Connection:
         self._pending: dict[str, tuple[str, asyncio.Future[dict[str, Any]]]] = {}
         self._waiters: set[_Waiter] = set()
         self._subscribers: set[asyncio.Queue[object]] = set()
-        self._latest: dict[str, Notification] = {}
+        # Bounded: a server may send any number of distinct names; preconditions only
+        # ever look up a few (the state notifications), which stay recently used.
+        self._latest: OrderedDict[str, Notification] = OrderedDict()
         self._token: str | None = None
         self._connect_lock: asyncio.Lock | None = None
         self._closed = False
@@ -489,11 +510,19 @@ class Connection:
             logger.warning("skipped a %s notification that does not fit its model: %s", name, exc)
             return
         notification = Notification(name, message, parsed)
-        self._latest[name] = notification
+        latest = self._latest
+        latest[name] = notification
+        latest.move_to_end(name)
+        if len(latest) > LATEST_NOTIFICATIONS:
+            latest.popitem(last=False)
         for waiter in list(self._waiters):
             if not waiter.future.done() and any(m.matches(notification) for m in waiter.matches):
                 waiter.future.set_result(notification)
-        for queue in self._subscribers:
+        for queue in list(self._subscribers):
+            if queue.qsize() >= EVENT_BACKLOG:  # an unread stream must not grow forever
+                self._subscribers.discard(queue)
+                queue.put_nowait(_OVERFLOW)
+                continue
             queue.put_nowait(parsed)
 
     def _fail_everything(self, reason: str) -> None:

@@ -10,6 +10,7 @@
     ├── RoomStateError              the application state forbids the command
     │   └── NotLoggedInError            ... because the Room needs a login (appState 2)
     ├── CommandTimeoutError         a reply or notification did not arrive in time
+    ├── EventStreamOverflowError    an ``events()`` stream fell too far behind
     └── ProtocolError               a frame that breaks the protocol (not JSON, fields missing)
     RequestValidationError(ValueError)  arguments refused before anything is sent
 
@@ -30,6 +31,7 @@ __all__ = [
     "CommandRejectedError",
     "CommandTimeoutError",
     "ConnectionLostError",
+    "EventStreamOverflowError",
     "NotLoggedInError",
     "ProtocolError",
     "RequestValidationError",
@@ -103,6 +105,17 @@ class CommandTimeoutError(APIError, TimeoutError):
         super().__init__(message)
         self.awaited = awaited
         self.timeout = timeout
+
+
+class EventStreamOverflowError(APIError):
+    """An ``events()`` stream was not read while ``backlog`` notifications arrived: what
+    it holds can still be read, then this is raised and the stream stops (open a new one)."""
+
+    backlog: int
+
+    def __init__(self, message: str, *, backlog: int) -> None:
+        super().__init__(message)
+        self.backlog = backlog
 
 
 class ProtocolError(APIError):

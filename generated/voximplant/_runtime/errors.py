@@ -3,10 +3,11 @@
 ::
 
     APIError
-    ├── APIConnectionError          no response (connect failure, dropped connection)
-    │   └── APITimeoutError
+    ├── APIConnectionError          no usable response (connect failure, dropped connection,
+    │   │                               truncated or undecodable body, unusable request)
+    │   └── APITimeoutError             the call's deadline passed
     ├── APIStatusError              an error response (status >= 400, or errors in the body)
-    │   ├── BadRequestError             400
+    │   ├── RedirectError               a 3xx not followed (``location`` says where to)
     │   ├── AuthenticationError         401
     │   ├── PermissionDeniedError       403
     │   ├── NotFoundError               404
@@ -14,7 +15,8 @@
     │   ├── UnprocessableEntityError    422
     │   ├── RateLimitError              429
     │   └── InternalServerError         >= 500
-    └── APIResponseValidationError  a success body that does not match its model
+    ├── APIResponseValidationError  a success body that does not match its model
+    └── ResponseTooLargeError       a body over the client's ``max_response_size``
     RequestValidationError(ValueError)  arguments refused before anything is sent
 
 Messages never carry request headers or the query string, so no credential can leak
@@ -44,7 +46,9 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RedirectError",
     "RequestValidationError",
+    "ResponseTooLargeError",
     "UnprocessableEntityError",
     "status_error_class",
 ]
@@ -68,14 +72,18 @@ class APIError(Exception):
 
 
 class APIConnectionError(APIError):
-    """No response arrived: the connection failed or dropped."""
+    """No usable response arrived: the connection failed or dropped, the body was cut
+    short or could not be decoded, or the request could not be sent at all."""
 
-    def __init__(self, *, request: httpx.Request, message: str = "Connection error.") -> None:
+    def __init__(
+        self, *, request: httpx.Request | None, message: str = "Connection error."
+    ) -> None:
         super().__init__(message, request)
 
 
 class APITimeoutError(APIConnectionError):
-    """The request timed out (connect, write, read or waiting for a pooled connection)."""
+    """The call's deadline (``timeout=``) passed: connecting, sending, waiting for the
+    answer, reading it, or between retries."""
 
     def __init__(self, *, request: httpx.Request, message: str = "Request timed out.") -> None:
         super().__init__(request=request, message=message)
@@ -91,6 +99,9 @@ class APIStatusError(APIError):
     response: httpx.Response
     status_code: int
     code: int | str | None
+    retry_after: float | None = None
+    """Seconds the server asked to wait (``Retry-After``), when it said; set when the
+    call stopped without waiting, e.g. because the wait would pass the deadline."""
 
     def __init__(
         self,
@@ -104,6 +115,18 @@ class APIStatusError(APIError):
         self.response = response
         self.status_code = response.status_code
         self.code = code
+
+
+class RedirectError(APIStatusError):
+    """A redirect that was not followed: the request is not safe to repeat (POST...),
+    there were too many, or it leads somewhere the client will not go (``https`` to
+    ``http``, not a URL). ``location`` is the ``Location`` header as sent."""
+
+    location: str | None
+
+    def __init__(self, message: str, *, response: httpx.Response, location: str | None) -> None:
+        super().__init__(message, response=response, body=None)
+        self.location = location
 
 
 class BadRequestError(APIStatusError):
@@ -154,6 +177,24 @@ class APIResponseValidationError(APIError):
         super().__init__(message, response.request, body=body)
         self.response = response
         self.status_code = response.status_code
+
+
+class ResponseTooLargeError(APIError):
+    """The response body (decompressed) is over ``limit`` bytes (the client's
+    ``max_response_size``); reading stopped there, so ``body`` is ``None``."""
+
+    response: httpx.Response
+    status_code: int
+    limit: int
+
+    def __init__(self, *, response: httpx.Response, limit: int) -> None:
+        super().__init__(
+            f"response body is over the limit of {limit} bytes (max_response_size)",
+            response.request,
+        )
+        self.response = response
+        self.status_code = response.status_code
+        self.limit = limit
 
 
 _STATUS_ERRORS: Final[dict[int, type[APIStatusError]]] = {
