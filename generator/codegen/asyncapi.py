@@ -33,11 +33,12 @@ from typing import Any
 
 import jinja2
 
+from generator.codegen import escape
+from generator.codegen.escape import docstring
 from generator.codegen.load import _Annotations, _class_names, _ref_closure, _rename_refs, _Spec
 from generator.codegen.models import render_models
 from generator.codegen.naming import RESERVED_ARGUMENTS, check_unique, python_identifier
 from generator.codegen.render import TEMPLATES as HTTP_TEMPLATES
-from generator.codegen.render import docstring
 from generator.runtime_ws import errors as runtime_ws_errors
 
 __all__ = [
@@ -350,8 +351,9 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         autoescape=False,
+        finalize=escape.finalize,
     )
-    env.filters["pyrepr"] = repr
+    escape.install(env)
     return env
 
 
@@ -360,6 +362,15 @@ def _method_docstring(command: WsCommand) -> str:
     sections.append(("timeout", "Seconds for each wait of this call (reply, notification)."))
     body = textwrap.fill(command.description, width=88, break_long_words=False)
     return docstring(command.summary or command.method, body, sections)
+
+
+def _envelope_field(wire: str) -> str:
+    """The `UnknownEvent` field for an envelope key: the key itself when it is a plain
+    identifier pydantic accepts as a field, else a sanitised name (with the key as alias)."""
+    name = python_identifier(wire, reserved=("model_config", "model_fields", "model_extra"))
+    if name.startswith("_") or name.startswith("model_"):
+        name = "field" + name if name.startswith("_") else name + "_"
+    return name
 
 
 def render_ws_package(api: WsApi, import_path: str) -> dict[str, bytes]:
@@ -386,6 +397,12 @@ def render_ws_package(api: WsApi, import_path: str) -> dict[str, bytes]:
         "needs_sequence": any("Sequence[" in a for a in annotations),
         "needs_literal": any("Literal[" in a for a in annotations),
     }
+    envelope_fields = [
+        (_envelope_field(api.envelope[key]), api.envelope[key])
+        for key in ("method-key", "notification-name-key")
+    ]
+    common["envelope_fields"] = envelope_fields
+    common["envelope_aliased"] = any(field != wire for field, wire in envelope_fields)
     files: dict[str, str] = {}
     for name, template in (
         ("__init__.py", "init.py.jinja"),

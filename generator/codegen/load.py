@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from generator.codegen.escape import pystr
 from generator.codegen.ir import (
     Api,
     Auth,
@@ -353,11 +354,7 @@ class _Annotations:
 
 
 def _py_literal(value: str | int) -> str:
-    return repr(value) if isinstance(value, int) else '"' + _escape_string(value) + '"'
-
-
-def _escape_string(value: str) -> str:
-    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return repr(value) if isinstance(value, int) else pystr(value)
 
 
 def _union(parts: list[str]) -> str:
