@@ -5,6 +5,8 @@ The command line prints these without a traceback; anything else is a bug.
 
 from __future__ import annotations
 
+from generator.codegen.escape import plain_text
+
 
 class ConfgenError(Exception):
     """A failure the user can act on, located in an input file.
@@ -48,7 +50,9 @@ class ConfgenError(Exception):
         text = f"{self.location}: {self.message}"
         if self.expected:
             text += f" (expected {self.expected})"
-        return text
+        # One line, whatever the input held: spec text (a newline, NUL or a terminal
+        # escape in a key) is spelled out, never printed raw.
+        return plain_text(text).replace("\n", "\\n")
 
 
 class ExtractError(ConfgenError):

@@ -35,9 +35,11 @@ from generator.codegen.ir import (
 from generator.codegen.naming import (
     RESERVED_ARGUMENTS,
     check_unique,
-    pascal_case,
+    class_identifier,
+    method_reserved,
     python_identifier,
     resource_name,
+    resource_reserved,
     snake_case,
 )
 from generator.errors import ConfgenError, json_pointer
@@ -157,9 +159,7 @@ def _class_names(spec: _Spec, schemas: Mapping[str, Any]) -> dict[str, str]:
     """Component schema name -> Python class name, refusing two that collide."""
     names = []
     for name in schemas:
-        class_name = pascal_case(name) or "Model"
-        if class_name[0].isdigit():
-            class_name = "Model" + class_name
+        class_name = class_identifier(str(name), "Model")
         names.append((name, class_name, json_pointer(["components", "schemas", name])))
     return spec.unique(names, what="schema")
 
@@ -527,6 +527,25 @@ class _Loader:
                         self.spec.skip(error, f"operation {method.upper()} {path} skipped")
         return operations
 
+    def _note_reserved(
+        self,
+        original: str,
+        chosen: str,
+        what: str,
+        where: tuple[Any, ...],
+        *,
+        taken: str = "by the generated code",
+    ) -> None:
+        """A ``note:`` when a name got a suffix because the generated code uses it."""
+        plain = python_identifier(original)
+        if chosen != plain and chosen.rstrip("_") == plain.rstrip("_"):
+            note = Skipped(
+                json_pointer(list(where)),
+                f"{what} {original!r} renamed {chosen!r} ({plain!r} is used {taken})",
+            )
+            if note not in self.spec.renamed:
+                self.spec.renamed.append(note)
+
     def _snapshot(self) -> tuple[set[str], set[str], set[str], int]:
         return (
             set(self.synth_request),
@@ -557,10 +576,18 @@ class _Loader:
         operation_id = node.get("operationId")
         if not isinstance(operation_id, str) or not operation_id:
             raise spec.error("an operation needs an operationId (it names the method)", where)
-        name = python_identifier(operation_id)
-        tags = node.get("tags") or ["default"]
-        resource = python_identifier(resource_name(str(tags[0])))
-        base = pascal_case(operation_id)
+        name = python_identifier(operation_id, reserved=method_reserved())
+        self._note_reserved(operation_id, name, "operationId", (*where, "operationId"))
+        tags = node.get("tags")
+        if tags is None or tags == []:
+            tags = ["default"]
+        if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
+            raise spec.error("tags must be a list of strings", (*where, "tags"))
+        resource = python_identifier(resource_name(tags[0]), reserved=resource_reserved())
+        self._note_reserved(
+            resource_name(tags[0]), resource, "tag", (*where, "tags", 0), taken="by the client"
+        )
+        base = class_identifier(operation_id, "Operation")
 
         parameters = self._parameters(node, shared, where)
         params_model = None
@@ -584,6 +611,8 @@ class _Loader:
         every = [
             dataclasses.replace(p, name=python_names[f"{p.location}:{p.wire_name}"]) for p in every
         ]
+        for p in every:
+            self._note_reserved(p.wire_name, p.name, "parameter", where)
         ordered = [p for p in every if p.required] + [p for p in every if not p.required]
 
         retry = node.get("x-confgen-retry") or {}
@@ -976,7 +1005,7 @@ def load_api(
     for operation in operations:
         grouped.setdefault(operation.resource, []).append(operation)
     resources = []
-    reserved = {"base_url", "timeout", "max_retries", "http_client", "with_options"}
+    reserved = resource_reserved()
     for name in sorted(grouped):
         ops = sorted(grouped[name], key=lambda op: op.name)
         methods = spec.unique(
@@ -984,11 +1013,11 @@ def load_api(
             what=f"operationId (resource {name!r})",
         )
         ops = [dataclasses.replace(op, name=methods[op.operation_id]) for op in ops]
-        if not strict and name in reserved:
-            spec.renamed.append(Skipped("/paths", f"tag {name!r} renamed {name}_ (reserved)"))
-            ops = [dataclasses.replace(op, resource=f"{name}_") for op in ops]
-            name = f"{name}_"
-        resources.append(Resource(name=name, class_name=pascal_case(name), operations=tuple(ops)))
+        resources.append(
+            Resource(
+                name=name, class_name=class_identifier(name, "Resource"), operations=tuple(ops)
+            )
+        )
     check_unique([(r.name, r.class_name, "/paths") for r in resources], what="tag", source=source)
     arguments = [(c.argument, c.argument, "/components/securitySchemes") for c in auth.credentials]
     arguments += [(v.argument, v.argument, "/servers/0/variables") for v in variables]
