@@ -27,6 +27,7 @@ import re
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 
@@ -46,6 +47,7 @@ __all__ = [
     "plain_text",
     "pycomment",
     "pydoc",
+    "pypath",
     "pystr",
     "pyvalue",
 ]
@@ -101,6 +103,13 @@ def pystr(value: object) -> Code:
         )
         + '"'
     )
+
+
+def pypath(value: object) -> Code:
+    """A URL path template as a string literal: characters a URL cannot hold literally
+    (spaces, controls, quotes, non-ASCII) percent-encoded, ``{name}`` placeholders and
+    the characters RFC 3986 allows in a path kept."""
+    return pystr(quote(str(value), safe="/{}:@!$&'()*+,;=-._~%", errors="surrogatepass"))
 
 
 def pyvalue(value: Any) -> Code:
@@ -275,6 +284,7 @@ def install(env: Any) -> None:
     env.filters.update(
         {
             "pystr": pystr,
+            "pypath": pypath,
             "pyrepr": pyvalue,
             "pyvalue": pyvalue,
             "pydoc": pydoc,

@@ -23,7 +23,7 @@ from generator.codegen.ir import Api, Skipped
 from generator.codegen.load import load_api
 from generator.codegen.render import render_package
 from generator.codegen.webhooks import load_webhooks
-from generator.errors import ConfgenError
+from generator.errors import ConfgenError, json_pointer
 from generator.fsutil import replace_tree
 from generator.manifest import Provider
 from generator.yamlio import load_yaml
@@ -99,11 +99,36 @@ def targets_from_manifest(providers: Sequence[Provider]) -> list[Target]:
 
 def _read_spec(target: Target) -> Mapping[str, object]:
     try:
-        text = target.spec.read_text(encoding="utf-8")
+        data = target.spec.read_bytes()
     except FileNotFoundError:
         raise ConfgenError(
             "spec not found (run `confgen extract` first)", source=target.spec_source
         ) from None
+    except IsADirectoryError:
+        raise ConfgenError(
+            "is a folder, not a spec file", source=target.spec_source, expected="a YAML/JSON file"
+        ) from None
+    except OSError as error:
+        raise ConfgenError(
+            f"cannot read the spec: {error.strerror}", source=target.spec_source
+        ) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ConfgenError(
+            f"not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start})",
+            source=target.spec_source,
+            line=line,
+            expected="a YAML/JSON text file",
+        ) from None
+    if "\x00" in text:
+        raise ConfgenError(
+            "a NUL byte: a binary file, not a YAML/JSON spec",
+            source=target.spec_source,
+            line=text[: text.index("\x00")].count("\n") + 1,
+            expected="a YAML/JSON text file",
+        )
     try:
         document = _parse_spec(text)
     except Exception as error:  # yaml.YAMLError and friends: located by the parser
@@ -115,8 +140,68 @@ def _read_spec(target: Target) -> Mapping[str, object]:
             column=mark.column + 1 if mark is not None else None,
         ) from None
     if not isinstance(document, dict):
-        raise ConfgenError("a spec must be a YAML/JSON object", source=target.spec_source)
+        raise ConfgenError(
+            "a spec must be a YAML/JSON object",
+            source=target.spec_source,
+            pointer="/",
+            expected=f"a mapping at the top, not {type(document).__name__}",
+        )
+    check_document(document, target.spec_source)
     return document
+
+
+#: How deep a spec may nest (real specs stay under 40 levels; recursion in the loaders
+#: must never meet an unbounded depth).
+MAX_DEPTH = 100
+# Where spec text is documentation only: a lone surrogate there is escaped when rendered.
+_DOC_KEYS = frozenset({"description", "summary", "title"})
+
+
+def check_document(document: Mapping[str, object], source: str) -> None:
+    """Refuse what no spec may hold, with its pointer: a mapping key that is not a
+    string, nesting deeper than `MAX_DEPTH`, and a lone surrogate outside documentation
+    text (a name or value holding one cannot be encoded as UTF-8, so it could never be
+    sent; in a description it is escaped instead)."""
+    todo: list[tuple[object, tuple[object, ...], bool]] = [(document, (), False)]
+    while todo:
+        node, where, is_doc = todo.pop()
+        if len(where) > MAX_DEPTH:
+            raise ConfgenError(
+                f"the spec nests deeper than {MAX_DEPTH} levels",
+                source=source,
+                pointer=json_pointer(list(where[:MAX_DEPTH])),
+                expected=f"at most {MAX_DEPTH} levels",
+            )
+        if isinstance(node, dict):
+            for key, value in node.items():
+                # YAML reads an unquoted status code (200:) as an int: allowed there.
+                status = bool(where) and where[-1] == "responses" and type(key) is int
+                if not isinstance(key, str) and not status:
+                    raise ConfgenError(
+                        f"mapping key {key!r} is a {type(key).__name__}",
+                        source=source,
+                        pointer=json_pointer([*where, key]),
+                        expected="string keys (quote it)",
+                    )
+                if isinstance(key, str):
+                    _check_text(key, (*where, key), source)
+                todo.append((value, (*where, key), key in _DOC_KEYS))
+        elif isinstance(node, list):
+            todo.extend((item, (*where, index), False) for index, item in enumerate(node))
+        elif isinstance(node, str) and not is_doc:
+            _check_text(node, where, source)
+
+
+def _check_text(text: str, where: tuple[object, ...], source: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ConfgenError(
+            "a lone surrogate (not a Unicode character) in a name or value",
+            source=source,
+            pointer=json_pointer(list(where)),
+            expected="text that can be encoded as UTF-8",
+        ) from None
 
 
 def _parse_spec(text: str) -> object:
@@ -127,9 +212,17 @@ def _parse_spec(text: str) -> object:
     the YAML parser reads it and reports where it is wrong.
     """
     if text.lstrip()[:1] == "{":
-        with contextlib.suppress(ValueError):
-            return json.loads(text)
+        # A duplicate key falls through to the YAML parser, which names both lines.
+        with contextlib.suppress(ValueError, RecursionError):
+            return json.loads(text, object_pairs_hook=_unique_pairs)
     return load_yaml(text)
+
+
+def _unique_pairs(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        raise ValueError("duplicate key")
+    return out
 
 
 # A spec and its models are hundreds of thousands of long-lived objects: at the default

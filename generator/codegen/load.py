@@ -135,6 +135,104 @@ class _Spec:
         return node
 
 
+# OpenAPI 3.x: "All the fixed fields declared above are objects that MUST use keys that
+# match the regular expression: ^[a-zA-Z0-9\.\-_]+$" (the Components object).
+_COMPONENT_KEY = re.compile(r"[a-zA-Z0-9.\-_]+\Z")
+_COMPONENT_MAPS = (
+    "schemas",
+    "responses",
+    "parameters",
+    "examples",
+    "requestBodies",
+    "headers",
+    "securitySchemes",
+    "links",
+    "callbacks",
+    "pathItems",
+)
+
+
+def _shape_error(spec: _Spec, message: str, where: tuple[Any, ...], expected: str) -> ConfgenError:
+    return ConfgenError(
+        message, source=spec.source, pointer=json_pointer(list(where)), expected=expected
+    )
+
+
+def _expect(
+    spec: _Spec, node: Any, kind: type | tuple[type, ...], where: tuple[Any, ...], what: str
+) -> None:
+    if not isinstance(node, kind):
+        names = {dict: "a mapping", list: "a list", str: "a string"}
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        wanted = " or ".join(names.get(k, k.__name__) for k in kinds)
+        got = {dict: "a mapping", list: "a list", str: "a string"}.get(
+            type(node), f"{type(node).__name__} {node!r}"[:60]
+        )
+        raise _shape_error(spec, f"{what} is {got}", where, wanted)
+
+
+def check_shape(spec: _Spec) -> None:
+    """Refuse a document whose structure is not OpenAPI's, with the pointer of the first
+    wrong node: the sections of the wrong type, a ``$ref`` that is not a string, a
+    component name OpenAPI does not allow. (Everything later may then assume the types.)"""
+    document = spec.document
+    for key, kind in (("info", dict), ("servers", list), ("paths", dict), ("components", dict)):
+        if key in document and document[key] is not None:
+            _expect(spec, document[key], kind, (key,), key)
+    for index, server in enumerate(document.get("servers") or []):
+        _expect(spec, server, dict, ("servers", index), "a server")
+    if document.get("webhooks") is not None:
+        _expect(spec, document["webhooks"], dict, ("webhooks",), "webhooks")
+    components = document.get("components") or {}
+    for section in _COMPONENT_MAPS:
+        if components.get(section) is None:
+            continue
+        _expect(spec, components[section], dict, ("components", section), f"components.{section}")
+        for name in components[section]:
+            if not _COMPONENT_KEY.match(name):
+                raise _shape_error(
+                    spec,
+                    f"component name {name!r} has characters OpenAPI does not allow",
+                    ("components", section, name),
+                    "a name matching ^[a-zA-Z0-9.-_]+$",
+                )
+    for path, item in (document.get("paths") or {}).items():
+        where: tuple[Any, ...] = ("paths", path)
+        if not path.startswith("/"):
+            raise _shape_error(spec, f"path {path!r} does not start with '/'", where, "'/...'")
+        _expect(spec, item, dict, where, "a path item")
+        _parameter_list(spec, item.get("parameters"), (*where, "parameters"))
+        for method in _HTTP_METHODS:
+            if method not in item:
+                continue
+            node = item[method]
+            _expect(spec, node, dict, (*where, method), "an operation")
+            _parameter_list(spec, node.get("parameters"), (*where, method, "parameters"))
+            if node.get("responses") is not None:
+                _expect(spec, node["responses"], dict, (*where, method, "responses"), "responses")
+            if node.get("requestBody") is not None:
+                _expect(
+                    spec, node["requestBody"], dict, (*where, method, "requestBody"), "requestBody"
+                )
+    todo: list[tuple[Any, tuple[Any, ...]]] = [(document, ())]
+    while todo:
+        node, at = todo.pop()
+        if isinstance(node, Mapping):
+            if "$ref" in node and not isinstance(node["$ref"], str):
+                _expect(spec, node["$ref"], str, (*at, "$ref"), "$ref")
+            todo.extend((value, (*at, key)) for key, value in node.items())
+        elif isinstance(node, list):
+            todo.extend((item, (*at, index)) for index, item in enumerate(node))
+
+
+def _parameter_list(spec: _Spec, node: Any, where: tuple[Any, ...]) -> None:
+    if node is None:
+        return
+    _expect(spec, node, list, where, "parameters")
+    for index, parameter in enumerate(node):
+        _expect(spec, parameter, dict, (*where, index), "a parameter")
+
+
 def _walk_refs(node: Any, where: tuple[Any, ...]) -> Iterator[tuple[str, tuple[Any, ...]]]:
     """Every ``$ref`` string in ``node`` with its location (extension values skipped)."""
     if isinstance(node, Mapping):
@@ -602,6 +700,15 @@ class _Loader:
                     p.wire_name for p, _ in parameters if p.required and p.location != "body"
                 ),
             }
+        declared = {p.wire_name for p, _ in parameters if p.location == "path"}
+        for variable in re.findall(r"\{([^{}]*)\}", path):
+            if variable not in declared:
+                raise ConfgenError(
+                    f"path variable {{{variable}}} has no path parameter",
+                    source=spec.source,
+                    pointer=json_pointer(list(where)),
+                    expected=f"a parameter with in: path and name: {variable}",
+                )
         body_model, content_type, body_params, body_style = self._body(node, base, where)
         every = [p for p, _ in parameters] + body_params
         python_names = spec.unique(
@@ -988,6 +1095,7 @@ def load_api(
     version = str(document.get("openapi", ""))
     if not version.startswith("3."):
         raise spec.error(f"expected an OpenAPI 3.0 or 3.1 document, got openapi={version!r}", ())
+    check_shape(spec)
     if strict:  # lenient loads check the refs of each unit they render, and skip that unit
         for ref, where in _walk_refs(document, ()):
             spec.lookup(ref, where)

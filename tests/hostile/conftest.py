@@ -31,7 +31,7 @@ def payloads(sentinel: Path) -> dict[str, str]:
         "nul": "nul\x00byte",
         "jinja": "{{ 7*7 }} {% if true %}j{% endif %} {# c #}",
         "hash": f"# comment\n{touch}  # tail",
-        "surrogate": "lone \ud800 surrogate \u2028 sep \x1b[31m",
+        "controls": "sep \u2028 \x1b[31m red \x7f \u200b \ufeff \U0001f600 caf\u00e9",
         "markdown": "`x` ``` fenced\n```python\nimport os\n``` <!-- --> <b>",
         "expression": f'" + {touch} + "',
     }
