@@ -55,6 +55,18 @@ class ConfgenError(Exception):
         return plain_text(text).replace("\n", "\\n")
 
 
+class UsageError(ConfgenError):
+    """A command-line argument that cannot be used (exit code 2, like argparse's own)."""
+
+    @property
+    def location(self) -> str:
+        return self.source or "confgen"
+
+    def __str__(self) -> str:
+        text = self.message + (f" (expected {self.expected})" if self.expected else "")
+        return plain_text(text).replace("\n", "\\n")
+
+
 class ExtractError(ConfgenError):
     """A doc page that its extractor cannot turn into a spec."""
 

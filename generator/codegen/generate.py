@@ -316,6 +316,8 @@ def build_package(
         ],
     )
     built = {relative: (folder / relative).read_bytes() for relative in files}
+    built[MARKER] = marker_text(built)
+    (folder / MARKER).write_bytes(built[MARKER])
     if summaries is not None:
         models = sum(
             data.count(b"\nclass ")
@@ -335,6 +337,72 @@ def build_package(
             )
         )
     return built
+
+
+#: The file every generated package carries: confgen's mark, and the list of the files
+#: it wrote there. A folder without it is never replaced; a file in the folder that it
+#: does not list (one a user added) stops the run instead of being deleted.
+MARKER = ".confgen-generated"
+_MARKER_HEAD = (
+    b"# Written by confgen: this folder is generated and replaced whole on every run.\n"
+    b"# The files it wrote (a file not listed here stops the next run, never deleted):\n"
+)
+
+
+def marker_text(files: Mapping[str, bytes]) -> bytes:
+    """The marker's bytes for a package of ``files`` (deterministic: sorted paths)."""
+    listed = sorted(name for name in files if name != MARKER)
+    return _MARKER_HEAD + b"".join(name.encode("utf-8") + b"\n" for name in listed)
+
+
+def _listed(marker: Path) -> set[str] | None:
+    """The files a marker lists, or None when ``marker`` is not confgen's."""
+    try:
+        data = marker.read_bytes()
+    except OSError:
+        return None
+    if not data.startswith(_MARKER_HEAD):
+        return None
+    return {line for line in data[len(_MARKER_HEAD) :].decode("utf-8").splitlines() if line}
+
+
+def check_replaceable(out: Path) -> None:
+    """Refuse to replace ``out`` unless confgen wrote it and nobody added files since.
+
+    An absent folder is fine. A file, a folder without the marker, or a package holding
+    files the marker does not list (caches aside) is a `ConfgenError` naming it.
+    """
+    if not out.exists() and not out.is_symlink():
+        return
+    if out.is_symlink() or not out.is_dir():
+        raise ConfgenError(
+            "exists and is not a folder: refusing to replace it",
+            source=str(out),
+            expected="a folder confgen generated, or no such path",
+        )
+    listed = _listed(out / MARKER)
+    if listed is None:
+        raise ConfgenError(
+            f"refusing to replace a folder confgen did not write (it has no {MARKER}); "
+            "move it away or pick another --out/--package",
+            source=str(out),
+        )
+    added = sorted(
+        path.relative_to(out).as_posix()
+        for path in out.rglob("*")
+        if (path.is_file() or path.is_symlink())
+        and path.name != MARKER
+        and "__pycache__" not in path.parts
+        and path.suffix != ".pyc"
+        and path.relative_to(out).as_posix() not in listed
+    )
+    if added:
+        shown = ", ".join(added[:10]) + (f" and {len(added) - 10} more" if len(added) > 10 else "")
+        raise ConfgenError(
+            f"holds {len(added)} file(s) confgen did not write: {shown}; "
+            "move them out of the package (it is replaced whole) and run again",
+            source=str(out),
+        )
 
 
 def _committed(folder: Path) -> dict[str, bytes]:
@@ -385,6 +453,10 @@ def generate_packages(
                 stale=[item for out in built for item in stale[out]],
                 summaries=summaries,
             )
+        # Every folder is checked before any is replaced: a refusal writes nothing.
+        for target in targets:
+            if stale[target.out]:
+                check_replaceable(target.out)
         written: list[Path] = []
         for index, target in enumerate(targets):
             if not stale[target.out]:
