@@ -35,7 +35,16 @@ import jinja2
 
 from generator.codegen import escape
 from generator.codegen.escape import docstring
-from generator.codegen.load import _Annotations, _class_names, _ref_closure, _rename_refs, _Spec
+from generator.codegen.load import (
+    _COMPONENT_KEY,
+    _Annotations,
+    _class_names,
+    _expect,
+    _ref_closure,
+    _rename_refs,
+    _shape_error,
+    _Spec,
+)
 from generator.codegen.models import render_models
 from generator.codegen.naming import RESERVED_ARGUMENTS, check_unique, python_identifier
 from generator.codegen.render import TEMPLATES as HTTP_TEMPLATES
@@ -106,7 +115,8 @@ class WsCommand:
     @property
     def constant_name(self) -> str:
         """The module-level name of the command's runtime descriptor."""
-        return "_" + self.name.upper()
+        # Never two leading underscores: inside a class body that name would be mangled.
+        return ("_OP" if self.name.startswith("_") else "_") + self.name.upper()
 
     @property
     def returns(self) -> str:
@@ -176,6 +186,7 @@ def load_ws_api(
     version = str(document.get("asyncapi", ""))
     if not version.startswith("3."):
         raise spec.error(f"expected an AsyncAPI 3 document, got asyncapi={version!r}", ())
+    _check_ws_shape(spec)
     components = document.get("components") or {}
     raw_schemas = components.get("schemas") or {}
     class_names = _class_names(spec, raw_schemas)
@@ -305,7 +316,7 @@ def load_ws_api(
         description=str(info.get("description") or ""),
         spec_source=source,
         default_host=str(host_var.get("default") or "localhost"),
-        default_port=int(port_var.get("default") or 0),
+        default_port=_port(spec, port_var.get("default"), server_key),
         env_prefix=prefix,
         url_env=str(server.get("x-confgen-env") or f"{prefix}_{server_key.upper()}_URL"),
         host_env=str(host_var.get("x-confgen-env") or f"{prefix}_HOST"),
@@ -321,6 +332,59 @@ def load_ws_api(
         },
         response_schemas=schemas,
     )
+
+
+def _check_ws_shape(spec: _Spec) -> None:
+    """Refuse a document whose structure is not AsyncAPI's, at the first wrong node."""
+    document = spec.document
+    for key in ("info", "servers", "channels", "operations", "components"):
+        if document.get(key) is not None:
+            _expect(spec, document[key], dict, (key,), key)
+    components = document.get("components") or {}
+    for section in ("schemas", "messages"):
+        if components.get(section) is None:
+            continue
+        _expect(spec, components[section], dict, ("components", section), f"components.{section}")
+        for name, node in components[section].items():
+            if not _COMPONENT_KEY.match(name):
+                raise _shape_error(
+                    spec,
+                    f"component name {name!r} has characters AsyncAPI does not allow",
+                    ("components", section, name),
+                    "a name matching ^[a-zA-Z0-9.-_]+$",
+                )
+            _expect(spec, node, dict, ("components", section, name), f"a {section[:-1]}")
+    for key, operation in (document.get("operations") or {}).items():
+        where = ("operations", key)
+        _expect(spec, operation, dict, where, "an operation")
+        if operation.get("messages") is not None:
+            _expect(spec, operation["messages"], list, (*where, "messages"), "messages")
+        reply = operation.get("reply")
+        if reply is not None:
+            _expect(spec, reply, dict, (*where, "reply"), "reply")
+            if reply.get("messages") is not None:
+                _expect(spec, reply["messages"], list, (*where, "reply", "messages"), "messages")
+    for key, server in (document.get("servers") or {}).items():
+        _expect(spec, server, dict, ("servers", key), "a server")
+        if server.get("variables") is not None:
+            _expect(spec, server["variables"], dict, ("servers", key, "variables"), "variables")
+            for name, variable in server["variables"].items():
+                _expect(spec, variable, dict, ("servers", key, "variables", name), "a variable")
+
+
+def _port(spec: _Spec, value: Any, server_key: str) -> int:
+    """The port variable's default as a TCP port number (an int or a string of digits)."""
+    text = str(value) if isinstance(value, int | str) and not isinstance(value, bool) else ""
+    if value is None:
+        return 0
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise _shape_error(
+            spec,
+            f"port {value!r} is not a port number",
+            ("servers", server_key, "variables", "port", "default"),
+            "an integer from 1 to 65535",
+        )
+    return int(text)
 
 
 def _state_names(

@@ -210,6 +210,13 @@ def check_shape(spec: _Spec) -> None:
             _parameter_list(spec, node.get("parameters"), (*where, method, "parameters"))
             if node.get("responses") is not None:
                 _expect(spec, node["responses"], dict, (*where, method, "responses"), "responses")
+            tags = node.get("tags")
+            if tags is not None and (
+                not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags)
+            ):
+                raise _shape_error(
+                    spec, "tags must be a list of strings", (*where, method, "tags"), "[tag, ...]"
+                )
             if node.get("requestBody") is not None:
                 _expect(
                     spec, node["requestBody"], dict, (*where, method, "requestBody"), "requestBody"

@@ -107,9 +107,7 @@ def openapi_doc(payload: str) -> dict[str, Any]:
                         "400": {
                             "description": p,
                             "content": {
-                                "application/json": {
-                                    "schema": {"type": "object", "description": p}
-                                }
+                                "application/json": {"schema": {"type": "object", "description": p}}
                             },
                         },
                     },
@@ -204,9 +202,7 @@ _COUNTER = iter(range(10**6))
 
 
 @pytest.fixture
-def generate_and_import(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Any]:
+def generate_and_import(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     """``(document, strict) -> module``: generate into tmp_path in-process, compile
     every file, import the package and its modules."""
     imported: list[str] = []

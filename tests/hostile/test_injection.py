@@ -40,7 +40,9 @@ def test_openapi_payload_in_every_field_stays_text(
     (path,) = document["paths"]
     # Every string literal reads back as exactly the spec's value (path, parameter names).
     (module_name,) = [
-        m for m in (Path(package.__file__).parent / "resources").glob("*.py") if m.stem != "__init__"
+        m
+        for m in (Path(package.__file__).parent / "resources").glob("*.py")
+        if m.stem != "__init__"
     ]
     resource = importlib.import_module(f"{package.__name__}.resources.{module_name.stem}")
     operations = [v for v in vars(resource).values() if type(v).__name__ == "Operation"]
@@ -75,7 +77,9 @@ def test_openapi_payload_request_goes_out_exactly(
     ]
     resource = getattr(client, attribute)
     (method_name,) = [
-        n for n in vars(type(resource)) if not n.startswith("_") and n != "with_raw_response"
+        n
+        for n, v in vars(type(resource)).items()
+        if callable(v) and not n.startswith("__") and n != "with_raw_response"
     ]
     method = getattr(resource, method_name)
     import inspect
