@@ -8,7 +8,6 @@ import functools
 import importlib
 from pathlib import Path
 from typing import Any
-
 from urllib.parse import quote
 
 import httpx
@@ -156,7 +155,7 @@ def test_lone_surrogate_in_a_name_is_one_located_error(
 
     document = openapi_doc("plain")
     change(document)
-    code, out, err, folder = run_cli(tmp_path, document)
+    code, _out, err, folder = run_cli(tmp_path, document)
     assert code == 1
     assert err == (
         f"confgen: error: spec.json#{pointer}: a lone surrogate (not a Unicode character) in a"

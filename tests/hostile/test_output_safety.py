@@ -107,7 +107,7 @@ def test_temporary_folders_are_removed_on_a_signal(tmp_path: Path, signum: int) 
     try:
         assert process.stdout is not None
         assert process.stdout.readline() == "built\n"
-        assert [p.name for p in scratch.iterdir()][0].startswith("confgen-generate-")
+        assert next(p.name for p in scratch.iterdir()).startswith("confgen-generate-")
         process.send_signal(signum)
         code = process.wait(timeout=20)
     finally:
