@@ -162,12 +162,10 @@ def _expect(
     spec: _Spec, node: Any, kind: type | tuple[type, ...], where: tuple[Any, ...], what: str
 ) -> None:
     if not isinstance(node, kind):
-        names = {dict: "a mapping", list: "a list", str: "a string"}
+        names: dict[type, str] = {dict: "a mapping", list: "a list", str: "a string"}
         kinds = kind if isinstance(kind, tuple) else (kind,)
         wanted = " or ".join(names.get(k, k.__name__) for k in kinds)
-        got = {dict: "a mapping", list: "a list", str: "a string"}.get(
-            type(node), f"{type(node).__name__} {node!r}"[:60]
-        )
+        got = names.get(type(node), f"{type(node).__name__} {node!r}"[:60])
         raise _shape_error(spec, f"{what} is {got}", where, wanted)
 
 
