@@ -157,50 +157,84 @@ MAX_DEPTH = 100
 _DOC_KEYS = frozenset({"description", "summary", "title"})
 
 
+class _Found(Exception):
+    """A problem deep in the document; the path is collected as it propagates up."""
+
+    def __init__(self, message: str, expected: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.expected = expected
+        self.path: list[object] = []
+
+
 def check_document(document: Mapping[str, object], source: str) -> None:
     """Refuse what no spec may hold, with its pointer: a mapping key that is not a
-    string, nesting deeper than `MAX_DEPTH`, and a lone surrogate outside documentation
-    text (a name or value holding one cannot be encoded as UTF-8, so it could never be
-    sent; in a description it is escaped instead)."""
-    todo: list[tuple[object, tuple[object, ...], bool]] = [(document, (), False)]
-    while todo:
-        node, where, is_doc = todo.pop()
-        if len(where) > MAX_DEPTH:
-            raise ConfgenError(
-                f"the spec nests deeper than {MAX_DEPTH} levels",
-                source=source,
-                pointer=json_pointer(list(where[:MAX_DEPTH])),
-                expected=f"at most {MAX_DEPTH} levels",
-            )
-        if isinstance(node, dict):
-            for key, value in node.items():
-                # YAML reads an unquoted status code (200:) as an int: allowed there.
-                status = bool(where) and where[-1] == "responses" and type(key) is int
-                if not isinstance(key, str) and not status:
-                    raise ConfgenError(
-                        f"mapping key {key!r} is a {type(key).__name__}",
-                        source=source,
-                        pointer=json_pointer([*where, key]),
-                        expected="string keys (quote it)",
-                    )
-                if isinstance(key, str):
-                    _check_text(key, (*where, key), source)
-                todo.append((value, (*where, key), key in _DOC_KEYS))
-        elif isinstance(node, list):
-            todo.extend((item, (*where, index), False) for index, item in enumerate(node))
-        elif isinstance(node, str) and not is_doc:
-            _check_text(node, where, source)
+    string (a status code under ``responses`` aside), a ``$ref`` that is not a string,
+    nesting deeper than `MAX_DEPTH`, and a lone surrogate outside documentation text (a
+    name or value holding one cannot be encoded as UTF-8, so it could never be sent; in
+    a description it is escaped instead).
+
+    One pass, no bookkeeping per node: the pointer is built only when something is wrong.
+    """
+    try:
+        _scan(document, 0, False, False)
+    except _Found as found:
+        raise ConfgenError(
+            found.message,
+            source=source,
+            pointer=json_pointer(found.path[::-1]),
+            expected=found.expected,
+        ) from None
 
 
-def _check_text(text: str, where: tuple[object, ...], source: str) -> None:
+def _scan(node: object, depth: int, is_doc: bool, under_responses: bool) -> None:
+    if depth > MAX_DEPTH:
+        raise _Found(
+            f"the spec nests deeper than {MAX_DEPTH} levels", f"at most {MAX_DEPTH} levels"
+        )
+    kind = type(node)
+    if kind is dict:
+        assert isinstance(node, dict)
+        ref = node.get("$ref")
+        if ref is not None and type(ref) is not str:
+            found = _Found(f"$ref is {type(ref).__name__} {ref!r}"[:80], "a string")
+            found.path.append("$ref")
+            raise found
+        for key, value in node.items():
+            try:
+                if type(key) is not str:
+                    if not (under_responses and type(key) is int):
+                        raise _Found(
+                            f"mapping key {key!r} is a {type(key).__name__}",
+                            "string keys (quote it)",
+                        )
+                elif not key.isascii():
+                    _check_text(key)
+                _scan(value, depth + 1, key in _DOC_KEYS, key == "responses")
+            except _Found as found:
+                found.path.append(key)
+                raise
+    elif kind is list:
+        assert isinstance(node, list)
+        for index, item in enumerate(node):
+            try:
+                _scan(item, depth + 1, False, False)
+            except _Found as found:
+                found.path.append(index)
+                raise
+    elif kind is str and not is_doc:
+        assert isinstance(node, str)
+        if not node.isascii():
+            _check_text(node)
+
+
+def _check_text(text: str) -> None:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        raise ConfgenError(
+        raise _Found(
             "a lone surrogate (not a Unicode character) in a name or value",
-            source=source,
-            pointer=json_pointer(list(where)),
-            expected="text that can be encoded as UTF-8",
+            "text that can be encoded as UTF-8",
         ) from None
 
 
