@@ -40,6 +40,7 @@ __all__ = [
     "identifier",
     "install",
     "join_identifiers",
+    "md_cell",
     "md_code",
     "md_comment",
     "md_fence",
@@ -230,6 +231,11 @@ def md_code(value: object) -> Code:
     return Code(f"{fence}{text}{fence}")
 
 
+def md_cell(value: object) -> Code:
+    """`md_code` for a Markdown table cell: ``|`` escaped so it cannot end the cell."""
+    return Code(md_code(value).replace("|", "\\|"))
+
+
 def md_fence(code: str, language: str = "python") -> Code:
     """A fenced Markdown code block around ``code`` (generated code: already escaped)."""
     longest = max((len(run) for run in re.findall(r"`{3,}", code)), default=2)
@@ -294,6 +300,7 @@ def install(env: Any) -> None:
             "expression": expression,
             "md_text": md_text,
             "md_code": md_code,
+            "md_cell": md_cell,
             "md_comment": md_comment,
             "md_fence": md_fence,
             "indent": _indent,

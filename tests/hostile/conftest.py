@@ -32,7 +32,7 @@ def payloads(sentinel: Path) -> dict[str, str]:
         "jinja": "{{ 7*7 }} {% if true %}j{% endif %} {# c #}",
         "hash": f"# comment\n{touch}  # tail",
         "controls": "sep \u2028 \x1b[31m red \x7f \u200b \ufeff \U0001f600 caf\u00e9",
-        "markdown": "`x` ``` fenced\n```python\nimport os\n``` <!-- --> <b>",
+        "markdown": "`x` ``` fenced\n```python\nimport os\n``` <!-- --> <b> | cell |",
         "expression": f'" + {touch} + "',
     }
 
@@ -45,7 +45,7 @@ def openapi_doc(payload: str) -> dict[str, Any]:
         "info": {"title": p, "description": p, "version": p},
         "servers": [
             {
-                "url": "https://{region}.example.com/v1",
+                "url": "https://{region}.example.com/v1/" + p.replace("{", "(").replace("}", ")"),
                 "variables": {
                     "region": {
                         "default": "eu",

@@ -5,6 +5,7 @@ runs."""
 from __future__ import annotations
 
 import functools
+import re
 import importlib
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,18 @@ def test_openapi_payload_in_every_field_stays_text(
     resource = importlib.import_module(f"{package.__name__}.resources.{module_name.stem}")
     operations = [v for v in vars(resource).values() if type(v).__name__ == "Operation"]
     assert [op.path for op in operations] == [quote(path, safe="/{}:@!$&'()*+,;=-._~%")]
+    readme = (Path(package.__file__).parent / "README.md").read_text(encoding="utf-8")
+    outside_fences = re.sub(r"(?ms)^(`{3,})python\n.*?\n\1$", "", readme)
+    outside_code = re.sub(r"(`+)(?:(?!\1).)*?\1", "", outside_fences)
+    assert "<b>" not in outside_code and "<!--" not in outside_code.split("\n", 1)[1]
+    for row in (line for line in readme.splitlines() if line.startswith("| `")):
+        assert len(re.findall(r"(?<!\\)\|", row)) == 4, row  # three cells, whatever they hold
+    assert outside_code.count("-->") == 1  # the header comment is not closed early
+    fences = [line for line in readme.splitlines() if line.startswith("```")]
+    assert len(fences) % 2 == 0 and "```python" in fences
+    assert not any(line.startswith("```python") for line in readme.splitlines()[1:2])
+    client_module = importlib.import_module(f"{package.__name__}._client")
+    assert client_module.BASE_URL == document["servers"][0]["url"].rstrip("/")
     assert not sentinel.exists()
 
 
