@@ -5,8 +5,8 @@ runs."""
 from __future__ import annotations
 
 import functools
-import re
 import importlib
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -58,7 +58,7 @@ def test_openapi_payload_in_every_field_stays_text(
     assert len(fences) % 2 == 0 and "```python" in fences
     assert not any(line.startswith("```python") for line in readme.splitlines()[1:2])
     client_module = importlib.import_module(f"{package.__name__}._client")
-    assert client_module.BASE_URL == document["servers"][0]["url"].rstrip("/")
+    assert document["servers"][0]["url"].rstrip("/") == client_module.BASE_URL
     assert not sentinel.exists()
 
 
