@@ -308,9 +308,42 @@ def build_package(
     ``summaries`` (when given) gets this package's `Summary` appended.
     """
     begun = time.perf_counter()
-    api: Api | None = None
     stage(f"reading {target.spec_source}")
     document = _read_spec(target)
+    with _located(document, target.spec_source):
+        files, api = _render(document, target, stage)
+    stage(f"writing and formatting {len(files)} files")
+    return _write_and_format(target, folder, files, api, begun, summaries)
+
+
+# What a loader raises when it meets a node of a type it did not expect.
+_SHAPE_ERRORS = (TypeError, AttributeError, KeyError, IndexError, ValueError)
+
+
+@contextlib.contextmanager
+def _located(document: Mapping[str, object], source: str) -> Iterator[None]:
+    """Turn a loader's surprise at a node of the wrong type into the located error the
+    format's own validator gives for the document (OpenAPI: openapi-spec-validator;
+    AsyncAPI: its JSON schema). When the validator finds nothing, the surprise is a
+    generator bug and propagates as it is."""
+    import jinja2
+
+    try:
+        yield
+    except (*_SHAPE_ERRORS, jinja2.UndefinedError):
+        from generator.validate import validate_asyncapi, validate_openapi
+
+        if "asyncapi" in document:
+            validate_asyncapi(dict(document), source=source)
+        else:
+            validate_openapi(dict(document), source=source)
+        raise
+
+
+def _render(
+    document: Mapping[str, object], target: Target, stage: Stage
+) -> tuple[dict[str, bytes], Api | None]:
+    api: Api | None = None
     if "asyncapi" in document:  # a WebSocket API: generator/codegen/asyncapi.py
         from generator.codegen.asyncapi import render_ws_target
 
@@ -335,7 +368,17 @@ def build_package(
             api = dataclasses.replace(api, skipped=(*api.skipped, skip))
         stage(f"rendering {len(api.operations)} operations and their models")
         files = render_package(api, target.import_path, webhooks)
-    stage(f"writing and formatting {len(files)} files")
+    return files, api
+
+
+def _write_and_format(
+    target: Target,
+    folder: Path,
+    files: Mapping[str, bytes],
+    api: Api | None,
+    begun: float,
+    summaries: list[Summary] | None,
+) -> dict[str, bytes]:
     for relative, data in files.items():
         path = folder / relative
         path.parent.mkdir(parents=True, exist_ok=True)

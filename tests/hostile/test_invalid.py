@@ -323,3 +323,18 @@ def test_invalid_asyncapi_is_one_located_error(
     code, out, err, _ = run_cli(tmp_path, document)
     assert (code, err, out) == (1, f"confgen: error: spec.json{message}\n", "")
     assert not (tmp_path / "out").exists()
+
+
+def test_a_node_the_loader_does_not_expect_gets_the_validators_located_error(
+    tmp_path: Path,
+) -> None:
+    """Where no shape check of confgen's own applies, the format's validator locates it."""
+    document = _plain()
+    document["paths"][_PATH]["post"]["responses"] = {"a": 1}
+    code, out, err, _ = run_cli(tmp_path, document)
+    assert (code, out) == (1, "")
+    assert err == (
+        f"confgen: error: spec.json#{_OP}/responses: not valid OpenAPI 3.1.0: Unevaluated"
+        " properties are not allowed ('a' was unexpected)\n"
+    )
+    assert not (tmp_path / "out").exists()
