@@ -7,11 +7,12 @@ Expected failures print one located message on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from generator.errors import ConfgenError
+from generator.errors import ConfgenError, UsageError
 from generator.manifest import DEFAULT_MANIFEST, Provider, load_manifest
 
 
@@ -26,6 +27,29 @@ def _select(providers: list[Provider], names: Sequence[str] | None) -> list[Prov
             source="specs/providers.toml",
         )
     return [known[name] for name in names]
+
+
+# Names a generated package may not take: besides the standard library, what the
+# generated code itself imports (it would import the package instead).
+_SHADOWED = frozenset({"httpx", "pydantic", "pydantic_core", "typing_extensions", "jwt"})
+
+
+def _check_package_name(name: str, option: str, *, module: bool = True) -> None:
+    """Refuse a name that is not an ASCII, non-keyword identifier, or (``module``) that
+    would shadow a standard-library module or a dependency of the generated code."""
+    import keyword
+
+    if not (name.isascii() and name.isidentifier()):
+        raise UsageError(
+            f"{option} {name!r} is not a Python identifier", expected="ASCII letters, digits, _"
+        )
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+        raise UsageError(f"{option} {name!r} is a Python keyword", expected="another name")
+    if module and (name in sys.stdlib_module_names or name in _SHADOWED):
+        raise UsageError(
+            f"{option} {name!r} would shadow the {name!r} module",
+            expected="a name no standard-library module or dependency has",
+        )
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
@@ -63,8 +87,13 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     if args.spec is not None:
         if args.out is None or args.package is None:
             raise ConfgenError("--spec needs --out DIR and --package NAME", source=str(args.spec))
-        if not args.package.isidentifier():
-            raise ConfgenError(f"--package {args.package!r} is not a Python identifier")
+        _check_package_name(args.package, "--package")
+        if args.client_class is not None:
+            _check_package_name(args.client_class, "--client-class", module=False)
+        if args.out.exists() and not args.out.is_dir():
+            raise UsageError(
+                f"--out {str(args.out)!r} is a file", expected="a folder, or a path to create"
+            )
         targets = [
             Target(
                 spec=args.spec,
@@ -218,13 +247,44 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``confgen`` console script."""
     args = build_parser().parse_args(argv)
     try:
-        code: int = args.handler(args)
+        with _terminate_as_interrupt():
+            code: int = args.handler(args)
+    except UsageError as error:
+        print(f"confgen: error: {error}", file=sys.stderr)
+        return 2
     except ConfgenError as error:
         print(f"confgen: error: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
+    except _Terminated:
+        return 143
     return code
+
+
+class _Terminated(BaseException):
+    """SIGTERM, raised where the run is so that every temporary folder is removed."""
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """Turn SIGTERM into an exception for the duration of a command (main thread only),
+    so ``finally`` blocks and context managers clean up, as they do on Ctrl-C."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def terminated(signum: int, frame: object) -> None:
+        raise _Terminated
+
+    previous = signal.signal(signal.SIGTERM, terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,8 @@ The command line prints these without a traceback; anything else is a bug.
 
 from __future__ import annotations
 
+from generator.codegen.escape import plain_text
+
 
 class ConfgenError(Exception):
     """A failure the user can act on, located in an input file.
@@ -48,7 +50,21 @@ class ConfgenError(Exception):
         text = f"{self.location}: {self.message}"
         if self.expected:
             text += f" (expected {self.expected})"
-        return text
+        # One line, whatever the input held: spec text (a newline, NUL or a terminal
+        # escape in a key) is spelled out, never printed raw.
+        return plain_text(text).replace("\n", "\\n")
+
+
+class UsageError(ConfgenError):
+    """A command-line argument that cannot be used (exit code 2, like argparse's own)."""
+
+    @property
+    def location(self) -> str:
+        return self.source or "confgen"
+
+    def __str__(self) -> str:
+        text = self.message + (f" (expected {self.expected})" if self.expected else "")
+        return plain_text(text).replace("\n", "\\n")
 
 
 class ExtractError(ConfgenError):

@@ -30,6 +30,9 @@ UNDERSCORE_ALLOWED: frozenset[tuple[str, str, str]] = frozenset(
     {
         # asyncapi.py (the WebSocket target) leans on load.py's internals
         ("generator.codegen.asyncapi", "generator.codegen.load", "_Annotations"),
+        ("generator.codegen.asyncapi", "generator.codegen.load", "_COMPONENT_KEY"),
+        ("generator.codegen.asyncapi", "generator.codegen.load", "_expect"),
+        ("generator.codegen.asyncapi", "generator.codegen.load", "_shape_error"),
         ("generator.codegen.asyncapi", "generator.codegen.load", "_Spec"),
         ("generator.codegen.asyncapi", "generator.codegen.load", "_class_names"),
         ("generator.codegen.asyncapi", "generator.codegen.load", "_ref_closure"),

@@ -34,12 +34,22 @@ from typing import Any
 
 import jinja2
 
-from generator.codegen.load import _Annotations, _class_names, _ref_closure, _rename_refs, _Spec
+from generator.codegen import escape
+from generator.codegen.escape import docstring
+from generator.codegen.load import (
+    _COMPONENT_KEY,
+    _Annotations,
+    _class_names,
+    _expect,
+    _ref_closure,
+    _rename_refs,
+    _shape_error,
+    _Spec,
+)
 from generator.codegen.models import render_models
 from generator.codegen.naming import RESERVED_ARGUMENTS, check_unique, python_identifier
 from generator.codegen.render import RUNTIME_SOURCE as HTTP_RUNTIME_SOURCE
 from generator.codegen.render import TEMPLATES as HTTP_TEMPLATES
-from generator.codegen.render import docstring
 
 __all__ = [
     "WS_RUNTIME_SOURCE",
@@ -121,7 +131,8 @@ class WsCommand:
     @property
     def constant_name(self) -> str:
         """The module-level name of the command's runtime descriptor."""
-        return "_" + self.name.upper()
+        # Never two leading underscores: inside a class body that name would be mangled.
+        return ("_OP" if self.name.startswith("_") else "_") + self.name.upper()
 
     @property
     def returns(self) -> str:
@@ -191,6 +202,7 @@ def load_ws_api(
     version = str(document.get("asyncapi", ""))
     if not version.startswith("3."):
         raise spec.error(f"expected an AsyncAPI 3 document, got asyncapi={version!r}", ())
+    _check_ws_shape(spec)
     components = document.get("components") or {}
     raw_schemas = components.get("schemas") or {}
     class_names = _class_names(spec, raw_schemas)
@@ -320,7 +332,7 @@ def load_ws_api(
         description=str(info.get("description") or ""),
         spec_source=source,
         default_host=str(host_var.get("default") or "localhost"),
-        default_port=int(port_var.get("default") or 0),
+        default_port=_port(spec, port_var.get("default"), server_key),
         env_prefix=prefix,
         url_env=str(server.get("x-confgen-env") or f"{prefix}_{server_key.upper()}_URL"),
         host_env=str(host_var.get("x-confgen-env") or f"{prefix}_HOST"),
@@ -336,6 +348,59 @@ def load_ws_api(
         },
         response_schemas=schemas,
     )
+
+
+def _check_ws_shape(spec: _Spec) -> None:
+    """Refuse a document whose structure is not AsyncAPI's, at the first wrong node."""
+    document = spec.document
+    for key in ("info", "servers", "channels", "operations", "components"):
+        if document.get(key) is not None:
+            _expect(spec, document[key], dict, (key,), key)
+    components = document.get("components") or {}
+    for section in ("schemas", "messages"):
+        if components.get(section) is None:
+            continue
+        _expect(spec, components[section], dict, ("components", section), f"components.{section}")
+        for name, node in components[section].items():
+            if not _COMPONENT_KEY.match(name):
+                raise _shape_error(
+                    spec,
+                    f"component name {name!r} has characters AsyncAPI does not allow",
+                    ("components", section, name),
+                    "a name matching ^[a-zA-Z0-9.-_]+$",
+                )
+            _expect(spec, node, dict, ("components", section, name), f"a {section[:-1]}")
+    for key, operation in (document.get("operations") or {}).items():
+        where = ("operations", key)
+        _expect(spec, operation, dict, where, "an operation")
+        if operation.get("messages") is not None:
+            _expect(spec, operation["messages"], list, (*where, "messages"), "messages")
+        reply = operation.get("reply")
+        if reply is not None:
+            _expect(spec, reply, dict, (*where, "reply"), "reply")
+            if reply.get("messages") is not None:
+                _expect(spec, reply["messages"], list, (*where, "reply", "messages"), "messages")
+    for key, server in (document.get("servers") or {}).items():
+        _expect(spec, server, dict, ("servers", key), "a server")
+        if server.get("variables") is not None:
+            _expect(spec, server["variables"], dict, ("servers", key, "variables"), "variables")
+            for name, variable in server["variables"].items():
+                _expect(spec, variable, dict, ("servers", key, "variables", name), "a variable")
+
+
+def _port(spec: _Spec, value: Any, server_key: str) -> int:
+    """The port variable's default as a TCP port number (an int or a string of digits)."""
+    text = str(value) if isinstance(value, int | str) and not isinstance(value, bool) else ""
+    if value is None:
+        return 0
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise _shape_error(
+            spec,
+            f"port {value!r} is not a port number",
+            ("servers", server_key, "variables", "port", "default"),
+            "an integer from 1 to 65535",
+        )
+    return int(text)
 
 
 def _state_names(
@@ -366,8 +431,9 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         autoescape=False,
+        finalize=escape.finalize,
     )
-    env.filters["pyrepr"] = repr
+    escape.install(env)
     return env
 
 
@@ -376,6 +442,15 @@ def _method_docstring(command: WsCommand) -> str:
     sections.append(("timeout", "Seconds for each wait of this call (reply, notification)."))
     body = textwrap.fill(command.description, width=88, break_long_words=False)
     return docstring(command.summary or command.method, body, sections)
+
+
+def _envelope_field(wire: str) -> str:
+    """The `UnknownEvent` field for an envelope key: the key itself when it is a plain
+    identifier pydantic accepts as a field, else a sanitised name (with the key as alias)."""
+    name = python_identifier(wire, reserved=("model_config", "model_fields", "model_extra"))
+    if name.startswith("_") or name.startswith("model_"):
+        name = "field" + name if name.startswith("_") else name + "_"
+    return name
 
 
 def render_ws_package(api: WsApi, import_path: str) -> dict[str, bytes]:
@@ -402,6 +477,12 @@ def render_ws_package(api: WsApi, import_path: str) -> dict[str, bytes]:
         "needs_sequence": any("Sequence[" in a for a in annotations),
         "needs_literal": any("Literal[" in a for a in annotations),
     }
+    envelope_fields = [
+        (_envelope_field(api.envelope[key]), api.envelope[key])
+        for key in ("method-key", "notification-name-key")
+    ]
+    common["envelope_fields"] = envelope_fields
+    common["envelope_aliased"] = any(field != wire for field, wire in envelope_fields)
     files: dict[str, str] = {}
     for name, template in (
         ("__init__.py", "init.py.jinja"),

@@ -23,7 +23,7 @@ from generator.codegen.ir import Api, Skipped
 from generator.codegen.load import load_api
 from generator.codegen.render import render_package
 from generator.codegen.webhooks import load_webhooks
-from generator.errors import ConfgenError
+from generator.errors import ConfgenError, json_pointer
 from generator.fsutil import replace_tree
 from generator.manifest import Provider
 from generator.yamlio import load_yaml
@@ -99,11 +99,36 @@ def targets_from_manifest(providers: Sequence[Provider]) -> list[Target]:
 
 def _read_spec(target: Target) -> Mapping[str, object]:
     try:
-        text = target.spec.read_text(encoding="utf-8")
+        data = target.spec.read_bytes()
     except FileNotFoundError:
         raise ConfgenError(
             "spec not found (run `confgen extract` first)", source=target.spec_source
         ) from None
+    except IsADirectoryError:
+        raise ConfgenError(
+            "is a folder, not a spec file", source=target.spec_source, expected="a YAML/JSON file"
+        ) from None
+    except OSError as error:
+        raise ConfgenError(
+            f"cannot read the spec: {error.strerror}", source=target.spec_source
+        ) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ConfgenError(
+            f"not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start})",
+            source=target.spec_source,
+            line=line,
+            expected="a YAML/JSON text file",
+        ) from None
+    if "\x00" in text:
+        raise ConfgenError(
+            "a NUL byte: a binary file, not a YAML/JSON spec",
+            source=target.spec_source,
+            line=text[: text.index("\x00")].count("\n") + 1,
+            expected="a YAML/JSON text file",
+        )
     try:
         document = _parse_spec(text)
     except Exception as error:  # yaml.YAMLError and friends: located by the parser
@@ -115,8 +140,102 @@ def _read_spec(target: Target) -> Mapping[str, object]:
             column=mark.column + 1 if mark is not None else None,
         ) from None
     if not isinstance(document, dict):
-        raise ConfgenError("a spec must be a YAML/JSON object", source=target.spec_source)
+        raise ConfgenError(
+            "a spec must be a YAML/JSON object",
+            source=target.spec_source,
+            pointer="/",
+            expected=f"a mapping at the top, not {type(document).__name__}",
+        )
+    check_document(document, target.spec_source)
     return document
+
+
+#: How deep a spec may nest (real specs stay under 40 levels; recursion in the loaders
+#: must never meet an unbounded depth).
+MAX_DEPTH = 100
+# Where spec text is documentation only: a lone surrogate there is escaped when rendered.
+_DOC_KEYS = frozenset({"description", "summary", "title"})
+
+
+class _Found(Exception):
+    """A problem deep in the document; the path is collected as it propagates up."""
+
+    def __init__(self, message: str, expected: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.expected = expected
+        self.path: list[object] = []
+
+
+def check_document(document: Mapping[str, object], source: str) -> None:
+    """Refuse what no spec may hold, with its pointer: a mapping key that is not a
+    string (a status code under ``responses`` aside), a ``$ref`` that is not a string,
+    nesting deeper than `MAX_DEPTH`, and a lone surrogate outside documentation text (a
+    name or value holding one cannot be encoded as UTF-8, so it could never be sent; in
+    a description it is escaped instead).
+
+    One pass, no bookkeeping per node: the pointer is built only when something is wrong.
+    """
+    try:
+        _scan(document, 0, False, False)
+    except _Found as found:
+        raise ConfgenError(
+            found.message,
+            source=source,
+            pointer=json_pointer(found.path[::-1]),
+            expected=found.expected,
+        ) from None
+
+
+def _scan(node: object, depth: int, is_doc: bool, under_responses: bool) -> None:
+    if depth > MAX_DEPTH:
+        raise _Found(
+            f"the spec nests deeper than {MAX_DEPTH} levels", f"at most {MAX_DEPTH} levels"
+        )
+    kind = type(node)
+    if kind is dict:
+        assert isinstance(node, dict)
+        ref = node.get("$ref")
+        if ref is not None and type(ref) is not str:
+            found = _Found(f"$ref is {type(ref).__name__} {ref!r}"[:80], "a string")
+            found.path.append("$ref")
+            raise found
+        for key, value in node.items():
+            try:
+                if type(key) is not str:
+                    if not (under_responses and type(key) is int):
+                        raise _Found(
+                            f"mapping key {key!r} is a {type(key).__name__}",
+                            "string keys (quote it)",
+                        )
+                elif not key.isascii():
+                    _check_text(key)
+                _scan(value, depth + 1, key in _DOC_KEYS, key == "responses")
+            except _Found as found:
+                found.path.append(key)
+                raise
+    elif kind is list:
+        assert isinstance(node, list)
+        for index, item in enumerate(node):
+            try:
+                _scan(item, depth + 1, False, False)
+            except _Found as found:
+                found.path.append(index)
+                raise
+    elif kind is str and not is_doc:
+        assert isinstance(node, str)
+        if not node.isascii():
+            _check_text(node)
+
+
+def _check_text(text: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise _Found(
+            "a lone surrogate (not a Unicode character) in a name or value",
+            "text that can be encoded as UTF-8",
+        ) from None
 
 
 def _parse_spec(text: str) -> object:
@@ -127,9 +246,17 @@ def _parse_spec(text: str) -> object:
     the YAML parser reads it and reports where it is wrong.
     """
     if text.lstrip()[:1] == "{":
-        with contextlib.suppress(ValueError):
-            return json.loads(text)
+        # A duplicate key falls through to the YAML parser, which names both lines.
+        with contextlib.suppress(ValueError, RecursionError):
+            return json.loads(text, object_pairs_hook=_unique_pairs)
     return load_yaml(text)
+
+
+def _unique_pairs(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        raise ValueError("duplicate key")
+    return out
 
 
 # A spec and its models are hundreds of thousands of long-lived objects: at the default
@@ -181,9 +308,42 @@ def build_package(
     ``summaries`` (when given) gets this package's `Summary` appended.
     """
     begun = time.perf_counter()
-    api: Api | None = None
     stage(f"reading {target.spec_source}")
     document = _read_spec(target)
+    with _located(document, target.spec_source):
+        files, api = _render(document, target, stage)
+    stage(f"writing and formatting {len(files)} files")
+    return _write_and_format(target, folder, files, api, begun, summaries)
+
+
+# What a loader raises when it meets a node of a type it did not expect.
+_SHAPE_ERRORS = (TypeError, AttributeError, KeyError, IndexError, ValueError)
+
+
+@contextlib.contextmanager
+def _located(document: Mapping[str, object], source: str) -> Iterator[None]:
+    """Turn a loader's surprise at a node of the wrong type into the located error the
+    format's own validator gives for the document (OpenAPI: openapi-spec-validator;
+    AsyncAPI: its JSON schema). When the validator finds nothing, the surprise is a
+    generator bug and propagates as it is."""
+    import jinja2
+
+    try:
+        yield
+    except (*_SHAPE_ERRORS, jinja2.UndefinedError):
+        from generator.extract.validate import validate_asyncapi, validate_openapi
+
+        if "asyncapi" in document:
+            validate_asyncapi(dict(document), source=source)
+        else:
+            validate_openapi(dict(document), source=source)
+        raise
+
+
+def _render(
+    document: Mapping[str, object], target: Target, stage: Stage
+) -> tuple[dict[str, bytes], Api | None]:
+    api: Api | None = None
     if "asyncapi" in document:  # a WebSocket API: generator/codegen/asyncapi.py
         from generator.codegen.asyncapi import render_ws_target
 
@@ -208,7 +368,17 @@ def build_package(
             api = dataclasses.replace(api, skipped=(*api.skipped, skip))
         stage(f"rendering {len(api.operations)} operations and their models")
         files = render_package(api, target.import_path, webhooks)
-    stage(f"writing and formatting {len(files)} files")
+    return files, api
+
+
+def _write_and_format(
+    target: Target,
+    folder: Path,
+    files: Mapping[str, bytes],
+    api: Api | None,
+    begun: float,
+    summaries: list[Summary] | None,
+) -> dict[str, bytes]:
     for relative, data in files.items():
         path = folder / relative
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -223,6 +393,8 @@ def build_package(
         ],
     )
     built = {relative: (folder / relative).read_bytes() for relative in files}
+    built[MARKER] = marker_text(built)
+    (folder / MARKER).write_bytes(built[MARKER])
     if summaries is not None:
         models = sum(
             data.count(b"\nclass ")
@@ -242,6 +414,72 @@ def build_package(
             )
         )
     return built
+
+
+#: The file every generated package carries: confgen's mark, and the list of the files
+#: it wrote there. A folder without it is never replaced; a file in the folder that it
+#: does not list (one a user added) stops the run instead of being deleted.
+MARKER = ".confgen-generated"
+_MARKER_HEAD = (
+    b"# Written by confgen: this folder is generated and replaced whole on every run.\n"
+    b"# The files it wrote (a file not listed here stops the next run, never deleted):\n"
+)
+
+
+def marker_text(files: Mapping[str, bytes]) -> bytes:
+    """The marker's bytes for a package of ``files`` (deterministic: sorted paths)."""
+    listed = sorted(name for name in files if name != MARKER)
+    return _MARKER_HEAD + b"".join(name.encode("utf-8") + b"\n" for name in listed)
+
+
+def _listed(marker: Path) -> set[str] | None:
+    """The files a marker lists, or None when ``marker`` is not confgen's."""
+    try:
+        data = marker.read_bytes()
+    except OSError:
+        return None
+    if not data.startswith(_MARKER_HEAD):
+        return None
+    return {line for line in data[len(_MARKER_HEAD) :].decode("utf-8").splitlines() if line}
+
+
+def check_replaceable(out: Path) -> None:
+    """Refuse to replace ``out`` unless confgen wrote it and nobody added files since.
+
+    An absent folder is fine. A file, a folder without the marker, or a package holding
+    files the marker does not list (caches aside) is a `ConfgenError` naming it.
+    """
+    if not out.exists() and not out.is_symlink():
+        return
+    if out.is_symlink() or not out.is_dir():
+        raise ConfgenError(
+            "exists and is not a folder: refusing to replace it",
+            source=str(out),
+            expected="a folder confgen generated, or no such path",
+        )
+    listed = _listed(out / MARKER)
+    if listed is None:
+        raise ConfgenError(
+            f"refusing to replace a folder confgen did not write (it has no {MARKER}); "
+            "move it away or pick another --out/--package",
+            source=str(out),
+        )
+    added = sorted(
+        path.relative_to(out).as_posix()
+        for path in out.rglob("*")
+        if (path.is_file() or path.is_symlink())
+        and path.name != MARKER
+        and "__pycache__" not in path.parts
+        and path.suffix != ".pyc"
+        and path.relative_to(out).as_posix() not in listed
+    )
+    if added:
+        shown = ", ".join(added[:10]) + (f" and {len(added) - 10} more" if len(added) > 10 else "")
+        raise ConfgenError(
+            f"holds {len(added)} file(s) confgen did not write: {shown}; "
+            "move them out of the package (it is replaced whole) and run again",
+            source=str(out),
+        )
 
 
 def _committed(folder: Path) -> dict[str, bytes]:
@@ -292,6 +530,10 @@ def generate_packages(
                 stale=[item for out in built for item in stale[out]],
                 summaries=summaries,
             )
+        # Every folder is checked before any is replaced: a refusal writes nothing.
+        for target in targets:
+            if stale[target.out]:
+                check_replaceable(target.out)
         written: list[Path] = []
         for index, target in enumerate(targets):
             if not stale[target.out]:

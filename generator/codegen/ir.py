@@ -79,7 +79,8 @@ class Operation:
     @property
     def constant_name(self) -> str:
         """The module-level name of the operation's runtime descriptor."""
-        return "_" + self.name.upper()
+        # Never two leading underscores: inside a class body that name would be mangled.
+        return ("_OP" if self.name.startswith("_") else "_") + self.name.upper()
 
     def by_location(self, location: ParameterLocation) -> tuple[Parameter, ...]:
         """The parameters that travel in ``location``."""

@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from generator.codegen.escape import pystr
 from generator.codegen.ir import (
     Api,
     Auth,
@@ -34,9 +35,11 @@ from generator.codegen.ir import (
 from generator.codegen.naming import (
     RESERVED_ARGUMENTS,
     check_unique,
-    pascal_case,
+    class_identifier,
+    method_reserved,
     python_identifier,
     resource_name,
+    resource_reserved,
     snake_case,
 )
 from generator.errors import ConfgenError, json_pointer
@@ -132,6 +135,100 @@ class _Spec:
         return node
 
 
+# OpenAPI 3.x: "All the fixed fields declared above are objects that MUST use keys that
+# match the regular expression: ^[a-zA-Z0-9\.\-_]+$" (the Components object).
+_COMPONENT_KEY = re.compile(r"[a-zA-Z0-9.\-_]+\Z")
+_COMPONENT_MAPS = (
+    "schemas",
+    "responses",
+    "parameters",
+    "examples",
+    "requestBodies",
+    "headers",
+    "securitySchemes",
+    "links",
+    "callbacks",
+    "pathItems",
+)
+
+
+def _shape_error(spec: _Spec, message: str, where: tuple[Any, ...], expected: str) -> ConfgenError:
+    return ConfgenError(
+        message, source=spec.source, pointer=json_pointer(list(where)), expected=expected
+    )
+
+
+def _expect(
+    spec: _Spec, node: Any, kind: type | tuple[type, ...], where: tuple[Any, ...], what: str
+) -> None:
+    if not isinstance(node, kind):
+        names: dict[type, str] = {dict: "a mapping", list: "a list", str: "a string"}
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        wanted = " or ".join(names.get(k, k.__name__) for k in kinds)
+        got = names.get(type(node), f"{type(node).__name__} {node!r}"[:60])
+        raise _shape_error(spec, f"{what} is {got}", where, wanted)
+
+
+def check_shape(spec: _Spec) -> None:
+    """Refuse a document whose structure is not OpenAPI's, with the pointer of the first
+    wrong node: the sections of the wrong type, a component name OpenAPI does not allow. (Everything later may then assume the types.)"""
+    document = spec.document
+    for key, kind in (("info", dict), ("servers", list), ("paths", dict), ("components", dict)):
+        if key in document and document[key] is not None:
+            _expect(spec, document[key], kind, (key,), key)
+    for index, server in enumerate(document.get("servers") or []):
+        _expect(spec, server, dict, ("servers", index), "a server")
+    if document.get("webhooks") is not None:
+        _expect(spec, document["webhooks"], dict, ("webhooks",), "webhooks")
+    components = document.get("components") or {}
+    for section in _COMPONENT_MAPS:
+        if components.get(section) is None:
+            continue
+        _expect(spec, components[section], dict, ("components", section), f"components.{section}")
+        for name in components[section]:
+            if not _COMPONENT_KEY.match(name):
+                raise _shape_error(
+                    spec,
+                    f"component name {name!r} has characters OpenAPI does not allow",
+                    ("components", section, name),
+                    "a name matching ^[a-zA-Z0-9.-_]+$",
+                )
+    for path, item in (document.get("paths") or {}).items():
+        where: tuple[Any, ...] = ("paths", path)
+        if not path.startswith("/"):
+            raise _shape_error(spec, f"path {path!r} does not start with '/'", where, "'/...'")
+        _expect(spec, item, dict, where, "a path item")
+        _parameter_list(spec, item.get("parameters"), (*where, "parameters"))
+        for method in _HTTP_METHODS:
+            if method not in item:
+                continue
+            node = item[method]
+            _expect(spec, node, dict, (*where, method), "an operation")
+            _parameter_list(spec, node.get("parameters"), (*where, method, "parameters"))
+            if node.get("responses") is not None:
+                _expect(spec, node["responses"], dict, (*where, method, "responses"), "responses")
+            tags = node.get("tags")
+            if tags is not None and (
+                not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags)
+            ):
+                raise _shape_error(
+                    spec, "tags must be a list of strings", (*where, method, "tags"), "[tag, ...]"
+                )
+            if node.get("requestBody") is not None:
+                _expect(
+                    spec, node["requestBody"], dict, (*where, method, "requestBody"), "requestBody"
+                )
+    # A $ref that is not a string: `generate.check_document` (one pass over every node).
+
+
+def _parameter_list(spec: _Spec, node: Any, where: tuple[Any, ...]) -> None:
+    if node is None:
+        return
+    _expect(spec, node, list, where, "parameters")
+    for index, parameter in enumerate(node):
+        _expect(spec, parameter, dict, (*where, index), "a parameter")
+
+
 def _walk_refs(node: Any, where: tuple[Any, ...]) -> Iterator[tuple[str, tuple[Any, ...]]]:
     """Every ``$ref`` string in ``node`` with its location (extension values skipped)."""
     if isinstance(node, Mapping):
@@ -156,9 +253,7 @@ def _class_names(spec: _Spec, schemas: Mapping[str, Any]) -> dict[str, str]:
     """Component schema name -> Python class name, refusing two that collide."""
     names = []
     for name in schemas:
-        class_name = pascal_case(name) or "Model"
-        if class_name[0].isdigit():
-            class_name = "Model" + class_name
+        class_name = class_identifier(str(name), "Model")
         names.append((name, class_name, json_pointer(["components", "schemas", name])))
     return spec.unique(names, what="schema")
 
@@ -353,11 +448,7 @@ class _Annotations:
 
 
 def _py_literal(value: str | int) -> str:
-    return repr(value) if isinstance(value, int) else '"' + _escape_string(value) + '"'
-
-
-def _escape_string(value: str) -> str:
-    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return repr(value) if isinstance(value, int) else pystr(value)
 
 
 def _union(parts: list[str]) -> str:
@@ -530,6 +621,25 @@ class _Loader:
                         self.spec.skip(error, f"operation {method.upper()} {path} skipped")
         return operations
 
+    def _note_reserved(
+        self,
+        original: str,
+        chosen: str,
+        what: str,
+        where: tuple[Any, ...],
+        *,
+        taken: str = "by the generated code",
+    ) -> None:
+        """A ``note:`` when a name got a suffix because the generated code uses it."""
+        plain = python_identifier(original)
+        if chosen != plain and chosen.rstrip("_") == plain.rstrip("_"):
+            note = Skipped(
+                json_pointer(list(where)),
+                f"{what} {original!r} renamed {chosen!r} ({plain!r} is used {taken})",
+            )
+            if note not in self.spec.renamed:
+                self.spec.renamed.append(note)
+
     def _snapshot(self) -> tuple[set[str], set[str], set[str], int]:
         return (
             set(self.synth_request),
@@ -560,10 +670,18 @@ class _Loader:
         operation_id = node.get("operationId")
         if not isinstance(operation_id, str) or not operation_id:
             raise spec.error("an operation needs an operationId (it names the method)", where)
-        name = python_identifier(operation_id)
-        tags = node.get("tags") or ["default"]
-        resource = python_identifier(resource_name(str(tags[0])))
-        base = pascal_case(operation_id)
+        name = python_identifier(operation_id, reserved=method_reserved())
+        self._note_reserved(operation_id, name, "operationId", (*where, "operationId"))
+        tags = node.get("tags")
+        if tags is None or tags == []:
+            tags = ["default"]
+        if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
+            raise spec.error("tags must be a list of strings", (*where, "tags"))
+        resource = python_identifier(resource_name(tags[0]), reserved=resource_reserved())
+        self._note_reserved(
+            resource_name(tags[0]), resource, "tag", (*where, "tags", 0), taken="by the client"
+        )
+        base = class_identifier(operation_id, "Operation")
 
         parameters = self._parameters(node, shared, where)
         params_model = None
@@ -578,6 +696,15 @@ class _Loader:
                     p.wire_name for p, _ in parameters if p.required and p.location != "body"
                 ),
             }
+        declared = {p.wire_name for p, _ in parameters if p.location == "path"}
+        for variable in re.findall(r"\{([^{}]*)\}", path):
+            if variable not in declared:
+                raise ConfgenError(
+                    f"path variable {{{variable}}} has no path parameter",
+                    source=spec.source,
+                    pointer=json_pointer(list(where)),
+                    expected=f"a parameter with in: path and name: {variable}",
+                )
         body_model, content_type, body_params, body_style = self._body(node, base, where)
         every = [p for p, _ in parameters] + body_params
         python_names = spec.unique(
@@ -587,6 +714,8 @@ class _Loader:
         every = [
             dataclasses.replace(p, name=python_names[f"{p.location}:{p.wire_name}"]) for p in every
         ]
+        for p in every:
+            self._note_reserved(p.wire_name, p.name, "parameter", where)
         ordered = [p for p in every if p.required] + [p for p in every if not p.required]
 
         retry = node.get("x-confgen-retry") or {}
@@ -962,6 +1091,7 @@ def load_api(
     version = str(document.get("openapi", ""))
     if not version.startswith("3."):
         raise spec.error(f"expected an OpenAPI 3.0 or 3.1 document, got openapi={version!r}", ())
+    check_shape(spec)
     if strict:  # lenient loads check the refs of each unit they render, and skip that unit
         for ref, where in _walk_refs(document, ()):
             spec.lookup(ref, where)
@@ -979,7 +1109,7 @@ def load_api(
     for operation in operations:
         grouped.setdefault(operation.resource, []).append(operation)
     resources = []
-    reserved = {"base_url", "timeout", "max_retries", "http_client", "with_options"}
+    reserved = resource_reserved()
     for name in sorted(grouped):
         ops = sorted(grouped[name], key=lambda op: op.name)
         methods = spec.unique(
@@ -987,11 +1117,11 @@ def load_api(
             what=f"operationId (resource {name!r})",
         )
         ops = [dataclasses.replace(op, name=methods[op.operation_id]) for op in ops]
-        if not strict and name in reserved:
-            spec.renamed.append(Skipped("/paths", f"tag {name!r} renamed {name}_ (reserved)"))
-            ops = [dataclasses.replace(op, resource=f"{name}_") for op in ops]
-            name = f"{name}_"
-        resources.append(Resource(name=name, class_name=pascal_case(name), operations=tuple(ops)))
+        resources.append(
+            Resource(
+                name=name, class_name=class_identifier(name, "Resource"), operations=tuple(ops)
+            )
+        )
     check_unique([(r.name, r.class_name, "/paths") for r in resources], what="tag", source=source)
     arguments = [(c.argument, c.argument, "/components/securitySchemes") for c in auth.credentials]
     arguments += [(v.argument, v.argument, "/servers/0/variables") for v in variables]

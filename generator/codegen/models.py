@@ -25,6 +25,7 @@ import warnings
 from collections.abc import Mapping
 from typing import Any
 
+from generator.codegen.escape import plain_text
 from generator.codegen.load import (
     _SUBSCHEMA_LISTS,
     _SUBSCHEMA_MAPS,
@@ -51,6 +52,22 @@ def _plain_formats(node: Any) -> Any:
         key: _plain_formats(value)
         for key, value in node.items()
         if not (key == "format" and isinstance(value, str) and value in _EXTRA_DEPENDENCY_FORMATS)
+    }
+
+
+def _plain_docs(node: Any) -> Any:
+    """A copy of a schema whose ``description`` and ``title`` texts are `plain_text`:
+    datamodel-code-generator escapes quotes and backslashes in the docstrings it writes,
+    but not NUL, CR or lone surrogates (generator/codegen/escape.py spells those out)."""
+    if isinstance(node, list):
+        return [_plain_docs(item) for item in node]
+    if not isinstance(node, Mapping):
+        return node
+    return {
+        key: plain_text(value)
+        if key in ("description", "title") and isinstance(value, str)
+        else _plain_docs(value)
+        for key, value in node.items()
     }
 
 
@@ -261,7 +278,7 @@ def render_models(
     document = _document(
         {
             name: fit_schema(schema, lenient=not strict)
-            for name, schema in (
+            for name, schema in _plain_docs(
                 _plain_formats(schemas) if strict else widen_enums(dict(schemas))
             ).items()
         }

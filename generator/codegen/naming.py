@@ -9,24 +9,129 @@ Python would refuse or misread them.
 from __future__ import annotations
 
 import builtins
+import functools
+import hashlib
 import keyword
 import re
 from collections.abc import Iterable
+from pathlib import Path
 
 from generator.errors import ConfgenError
 
 __all__ = [
+    "MAX_IDENTIFIER",
     "RESERVED_ARGUMENTS",
     "check_unique",
+    "class_identifier",
+    "method_reserved",
     "pascal_case",
     "python_identifier",
     "resource_name",
+    "resource_reserved",
     "snake_case",
 ]
 
-#: Keyword arguments every generated method already takes; a parameter with one of these
-#: names is escaped (``timeout_``) so the per-call option keeps its meaning.
-RESERVED_ARGUMENTS = frozenset({"self", "timeout", "extra_headers"})
+_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+_RUNTIME = Path(__file__).resolve().parent.parent / "runtime"
+_JINJA_TAGS = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
+_IMPORT_BLOCK = re.compile(
+    r"^from \S+ import \(([^)]*)\)|^from \S+ import ([^\n(]+)$", re.MULTILINE
+)
+_PLAIN_IMPORT = re.compile(r"^\s*import (\w+)", re.MULTILINE)
+_WORD = re.compile(r"[A-Za-z_]\w*")
+
+
+def _template_text(name: str) -> str:
+    return _JINJA_TAGS.sub(" ", (_TEMPLATES / name).read_text(encoding="utf-8"))
+
+
+def _module_names(text: str) -> set[str]:
+    """The names a template's module binds by import (``from x import a, b`` / ``import x``),
+    plus the builtins its code uses: a method argument with one of them would shadow it."""
+    names: set[str] = set()
+    for match in _IMPORT_BLOCK.finditer(text):
+        block = match.group(1) or match.group(2) or ""
+        names |= {part.split(" as ")[-1].strip() for part in block.split(",") if part.strip()}
+    names |= set(_PLAIN_IMPORT.findall(text))
+    code = re.sub(r'"""[\s\S]*?"""', " ", text)  # docstrings: words, not names
+    names |= {word for word in _WORD.findall(code) if hasattr(builtins, word)}
+    return {name for name in names if name.isidentifier()}
+
+
+def _class_members(text: str) -> set[str]:
+    """The attributes a template's classes define (``def x(`` and ``x = `` in a class body)."""
+    found = re.findall(r"^    (?:async )?def (\w+)\(|^    (\w+) = ", text, re.MULTILINE)
+    return {a or b for a, b in found}
+
+
+def _runtime_members(*class_names: str) -> set[str]:
+    """The attributes (methods, class and instance attributes) of runtime classes."""
+    from generator.runtime import _client
+
+    names: set[str] = set()
+    for class_name in class_names:
+        names |= {n for n in dir(getattr(_client, class_name)) if not n.startswith("__")}
+    source = (_RUNTIME / "_client.py").read_text(encoding="utf-8")
+    names |= set(re.findall(r"self\.(\w+)\s*(?::[^=\n]*)?=", source))
+    return names
+
+
+#: Keyword arguments every generated method already takes, and every name the method
+#: bodies use (the resource module's imports and the builtins the template calls:
+#: ``models``, ``validate_request``, ``strip_not_given``, ``scalar``, ``isinstance``...),
+#: read from ``templates/http/resource.py.jinja`` itself so the set cannot fall behind it.
+#: A parameter with one of these names is escaped (``timeout_``, ``models_``).
+def _runtime_exports() -> set[str]:
+    """What the runtime package and its encoding module export (the resource template
+    imports from both, some names only under a condition)."""
+    from generator.runtime import __all__ as runtime_all
+    from generator.runtime._encoding import __all__ as encoding_all
+
+    return {*runtime_all, *encoding_all}
+
+
+RESERVED_ARGUMENTS = frozenset(
+    {"self", "timeout", "extra_headers"}
+    | _module_names(_template_text("http/resource.py.jinja"))
+    | _runtime_exports()
+)
+
+#: Identifiers longer than this are shortened (a readable prefix and a hash of the whole
+#: name): a file name must fit the file system, and two long names must stay distinct.
+MAX_IDENTIFIER = 60
+
+
+@functools.cache
+def resource_reserved() -> frozenset[str]:
+    """Names a tag may not take as a client attribute: every attribute of the runtime's
+    client classes (``request``, ``close``, ``with_options``...) and of the client template
+    (``package_name``, ``body_errors``, ``webhooks``)."""
+    return frozenset(
+        _runtime_members("SyncAPIClient", "AsyncAPIClient", "_BaseClient")
+        | _class_members(_template_text("http/client.py.jinja"))
+        | {"webhooks"}
+    )
+
+
+@functools.cache
+def method_reserved() -> frozenset[str]:
+    """Names an operation may not take as a method: the resource classes' own attributes
+    (``with_raw_response``, ``_client``...)."""
+    return frozenset(
+        _runtime_members("SyncResource", "AsyncResource")
+        | _class_members(_template_text("http/resource.py.jinja"))
+    )
+
+
+def _shorten(text: str, separator: str = "_") -> str:
+    if len(text) <= MAX_IDENTIFIER:
+        return text
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    if not separator:  # a class name: PascalCase stays PascalCase
+        digest = digest.upper()
+    head = text[: MAX_IDENTIFIER - 8 - len(separator)].rstrip("_")
+    return f"{head}{separator}{digest}"
+
 
 _BOUNDARY_LOWER_UPPER = re.compile(r"([a-z0-9])([A-Z])")
 _BOUNDARY_ACRONYM = re.compile(r"([A-Z]+)([A-Z][a-z])")
@@ -64,11 +169,21 @@ def python_identifier(name: str, *, reserved: Iterable[str] = ()) -> str:
     names (``id``, ``type``) are kept: as keyword-only arguments and model fields they
     shadow nothing the generated code uses, and users expect ``conf.data.id``.
     """
-    text = snake_case(name) or "_"
+    text = _shorten(snake_case(name)) or "_"
     if text[0].isdigit():
         text = "_" + text
-    if keyword.iskeyword(text) or keyword.issoftkeyword(text) or text in set(reserved):
+    reserved = set(reserved)
+    while keyword.iskeyword(text) or keyword.issoftkeyword(text) or text in reserved:
         text += "_"
+    return text
+
+
+def class_identifier(name: str, fallback: str = "Model") -> str:
+    """``name`` as a class name: PascalCase ASCII, shortened like `python_identifier`;
+    empty or starting with a digit, it gets ``fallback`` in front (``Model2x2``)."""
+    text = _shorten(pascal_case(name), separator="")
+    if not text or text[0].isdigit():
+        text = fallback + text
     return text
 
 

@@ -6,9 +6,7 @@ the caller's job (`generate`).
 
 from __future__ import annotations
 
-import json
 import multiprocessing
-import textwrap
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -16,6 +14,8 @@ from typing import Any
 
 import jinja2
 
+from generator.codegen import escape
+from generator.codegen.escape import Code, docstring, identifier, md_fence, pystr, pyvalue
 from generator.codegen.ir import Api, Operation
 from generator.codegen.load import _ref_closure
 from generator.codegen.models import render_models
@@ -24,7 +24,7 @@ from generator.codegen.webhooks import Webhooks, render_webhooks
 from generator.runtime import errors as runtime_errors
 from generator.runtime._retry import default_retry_mode
 
-__all__ = ["RUNTIME_SOURCE", "TEMPLATES", "render_package"]
+__all__ = ["RUNTIME_SOURCE", "TEMPLATES", "docstring", "render_package"]
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "http"
 RUNTIME_SOURCE = Path(__file__).resolve().parent.parent / "runtime"
@@ -58,11 +58,6 @@ _RETRY_DOCS = {
 }
 
 
-def _pyrepr(value: Any) -> str:
-    """A Python literal for JSON-like data (ruff normalises the quotes afterwards)."""
-    return repr(value)
-
-
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
@@ -70,44 +65,12 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
-        autoescape=False,  # Python and Markdown, not HTML
+        autoescape=False,  # Python and Markdown, not HTML: generator/codegen/escape.py
+        finalize=escape.finalize,
     )
-    env.filters["pyrepr"] = _pyrepr
+    escape.install(env)
     env.filters["tuple"] = tuple
     return env
-
-
-def docstring(summary: str, body: str = "", sections: Sequence[tuple[str, str]] = ()) -> str:
-    """A triple-quoted docstring from spec text: escaped, wrapped, with an Args section.
-
-    Backslashes and triple quotes in descriptions are escaped so spec text can never end
-    the string early or become an escape sequence.
-    """
-
-    def clean(text: str) -> str:
-        text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-        return "\n".join(line.rstrip() for line in text.strip().splitlines())
-
-    parts = [clean(summary).rstrip(".") + "." if summary.strip() else ""]
-    if body.strip():
-        parts.append(clean(body))
-    if sections:
-        lines = ["Args:"]
-        for name, text in sections:
-            wrapped = textwrap.wrap(
-                clean(" ".join(text.split())) or "(no description)",
-                width=88,
-                initial_indent=f"    {name}: ",
-                subsequent_indent="        ",
-                break_long_words=False,
-                break_on_hyphens=False,
-            )
-            lines.extend(wrapped)
-        parts.append("\n".join(lines))
-    text = "\n\n".join(part for part in parts if part)
-    if text.endswith('"'):
-        text += " "
-    return f'"""{text}\n"""' if "\n" in text else f'"""{text}"""'
 
 
 def _method_docstring(op: Operation) -> str:
@@ -121,34 +84,17 @@ def _method_docstring(op: Operation) -> str:
     return docstring(summary, body, sections)
 
 
-def _python_value(value: Any) -> str:
-    """``value`` as Python source for an example (JSON data only)."""
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if value is None or isinstance(value, bool | int | float):
-        return repr(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(_python_value(item) for item in value) + "]"
-    if isinstance(value, dict):
-        return (
-            "{"
-            + ", ".join(f"{json.dumps(str(k))}: {_python_value(v)}" for k, v in value.items())
-            + "}"
-        )
-    return json.dumps(str(value))
-
-
-def _example(api: Api, op: Operation, import_path: str) -> str:
+def _example(api: Api, op: Operation, import_path: str) -> Code:
     """README code for one operation: request example values, else required placeholders."""
     shown = [p for p in op.parameters if p.required or p.has_example]
-    arguments = "".join(f"    {p.name}={_python_value(p.example)},\n" for p in shown)
+    arguments = "".join(f"    {identifier(p.name)}={pyvalue(p.example)},\n" for p in shown)
     call = (
-        f"client.{op.resource}.{op.name}(\n{arguments})"
+        f"client.{identifier(op.resource)}.{identifier(op.name)}(\n{arguments})"
         if shown
-        else f"client.{op.resource}.{op.name}()"
+        else f"client.{identifier(op.resource)}.{identifier(op.name)}()"
     )
     result = "result = " if op.response_model else ""
-    return f"{result}{call}"
+    return md_fence(f"{result}{call}")
 
 
 def _uses(ops: Sequence[Operation], word: str) -> bool:
@@ -172,13 +118,16 @@ def _local_names(op: Operation) -> dict[str, str]:
     return names
 
 
-def _error_keys(api: Api, op: Operation) -> list[tuple[str, str]]:
+def _error_keys(api: Api, op: Operation) -> list[tuple[Code, str]]:
     """``(python key, model)`` for the Operation's error map: ints for exact statuses."""
     pairs = [(m.status, m.model) for m in op.error_models]
     if api.body_errors is not None and not any(m.status == "2XX" for m in op.error_models):
         # Errors found in a 2xx body decode with the document's body-error schema.
         pairs.append(("2XX", api.body_errors[1]))
-    return [(status if status.isdigit() else repr(status), model) for status, model in pairs]
+    return [
+        (Code(str(int(status))) if status.isdigit() else pystr(status), model)
+        for status, model in pairs
+    ]
 
 
 def _split_model_package(

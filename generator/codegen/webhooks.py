@@ -32,7 +32,7 @@ from generator.codegen.load import (
     check_schema,
 )
 from generator.codegen.models import render_models
-from generator.codegen.naming import check_unique, pascal_case, python_identifier
+from generator.codegen.naming import check_unique, class_identifier, python_identifier
 from generator.errors import ConfgenError, json_pointer
 
 __all__ = [
@@ -203,7 +203,7 @@ class _Loader:
         operation = item[method]
         where = (*where, method)
         schema = _body_schema(spec, operation, where)
-        base = pascal_case(name) or "Webhook"
+        base = class_identifier(str(name), "Webhook")
         data_model = None
         tags: tuple[str, ...] = (name,)
         if schema is not None:

@@ -137,6 +137,11 @@ def check_drift(
 def apply_update(report: DriftReport) -> list[Path]:
     """Write what the drift run built: sources and specs (all or none, each atomically),
     then each rendered package tree swapped in whole. Returns the files changed."""
+    from generator.codegen.generate import check_replaceable
+
+    for target, rendered in report.package_trees.items():
+        if _tree_files(target) != _tree_files(rendered):
+            check_replaceable(target)  # never replace what confgen did not write
     changed = write_files_atomically(dict(report.files))
     for target, rendered in report.package_trees.items():
         if _tree_files(target) != _tree_files(rendered):

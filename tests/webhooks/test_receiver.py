@@ -115,7 +115,7 @@ async def _call(app: Receiver, receive: _Body, headers: list[tuple[bytes, bytes]
 
 
 async def test_a_declared_length_over_the_limit_is_refused_before_reading(signer: Signer) -> None:
-    processed: list[WebhookEvent] = []
+    processed: list[ConferenceEvent] = []
     app = receiver(signer, processed)
     app.max_body = 1000
     receive = _Body(b"x" * 1001)
@@ -144,7 +144,7 @@ async def test_a_chunked_body_is_refused_once_it_passes_the_limit(signer: Signer
 
 
 async def test_an_oversized_post_over_the_wire_gets_413(signer: Signer) -> None:
-    processed: list[WebhookEvent] = []
+    processed: list[ConferenceEvent] = []
     app = receiver(signer, processed)
     app.max_body = 2048
     body, headers = signer.sign({**event("conference.created", event_id="big"), "pad": "p" * 4096})
