@@ -1,5 +1,5 @@
-"""Wire encoding of query strings and request bodies (JSON, urlencoded and multipart
-forms, raw bytes)."""
+"""Wire encoding of request bodies (JSON, urlencoded and multipart forms, raw bytes);
+parameters are `_params`'."""
 
 from __future__ import annotations
 
@@ -21,7 +21,6 @@ __all__ = [
     "encode_form",
     "encode_json",
     "encode_multipart",
-    "encode_query",
     "encode_raw",
     "scalar",
 ]
@@ -44,11 +43,6 @@ def scalar(value: object) -> str:
     if isinstance(value, _dt.date | _dt.time):
         return value.isoformat()
     return str(value)
-
-
-def encode_query(query: Mapping[str, object]) -> str:
-    """``query`` as a query string: ``None``/``NOT_GIVEN`` dropped, lists repeated."""
-    return urlencode(_pairs(query))
 
 
 def encode_json(body: BaseModel | Mapping[str, object], key: str | None = None) -> bytes:

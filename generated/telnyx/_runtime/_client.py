@@ -27,9 +27,9 @@ from ._encoding import (
     EncodedBody,
     encode_form,
     encode_json,
-    encode_query,
 )
 from ._operation import Operation
+from ._params import encode_query
 from ._response import (
     APIResponse,
     find_body_error,
@@ -273,7 +273,7 @@ class _BaseClient(Generic[_HttpT]):
         if key_in == "query" and (query is None or query.get(key_name) in (None, NOT_GIVEN)):
             query = {**(query or {}), key_name: _new_key()}
         if query:
-            query_string = encode_query(query)
+            query_string = encode_query(query, operation.query_styles)
             if query_string:
                 url = f"{url}?{query_string}"
         content: bytes | None = None
