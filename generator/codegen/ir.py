@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-ParameterLocation = Literal["path", "query", "header", "body"]
+ParameterLocation = Literal["path", "query", "header", "cookie", "body"]
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,25 @@ class Parameter:
     """A value to show in the README (from the spec's examples, else a placeholder)."""
     has_example: bool
     """Whether ``example`` comes from the spec rather than a placeholder."""
+    style: str = ""
+    """OpenAPI ``style`` (its default for the location when the spec gives none:
+    ``form`` for query and cookie, ``simple`` for path and header; ``""`` for body)."""
+    explode: bool = False
+    """OpenAPI ``explode`` (default: true for ``form``, false otherwise)."""
+    allow_reserved: bool = False
+    """OpenAPI ``allowReserved`` (query only)."""
+
+    @property
+    def default_style(self) -> bool:
+        """Whether the parameter is serialised as its location's default (nothing to declare)."""
+        if self.location == "body":
+            return True
+        default = "form" if self.location in ("query", "cookie") else "simple"
+        return (self.style, self.explode, self.allow_reserved) == (
+            default,
+            default == "form",
+            False,
+        )
 
 
 @dataclass(frozen=True)

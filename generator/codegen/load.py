@@ -17,7 +17,7 @@ import copy
 import dataclasses
 import re
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, cast
 
 from generator.codegen.ir import (
     Api,
@@ -661,12 +661,6 @@ class _Loader:
                     wire, str
                 ):
                     raise spec.error("a parameter needs 'name' and 'in'", at)
-                if location == "cookie":
-                    error = spec.error("cookie parameters are not supported", at)
-                    if param.get("required"):
-                        raise error
-                    spec.skip(error, f"optional parameter {wire!r} left out")
-                    continue
                 if location == "header" and wire.lower() in _IGNORED_HEADERS:
                     continue
                 merged[(location, wire)] = (param, at)
@@ -691,9 +685,8 @@ class _Loader:
             found, example = _example_of(param)
             if not found:
                 example = _placeholder(spec, schema, wire, (*at, "schema"))
-            loc: ParameterLocation = (
-                "path" if location == "path" else ("query" if location == "query" else "header")
-            )
+            loc = cast(ParameterLocation, location)
+            style, explode, allow_reserved = _serialisation(spec, param, location, at)
             out.append(
                 (
                     Parameter(
@@ -705,6 +698,9 @@ class _Loader:
                         description=description,
                         example=example,
                         has_example=found,
+                        style=style,
+                        explode=explode,
+                        allow_reserved=allow_reserved,
                     ),
                     schema,
                 )
@@ -940,6 +936,34 @@ class _Loader:
             raise self.spec.error("x-confgen-body-errors needs keys (a list) and schema", at)
         model = self._model_for({"$ref": schema}, "BodyError", (*at, "schema"), request=False)
         return tuple(str(key) for key in keys), model
+
+
+# OpenAPI 3.1 "style values": the styles each location allows; the first is its default.
+_STYLES = {
+    "query": ("form", "spaceDelimited", "pipeDelimited", "deepObject"),
+    "path": ("simple", "label", "matrix"),
+    "header": ("simple",),
+    "cookie": ("form",),
+}
+
+
+def _serialisation(
+    spec: _Spec, param: Mapping[str, Any], location: str, at: tuple[Any, ...]
+) -> tuple[str, bool, bool]:
+    """``(style, explode, allowReserved)`` of a parameter, with OpenAPI's defaults."""
+    allowed = _STYLES[location]
+    style = param.get("style", allowed[0])
+    if style not in allowed:
+        raise spec.error(
+            f"style {style!r} is not allowed in {location} (expected one of {', '.join(allowed)})",
+            (*at, "style"),
+        )
+    explode = param.get("explode", style == "form")
+    allow_reserved = param.get("allowReserved", False)
+    for key, value in (("explode", explode), ("allowReserved", allow_reserved)):
+        if not isinstance(value, bool):
+            raise spec.error(f"{key} must be a boolean", (*at, key))
+    return str(style), explode, allow_reserved and location == "query"
 
 
 def load_api(
