@@ -261,7 +261,8 @@ def render_package(
             exclusive_names={
                 op.name: {name for group in op.mutually_exclusive for name in group} for op in ops
             },
-            needs_scalar=any(op.by_location("header") for op in ops),
+            needs_headers=any(op.by_location("header") or op.by_location("cookie") for op in ops),
+            needs_styles=any(not p.default_style for op in ops for p in op.parameters),
             needs_raw=any(op.body_style == "raw" for op in ops),
             needs_multipart=any(op.body_content_type == "multipart/form-data" for op in ops),
         )
