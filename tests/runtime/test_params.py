@@ -108,6 +108,8 @@ def test_booleans_dates_and_none() -> None:
     # Arrays under deepObject are comma-joined, as the Stainless SDKs send them.
     assert encode_query({"filter": {"status": ["a", "b,c"]}}, deep) == "filter[status]=a,b%2Cc"
     assert encode_query({"tags": []}) == ""
+    # An exploded form object with nested members (undefined by OpenAPI) nests brackets.
+    assert encode_query({"filter": {"date": {"gte": 1}, "ids": [1, 2]}}) == "date[gte]=1&ids=1,2"
 
 
 def test_allow_reserved_keeps_reserved_characters_but_never_a_fragment() -> None:

@@ -15,7 +15,8 @@ The style table of OpenAPI 3.1.1 (which follows RFC 6570) is the reference:
   ``None`` items or object members) are left out.
 - Shapes OpenAPI leaves undefined are spelled as the official Stainless SDKs do:
   a nested object under ``deepObject`` nests brackets (``filter[date][gte]=...``), and
-  an array under ``deepObject`` is comma-joined (``filter[status]=a,b``).
+  an array under ``deepObject`` is comma-joined (``filter[status]=a,b``); an exploded
+  ``form`` object's nested members nest the same way (``date[gte]=...``).
 
 httpx's ``QueryParams`` cannot be used for the final encoding: it percent-encodes the
 style delimiters (``,`` ``|``) too, which would make the pieces inseparable.
@@ -161,12 +162,16 @@ def _query_one(parts: list[str], name: str, value: object, style: ParamStyle) ->
             parts.append(f"{key}={_DELIMITERS[kind].join(items)}")
         return
     if isinstance(value, Mapping):
-        members = [(_pct(k), _pct(_text(v), reserved)) for k, v in _members(value)]
-        if not members:
-            return
         if style.explode and kind in ("form", "deepObject"):
-            parts.extend(f"{k}={v}" for k, v in members)
-        else:
+            for member, item in _members(value):
+                if isinstance(item, Mapping | list | tuple):
+                    # Undefined by OpenAPI: nested under the member, as deepObject does.
+                    _deep(parts, "", {member: item}, reserved)
+                else:
+                    parts.append(f"{_pct(member)}={_pct(scalar(item), reserved)}")
+            return
+        members = [(_pct(k), _pct(_text(v), reserved)) for k, v in _members(value)]
+        if members:
             delimiter = _DELIMITERS[kind]
             parts.append(f"{key}={delimiter.join(f'{k}{delimiter}{v}' for k, v in members)}")
         return
@@ -185,7 +190,7 @@ def _deep(parts: list[str], prefix: str, value: Mapping[object, object], reserve
     for member, item in value.items():
         if item is None or item is NOT_GIVEN:
             continue
-        key = f"{prefix}[{_pct(str(member))}]"
+        key = f"{prefix}[{_pct(str(member))}]" if prefix else _pct(str(member))
         if type(item) is str:
             parts.append(f"{key}={_pct(item, reserved)}")
         elif type(item) is int:
