@@ -180,6 +180,8 @@ class Api:
     when it was not, and add it to ``skipped``)."""
     renamed: tuple[Skipped, ...] = ()
     """Names changed to avoid a collision (``strict=False`` only): generated, but renamed."""
+    version: str = "0"
+    """The package's version: the spec's ``info.version`` (sent in the ``User-Agent``)."""
 
     @property
     def operations(self) -> tuple[Operation, ...]:

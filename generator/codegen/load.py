@@ -1046,4 +1046,5 @@ def load_api(
         skipped=tuple(spec.skipped),
         strict=strict,
         renamed=tuple(spec.renamed),
+        version=_text(str(info.get("version") or "")) or "0",
     )
