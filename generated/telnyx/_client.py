@@ -56,9 +56,13 @@ def _auth(
 def _base_url(
     base_url: str | httpx.URL | None,
 ) -> str | httpx.URL:
-    """``base_url`` when given, else the spec's server URL with its variables filled."""
+    """``base_url`` when given, else ``TELNYX_BASE_URL``, else the spec's
+    server URL."""
     if base_url is not None:
         return base_url
+    from_env = os.environ.get("TELNYX_BASE_URL")
+    if from_env:
+        return from_env
     return BASE_URL
 
 
@@ -67,14 +71,18 @@ class Telnyx(SyncAPIClient):
 
     Args:
         api_key: The API key, sent as a bearer token. Default: the ``TELNYX_API_KEY`` environment variable.
-        base_url: Overrides the server URL (default: ``https://api.telnyx.com/v2``).
+        base_url: Overrides the server URL (default: the ``TELNYX_BASE_URL`` environment variable, else ``https://api.telnyx.com/v2``).
         timeout: Seconds (or an ``httpx.Timeout``) for every call; default 60 s, 5 s to connect.
         max_retries: How many times a failed call may be retried, when its operation allows.
         http_client: Your own ``httpx.Client`` (never closed by this client).
         default_headers: Headers sent on every call.
+        default_query: Query parameters sent on every call.
+
+    ``TELNYX_LOG=info`` (or ``debug``) logs every HTTP exchange, secrets redacted.
     """
 
     package_name = "telnyx"
+    package_version = "2"
 
     def __init__(
         self,
@@ -85,6 +93,7 @@ class Telnyx(SyncAPIClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
         default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
     ) -> None:
         super().__init__(
             base_url=_base_url(base_url),
@@ -93,6 +102,7 @@ class Telnyx(SyncAPIClient):
             max_retries=max_retries,
             http_client=http_client,
             default_headers=default_headers,
+            default_query=default_query,
         )
 
     @cached_property
@@ -115,14 +125,18 @@ class AsyncTelnyx(AsyncAPIClient):
 
     Args:
         api_key: The API key, sent as a bearer token. Default: the ``TELNYX_API_KEY`` environment variable.
-        base_url: Overrides the server URL (default: ``https://api.telnyx.com/v2``).
+        base_url: Overrides the server URL (default: the ``TELNYX_BASE_URL`` environment variable, else ``https://api.telnyx.com/v2``).
         timeout: Seconds (or an ``httpx.Timeout``) for every call; default 60 s, 5 s to connect.
         max_retries: How many times a failed call may be retried, when its operation allows.
         http_client: Your own ``httpx.AsyncClient`` (never closed by this client).
         default_headers: Headers sent on every call.
+        default_query: Query parameters sent on every call.
+
+    ``TELNYX_LOG=info`` (or ``debug``) logs every HTTP exchange, secrets redacted.
     """
 
     package_name = "telnyx"
+    package_version = "2"
 
     def __init__(
         self,
@@ -133,6 +147,7 @@ class AsyncTelnyx(AsyncAPIClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
         default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
     ) -> None:
         super().__init__(
             base_url=_base_url(base_url),
@@ -141,6 +156,7 @@ class AsyncTelnyx(AsyncAPIClient):
             max_retries=max_retries,
             http_client=http_client,
             default_headers=default_headers,
+            default_query=default_query,
         )
 
     @cached_property

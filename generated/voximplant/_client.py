@@ -60,9 +60,13 @@ def _auth(
 def _base_url(
     base_url: str | httpx.URL | None,
 ) -> str | httpx.URL:
-    """``base_url`` when given, else the spec's server URL with its variables filled."""
+    """``base_url`` when given, else ``VOXIMPLANT_BASE_URL``, else the spec's
+    server URL."""
     if base_url is not None:
         return base_url
+    from_env = os.environ.get("VOXIMPLANT_BASE_URL")
+    if from_env:
+        return from_env
     return BASE_URL
 
 
@@ -71,14 +75,18 @@ class Voximplant(SyncAPIClient):
 
     Args:
         credentials: The service-account ``credentials.json``: a path, its parsed dict, or its JSON text. Default: the ``VOXIMPLANT_CREDENTIALS`` environment variable.
-        base_url: Overrides the server URL (default: ``https://api.voximplant.com/platform_api``).
+        base_url: Overrides the server URL (default: the ``VOXIMPLANT_BASE_URL`` environment variable, else ``https://api.voximplant.com/platform_api``).
         timeout: Seconds (or an ``httpx.Timeout``) for every call; default 60 s, 5 s to connect.
         max_retries: How many times a failed call may be retried, when its operation allows.
         http_client: Your own ``httpx.Client`` (never closed by this client).
         default_headers: Headers sent on every call.
+        default_query: Query parameters sent on every call.
+
+    ``VOXIMPLANT_LOG=info`` (or ``debug``) logs every HTTP exchange, secrets redacted.
     """
 
     package_name = "voximplant"
+    package_version = "1.0.0"
     body_errors = ("error", "errors")
 
     def __init__(
@@ -90,6 +98,7 @@ class Voximplant(SyncAPIClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
         default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
     ) -> None:
         super().__init__(
             base_url=_base_url(base_url),
@@ -98,6 +107,7 @@ class Voximplant(SyncAPIClient):
             max_retries=max_retries,
             http_client=http_client,
             default_headers=default_headers,
+            default_query=default_query,
         )
 
     @cached_property
@@ -113,14 +123,18 @@ class AsyncVoximplant(AsyncAPIClient):
 
     Args:
         credentials: The service-account ``credentials.json``: a path, its parsed dict, or its JSON text. Default: the ``VOXIMPLANT_CREDENTIALS`` environment variable.
-        base_url: Overrides the server URL (default: ``https://api.voximplant.com/platform_api``).
+        base_url: Overrides the server URL (default: the ``VOXIMPLANT_BASE_URL`` environment variable, else ``https://api.voximplant.com/platform_api``).
         timeout: Seconds (or an ``httpx.Timeout``) for every call; default 60 s, 5 s to connect.
         max_retries: How many times a failed call may be retried, when its operation allows.
         http_client: Your own ``httpx.AsyncClient`` (never closed by this client).
         default_headers: Headers sent on every call.
+        default_query: Query parameters sent on every call.
+
+    ``VOXIMPLANT_LOG=info`` (or ``debug``) logs every HTTP exchange, secrets redacted.
     """
 
     package_name = "voximplant"
+    package_version = "1.0.0"
     body_errors = ("error", "errors")
 
     def __init__(
@@ -132,6 +146,7 @@ class AsyncVoximplant(AsyncAPIClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
         default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
     ) -> None:
         super().__init__(
             base_url=_base_url(base_url),
@@ -140,6 +155,7 @@ class AsyncVoximplant(AsyncAPIClient):
             max_retries=max_retries,
             http_client=http_client,
             default_headers=default_headers,
+            default_query=default_query,
         )
 
     @cached_property

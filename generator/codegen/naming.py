@@ -26,7 +26,9 @@ __all__ = [
 
 #: Keyword arguments every generated method already takes; a parameter with one of these
 #: names is escaped (``timeout_``) so the per-call option keeps its meaning.
-RESERVED_ARGUMENTS = frozenset({"self", "timeout", "extra_headers"})
+RESERVED_ARGUMENTS = frozenset(
+    {"self", "timeout", "extra_headers", "extra_query", "extra_body", "max_retries"}
+)
 
 _BOUNDARY_LOWER_UPPER = re.compile(r"([a-z0-9])([A-Z])")
 _BOUNDARY_ACRONYM = re.compile(r"([A-Z]+)([A-Z][a-z])")

@@ -114,7 +114,10 @@ def _method_docstring(op: Operation) -> str:
     summary = op.summary or op.operation_id
     sections = [(p.name, p.description) for p in op.parameters]
     sections.append(("extra_headers", "Headers to add to this call."))
+    sections.append(("extra_query", "Query parameters to add to this call."))
+    sections.append(("extra_body", "Fields to add to this call's JSON or form body."))
     sections.append(("timeout", "Overrides the client's timeout for this call."))
+    sections.append(("max_retries", "Overrides the client's max_retries for this call."))
     body = op.description
     if body.startswith(summary):
         body = body[len(summary) :]
@@ -159,7 +162,13 @@ def _local_names(op: Operation) -> dict[str, str]:
     """The method body's local variables (``params``, ``body``, ``payload``), each renamed
     with a trailing ``_`` while an argument has that name: a body property called
     ``body`` must not be overwritten by the validated body model."""
-    arguments = {p.name for p in op.parameters} | {"extra_headers", "timeout"}
+    arguments = {p.name for p in op.parameters} | {
+        "extra_headers",
+        "extra_query",
+        "extra_body",
+        "timeout",
+        "max_retries",
+    }
     names: dict[str, str] = {}
     for role in ("params", "body", "payload"):
         name = role

@@ -28,6 +28,7 @@ from ._encoding import (
     encode_form,
     encode_json,
 )
+from ._logs import redact_headers, redact_url, setup_logging
 from ._operation import Operation
 from ._params import encode_query
 from ._response import (
@@ -89,6 +90,10 @@ class _BaseClient(Generic[_HttpT]):
     _json_headers: dict[str, str]
     _form_headers: dict[str, str]
     _logger: logging.Logger
+    """Retries are logged here (``DEBUG``)."""
+    _exchange_logger: logging.Logger
+    """Each HTTP exchange is logged here (``<package>.http``, ``INFO``; headers ``DEBUG``)."""
+    _default_query: dict[str, object]
 
     def __init__(
         self,
@@ -99,6 +104,7 @@ class _BaseClient(Generic[_HttpT]):
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: _HttpT | None = None,
         default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
     ) -> None:
         """Configure the client.
 
@@ -108,6 +114,9 @@ class _BaseClient(Generic[_HttpT]):
         - ``http_client``: used as is and never closed by this client; otherwise the
           client creates one, closed by `close()` or leaving a ``with`` block.
         - ``default_headers``: sent on every call, over ``User-Agent`` and ``Accept``.
+        - ``default_query``: query parameters sent on every call (under the call's own).
+        - ``<PACKAGE>_LOG=debug|info`` in the environment logs every exchange (secrets
+          redacted; see `_logs`).
         """
         self._base_url = str(base_url).rstrip("/")
         self._set_auth(auth)
@@ -116,6 +125,9 @@ class _BaseClient(Generic[_HttpT]):
         )
         self._policy = RetryPolicy(max_retries=max_retries)
         self._logger = logging.getLogger(self.package_name)
+        self._exchange_logger = logging.getLogger(f"{self.package_name}.http")
+        setup_logging(self._logger, f"{self.package_name.upper()}_LOG")
+        self._default_query = dict(default_query or {})
         self._set_headers(dict(default_headers or {}))
         if http_client is None:
             self._http = self._new_http_client()
@@ -172,10 +184,12 @@ class _BaseClient(Generic[_HttpT]):
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         default_headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        default_query: Mapping[str, object] | NotGiven = NOT_GIVEN,
     ) -> Self:
         """A copy with some options changed, sharing this client's connection pool.
 
-        ``default_headers`` are added to (and override) the current ones. The copy
+        ``default_headers`` and ``default_query`` are added to (and override) the
+        current ones. The copy
         never closes the shared pool; close the original.
         """
         new = copy.copy(self)
@@ -194,6 +208,8 @@ class _BaseClient(Generic[_HttpT]):
             new._policy = dataclasses.replace(self._policy, max_retries=max_retries)
         if not isinstance(default_headers, NotGiven):
             new._set_headers({**self._default_headers, **default_headers})
+        if not isinstance(default_query, NotGiven):
+            new._default_query = {**self._default_query, **default_query}
         return new
 
     def __repr__(self) -> str:
@@ -214,17 +230,33 @@ class _BaseClient(Generic[_HttpT]):
         content: EncodedBody | None,
         extra_headers: Mapping[str, str] | None,
         timeout: float | httpx.Timeout | NotGiven | None,
+        extra: _Extra | None = None,
     ) -> Generator[_Step, _Outcome, Any]:
         """The whole life of one call: build, send, retry, then parse or raise."""
         raw = take_raw_response_flag()
         request = self._build_request(
-            operation, path_params, query, headers, json, form, content, extra_headers, timeout
+            operation,
+            path_params,
+            query,
+            headers,
+            json,
+            form,
+            content,
+            extra_headers,
+            timeout,
+            extra,
         )
         mode = operation.retry_mode
         policy = self._policy
+        if extra is not None and not isinstance(extra.max_retries, NotGiven):
+            policy = dataclasses.replace(policy, max_retries=extra.max_retries)
         retries = 0
+        logger = self._exchange_logger
         while True:
+            started = time.monotonic()
             outcome = yield request
+            if logger.isEnabledFor(logging.INFO):
+                _log_exchange(logger, request, outcome, time.monotonic() - started, retries)
             if isinstance(outcome, httpx.Response):
                 decision = policy.decide(
                     mode, retries, status=outcome.status_code, headers=outcome.headers
@@ -267,8 +299,13 @@ class _BaseClient(Generic[_HttpT]):
         encoded: EncodedBody | None,
         extra_headers: Mapping[str, str] | None,
         timeout: float | httpx.Timeout | NotGiven | None,
+        extra: _Extra | None = None,
     ) -> httpx.Request:
         url = self._base_url + operation.render_path(path_params)
+        if self._default_query or (extra is not None and extra.query):
+            query = {**self._default_query, **(query or {}), **((extra and extra.query) or {})}
+        if extra is not None and extra.body:
+            json, form = _with_extra_body(json, form, encoded, extra.body)
         key_in, key_name = operation.idempotency_key or (None, "")
         if key_in == "query" and (query is None or query.get(key_name) in (None, NOT_GIVEN)):
             query = {**(query or {}), key_name: _new_key()}
@@ -349,6 +386,9 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         content: EncodedBody | None = ...,
         extra_headers: Mapping[str, str] | None = ...,
         timeout: float | httpx.Timeout | NotGiven | None = ...,
+        extra_query: Mapping[str, object] | None = ...,
+        extra_body: Mapping[str, object] | None = ...,
+        max_retries: int | NotGiven = ...,
     ) -> _ModelT: ...
     @overload
     def request(
@@ -364,6 +404,9 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         content: EncodedBody | None = ...,
         extra_headers: Mapping[str, str] | None = ...,
         timeout: float | httpx.Timeout | NotGiven | None = ...,
+        extra_query: Mapping[str, object] | None = ...,
+        extra_body: Mapping[str, object] | None = ...,
+        max_retries: int | NotGiven = ...,
     ) -> None: ...
     def request(
         self,
@@ -378,12 +421,18 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         content: EncodedBody | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Any:
         """Send ``operation`` and return the body as ``cast_to`` (``None``: no body).
 
         Retries as the operation's retry mode allows; raises the `APIError` tree.
         ``headers`` are the operation's header parameters, ``extra_headers`` the
         caller's; ``timeout`` overrides the client default for this call.
+        ``extra_query`` is added to the query (over the operation's parameters),
+        ``extra_body`` to a JSON or form body (or is the JSON body when there is none),
+        ``max_retries`` overrides the client's for this call.
         """
         flow = self._request_flow(
             operation,
@@ -396,6 +445,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             content,
             extra_headers,
             timeout,
+            _extra(extra_query, extra_body, max_retries),
         )
         http = self._http
         auth = self._send_auth
@@ -465,6 +515,9 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         content: EncodedBody | None = ...,
         extra_headers: Mapping[str, str] | None = ...,
         timeout: float | httpx.Timeout | NotGiven | None = ...,
+        extra_query: Mapping[str, object] | None = ...,
+        extra_body: Mapping[str, object] | None = ...,
+        max_retries: int | NotGiven = ...,
     ) -> _ModelT: ...
     @overload
     async def request(
@@ -480,6 +533,9 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         content: EncodedBody | None = ...,
         extra_headers: Mapping[str, str] | None = ...,
         timeout: float | httpx.Timeout | NotGiven | None = ...,
+        extra_query: Mapping[str, object] | None = ...,
+        extra_body: Mapping[str, object] | None = ...,
+        max_retries: int | NotGiven = ...,
     ) -> None: ...
     async def request(
         self,
@@ -494,6 +550,9 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         content: EncodedBody | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Any:
         """Send ``operation`` and return the body as ``cast_to``; see `SyncAPIClient.request`."""
         flow = self._request_flow(
@@ -507,6 +566,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             content,
             extra_headers,
             timeout,
+            _extra(extra_query, extra_body, max_retries),
         )
         http = self._http
         auth = self._send_auth
@@ -560,6 +620,62 @@ class AsyncResource:
 
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Extra:
+    """A call's rarely given options: ``extra_query``, ``extra_body``, ``max_retries``."""
+
+    query: Mapping[str, object] | None
+    body: Mapping[str, object] | None
+    max_retries: int | NotGiven
+
+
+def _extra(
+    query: Mapping[str, object] | None,
+    body: Mapping[str, object] | None,
+    max_retries: int | NotGiven,
+) -> _Extra | None:
+    # None in the common case, so a plain call builds nothing extra.
+    if not query and not body and isinstance(max_retries, NotGiven):
+        return None
+    return _Extra(query, body, max_retries)
+
+
+def _with_extra_body(
+    json: BaseModel | Mapping[str, object] | None,
+    form: BaseModel | Mapping[str, object] | None,
+    encoded: EncodedBody | None,
+    extra_body: Mapping[str, object],
+) -> tuple[Mapping[str, object] | None, Mapping[str, object] | None]:
+    """``(json, form)`` with ``extra_body`` merged over the body's own fields."""
+    if encoded is not None:
+        raise ValueError("extra_body needs a JSON or form body, not an already encoded one")
+    if form is not None:
+        return None, {**_as_mapping(form), **extra_body}
+    return {**_as_mapping(json), **extra_body} if json is not None else dict(extra_body), None
+
+
+def _as_mapping(body: BaseModel | Mapping[str, object]) -> Mapping[str, object]:
+    if isinstance(body, BaseModel):
+        dumped: dict[str, object] = body.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        return dumped
+    return body
+
+
+def _log_exchange(
+    logger: logging.Logger, request: httpx.Request, outcome: _Outcome, elapsed: float, retry: int
+) -> None:
+    """One line per exchange: method, URL, status (or the error), elapsed, retry number."""
+    url = redact_url(str(request.url))
+    result = (
+        f"HTTP {outcome.status_code}"
+        if isinstance(outcome, httpx.Response)
+        else type(outcome).__name__
+    )
+    logger.info("%s %s -> %s in %.3f s (retry %d)", request.method, url, result, elapsed, retry)
+    if logger.isEnabledFor(logging.DEBUG):
+        logger.debug("request headers: %s", redact_headers(dict(request.headers)))
 
 
 def _checked(timeout: float | httpx.Timeout | None) -> float | httpx.Timeout:
