@@ -125,3 +125,19 @@ def test_every_location_is_sent_in_its_declared_style(styles: Any, flavour: str)
     )
     assert request.headers["X-Tags"] == "t1,t2"
     assert request.headers["Cookie"] == "session=s%3B1; prefs=dark,wide"
+
+
+def test_generated_methods_take_the_per_call_options_and_the_client_its_env(
+    styles: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STYLES_BASE_URL", "https://env.example.test/base")
+    wire = Wire([reply(503), reply(204)])
+    client = styles.Styles(http_client=wire.client(), default_query={"tenant": "t1"})
+    client._sleep = lambda seconds: None
+    assert client.base_url == "https://env.example.test/base"
+    client.rooms.list_rooms(coords={}, ids=["a"], extra_query={"debug": "1"}, max_retries=1)
+    assert len(wire.requests) == 2  # retried once, as max_retries=1 allows
+    request = wire.last
+    assert str(request.url) == "https://env.example.test/base/rooms//.a?tenant=t1&debug=1"
+    assert request.headers["User-Agent"].startswith("styles/1.2.3 ")
+    assert styles.Styles(base_url="https://arg.example.test").base_url == "https://arg.example.test"
