@@ -61,6 +61,24 @@ class ErrorModel:
 
 
 @dataclass(frozen=True)
+class Pagination:
+    """How a list operation's next page is asked for (see the runtime's `_pagination`).
+
+    Every path is a tuple of JSON keys: ``items`` in the body, ``param`` in the query
+    (``("page", "number")`` is ``page[number]``), ``total_pages``/``cursor``/``next``
+    in the body.
+    """
+
+    kind: str
+    """``page-number``, ``offset``, ``cursor``, ``next-link`` or ``link-header``."""
+    items: tuple[str, ...]
+    param: tuple[str, ...] = ()
+    total_pages: tuple[str, ...] | None = None
+    cursor: tuple[str, ...] | None = None
+    next: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
 class Operation:
     """One API operation: a method on a resource."""
 
@@ -94,6 +112,10 @@ class Operation:
     """``(location, wire_name)`` of the key that retry mode ``idempotency-key`` fills."""
     mutually_exclusive: tuple[tuple[str, ...], ...]
     """Groups of wire names of which at most one may be given."""
+    pagination: Pagination | None = None
+    """How to fetch the next page (``x-confgen-pagination``, or detected); ``None``: not a list."""
+    item_model: str | None = None
+    """The class of one item of a paginated list (``None``: untyped items)."""
 
     @property
     def constant_name(self) -> str:

@@ -25,6 +25,7 @@ from generator.codegen.ir import (
     Credential,
     ErrorModel,
     Operation,
+    Pagination,
     Parameter,
     ParameterLocation,
     Resource,
@@ -617,6 +618,9 @@ class _Loader:
             groups.append(tuple(str(field) for field in group))
 
         response_model, error_models = self._responses(node, base, where)
+        pagination, item_model = (None, None)
+        if response_model is not None:
+            pagination, item_model = self._pagination(node, method, parameters, where)
         return Operation(
             operation_id=operation_id,
             name=name,
@@ -636,7 +640,108 @@ class _Loader:
             retry_mode=mode,
             idempotency_key=key,
             mutually_exclusive=tuple(groups),
+            pagination=pagination,
+            item_model=item_model,
         )
+
+    def _pagination(
+        self,
+        node: Mapping[str, Any],
+        method: str,
+        parameters: list[tuple[Parameter, Any]],
+        where: tuple[Any, ...],
+    ) -> tuple[Pagination | None, str | None]:
+        """The list scheme from ``x-confgen-pagination``, else detected for GETs of the
+        common shapes: Telnyx ``page[number]`` + ``meta.total_pages``, a ``links.next``
+        URL (SignalWire), a top-level array with a ``page`` parameter (GitHub's ``Link``)."""
+        spec = self.spec
+        overlay = node.get("x-confgen-pagination")
+        if overlay is None and method != "get":
+            return None, None
+        schema = self._success_schema(node, where)
+        props = schema.get("properties") if isinstance(schema, Mapping) else None
+        props = props if isinstance(props, Mapping) else {}
+        at = (*where, "x-confgen-pagination")
+        if overlay is not None:
+            if not isinstance(overlay, Mapping) or overlay.get("kind") not in _PAGINATION_KINDS:
+                raise spec.error(
+                    f"x-confgen-pagination needs kind: one of {', '.join(sorted(_PAGINATION_KINDS))}",
+                    at,
+                )
+            scheme = Pagination(
+                kind=str(overlay["kind"]),
+                items=_key_path(overlay.get("items", "data")),
+                param=_param_path(overlay.get("param", ""), parameters),
+                total_pages=_key_path(overlay["total_pages"]) if "total_pages" in overlay else None,
+                cursor=_key_path(overlay["cursor"]) if "cursor" in overlay else None,
+                next=_key_path(overlay["next"]) if "next" in overlay else None,
+            )
+            needs = {
+                "page-number": "param",
+                "offset": "param",
+                "cursor": "cursor",
+                "next-link": "next",
+            }
+            missing = needs.get(scheme.kind)
+            if missing and not getattr(scheme, missing):
+                raise spec.error(f"x-confgen-pagination kind {scheme.kind} needs {missing}", at)
+            if scheme.kind == "cursor" and not scheme.param:
+                raise spec.error("x-confgen-pagination kind cursor needs param", at)
+            return scheme, self._item_model(schema, scheme.items, where)
+        query = {p.wire_name: (p, s) for p, s in parameters if p.location == "query"}
+        if _is_array(spec, props.get("data"), where):
+            items: tuple[str, ...] = ("data",)
+        elif _is_array(spec, schema, where):
+            items = ()
+        else:
+            return None, None
+        found: Pagination | None = None
+        meta = spec.deref(props.get("meta") or {}, where)
+        has_total = isinstance(meta, Mapping) and "total_pages" in (meta.get("properties") or {})
+        page = query.get("page")
+        if page is not None and page[0].style == "deepObject" and has_total:
+            page_props = spec.deref(page[1], where).get("properties") or {}
+            if "number" in page_props:
+                found = Pagination(
+                    "page-number", items, ("page", "number"), ("meta", "total_pages")
+                )
+        elif "page[number]" in query and has_total:
+            found = Pagination("page-number", items, ("page[number]",), ("meta", "total_pages"))
+        if found is None:
+            links = spec.deref(props.get("links") or {}, where)
+            if isinstance(links, Mapping) and "next" in (links.get("properties") or {}):
+                found = Pagination("next-link", items, next=("links", "next"))
+            elif items == () and page is not None and page[0].style == "form":
+                found = Pagination("link-header", items)
+        if found is None:
+            return None, None
+        return found, self._item_model(schema, items, where)
+
+    def _success_schema(self, node: Mapping[str, Any], where: tuple[Any, ...]) -> Any:
+        responses = node.get("responses") or {}
+        for status in sorted(responses, key=str):
+            if not str(status).startswith("2"):
+                continue
+            response = self.spec.deref(responses[status], where)
+            media = self._json_media(response.get("content"))
+            if media is not None and "schema" in media[1]:
+                return self.spec.deref(media[1]["schema"], where)
+        return {}
+
+    def _item_model(
+        self, schema: Any, items: tuple[str, ...], where: tuple[Any, ...]
+    ) -> str | None:
+        node = schema
+        for key in items:
+            node = self.spec.deref(node, where)
+            node = (node.get("properties") or {}).get(key) if isinstance(node, Mapping) else None
+        node = self.spec.deref(node, where) if isinstance(node, Mapping) else None
+        item = node.get("items") if isinstance(node, Mapping) else None
+        if isinstance(item, Mapping) and set(item) == {"$ref"}:
+            ref = str(item["$ref"])
+            if ref.startswith(_SCHEMA_PREFIX):
+                return self.class_names.get(ref[len(_SCHEMA_PREFIX) :])
+        return None
 
     def _parameters(
         self, node: Mapping[str, Any], shared: list[Any], where: tuple[Any, ...]
@@ -936,6 +1041,34 @@ class _Loader:
             raise self.spec.error("x-confgen-body-errors needs keys (a list) and schema", at)
         model = self._model_for({"$ref": schema}, "BodyError", (*at, "schema"), request=False)
         return tuple(str(key) for key in keys), model
+
+
+_PAGINATION_KINDS = frozenset({"page-number", "offset", "cursor", "next-link", "link-header"})
+
+
+def _key_path(text: Any) -> tuple[str, ...]:
+    """``"meta.total_pages"`` -> ``("meta", "total_pages")``; ``"page[number]"`` ->
+    ``("page", "number")`` (a deepObject member); ``""`` -> ``()``."""
+    text = str(text)
+    if not text:
+        return ()
+    if "[" in text and text.endswith("]"):
+        head, _, rest = text.partition("[")
+        return (head, *rest[:-1].split("]["))
+    return tuple(text.split("."))
+
+
+def _param_path(text: Any, parameters: list[tuple[Parameter, Any]]) -> tuple[str, ...]:
+    """A query parameter named exactly ``text`` (``page[number]`` can be a flat name), else
+    `_key_path` of it (a member of a deepObject parameter)."""
+    if any(p.location == "query" and p.wire_name == str(text) for p, _ in parameters):
+        return (str(text),)
+    return _key_path(text)
+
+
+def _is_array(spec: _Spec, node: Any, where: tuple[Any, ...]) -> bool:
+    node = spec.deref(node, where) if isinstance(node, Mapping) else None
+    return isinstance(node, Mapping) and node.get("type") == "array"
 
 
 # OpenAPI 3.1 "style values": the styles each location allows; the first is its default.
