@@ -264,7 +264,8 @@ def render_package(
             local_names={op.name: _local_names(op) for op in ops},
             needs_datetime=_uses(ops, "datetime."),
             needs_sequence=_uses(ops, "Sequence["),
-            needs_any=_uses(ops, "Any"),
+            needs_any=_uses(ops, "Any") or any(op.pagination and not op.item_model for op in ops),
+            needs_pages=any(op.pagination for op in ops),
             needs_literal=_uses(ops, "Literal["),
             needs_exclusive=any(op.mutually_exclusive for op in ops),
             exclusive_names={

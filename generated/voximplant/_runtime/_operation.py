@@ -14,6 +14,8 @@ from ._retry import RetryMode, default_retry_mode
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
+    from ._pagination import Pagination
+
 __all__ = ["ErrorModels", "KeyLocation", "Operation"]
 
 KeyLocation = Literal["body", "header", "query"]
@@ -57,6 +59,8 @@ class Operation:
     path_styles: Mapping[str, ParamStyle] = field(default_factory=lambda: _NO_STYLES)
     header_styles: Mapping[str, ParamStyle] = field(default_factory=lambda: _NO_STYLES)
     cookie_styles: Mapping[str, ParamStyle] = field(default_factory=lambda: _NO_STYLES)
+    pagination: Pagination | None = None
+    """How a list operation's next page is asked for (`SyncPage`/`AsyncPage`)."""
     retry_mode: RetryMode = field(init=False)
     """The effective retry mode (``retry`` or the method's default)."""
     _path_parts: tuple[str, ...] | None = field(init=False, repr=False)

@@ -271,11 +271,12 @@ class SyncPage(_BasePage[_ItemT]):
         client: SyncAPIClient,
         operation: Operation,
         cast_to: type[BaseModel] | None,
-        pagination: Pagination,
+        pagination: Pagination | None = None,
         **kwargs: Any,
     ) -> SyncPage[_ItemT]:
-        """The first page (generated list methods call this)."""
-        call = _Call(operation, cast_to, kwargs, pagination)
+        """The first page (generated list methods call this); ``pagination`` defaults
+        to the operation's."""
+        call = _Call(operation, cast_to, kwargs, _scheme(operation, pagination))
         return cls(client, call, _send(client, call, kwargs))
 
     def has_next_page(self) -> bool:
@@ -322,11 +323,12 @@ class AsyncPage(_BasePage[_ItemT]):
         client: AsyncAPIClient,
         operation: Operation,
         cast_to: type[BaseModel] | None,
-        pagination: Pagination,
+        pagination: Pagination | None = None,
         **kwargs: Any,
     ) -> AsyncPage[_ItemT]:
-        """The first page (generated list methods call this)."""
-        call = _Call(operation, cast_to, kwargs, pagination)
+        """The first page (generated list methods call this); ``pagination`` defaults
+        to the operation's."""
+        call = _Call(operation, cast_to, kwargs, _scheme(operation, pagination))
         return cls(client, call, await _send_async(client, call, kwargs))
 
     def has_next_page(self) -> bool:
@@ -354,6 +356,13 @@ class AsyncPage(_BasePage[_ItemT]):
 
     def __repr__(self) -> str:
         return f"<AsyncPage of {len(self.data)} items>"
+
+
+def _scheme(operation: Operation, pagination: Pagination | None) -> Pagination:
+    scheme = pagination or operation.pagination
+    if scheme is None:
+        raise ValueError(f"{operation.method} {operation.path} declares no pagination")
+    return scheme
 
 
 def _split(kwargs: Mapping[str, Any]) -> tuple[Operation | None, dict[str, Any]]:
