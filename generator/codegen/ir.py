@@ -116,6 +116,11 @@ class Operation:
     """How to fetch the next page (``x-confgen-pagination``, or detected); ``None``: not a list."""
     item_model: str | None = None
     """The class of one item of a paginated list (``None``: untyped items)."""
+    accept: str | None = None
+    """The ``Accept`` header when the success responses are not JSON (their media types)."""
+    response_kind: str = "json"
+    """``json`` (the response model, or ``None``), ``binary`` (``BinaryResponse``) or
+    ``text`` (``str``): how a success body is returned."""
 
     @property
     def constant_name(self) -> str:

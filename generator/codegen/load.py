@@ -618,6 +618,7 @@ class _Loader:
             groups.append(tuple(str(field) for field in group))
 
         response_model, error_models = self._responses(node, base, where)
+        accept, response_kind = _response_media(spec, node, where)
         pagination, item_model = (None, None)
         if response_model is not None:
             pagination, item_model = self._pagination(node, method, parameters, where)
@@ -642,6 +643,8 @@ class _Loader:
             mutually_exclusive=tuple(groups),
             pagination=pagination,
             item_model=item_model,
+            accept=accept,
+            response_kind=response_kind,
         )
 
     def _pagination(
@@ -1064,6 +1067,24 @@ def _param_path(text: Any, parameters: list[tuple[Parameter, Any]]) -> tuple[str
     if any(p.location == "query" and p.wire_name == str(text) for p, _ in parameters):
         return (str(text),)
     return _key_path(text)
+
+
+def _response_media(
+    spec: _Spec, node: Mapping[str, Any], where: tuple[Any, ...]
+) -> tuple[str | None, str]:
+    """``(Accept, kind)`` from the 2xx responses' media types: JSON when any is JSON
+    (``Accept`` left as the client's ``application/json``), else ``text`` when every one
+    is ``text/*``, else ``binary``; ``Accept`` lists them all."""
+    media: set[str] = set()
+    for status, response in (node.get("responses") or {}).items():
+        if str(status).startswith("2"):
+            content = spec.deref(response, (*where, "responses", status)).get("content")
+            if isinstance(content, Mapping):
+                media.update(str(m).split(";")[0].strip().lower() for m in content)
+    if not media or any(m == _JSON or m.endswith("+json") for m in media):
+        return None, "json"
+    kind = "text" if all(m.startswith("text/") for m in media) else "binary"
+    return ", ".join(sorted(media)), kind
 
 
 def _is_array(spec: _Spec, node: Any, where: tuple[Any, ...]) -> bool:
