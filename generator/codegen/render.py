@@ -266,6 +266,8 @@ def render_package(
             needs_sequence=_uses(ops, "Sequence["),
             needs_any=_uses(ops, "Any") or any(op.pagination and not op.item_model for op in ops),
             needs_pages=any(op.pagination for op in ops),
+            needs_cast=any(op.response_kind != "json" for op in ops),
+            needs_binary=any(op.response_kind == "binary" for op in ops),
             needs_literal=_uses(ops, "Literal["),
             needs_exclusive=any(op.mutually_exclusive for op in ops),
             exclusive_names={

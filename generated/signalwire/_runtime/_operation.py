@@ -61,6 +61,10 @@ class Operation:
     cookie_styles: Mapping[str, ParamStyle] = field(default_factory=lambda: _NO_STYLES)
     pagination: Pagination | None = None
     """How a list operation's next page is asked for (`SyncPage`/`AsyncPage`)."""
+    accept: str | None = None
+    """The ``Accept`` header: the success media types, when not JSON."""
+    response_kind: Literal["json", "binary", "text"] = "json"
+    """How a success body is returned: parsed JSON, `BinaryResponse`, or ``str``."""
     retry_mode: RetryMode = field(init=False)
     """The effective retry mode (``retry`` or the method's default)."""
     _path_parts: tuple[str, ...] | None = field(init=False, repr=False)

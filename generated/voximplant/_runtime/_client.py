@@ -28,6 +28,7 @@ from ._encoding import (
     encode_form,
     encode_json,
 )
+from ._files import decode_content
 from ._logs import redact_headers, redact_url, setup_logging
 from ._operation import Operation
 from ._params import encode_query
@@ -325,6 +326,8 @@ class _BaseClient(Generic[_HttpT]):
             merged = _merge_headers(self._headers, {"Content-Type": encoded.content_type})
         else:
             merged = self._headers
+        if operation.accept:
+            merged = _merge_headers(merged, {"Accept": operation.accept})
         if headers:
             merged = _merge_headers(merged, headers)
         if extra_headers:
@@ -356,6 +359,8 @@ class _BaseClient(Generic[_HttpT]):
                 raise make_status_error(response, operation.error_model(status), data, in_body=True)
         if raw:
             return APIResponse(response, cast_to)
+        if operation.response_kind != "json":
+            return decode_content(response, operation.response_kind)
         return parse_body(response, cast_to)
 
 
