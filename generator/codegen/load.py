@@ -598,7 +598,11 @@ class _Loader:
                 (*where, "x-confgen-retry", "mode"),
             )
         key = None
-        if mode == "idempotency-key":
+        default_key = spec.document.get("x-confgen-idempotency")
+        if "x-confgen-retry" not in node and method in ("post", "patch") and default_key:
+            key = _default_idempotency_key(spec, default_key, every)
+            mode = "idempotency-key" if key is not None else None
+        elif mode == "idempotency-key":
             key_node = retry.get("key") or {}
             key = (str(key_node.get("in")), str(key_node.get("name")))
             if not any(p.location == key[0] and p.wire_name == key[1] for p in every):
@@ -1085,6 +1089,23 @@ def _response_media(
         return None, "json"
     kind = "text" if all(m.startswith("text/") for m in media) else "binary"
     return ", ".join(sorted(media)), kind
+
+
+def _default_idempotency_key(
+    spec: _Spec, node: Any, every: list[Parameter]
+) -> tuple[str, str] | None:
+    """The document's ``x-confgen-idempotency: {in, name}`` for one POST/PATCH: a header
+    key always applies (the client adds the header); a body or query key applies where
+    the operation has that field."""
+    at = ("x-confgen-idempotency",)
+    if not isinstance(node, Mapping) or node.get("in") not in ("header", "body", "query"):
+        raise spec.error("x-confgen-idempotency needs in: header, body or query", at)
+    if not isinstance(node.get("name"), str) or not node["name"]:
+        raise spec.error("x-confgen-idempotency needs a name", at)
+    location, name = str(node["in"]), str(node["name"])
+    if location == "header" or any(p.location == location and p.wire_name == name for p in every):
+        return location, name
+    return None
 
 
 def _is_array(spec: _Spec, node: Any, where: tuple[Any, ...]) -> bool:
