@@ -118,6 +118,8 @@ class Operation:
     """The class of one item of a paginated list (``None``: untyped items)."""
     accept: str | None = None
     """The ``Accept`` header when the success responses are not JSON (their media types)."""
+    multipart_encoding: tuple[tuple[str, str], ...] = ()
+    """``(field, content type)`` from a multipart body's ``encoding``."""
     response_kind: str = "json"
     """``json`` (the response model, or ``None``), ``binary`` (``BinaryResponse``) or
     ``text`` (``str``): how a success body is returned."""

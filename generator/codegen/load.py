@@ -13,7 +13,6 @@ suffixed and recorded in `Api.renamed`.
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import re
 from collections.abc import Iterator, Mapping
@@ -335,6 +334,8 @@ class _Annotations:
     def _one(self, kind: Any, schema: Mapping[str, Any], where: tuple[Any, ...], depth: int) -> str:
         if kind == "string":
             fmt = schema.get("format")
+            if _is_file_schema(schema):
+                return "FileInput"
             if fmt == "date-time":
                 return "str | datetime.datetime"
             if fmt == "date":
@@ -649,6 +650,7 @@ class _Loader:
             item_model=item_model,
             accept=accept,
             response_kind=response_kind,
+            multipart_encoding=_multipart_encoding(spec, node, where),
         )
 
     def _pagination(
@@ -1108,6 +1110,45 @@ def _default_idempotency_key(
     return None
 
 
+def _is_file_schema(schema: Mapping[str, Any]) -> bool:
+    """A binary string: ``format: binary`` (3.0), or ``contentMediaType`` without
+    ``contentEncoding`` (3.1)."""
+    if schema.get("type") != "string":
+        return False
+    return schema.get("format") == "binary" or (
+        "contentMediaType" in schema and "contentEncoding" not in schema
+    )
+
+
+def _files_as_any(node: Any) -> Any:
+    """A deep copy of a schema with every binary string replaced by ``{}`` (any value)."""
+    if isinstance(node, list):
+        return [_files_as_any(item) for item in node]
+    if not isinstance(node, Mapping):
+        return node
+    if _is_file_schema(node):
+        return {key: node[key] for key in ("description", "title") if key in node}
+    return {key: _files_as_any(value) for key, value in node.items()}
+
+
+def _multipart_encoding(
+    spec: _Spec, node: Mapping[str, Any], where: tuple[Any, ...]
+) -> tuple[tuple[str, str], ...]:
+    """``encoding.<field>.contentType`` of a multipart request body, by field."""
+    if "requestBody" not in node:
+        return ()
+    body = spec.deref(node["requestBody"], (*where, "requestBody"))
+    media = (body.get("content") or {}).get(_MULTIPART) or {}
+    encoding = media.get("encoding") if isinstance(media, Mapping) else None
+    if not isinstance(encoding, Mapping):
+        return ()
+    return tuple(
+        (str(name), str(entry["contentType"]))
+        for name, entry in sorted(encoding.items())
+        if isinstance(entry, Mapping) and isinstance(entry.get("contentType"), str)
+    )
+
+
 def _is_array(spec: _Spec, node: Any, where: tuple[Any, ...]) -> bool:
     node = spec.deref(node, where) if isinstance(node, Mapping) else None
     return isinstance(node, Mapping) and node.get("type") == "array"
@@ -1216,7 +1257,9 @@ def load_api(
         auth=auth,
         resources=tuple(resources),
         body_errors=body_errors,
-        request_schemas={name: copy.deepcopy(all_request[name]) for name in sorted(request_names)},
+        # File fields accept what a caller uploads (bytes, a path, a file object, a tuple):
+        # their request models take any value, checked by the multipart encoder.
+        request_schemas={name: _files_as_any(all_request[name]) for name in sorted(request_names)},
         response_schemas={**loader.schemas, **dict(sorted(loader.synth_response.items()))},
         skipped=tuple(spec.skipped),
         strict=strict,
