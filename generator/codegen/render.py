@@ -268,6 +268,7 @@ def render_package(
             needs_pages=any(op.pagination for op in ops),
             needs_cast=any(op.response_kind != "json" for op in ops),
             needs_binary=any(op.response_kind == "binary" for op in ops),
+            needs_files=_uses(ops, "FileInput"),
             needs_literal=_uses(ops, "Literal["),
             needs_exclusive=any(op.mutually_exclusive for op in ops),
             exclusive_names={

@@ -315,12 +315,16 @@ class _BaseClient(Generic[_HttpT]):
             if query_string:
                 url = f"{url}?{query_string}"
         content: bytes | None = None
+        files: Any = None
         if json is not None:
             content = encode_json(json, key_name if key_in == "body" else None)
             merged = self._json_headers
         elif form is not None:
             content = encode_form(form, key_name if key_in == "body" else None)
             merged = self._form_headers
+        elif encoded is not None and encoded.files is not None:
+            files = encoded.files  # httpx's multipart encoder sets the Content-Type
+            merged = self._headers
         elif encoded is not None:
             content = encoded.content
             merged = _merge_headers(self._headers, {"Content-Type": encoded.content_type})
@@ -339,6 +343,7 @@ class _BaseClient(Generic[_HttpT]):
             url,
             headers=merged,
             content=content,
+            files=files,
             timeout=self._timeout if isinstance(timeout, NotGiven) else _checked(timeout),
         )
 
