@@ -5,6 +5,7 @@ spec's style table and compare it with the arguments."""
 from __future__ import annotations
 
 import re
+import time
 import timeit
 from typing import Any
 from urllib.parse import unquote
@@ -158,7 +159,9 @@ def test_deep_object_with_three_keys_encodes_in_under_5_microseconds() -> None:
         for query in queries[start : start + number]:
             encode_query(query, styles)
 
-    best = min(timeit.repeat(run, number=1, repeat=repeat)) / number
+    # CPU time of this process: other processes on a shared machine do not count.
+    timings = timeit.repeat(run, number=1, repeat=repeat, timer=time.process_time)
+    best = min(timings) / number
     assert best < 5e-6, f"{best * 1e6:.2f} µs"
 
 
