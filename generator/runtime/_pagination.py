@@ -160,6 +160,12 @@ class _BasePage(Generic[_ItemT]):
         """The response's ``meta`` member, if it has one."""
         return _attr(self.model, ("meta",))
 
+    def _value(self, path: tuple[str, ...]) -> Any:
+        """The value at ``path``: from the parsed model (no second JSON parse), else
+        from the raw body (a member the model does not declare)."""
+        value = _attr(self.model, path) if path else None
+        return _dig(self._json(), path) if value is None else value
+
     def _json(self) -> Any:
         if self._body is _UNREAD:
             try:
@@ -200,7 +206,7 @@ class _BasePage(Generic[_ItemT]):
                 if isinstance(current, int | str) and str(current).isdigit()
                 else scheme.start
             )
-            total = _dig(self._json(), scheme.total_pages) if scheme.total_pages else None
+            total = self._value(scheme.total_pages) if scheme.total_pages else None
             if isinstance(total, int) and number >= total:
                 return None
             return {**kwargs, "query": _set(query, scheme.param, number + 1)}, None
@@ -209,12 +215,12 @@ class _BasePage(Generic[_ItemT]):
             offset = int(current) if isinstance(current, int) else 0
             return {**kwargs, "query": _set(query, scheme.param, offset + len(self.data))}, None
         if scheme.kind == "cursor":
-            cursor = _dig(self._json(), scheme.cursor or ())
+            cursor = self._value(scheme.cursor or ())
             if cursor in (None, ""):
                 return None
             return {**kwargs, "query": _set(query, scheme.param, cursor)}, f"cursor:{cursor}"
         if scheme.kind == "next-link":
-            url = _dig(self._json(), scheme.next or ())
+            url = self._value(scheme.next or ())
         else:
             url = self.http_response.links.get("next", {}).get("url")
         if not isinstance(url, str) or not url:
