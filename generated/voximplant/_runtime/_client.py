@@ -313,7 +313,8 @@ class _BaseClient(Generic[_HttpT]):
         if query:
             query_string = encode_query(query, operation.query_styles)
             if query_string:
-                url = f"{url}?{query_string}"
+                # "&" after a path that has a query already (a next-page URL).
+                url = f"{url}{'&' if '?' in url else '?'}{query_string}"
         content: bytes | None = None
         files: Any = None
         if json is not None:
