@@ -175,3 +175,18 @@ def test_async_pages_iterate_the_same_way() -> None:
         b"page[number]=2",
         b"page[number]=2",
     ]
+
+
+def test_a_next_link_keeps_the_clients_default_query() -> None:
+    recorder = Recorder(
+        httpx.Response(200, json={"data": [{"id": 1}], "links": {"next": "/v2/rooms?cursor=b"}}),
+        httpx.Response(200, json={"data": [{"id": 2}]}),
+    )
+    scheme = Pagination("next-link", next=("links", "next"))
+    client = sync_client(recorder, default_query={"tenant": "t1"})
+    page: SyncPage[Item] = SyncPage.fetch(client, LIST, ListResponse, scheme)
+    assert [item.id for item in page] == [1, 2]
+    assert [str(r.url) for r in recorder.requests] == [
+        f"{BASE_URL}/rooms?tenant=t1",
+        f"{BASE_URL}/rooms?cursor=b&tenant=t1",
+    ]
