@@ -1,35 +1,34 @@
 """Dry runs: what `create_conference` would send, recorded from the generated client.
 
-Nothing reaches the provider. HTTP adapters build their client over a transport that
-records each request and fails it before it leaves; the TrueConf adapter points its
-client at a recording stand-in Room on 127.0.0.1. Requests are therefore built by the
-generated code itself, exactly as a real call builds them. Secrets are redacted:
-credential headers, the ``auth`` message's ``credentials``, and every known secret
-value wherever it appears. Missing credentials are replaced with dummies, and the
-preview says which.
+Nothing reaches the provider. Each adapter records the call (``ProviderAdapter.record``,
+through the recording transports of ``conferencing._recording``): HTTP adapters build
+their client over a transport that keeps each request and fails it before it leaves;
+the TrueConf adapter gives its client an in-process recording socket (nothing listens,
+nothing connects).
+Requests are therefore built by the generated code itself, exactly as a real call
+builds them. This module describes what the adapter recorded, redacted by
+``conferencing.redaction`` (credential headers, the message fields the adapter declares
+secret, every known secret value wherever it appears). Missing credentials are replaced
+with dummies, and the preview says which.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ._registry import get_adapter
+from .redaction import REDACTED, redact_header, redact_message_fields, scrub, secret_values
 
 if TYPE_CHECKING:
     import httpx
 
-    from .providers._base import Credentials
+    from ._recording import Recording
+    from .providers._base import Credentials, ProviderAdapter
 
-__all__ = ["REDACTED", "Preview", "describe_request", "preview_conference"]
-
-REDACTED: Final = "<redacted>"
-_SECRET_HEADERS: Final = frozenset(
-    {"authorization", "proxy-authorization", "cookie", "x-api-key", "api-key"}
-)
+__all__ = ["REDACTED", "Preview", "describe_recording", "describe_request", "preview_conference"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +72,7 @@ class Preview:
         if self.transport == "websocket":
             lines.append(
                 f"would connect to {self.target} and send these WebSocket messages "
-                "(recorded by a stand-in Room on 127.0.0.1):"
+                "(recorded in process, nothing reached a Room):"
             )
             for message in self.messages:
                 lines.append(json.dumps(message["message"], ensure_ascii=False))
@@ -98,13 +97,7 @@ def describe_request(request: httpx.Request) -> dict[str, Any]:
     headers: dict[str, str] = {}
     for raw_name, raw_value in request.headers.raw:
         name, value = raw_name.decode("latin-1"), raw_value.decode("latin-1")
-        lowered = name.lower()
-        if lowered in _SECRET_HEADERS or "token" in lowered or "secret" in lowered:
-            scheme, _, rest = value.partition(" ")
-            value = (
-                f"{scheme} {REDACTED}" if rest and lowered.endswith("authorization") else REDACTED
-            )
-        headers[name] = value
+        headers[name] = redact_header(name, value)
     content = request.read()
     body: Any = None
     if content:
@@ -114,6 +107,20 @@ def describe_request(request: httpx.Request) -> dict[str, Any]:
         except ValueError:
             body = text
     return {"method": request.method, "url": str(request.url), "headers": headers, "body": body}
+
+
+def describe_recording(adapter: ProviderAdapter, recording: Recording) -> list[dict[str, Any]]:
+    """What ``adapter`` recorded as JSON-ready messages: HTTP requests (credential headers
+    redacted), then WebSocket messages sent (the adapter's secret fields redacted)."""
+    messages = [describe_request(request) for request in recording.requests]
+    messages += [
+        {
+            "direction": "sent",
+            "message": redact_message_fields(frame, adapter.secret_message_fields),
+        }
+        for frame in recording.frames
+    ]
+    return messages
 
 
 def preview_conference(
@@ -133,8 +140,8 @@ def preview_conference(
     adapter = get_adapter(provider)
     arguments = adapter.arguments(name, options)
     settings, dummied = adapter.settings(credentials, base_url, dummies=True)
-    target, messages = adapter.record(arguments, settings)
-    secrets = _secret_values(
+    recording = adapter.record(arguments, settings)
+    secrets = secret_values(
         [settings.get(spec.argument) for spec in adapter.credentials if spec.secret]
         + [os.environ.get(spec.env) for spec in adapter.credentials if spec.secret]
     )
@@ -142,30 +149,7 @@ def preview_conference(
         provider=provider,
         operation=adapter.operation,
         transport=adapter.transport,
-        target=_scrub(target, secrets),
-        messages=[_scrub(message, secrets) for message in messages],
+        target=scrub(recording.target, secrets),
+        messages=[scrub(message, secrets) for message in describe_recording(adapter, recording)],
         dummies=[(spec.argument, spec.env) for spec in dummied],
     )
-
-
-def _secret_values(values: Iterable[object]) -> list[str]:
-    found: set[str] = set()
-    for value in values:
-        if isinstance(value, str) and len(value) >= 4:
-            found.add(value)
-        elif isinstance(value, Mapping):
-            found |= {item for item in value.values() if isinstance(item, str) and len(item) >= 16}
-    return sorted(found, key=len, reverse=True)
-
-
-def _scrub(value: Any, secrets: list[str]) -> Any:
-    """``value`` with every secret string replaced, however deep."""
-    if isinstance(value, str):
-        for secret in secrets:
-            value = value.replace(secret, REDACTED)
-        return value
-    if isinstance(value, Mapping):
-        return {key: _scrub(item, secrets) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_scrub(item, secrets) for item in value]
-    return value

@@ -21,7 +21,7 @@ from typing import Any, Final, Literal
 
 from .errors import ConferencingError
 
-__all__ = ["WEBHOOK_PROVIDERS", "EventKind", "WebhookEvent", "WebhookVerificationError", "parse"]
+__all__ = ["WEBHOOK_PROVIDERS", "ConferenceEvent", "EventKind", "WebhookVerificationError", "parse"]
 
 EventKind = Literal[
     "conference_started",
@@ -43,8 +43,9 @@ WEBHOOK_PROVIDERS: Final[dict[str, str]] = {
 
 
 @dataclass(frozen=True, slots=True)
-class WebhookEvent:
-    """One webhook delivery, normalised.
+class ConferenceEvent:
+    """One webhook delivery, normalised: what happened to a conference, the same shape for
+    every provider (the provider's own typed event is ``raw``).
 
     Attributes:
         provider: The provider's registry name.
@@ -90,7 +91,7 @@ def parse(
     public_key: str | bytes | None = None,
     *,
     tolerance_seconds: float | None = None,
-) -> WebhookEvent:
+) -> ConferenceEvent:
     """Verify a delivery's signature, parse it, and return it normalised.
 
     Args:
@@ -113,7 +114,7 @@ def parse(
             f"no webhook support for provider {provider!r}{hint}; "
             f"known: {', '.join(sorted(WEBHOOK_PROVIDERS))}"
         )
-    event: WebhookEvent = importlib.import_module(module).parse(
+    event: ConferenceEvent = importlib.import_module(module).parse(
         body, headers, public_key, tolerance_seconds=tolerance_seconds
     )
     return event

@@ -29,7 +29,8 @@ def _select(providers: list[Provider], names: Sequence[str] | None) -> list[Prov
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
-    from generator.specs import display_path, extract_specs
+    from generator.extract.pipeline import extract_specs
+    from generator.fsutil import display_path
 
     providers = _select(load_manifest(args.manifest), args.provider)
     result = extract_specs(providers, check=args.check)
@@ -48,40 +49,16 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 
 
 def _cmd_drift(args: argparse.Namespace) -> int:
-    import tempfile
-
-    from generator.drift import apply_update, check_drift, format_report
-    from generator.specs import display_path
+    from generator.drift import run_drift
 
     providers = _select(load_manifest(args.manifest), args.provider)
-    fetched = None
-    if args.fetch:
-        from generator.fetch import fetch_pages
-
-        fetched = fetch_pages([page for provider in providers for page in provider.pages])
-    with tempfile.TemporaryDirectory(prefix="confgen-drift-") as workdir:
-        # --fetch compares specs only, unless --update must also regenerate the code.
-        report = check_drift(
-            providers,
-            Path(workdir),
-            fetched=fetched,
-            render_packages=args.update or not args.fetch,
-        )
-        if args.update:
-            if report.drifted:
-                print(format_report(report))
-            for path in apply_update(report):
-                print(f"wrote {display_path(path)}")
-            print(f"{len(providers)} providers updated")
-            return 0
-    print(format_report(report), file=sys.stderr if report.drifted else sys.stdout)
-    return 1 if report.drifted else 0
+    return run_drift(providers, fetch=args.fetch, update=args.update)
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
     from generator.codegen.generate import Target, generate_packages, targets_from_manifest
     from generator.codegen.progress import generation_progress, print_summary
-    from generator.specs import display_path
+    from generator.fsutil import display_path
 
     if args.spec is not None:
         if args.out is None or args.package is None:

@@ -1,4 +1,5 @@
-"""Writing output so that a failed run leaves the previous output as it was."""
+"""Files and paths: writing output so that a failed run leaves the previous output as it
+was, and showing a path the way the user would type it."""
 
 from __future__ import annotations
 
@@ -7,6 +8,14 @@ import shutil
 import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
+
+
+def display_path(path: Path) -> str:
+    """A path as the user would type it: relative to the working folder when inside it."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
 
 
 def write_files_atomically(files: Mapping[Path, bytes]) -> list[Path]:

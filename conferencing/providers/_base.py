@@ -34,6 +34,8 @@ from ..errors import (
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
+    from .._recording import Recording
+
 __all__ = ["CredentialSpec", "HttpAdapter", "OptionSpec", "ProviderAdapter"]
 
 Credentials = Mapping[str, Any] | str | os.PathLike[str]
@@ -81,6 +83,9 @@ class ProviderAdapter(abc.ABC):
     base_url_argument: ClassVar[str] = "base_url"
     """The client keyword the facade's ``base_url`` goes to."""
     hidden_fields: ClassVar[frozenset[str]] = frozenset()
+    secret_message_fields: ClassVar[Mapping[str, frozenset[str]]] = {}
+    """WebSocket message fields that carry a credential, by message ``method`` (dry-run
+    output redacts them)."""
     """Request-model fields the client fills itself (message envelopes)."""
     transport: ClassVar[Literal["http", "websocket"]] = "http"
 
@@ -115,13 +120,9 @@ class ProviderAdapter(abc.ABC):
             raise error from exc
 
     @abc.abstractmethod
-    def record(
-        self, arguments: Mapping[str, Any], settings: Mapping[str, Any]
-    ) -> tuple[str, list[dict[str, Any]]]:
-        """Dry run: ``(target URL, messages)`` the call would send, sending nothing.
-
-        Messages are JSON-ready; credential headers/fields are already redacted.
-        """
+    def record(self, arguments: Mapping[str, Any], settings: Mapping[str, Any]) -> Recording:
+        """Dry run: what the call would send, recorded from the generated client, sending
+        nothing. Recorded as sent: ``conferencing.dry_run`` describes and redacts it."""
 
     def defaults(self, name: str) -> dict[str, Any]:
         """Options the facade fills when the caller does not (overridable)."""
@@ -346,13 +347,10 @@ class HttpAdapter(ProviderAdapter):
             return ProviderError(exc.message, provider=provider)
         return None
 
-    def record(
-        self, arguments: Mapping[str, Any], settings: Mapping[str, Any]
-    ) -> tuple[str, list[dict[str, Any]]]:
+    def record(self, arguments: Mapping[str, Any], settings: Mapping[str, Any]) -> Recording:
         import httpx
 
-        from .._recording import Recorded, RecordingTransport
-        from ..dry_run import describe_request
+        from .._recording import Recorded, Recording, RecordingTransport
 
         transport = RecordingTransport()
         with httpx.Client(transport=transport) as http:
@@ -364,9 +362,9 @@ class HttpAdapter(ProviderAdapter):
                     self.method(client)(**arguments)
             finally:
                 client.close()
-        messages = [describe_request(request) for request in transport.requests]
-        target = messages[0]["url"] if messages else str(client.base_url)
-        return target, messages
+        requests = transport.requests
+        target = str(requests[0].url) if requests else str(client.base_url)
+        return Recording(target, requests=list(requests))
 
     def status_error_class(self, status: int, code: int | str | None) -> type[ConferencingError]:
         """The facade error for an error response (override for provider codes)."""

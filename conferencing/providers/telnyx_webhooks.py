@@ -1,10 +1,10 @@
-"""Telnyx webhooks: ``generated.telnyx.webhooks.unwrap``, then the facade's `WebhookEvent`."""
+"""Telnyx webhooks: ``generated.telnyx.webhooks.unwrap``, then the facade's `ConferenceEvent`."""
 
 from __future__ import annotations
 
 from typing import Any, Final
 
-from ..webhooks import EventKind, Headers, WebhookEvent, WebhookVerificationError
+from ..webhooks import ConferenceEvent, EventKind, Headers, WebhookVerificationError
 
 __all__ = ["KINDS", "parse"]
 
@@ -31,8 +31,8 @@ def parse(
     public_key: str | bytes | None = None,
     *,
     tolerance_seconds: float | None = None,
-) -> WebhookEvent:
-    """A verified Telnyx delivery as a `WebhookEvent` (see `conferencing.webhooks.parse`)."""
+) -> ConferenceEvent:
+    """A verified Telnyx delivery as a `ConferenceEvent` (see `conferencing.webhooks.parse`)."""
     # Imported here: `import conferencing` loads no generated package (nor cryptography).
     from pydantic import ValidationError
 
@@ -54,7 +54,7 @@ def parse(
             reason="malformed-body",
         ) from error
     payload = getattr(event.data, "payload", None)
-    return WebhookEvent(
+    return ConferenceEvent(
         provider=PROVIDER,
         kind=KINDS.get(event.event_type or "", "unknown"),
         event_type=event.event_type,

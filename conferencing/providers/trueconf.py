@@ -10,10 +10,9 @@ an option. ``casters_count`` is left to the Room's tariff unless given.
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 from .._result import Conference
 from ..errors import (
@@ -27,6 +26,8 @@ from ._base import CredentialSpec, ProviderAdapter
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
+
+    from .._recording import Recording
 
 __all__ = ["ADAPTER", "TrueConfAdapter"]
 
@@ -57,6 +58,9 @@ class TrueConfAdapter(ProviderAdapter):
     )
     base_url_argument = "url"
     hidden_fields = frozenset({"method", "request_id"})
+    secret_message_fields: ClassVar[Mapping[str, frozenset[str]]] = {
+        "auth": frozenset({"credentials"})
+    }
     transport = "websocket"
 
     def defaults(self, name: str) -> dict[str, Any]:
@@ -85,50 +89,44 @@ class TrueConfAdapter(ProviderAdapter):
             raw=raw,
         )
 
-    def record(
-        self, arguments: Mapping[str, Any], settings: Mapping[str, Any]
-    ) -> tuple[str, list[dict[str, Any]]]:
+    def record(self, arguments: Mapping[str, Any], settings: Mapping[str, Any]) -> Recording:
         settings = dict(settings)
         target = settings.pop("url", None) or os.environ.get("TRUECONF_ROOM_URL")
         if not target:
             host = os.environ.get("TRUECONF_HOST")
             target = f"ws://{host}:8765" if host else DEFAULT_URL
-        frames = asyncio.run(self._record(arguments, settings))
-        messages = []
-        for frame in frames:
-            if frame.get("method") == "auth" and "credentials" in frame:
-                frame = {**frame, "credentials": "<redacted>"}
-            messages.append({"direction": "sent", "message": frame})
-        return target, messages
+        from .._recording import Recording
+
+        return Recording(target, frames=asyncio.run(self._record(target, arguments, settings)))
 
     async def _record(
-        self, arguments: Mapping[str, Any], settings: Mapping[str, Any]
+        self, target: str, arguments: Mapping[str, Any], settings: Mapping[str, Any]
     ) -> list[dict[str, Any]]:
-        """Run the generated client against `_recording_room` until it sends the command."""
-        from websockets.asyncio.server import serve
+        """Run the generated client over an in-process `RecordingRoomSocket` until it
+        sends the command (nothing connects anywhere)."""
+        from .._recording import RecordingRoomSocket
 
-        frames: list[dict[str, Any]] = []
-        command_sent = asyncio.Event()
-        async with serve(_recording_room(frames, command_sent), "127.0.0.1", 0) as server:
-            port = server.sockets[0].getsockname()[1]
-            room = self.new_client({**settings, "url": f"ws://127.0.0.1:{port}"}, asynchronous=True)
-            call = asyncio.ensure_future(self.method(room)(**arguments))
-            waiting = asyncio.ensure_future(command_sent.wait())
-            try:
-                with self.normalised_errors():
-                    done, _ = await asyncio.wait(
-                        {call, waiting},
-                        timeout=RECORD_TIMEOUT,
-                        return_when=asyncio.FIRST_COMPLETED,
-                    )
-                    if call in done:
-                        call.result()  # raises what the client refused (bad options...)
-            finally:
-                for task in (call, waiting):
-                    task.cancel()
-                await asyncio.gather(call, waiting, return_exceptions=True)
-                await room.close()
-        return frames
+        socket = RecordingRoomSocket()
+        room = self.new_client(
+            {**settings, "url": target, "open_socket": socket.open}, asynchronous=True
+        )
+        call = asyncio.ensure_future(self.method(room)(**arguments))
+        waiting = asyncio.ensure_future(socket.command_sent.wait())
+        try:
+            with self.normalised_errors():
+                done, _ = await asyncio.wait(
+                    {call, waiting},
+                    timeout=RECORD_TIMEOUT,
+                    return_when=asyncio.FIRST_COMPLETED,
+                )
+                if call in done:
+                    call.result()  # raises what the client refused (bad options...)
+        finally:
+            for task in (call, waiting):
+                task.cancel()
+            await asyncio.gather(call, waiting, return_exceptions=True)
+            await room.close()
+        return socket.frames
 
     def normalise(self, exc: BaseException) -> ConferencingError | None:
         from generated.trueconf import errors
@@ -145,26 +143,6 @@ class TrueConfAdapter(ProviderAdapter):
             # of the same command does not help until something else changes.
             return ProviderError(exc.message, provider=provider)
         return None
-
-
-def _recording_room(frames: list[dict[str, Any]], command_sent: asyncio.Event) -> Any:
-    """A stand-in Room for dry runs: accepts ``auth``, reports appState 3 (normal),
-    and records every message; the first other command ends the recording unanswered."""
-
-    async def handle(socket: Any) -> None:
-        async for data in socket:
-            frame = json.loads(data)
-            frames.append(frame)
-            if frame.get("method") == "auth":
-                reply = {"method": "auth", "requestId": frame.get("requestId"), "result": True}
-                await socket.send(json.dumps({**reply, "resultCode": 0}))
-                await socket.send(
-                    json.dumps({"method": "event", "event": "appStateChanged", "appState": 3})
-                )
-            else:
-                command_sent.set()
-
-    return handle
 
 
 ADAPTER = TrueConfAdapter()

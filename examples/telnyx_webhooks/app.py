@@ -6,6 +6,10 @@ Each delivery is verified and parsed (`conferencing.webhooks.parse`), answered 2
 once, and processed afterwards by a worker task reading a queue: Telnyx wants a quick
 200 and retries otherwise. Telnyx may deliver one event more than once; a repeat is
 recognised by its ``data.id`` and answered 200 without being processed again.
+
+A body over ``max_body`` bytes (default 1 MiB; Telnyx events are a few KiB) is refused
+with 413 before it is read: at once when ``Content-Length`` says so, and as soon as the
+count passes the limit for a chunked body, so nothing large is ever buffered or verified.
 """
 
 from __future__ import annotations
@@ -16,18 +20,21 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from conferencing.webhooks import WebhookEvent, WebhookVerificationError, parse
+from conferencing.webhooks import ConferenceEvent, WebhookVerificationError, parse
 
-__all__ = ["Receiver", "app"]
+__all__ = ["MAX_BODY", "Receiver", "app"]
+
+MAX_BODY = 1024 * 1024
+"""The default limit of a delivery's body, in bytes."""
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
-Handler = Callable[[WebhookEvent], Awaitable[None]]
+Handler = Callable[[ConferenceEvent], Awaitable[None]]
 
 
-async def log_event(event: WebhookEvent) -> None:
+async def log_event(event: ConferenceEvent) -> None:
     """The default processing: one line per event."""
     print(f"{event.kind}: conference {event.conference_id} (event {event.event_id})")
 
@@ -42,14 +49,16 @@ class Receiver:
         path: str = "/webhooks/telnyx",
         public_key: str | None = None,
         remember: int = 10_000,
+        max_body: int = MAX_BODY,
     ) -> None:
         self.handle = handle
+        self.max_body = max_body
         self.path = path
         self.public_key = public_key  # None: TELNYX_PUBLIC_KEY
         self.remember = remember
         self.seen: OrderedDict[str, None] = OrderedDict()
         self.duplicates = 0
-        self._queue: asyncio.Queue[WebhookEvent] | None = None
+        self._queue: asyncio.Queue[ConferenceEvent] | None = None
         self._worker: asyncio.Task[None] | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -64,7 +73,11 @@ class Receiver:
         if scope["method"] != "POST":
             await _respond(send, 405, {"error": "POST only"})
             return
-        body = await _read_body(receive)
+        try:
+            body = await _read_body(scope, receive, self.max_body)
+        except _BodyRefused as refused:
+            await _respond(send, refused.status, {"error": refused.reason})
+            return
         try:
             event = parse("telnyx", body, scope["headers"], self.public_key)
         except WebhookVerificationError as error:
@@ -77,7 +90,7 @@ class Receiver:
         if not repeated:
             self._start().put_nowait(event)
 
-    def _is_repeat(self, event: WebhookEvent) -> bool:
+    def _is_repeat(self, event: ConferenceEvent) -> bool:
         if event.event_id is None:
             return False  # nothing to recognise it by: process it
         if event.event_id in self.seen:
@@ -88,13 +101,13 @@ class Receiver:
             self.seen.popitem(last=False)
         return False
 
-    def _start(self) -> asyncio.Queue[WebhookEvent]:
+    def _start(self) -> asyncio.Queue[ConferenceEvent]:
         if self._queue is None:
             self._queue = asyncio.Queue()
             self._worker = asyncio.get_running_loop().create_task(self._work(self._queue))
         return self._queue
 
-    async def _work(self, queue: asyncio.Queue[WebhookEvent]) -> None:
+    async def _work(self, queue: asyncio.Queue[ConferenceEvent]) -> None:
         while True:
             event = await queue.get()
             try:
@@ -128,13 +141,32 @@ class Receiver:
                 return
 
 
-async def _read_body(receive: Receive) -> bytes:
+class _BodyRefused(Exception):
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+async def _read_body(scope: Scope, receive: Receive, limit: int) -> bytes:
+    """The body, refused (413) past ``limit`` bytes before more of it is read."""
+    for name, value in scope.get("headers", ()):
+        if name.lower() == b"content-length":
+            if not value.isdigit():
+                raise _BodyRefused(400, "bad-content-length")
+            if int(value) > limit:
+                raise _BodyRefused(413, "body-too-large")
     chunks = []
+    size = 0
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
             break
-        chunks.append(message.get("body", b""))
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise _BodyRefused(413, "body-too-large")
+        chunks.append(chunk)
         if not message.get("more_body", False):
             break
     return b"".join(chunks)

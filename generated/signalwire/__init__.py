@@ -31,7 +31,9 @@ if TYPE_CHECKING:
         NotFoundError,
         PermissionDeniedError,
         RateLimitError,
+        RedirectError,
         RequestValidationError,
+        ResponseTooLargeError,
         UnprocessableEntityError,
     )
 
@@ -50,7 +52,9 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RedirectError",
     "RequestValidationError",
+    "ResponseTooLargeError",
     "SignalWire",
     "UnprocessableEntityError",
     "models",
@@ -73,7 +77,9 @@ _HOMES = {
     "NotFoundError": ".errors",
     "PermissionDeniedError": ".errors",
     "RateLimitError": ".errors",
+    "RedirectError": ".errors",
     "RequestValidationError": ".errors",
+    "ResponseTooLargeError": ".errors",
     "UnprocessableEntityError": ".errors",
 }
 

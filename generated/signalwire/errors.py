@@ -21,7 +21,9 @@ from ._runtime.errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    RedirectError,
     RequestValidationError,
+    ResponseTooLargeError,
     UnprocessableEntityError,
 )
 
@@ -39,7 +41,9 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RedirectError",
     "RequestValidationError",
+    "ResponseTooLargeError",
     "UnprocessableEntityError",
 ]
 

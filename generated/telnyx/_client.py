@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 from ._runtime import (
+    DEFAULT_MAX_RESPONSE_SIZE,
     DEFAULT_MAX_RETRIES,
     NOT_GIVEN,
     AsyncAPIClient,
@@ -76,6 +77,7 @@ class Telnyx(SyncAPIClient):
         max_retries: How many times a failed call may be retried, when its operation allows.
         http_client: Your own ``httpx.Client`` (never closed by this client).
         default_headers: Headers sent on every call.
+        max_response_size: The largest response body a call reads, in bytes (decompressed); default 16 MiB.
         default_query: Query parameters sent on every call.
 
     ``TELNYX_LOG=info`` (or ``debug``) logs every HTTP exchange, secrets redacted.
@@ -93,6 +95,7 @@ class Telnyx(SyncAPIClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
         default_headers: Mapping[str, str] | None = None,
+        max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
         default_query: Mapping[str, object] | None = None,
     ) -> None:
         super().__init__(
@@ -102,6 +105,7 @@ class Telnyx(SyncAPIClient):
             max_retries=max_retries,
             http_client=http_client,
             default_headers=default_headers,
+            max_response_size=max_response_size,
             default_query=default_query,
         )
 
@@ -130,6 +134,7 @@ class AsyncTelnyx(AsyncAPIClient):
         max_retries: How many times a failed call may be retried, when its operation allows.
         http_client: Your own ``httpx.AsyncClient`` (never closed by this client).
         default_headers: Headers sent on every call.
+        max_response_size: The largest response body a call reads, in bytes (decompressed); default 16 MiB.
         default_query: Query parameters sent on every call.
 
     ``TELNYX_LOG=info`` (or ``debug``) logs every HTTP exchange, secrets redacted.
@@ -147,6 +152,7 @@ class AsyncTelnyx(AsyncAPIClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
         default_headers: Mapping[str, str] | None = None,
+        max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
         default_query: Mapping[str, object] | None = None,
     ) -> None:
         super().__init__(
@@ -156,6 +162,7 @@ class AsyncTelnyx(AsyncAPIClient):
             max_retries=max_retries,
             http_client=http_client,
             default_headers=default_headers,
+            max_response_size=max_response_size,
             default_query=default_query,
         )
 

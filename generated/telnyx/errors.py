@@ -21,7 +21,9 @@ from ._runtime.errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    RedirectError,
     RequestValidationError,
+    ResponseTooLargeError,
     UnprocessableEntityError,
 )
 from ._runtime.webhooks import WebhookVerificationError
@@ -40,7 +42,9 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RedirectError",
     "RequestValidationError",
+    "ResponseTooLargeError",
     "UnprocessableEntityError",
     "WebhookVerificationError",
 ]

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from ._runtime import (
+    DEFAULT_MAX_RESPONSE_SIZE,
     DEFAULT_MAX_RETRIES,
     NOT_GIVEN,
     AsyncAPIClient,
@@ -80,6 +81,7 @@ class Voximplant(SyncAPIClient):
         max_retries: How many times a failed call may be retried, when its operation allows.
         http_client: Your own ``httpx.Client`` (never closed by this client).
         default_headers: Headers sent on every call.
+        max_response_size: The largest response body a call reads, in bytes (decompressed); default 16 MiB.
         default_query: Query parameters sent on every call.
 
     ``VOXIMPLANT_LOG=info`` (or ``debug``) logs every HTTP exchange, secrets redacted.
@@ -98,6 +100,7 @@ class Voximplant(SyncAPIClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
         default_headers: Mapping[str, str] | None = None,
+        max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
         default_query: Mapping[str, object] | None = None,
     ) -> None:
         super().__init__(
@@ -107,6 +110,7 @@ class Voximplant(SyncAPIClient):
             max_retries=max_retries,
             http_client=http_client,
             default_headers=default_headers,
+            max_response_size=max_response_size,
             default_query=default_query,
         )
 
@@ -128,6 +132,7 @@ class AsyncVoximplant(AsyncAPIClient):
         max_retries: How many times a failed call may be retried, when its operation allows.
         http_client: Your own ``httpx.AsyncClient`` (never closed by this client).
         default_headers: Headers sent on every call.
+        max_response_size: The largest response body a call reads, in bytes (decompressed); default 16 MiB.
         default_query: Query parameters sent on every call.
 
     ``VOXIMPLANT_LOG=info`` (or ``debug``) logs every HTTP exchange, secrets redacted.
@@ -146,6 +151,7 @@ class AsyncVoximplant(AsyncAPIClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
         default_headers: Mapping[str, str] | None = None,
+        max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
         default_query: Mapping[str, object] | None = None,
     ) -> None:
         super().__init__(
@@ -155,6 +161,7 @@ class AsyncVoximplant(AsyncAPIClient):
             max_retries=max_retries,
             http_client=http_client,
             default_headers=default_headers,
+            max_response_size=max_response_size,
             default_query=default_query,
         )
 

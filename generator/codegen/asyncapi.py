@@ -5,7 +5,7 @@ the HTTP generator: naming (``naming.py``), argument annotations and ``$ref`` ha
 (``load.py``), models (``models.render_models``: strict request side, lenient response
 side), docstrings (``render.docstring``), the file header, ruff and the atomic write
 (``generate.py``). Only the transport differs: the static runtime comes from
-``generator/runtime_ws/`` and the client from ``generator/templates/ws/``.
+``generator/runtime_trueconf/`` (plus the files it shares with the HTTP runtime) and the client from ``generator/templates/ws/``.
 
 What the spec must say (all of it is in ``specs/trueconf.asyncapi.yaml``):
 
@@ -23,6 +23,7 @@ What the spec must say (all of it is in ``specs/trueconf.asyncapi.yaml``):
 
 from __future__ import annotations
 
+import ast
 import copy
 import dataclasses
 import textwrap
@@ -36,9 +37,9 @@ import jinja2
 from generator.codegen.load import _Annotations, _class_names, _ref_closure, _rename_refs, _Spec
 from generator.codegen.models import render_models
 from generator.codegen.naming import RESERVED_ARGUMENTS, check_unique, python_identifier
+from generator.codegen.render import RUNTIME_SOURCE as HTTP_RUNTIME_SOURCE
 from generator.codegen.render import TEMPLATES as HTTP_TEMPLATES
 from generator.codegen.render import docstring
-from generator.runtime_ws import errors as runtime_ws_errors
 
 __all__ = [
     "WS_RUNTIME_SOURCE",
@@ -50,10 +51,25 @@ __all__ = [
 ]
 
 WS_TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "ws"
-WS_RUNTIME_SOURCE = Path(__file__).resolve().parent.parent / "runtime_ws"
+WS_RUNTIME_SOURCE = Path(__file__).resolve().parent.parent / "runtime_trueconf"
+#: Files of the HTTP runtime both runtimes need: they live once, in ``generator/runtime/``,
+#: and are copied into every WebSocket package's ``_runtime/`` too.
+SHARED_RUNTIME_FILES = ("_types.py", "_validation.py")
 
-#: The public errors of ``generator/runtime_ws/errors.py``, re-exported by ``errors.py``.
-ERROR_NAMES = tuple(runtime_ws_errors.__all__)
+
+def _declared_all(module: Path) -> tuple[str, ...]:
+    """A module's ``__all__``, read without importing it (the WebSocket runtime imports the
+    shared files, which it has only once copied into a package)."""
+    for node in ast.parse(module.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(target, ast.Name) and target.id == "__all__" for target in node.targets
+        ):
+            return tuple(ast.literal_eval(node.value))
+    raise ValueError(f"{module} declares no __all__")
+
+
+#: The public errors of ``generator/runtime_trueconf/errors.py``, re-exported by ``errors.py``.
+ERROR_NAMES = _declared_all(WS_RUNTIME_SOURCE / "errors.py")
 _SCHEMA_PREFIX = "#/components/schemas/"
 _AUTH_OPERATION = "auth"
 #: The command arguments that are the envelope's, filled by the runtime.
@@ -414,8 +430,8 @@ def render_ws_package(api: WsApi, import_path: str) -> dict[str, bytes]:
     )
     files["py.typed"] = ""
     out = {path: text.encode("utf-8") for path, text in sorted(files.items())}
-    # _types.py and _validation.py are symlinks to the HTTP runtime's: one source for both.
-    for source in sorted(WS_RUNTIME_SOURCE.glob("*.py")):
+    shared = [HTTP_RUNTIME_SOURCE / name for name in SHARED_RUNTIME_FILES]
+    for source in [*sorted(WS_RUNTIME_SOURCE.glob("*.py")), *shared]:
         out[f"_runtime/{source.name}"] = source.read_bytes()
     return dict(sorted(out.items()))
 

@@ -40,21 +40,40 @@ Headings are recognised only as whole, unindented lines. Inside the field list:
 The result is a plain OpenAPI 3.1.0 document; it depends on the page text only. Facts
 that are not on the page (error bodies, retries, webhook payloads, the product's name)
 come from the provider's overlay.
+
+The body's field list and field schemas are read by ``generator.extract.field_list``,
+the request and response samples by ``generator.extract.curl_sample``, and the response
+schemas inferred from the sample by ``generator.extract.sample_schema``.
 """
 
 from __future__ import annotations
 
-import json
-import math
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 from generator.errors import ExtractError
+from generator.extract.curl_sample import (
+    JSON_MEDIA_TYPE,
+    CurlCommand,
+    check_curl,
+    curl_server_url,
+    parse_json,
+    read_curl,
+    read_response_sample,
+)
+from generator.extract.field_list import Body, body_schema, read_body
 from generator.extract.page import Page
+from generator.extract.page_lines import (
+    PageLine,
+    Section,
+    paragraphs_text,
+    split_lines,
+    split_paragraphs,
+)
+from generator.extract.sample_schema import kebab_case, pascal_case, response_schemas
 
 __all__ = ["extract_reference_page"]
 
@@ -85,116 +104,11 @@ _RESPONSE_LINE = re.compile(
     r"^(?P<code>[1-5][0-9][0-9]|default):[ \t]*(?P<description>\S.*?)[ \t]*$"
 )
 
-# The type is matched lazily so that a glued "required" ("stringrequired") splits off.
-_HEADER = re.compile(
-    r"^(?P<indent>[ \t]+)(?P<name>[A-Za-z_][A-Za-z0-9_]*) "
-    r"(?P<type>[A-Za-z][A-Za-z0-9_<>\[\]-]*?)(?: ?(?P<required>required))?[ \t]*$"
-)
-_TYPE = re.compile(r"^(?P<base>[a-z]+)(?:<(?P<format>[A-Za-z0-9_-]+)>)?(?P<arrays>(?:\[\])*)$")
-_KNOWN_TYPES = ("array", "boolean", "integer", "number", "object", "string")
-_KNOWN_TYPES_TEXT = (
-    f"one of {', '.join(_KNOWN_TYPES)}, optionally with a <format> and '[]' for arrays"
-)
-_POSSIBLE_VALUES = re.compile(r"^[ \t]*Possible values:[ \t]*")
-_DEFAULT_VALUE = re.compile(r"^[ \t]*Default value:[ \t]*")
-
-# Prose conventions. "Defaults to" only capitalised, as a sentence start: lower-case
-# "defaults to" tends to introduce a phrase ("defaults to the caller's number").
-_PROSE_DEFAULT = re.compile(
-    r"\bDefaults to[ \t]+(?:\"(?P<dq>[^\"]*)\"|`(?P<bq>[^`]*)`|(?P<bare>\S+?))(?=[.,;:]?(?:\s|$))"
-)
-_NUMBER = r"-?[0-9]+(?:\.[0-9]+)?"
-_PROSE_RANGE = re.compile(rf"\b[Bb]etween[ \t]+(?P<lo>{_NUMBER})[ \t]+and[ \t]+(?P<hi>{_NUMBER})\b")
-_INTEGER_TEXT = re.compile(r"^-?[0-9]+$")
-_NUMBER_TEXT = re.compile(r"^-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$")
-
-# Strict: RFC 9562 versions 1-8 with the RFC variant bits, so that ids that merely
-# look hexadecimal-and-dashed are not promised to be UUIDs.
-_UUID = re.compile(
-    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$"
-)
-# RFC 3339 date-time; the values are then checked by datetime (no month 13).
-_DATE_TIME = re.compile(
-    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})$"
-)
 
 _SECURITY_SCHEME = "bearerAuth"
-_BEARER = re.compile(r"^Bearer[ \t]+\S+$", re.IGNORECASE)
-_MEDIA_TYPE = "application/json"
-# curl options that take an argument (the rest are flags such as -L).
-_CURL_DATA = ("-d", "--data", "--data-raw", "--data-binary", "--data-ascii")
-_CURL_WITH_ARGUMENT = (
-    *_CURL_DATA,
-    "-H",
-    "--header",
-    "-X",
-    "--request",
-    "-u",
-    "--user",
-    "--url",
-)
 
 
-# --------------------------------------------------------------------------- lines
-
-
-@dataclass(frozen=True)
-class _Line:
-    """One line of the page: 1-based number, offset of its first character, text."""
-
-    number: int
-    offset: int
-    text: str
-
-    @property
-    def indented(self) -> bool:
-        return self.text[:1] in (" ", "\t")
-
-    @property
-    def blank(self) -> bool:
-        return not self.text.strip()
-
-
-@dataclass(frozen=True)
-class _Section:
-    """A heading line and the lines up to the next heading."""
-
-    heading: _Line
-    lines: list[_Line]
-
-
-def _split_lines(text: str) -> list[_Line]:
-    """The page's lines with their positions; a trailing CR is not part of the text."""
-    lines = []
-    offset = 0
-    for number, raw in enumerate(text.split("\n"), start=1):
-        lines.append(_Line(number, offset, raw.removesuffix("\r")))
-        offset += len(raw) + 1
-    return lines
-
-
-def _paragraphs(lines: Sequence[_Line]) -> list[list[_Line]]:
-    """Runs of non-blank lines."""
-    paragraphs: list[list[_Line]] = []
-    current: list[_Line] = []
-    for line in lines:
-        if line.blank:
-            if current:
-                paragraphs.append(current)
-            current = []
-        else:
-            current.append(line)
-    if current:
-        paragraphs.append(current)
-    return paragraphs
-
-
-def _paragraph_text(paragraphs: Sequence[Sequence[_Line]]) -> str:
-    """Paragraphs as text: lines stripped, joined by newlines, paragraphs by blank lines."""
-    return "\n\n".join("\n".join(line.text.strip() for line in p) for p in paragraphs)
-
-
-def _is_heading(line: _Line) -> bool:
+def _is_heading(line: PageLine) -> bool:
     """Headings are whole unindented lines, so indented field prose can never be one."""
     return line.text.rstrip() in _HEADINGS
 
@@ -213,7 +127,7 @@ class _Head:
     end: int  # index of the first line after the head
 
 
-def _read_head(page: Page, lines: list[_Line]) -> _Head:
+def _read_head(page: Page, lines: list[PageLine]) -> _Head:
     """Title, method, path and description: everything before the first heading."""
     first_heading = next((i for i, line in enumerate(lines) if _is_heading(line)), len(lines))
     found = next(
@@ -230,14 +144,14 @@ def _read_head(page: Page, lines: list[_Line]) -> _Head:
     index, match = found
     title = _read_title(page, lines, index)
     path, after_path = _read_path(page, lines, index, match, first_heading)
-    description = _paragraph_text(_paragraphs(lines[after_path:first_heading]))
+    description = paragraphs_text(split_paragraphs(lines[after_path:first_heading]))
     return _Head(title, match["method"], path, description, first_heading)
 
 
-def _read_title(page: Page, lines: list[_Line], method_index: int) -> str:
+def _read_title(page: Page, lines: list[PageLine], method_index: int) -> str:
     """The last non-blank line above the method line; it names the operation."""
     for line in reversed(lines[:method_index]):
-        if _kebab(line.text):
+        if kebab_case(line.text):
             return line.text.strip()
         if not line.blank:
             break
@@ -249,7 +163,7 @@ def _read_title(page: Page, lines: list[_Line], method_index: int) -> str:
 
 
 def _read_path(
-    page: Page, lines: list[_Line], method_index: int, match: re.Match[str], limit: int
+    page: Page, lines: list[PageLine], method_index: int, match: re.Match[str], limit: int
 ) -> tuple[str, int]:
     """The operation path (on the method line or the next non-blank one), and the index after it."""
     method_line = lines[method_index]
@@ -274,10 +188,10 @@ def _read_path(
 # --------------------------------------------------------------------------- sections
 
 
-def _split_sections(page: Page, lines: list[_Line]) -> dict[str, _Section]:
+def _split_sections(page: Page, lines: list[PageLine]) -> dict[str, Section]:
     """The headed sections below the head, each at most once."""
-    sections: dict[str, _Section] = {}
-    current: _Section | None = None
+    sections: dict[str, Section] = {}
+    current: Section | None = None
     for line in lines:
         if _is_heading(line):
             name = line.text.rstrip()
@@ -287,13 +201,13 @@ def _split_sections(page: Page, lines: list[_Line]) -> dict[str, _Section]:
                     f"the section {name!r} appears twice",
                     expected="each section once",
                 )
-            current = sections[name] = _Section(line, [])
+            current = sections[name] = Section(line, [])
         elif current is not None:
             current.lines.append(line)
     return sections
 
 
-def _require_empty(page: Page, section: _Section | None, why: str) -> None:
+def _require_empty(page: Page, section: Section | None, why: str) -> None:
     """Sections the extractor does not read must not hold anything it would drop."""
     if section is None:
         return
@@ -306,7 +220,7 @@ def _require_empty(page: Page, section: _Section | None, why: str) -> None:
             )
 
 
-def _read_webhooks(page: Page, section: _Section | None) -> list[str]:
+def _read_webhooks(page: Page, section: Section | None) -> list[str]:
     """Event names from the "Expected Webhooks:" bullet list, in page order."""
     if section is None:
         return []
@@ -335,10 +249,10 @@ class _Response:
 
     code: str
     description: str
-    line: _Line
+    line: PageLine
 
 
-def _read_responses(page: Page, section: _Section | None) -> list[_Response]:
+def _read_responses(page: Page, section: Section | None) -> list[_Response]:
     """The response lines ('<code>: <description>'), in page order."""
     if section is None:
         raise page.error_at_line(
@@ -371,694 +285,10 @@ def _read_responses(page: Page, section: _Section | None) -> list[_Response]:
     return responses
 
 
-# --------------------------------------------------------------------------- fields
-
-
-@dataclass(frozen=True)
-class _Type:
-    """A field's type word, parsed: base type, optional format, array depth."""
-
-    base: str
-    format: str | None
-    arrays: int
-
-
-@dataclass
-class _Field:
-    """One body field as the page states it, with where each statement is."""
-
-    name: str
-    type: _Type
-    required: bool
-    header: _Line
-    enum: tuple[_Line, str] | None = None  # the line and the "[a, b]" text
-    default: tuple[_Line, str] | None = None  # the line and the value text
-    prose: list[list[_Line]] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class _Body:
-    """The request body: the page's "required" mark, its description, its fields."""
-
-    required: bool
-    description: str
-    fields: list[_Field]
-
-
-def _read_body(page: Page, section: _Section | None) -> _Body | None:
-    """The body: unindented preamble ("required", description), then indented fields."""
-    if section is None:
-        return None
-    paragraphs = _paragraphs(section.lines)
-    split = next((i for i, p in enumerate(paragraphs) if p[0].indented), len(paragraphs))
-    preamble = paragraphs[:split]
-    required = bool(preamble) and _paragraph_text(preamble[:1]) == "required"
-    if required:
-        preamble = preamble[1:]
-    return _Body(required, _paragraph_text(preamble), _read_fields(page, paragraphs[split:]))
-
-
-def _read_fields(page: Page, paragraphs: Sequence[list[_Line]]) -> list[_Field]:
-    """Group paragraphs into fields: each header opens a field, the rest belong to it."""
-    fields: list[_Field] = []
-    indent: str | None = None
-    for paragraph in paragraphs:
-        header = _HEADER.match(paragraph[0].text)
-        if header and len(paragraph) > 1:
-            # Prose that merely starts like a header is rarer than a lost blank line,
-            # and reading it as prose would silently drop a field.
-            raise page.error_at_line(
-                paragraph[1].number,
-                f"the field header {paragraph[0].text.strip()!r} does not stand alone",
-                expected="a blank line after a field header",
-            )
-        if header:
-            indent = _check_indent(page, paragraph[0], header["indent"], indent)
-            fields.append(_new_field(page, paragraph[0], header, fields))
-        elif not fields:
-            raise page.error_at_line(
-                paragraph[0].number,
-                f"expected a body field header, found {paragraph[0].text.strip()!r}",
-                expected="'<name> <type>' with an optional 'required', e.g. 'name stringrequired'",
-            )
-        else:
-            _add_to_field(page, fields[-1], paragraph)
-    return fields
-
-
-def _check_indent(page: Page, line: _Line, indent: str, expected: str | None) -> str:
-    """All headers share one indentation: deeper ones would be nested fields."""
-    if expected is not None and indent != expected:
-        raise page.error_at_line(
-            line.number,
-            "field header at a different indentation than the first one: "
-            "nested fields are not supported",
-            expected=f"{len(expected)} characters of indentation",
-        )
-    return indent
-
-
-def _new_field(page: Page, line: _Line, header: re.Match[str], fields: list[_Field]) -> _Field:
-    """A field from its header line; its type word must be a known type."""
-    if any(f.name == header["name"] for f in fields):
-        raise page.error_at_line(
-            line.number, f"field {header['name']!r} is described twice", expected="each once"
-        )
-    match = _TYPE.match(header["type"])
-    if not match or match["base"] not in _KNOWN_TYPES:
-        raise page.error_at(
-            line.offset + header.start("type"),
-            f"field {header['name']!r} has an unknown type {header['type']!r}",
-            expected=_KNOWN_TYPES_TEXT,
-        )
-    field_type = _Type(match["base"], match["format"], len(match["arrays"]) // 2)
-    return _Field(header["name"], field_type, header["required"] is not None, line)
-
-
-def _add_to_field(page: Page, target: _Field, paragraph: list[_Line]) -> None:
-    """An attribute paragraph (one whole line) or a prose paragraph of the current field."""
-    line = paragraph[0]
-    for pattern, attribute in ((_POSSIBLE_VALUES, "enum"), (_DEFAULT_VALUE, "default")):
-        match = pattern.match(line.text) if len(paragraph) == 1 else None
-        if not match:
-            continue
-        if getattr(target, attribute) is not None:
-            raise page.error_at_line(
-                line.number,
-                f"field {target.name!r} states its {match[0].strip()} twice",
-                expected="one such line per field",
-            )
-        setattr(target, attribute, (line, line.text[match.end() :].rstrip()))
-        return
-    target.prose.append(paragraph)
-
-
-# --------------------------------------------------------------------------- field schema
-
-
-def _column_of(line: _Line, text: str) -> int:
-    """Offset in the page of ``text`` within ``line`` (its start if not found)."""
-    return line.offset + max(line.text.find(text), 0)
-
-
-def _convert(value: str, base: str, arrays: int) -> Any:
-    """``value`` as JSON data of the type; ``ValueError`` when it is not one."""
-    if arrays or base in ("array", "object"):
-        data = json.loads(value)
-        wanted = list if arrays or base == "array" else dict
-        if not isinstance(data, wanted):
-            raise ValueError(value)
-        return data
-    if base == "boolean":
-        if value not in ("true", "false"):
-            raise ValueError(value)
-        return value == "true"
-    if base == "integer":
-        if not _INTEGER_TEXT.match(value):
-            raise ValueError(value)
-        return int(value)
-    if base == "number":
-        if not _NUMBER_TEXT.match(value):
-            raise ValueError(value)
-        if _INTEGER_TEXT.match(value):
-            return int(value)
-        number = float(value)
-        if not math.isfinite(number):  # "1e999": JSON has no infinity
-            raise ValueError(value)
-        return number
-    return value
-
-
-def _typed(page: Page, at: int, text: str, target: _Field, *, item: bool, what: str) -> Any:
-    """``text`` (at page offset ``at``) as the field's type or item type, or an error there."""
-    arrays = max(target.type.arrays - 1, 0) if item else target.type.arrays
-    base = "string" if item and target.type.base == "array" else target.type.base
-    try:
-        return _convert(text, base, arrays)
-    except ValueError:
-        wanted = f"{base}{'[]' * arrays}"
-        raise page.error_at(
-            at,
-            f"{what} {text!r} of field {target.name!r} is not a valid {wanted}",
-            expected=f"a value of type {wanted}",
-        ) from None
-
-
-def _enum(page: Page, target: _Field) -> list[Any] | None:
-    """The field's 'Possible values: [a, b]' as values of its (item) type."""
-    if target.enum is None:
-        return None
-    line, text = target.enum
-    if not (text.startswith("[") and text.endswith("]")) or not text[1:-1].strip():
-        raise page.error_at(
-            _column_of(line, text),
-            f"the possible values of field {target.name!r} are not a bracketed list: {text!r}",
-            expected="a non-empty list in brackets, e.g. [always, never]",
-        )
-    items = [item.strip() for item in text[1:-1].split(",")]
-    if "" in items:
-        raise page.error_at(
-            _column_of(line, text),
-            f"the possible values of field {target.name!r} hold an empty item",
-            expected="comma-separated values, e.g. [always, never]",
-        )
-    values = [
-        _typed(page, _column_of(line, i), i, target, item=True, what="possible value")
-        for i in items
-    ]
-    if len({json.dumps(v) for v in values}) != len(values):
-        raise page.error_at(
-            _column_of(line, text),
-            f"the possible values of field {target.name!r} repeat a value",
-            expected="each value once",
-        )
-    return values
-
-
-def _prose_matches(
-    pattern: re.Pattern[str], paragraphs: Sequence[Sequence[_Line]]
-) -> Iterator[tuple[_Line, re.Match[str]]]:
-    """Every match of ``pattern`` in the prose, line by line."""
-    for paragraph in paragraphs:
-        for line in paragraph:
-            for match in pattern.finditer(line.text):
-                yield line, match
-
-
-@dataclass(frozen=True)
-class _Default:
-    """A field's default value and the place that states it."""
-
-    at: int  # page offset of the value's text
-    text: str
-    value: Any
-
-
-def _default(page: Page, target: _Field, enum: list[Any] | None) -> _Default | None:
-    """The default from "Default value:" and "Defaults to" in prose; they must agree."""
-    found: list[_Default] = []
-    if target.default is not None:
-        line, text = target.default
-        at = _column_of(line, text)
-        found.append(_Default(at, text, _typed(page, at, text, target, item=False, what="default")))
-    for line, match in _prose_matches(_PROSE_DEFAULT, target.prose):
-        quoted = match["dq"] if match["dq"] is not None else match["bq"]
-        text = quoted if quoted is not None else match["bare"]
-        group = "bare" if quoted is None else ("dq" if match["dq"] is not None else "bq")
-        at = line.offset + match.start(group)
-        if quoted is None and target.type.base == "string" and text not in (enum or []):
-            raise page.error_at(
-                at,
-                f"prose default {text!r} of string field {target.name!r} is not quoted",
-                expected='a quoted value (Defaults to "x") or one of the possible values',
-            )
-        value = _typed(page, at, text, target, item=False, what="prose default")
-        found.append(_Default(at, text, value))
-    for other in found[1:]:
-        if other.value != found[0].value:
-            raise page.error_at(
-                other.at,
-                f"field {target.name!r} states two defaults: {found[0].text!r} and {other.text!r}",
-                expected="one default",
-            )
-    if not found:
-        return None
-    default = found[0]
-    if enum is not None and target.type.arrays == 0 and default.value not in enum:
-        raise page.error_at(
-            default.at,
-            f"default {default.text!r} of field {target.name!r} is not one of its possible values",
-            expected=f"one of {enum}",
-        )
-    return default
-
-
-def _range(page: Page, target: _Field) -> tuple[int | float, int | float] | None:
-    """(minimum, maximum) from "between <lo> and <hi>" in prose, for numeric fields."""
-    if target.type.base not in ("integer", "number"):
-        return None  # "between 2 and 80 characters" on a string is not a value range
-    found: list[tuple[int | float, int | float]] = []
-    for line, match in _prose_matches(_PROSE_RANGE, target.prose):
-        lo, hi = (
-            _typed(
-                page,
-                line.offset + match.start(bound),
-                match[bound],
-                target,
-                item=target.type.arrays > 0,
-                what="range bound",
-            )
-            for bound in ("lo", "hi")
-        )
-        if lo > hi or (found and found[0] != (lo, hi)):
-            raise page.error_at(
-                line.offset + match.start(),
-                f"field {target.name!r} has an inconsistent range {match[0]!r}",
-                expected="one range with its lower bound first",
-            )
-        found.append((lo, hi))
-    return found[0] if found else None
-
-
-def _check_in_range(
-    page: Page, target: _Field, default: _Default, bounds: tuple[int | float, int | float]
-) -> None:
-    """A default outside the stated range means one of them was misread."""
-    if not bounds[0] <= default.value <= bounds[1]:
-        raise page.error_at(
-            default.at,
-            f"default {default.text!r} of field {target.name!r} is outside "
-            f"{bounds[0]}..{bounds[1]}",
-            expected="a default within the stated range",
-        )
-
-
-def _field_schema(page: Page, target: _Field) -> dict[str, Any]:
-    """The JSON Schema of one field, keys in a fixed order."""
-    enum = _enum(page, target)
-    default = _default(page, target, enum)
-    bounds = _range(page, target)
-    if default is not None and bounds is not None and target.type.arrays == 0:
-        _check_in_range(page, target, default, bounds)
-    inner: dict[str, Any] = {"type": target.type.base}
-    if target.type.format:
-        inner["format"] = target.type.format
-    if enum is not None:
-        inner["enum"] = enum
-    if bounds is not None:
-        inner["minimum"], inner["maximum"] = bounds
-    schema = inner
-    for _ in range(target.type.arrays):
-        schema = {"type": "array", "items": schema}
-    if default is not None:
-        schema["default"] = default.value
-    description = _paragraph_text(target.prose)
-    if description:
-        schema["description"] = description
-    return schema
-
-
-def _body_schema(page: Page, body: _Body) -> dict[str, Any]:
-    """The request body's object schema: fields in page order."""
-    schema: dict[str, Any] = {"type": "object"}
-    if body.description:
-        schema["description"] = body.description
-    required = [f.name for f in body.fields if f.required]
-    if required:
-        schema["required"] = required
-    schema["properties"] = {f.name: _field_schema(page, f) for f in body.fields}
-    return schema
-
-
-# --------------------------------------------------------------------------- samples
-
-
-def _parse_json(page: Page, text: str, offset: int, what: str) -> Any:
-    """JSON ``text`` found at page ``offset``; errors point at the page position."""
-
-    def reject_constant(name: str) -> Any:
-        raise ValueError(f"{name} is not JSON")
-
-    decoder = json.JSONDecoder(parse_constant=reject_constant)
-    start = len(text) - len(text.lstrip())
-    try:
-        value, end = decoder.raw_decode(text, start)
-    except json.JSONDecodeError as error:
-        raise page.error_at(
-            offset + error.pos, f"the {what} is not valid JSON: {error.msg}", expected="valid JSON"
-        ) from None
-    except ValueError as error:
-        raise page.error_at(
-            offset + start, f"the {what} is not valid JSON: {error}", expected="valid JSON"
-        ) from None
-    rest = text[end:]
-    if rest.strip():
-        raise page.error_at(
-            offset + end + len(rest) - len(rest.lstrip()),
-            f"unexpected text after the {what}",
-            expected="nothing after the JSON value",
-        )
-    return value
-
-
-@dataclass(frozen=True)
-class _Word:
-    """A shell word and the page offset of its first character of content."""
-
-    text: str
-    offset: int
-
-
-def _shell_words(page: Page, text: str, start: int) -> tuple[list[_Word], int]:
-    """Split one shell command (from ``start`` to its end of line) into words.
-
-    Returns the words and the offset where the command ends.
-    Enough of POSIX sh for doc samples: quotes, backslash escapes and line continuations.
-    Offsets are exact for single-quoted words, which is how samples quote JSON bodies.
-    """
-    words: list[_Word] = []
-    i = start
-    while i < len(text) and text[i] != "\n":
-        continuation = re.match(r"\\\r?\n", text[i : i + 3])
-        if continuation:  # backslash-newline joins the next line to the command
-            i += continuation.end()
-            continue
-        if text[i] in " \t\r":
-            i += 1
-            continue
-        parts: list[str] = []
-        content = i + 1 if text[i] in "'\"" else i
-        while i < len(text) and text[i] not in " \t\r\n":
-            i = _shell_word_part(page, text, i, parts)
-        words.append(_Word("".join(parts), content))
-    return words, i
-
-
-def _shell_word_part(page: Page, text: str, i: int, parts: list[str]) -> int:
-    """Consume one quoted string, escape or character at ``i``; return the next index."""
-    char = text[i]
-    if char == "'":
-        end = text.find("'", i + 1)
-        if end < 0:
-            raise page.error_at(
-                i, "unterminated ' quote in the curl sample", expected="a closing '"
-            )
-        parts.append(text[i + 1 : end])
-        return end + 1
-    if char == '"':
-        j = i + 1
-        while j < len(text) and text[j] != '"':
-            if text[j] == "\\" and j + 1 < len(text) and text[j + 1] in '"\\$`':
-                j += 1
-            parts.append(text[j])
-            j += 1
-        if j >= len(text):
-            raise page.error_at(
-                i, 'unterminated " quote in the curl sample', expected='a closing "'
-            )
-        return j + 1
-    if char == "\\" and i + 1 < len(text):
-        parts.append(text[i + 1])
-        return i + 2
-    parts.append(char)
-    return i + 1
-
-
-@dataclass
-class _Curl:
-    """What the request sample says: URL, method, headers, body."""
-
-    line: _Line
-    url: _Word | None = None
-    method: _Word | None = None
-    headers: list[_Word] = field(default_factory=list)
-    data: _Word | None = None
-
-
-def _read_curl(page: Page, section: _Section | None) -> _Curl:
-    """The curl command that is the whole of "Request samples"."""
-    lines = [line for line in section.lines if not line.blank] if section else []
-    line = lines[0] if lines else None
-    if line is None or not re.match(r"^[ \t]*curl(?:[ \t]|$)", line.text):
-        raise page.error_at_line(
-            section.heading.number if section else len(page.text.splitlines()) or 1,
-            "no curl request sample: every Telnyx call needs auth, "
-            "and the bearer scheme and server URL are read from that sample",
-            expected="a 'Request samples' section holding a curl command",
-        )
-    words, end = _shell_words(
-        page, page.text, line.offset + len(line.text) - len(line.text.lstrip())
-    )
-    # Anything after the command would be dropped unread (a lost heading, say): refuse.
-    rest = next((ln for ln in lines if ln.offset >= end), None)
-    if rest is not None:
-        raise page.error_at_line(
-            rest.number,
-            f"unexpected text after the curl sample: {rest.text.strip()!r}",
-            expected="only the curl command under 'Request samples'",
-        )
-    curl = _Curl(line)
-    index = 1
-    while index < len(words):
-        word = words[index]
-        if word.text in _CURL_WITH_ARGUMENT:
-            if index + 1 >= len(words):
-                raise page.error_at(
-                    word.offset, f"curl option {word.text} lacks its argument", expected="a value"
-                )
-            _curl_option(curl, word.text, words[index + 1])
-            index += 2
-            continue
-        if not word.text.startswith("-"):
-            if curl.url is not None:
-                raise page.error_at(word.offset, "curl sample has two URLs", expected="one URL")
-            curl.url = word
-        index += 1
-    return curl
-
-
-def _curl_option(curl: _Curl, option: str, argument: _Word) -> None:
-    """Record one curl option that takes an argument."""
-    if option in _CURL_DATA:
-        curl.data = argument
-    elif option in ("-H", "--header"):
-        curl.headers.append(argument)
-    elif option in ("-X", "--request"):
-        curl.method = argument
-    elif option == "--url":
-        curl.url = argument
-    # -u/--user is skipped: basic credentials are not what this page documents.
-
-
-def _server_url(page: Page, curl: _Curl, path: str) -> str:
-    """The sample URL minus the operation path; it must end with that path."""
-    if curl.url is None:
-        raise page.error_at_line(
-            curl.line.number, "the curl sample has no URL", expected="the operation's URL"
-        )
-    parts = urlsplit(curl.url.text)
-    if parts.scheme not in ("http", "https") or not parts.netloc or not parts.path.endswith(path):
-        raise page.error_at(
-            curl.url.offset,
-            f"the curl sample URL {curl.url.text!r} does not end with the operation path {path!r}",
-            expected=f"'https://<host>[/<base>]{path}'",
-        )
-    return f"{parts.scheme}://{parts.netloc}{parts.path[: len(parts.path) - len(path)]}"
-
-
-def _check_curl(page: Page, curl: _Curl, method: str) -> None:
-    """The sample must send the page's method, JSON and a bearer token."""
-    sent = curl.method.text if curl.method else ("POST" if curl.data else "GET")
-    if sent.upper() != method:
-        where = curl.method.offset if curl.method else curl.line.offset
-        raise page.error_at(
-            where, f"the curl sample sends {sent}, the page says {method}", expected=method
-        )
-    authorization: _Word | None = None
-    for header in curl.headers:
-        name, _, value = header.text.partition(":")
-        media_type = value.split(";")[0].strip().lower()
-        if name.strip().lower() == "content-type" and media_type != _MEDIA_TYPE:
-            raise page.error_at(
-                header.offset,
-                f"the curl sample sends {value.strip()!r}; only JSON bodies are supported",
-                expected=f"Content-Type: {_MEDIA_TYPE}",
-            )
-        if name.strip().lower() == "authorization":
-            authorization = header
-    if authorization is None or not _BEARER.match(authorization.text.partition(":")[2].strip()):
-        raise page.error_at(
-            authorization.offset if authorization else curl.line.offset,
-            "the curl sample sends no 'Authorization: Bearer' header; every Telnyx call "
-            "needs one and the security scheme is read from it",
-            expected="-H 'Authorization: Bearer <TOKEN>'",
-        )
-
-
-def _read_response_sample(page: Page, section: _Section | None) -> tuple[bool, Any]:
-    """(found, value) of the JSON under "Response samples"; no section, no sample."""
-    if section is None:
-        return False, None
-    start = next((ln for ln in section.lines if ln.text.lstrip()[:1] in ("{", "[")), None)
-    if start is None:
-        raise page.error_at_line(
-            section.heading.number,
-            "the Response samples section holds no JSON sample",
-            expected="a JSON object or array",
-        )
-    end = section.lines[-1]
-    text = page.text[start.offset : end.offset + len(end.text)]
-    return True, _parse_json(page, text, start.offset, "response sample")
-
-
-# --------------------------------------------------------------------------- inference
-
-
-def _pascal(text: str) -> str:
-    """PascalCase of snake_case, kebab-case, dotted or camelCase words."""
-    return "".join(word[:1].upper() + word[1:] for word in re.split(r"[^A-Za-z0-9]+", text))
-
-
-def _kebab(text: str) -> str:
-    """kebab-case of the words in ``text``: "Create conference" -> "create-conference"."""
-    return "-".join(re.findall(r"[a-z0-9]+", text.lower()))
-
-
-def _string_schema(value: str) -> dict[str, Any]:
-    """A string, with a format only when the strict pattern matches."""
-    if _UUID.match(value):
-        return {"type": "string", "format": "uuid"}
-    if _DATE_TIME.match(value):
-        try:
-            datetime.fromisoformat(value.upper())
-        except ValueError:
-            return {"type": "string"}
-        return {"type": "string", "format": "date-time"}
-    return {"type": "string"}
-
-
-def _infer(value: Any, name: str, schemas: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """A schema for a sample value; non-empty objects become named component schemas.
-
-    Objects are named after their ``record_type`` when they carry one (the API's own name
-    for them), else ``name`` (parent schema + property). No ``required`` lists: a sample
-    shows what one response held, not what every response must hold. A ``null`` says
-    nothing about the type the value has otherwise, so it gives an unconstrained schema.
-    """
-    if isinstance(value, bool):
-        return {"type": "boolean"}
-    if isinstance(value, int):
-        return {"type": "integer"}
-    if isinstance(value, float):
-        return {"type": "number"}
-    if isinstance(value, str):
-        return _string_schema(value)
-    if isinstance(value, list):
-        items: list[dict[str, Any]] = []
-        for item in value:
-            schema = _infer(item, f"{name}Item", schemas)
-            if schema not in items:
-                items.append(schema)
-        if len(items) > 1:
-            return {"type": "array", "items": {"anyOf": items}}
-        return {"type": "array", "items": items[0] if items else {}}
-    if isinstance(value, dict):
-        if not value:
-            return {"type": "object"}
-        own = _record_name(value) or name
-        properties = {key: _infer(item, own + _pascal(key), schemas) for key, item in value.items()}
-        return {"$ref": f"#/components/schemas/{_register(schemas, own, properties)}"}
-    return {}  # null
-
-
-def _record_name(value: dict[str, Any]) -> str | None:
-    """PascalCase of the object's ``record_type``, when it has a usable one."""
-    record_type = value.get("record_type")
-    if isinstance(record_type, str) and re.match(r"^[A-Za-z][A-Za-z0-9_.-]*$", record_type):
-        return _pascal(record_type)
-    return None
-
-
-def _register(schemas: dict[str, dict[str, Any]], name: str, properties: dict[str, Any]) -> str:
-    """Store an object schema under ``name`` (or ``name2``... if taken by another shape)."""
-    schema = {"type": "object", "properties": properties}
-    candidate, number = name, 1
-    while candidate in schemas and schemas[candidate] != schema:
-        number += 1
-        candidate = f"{name}{number}"
-    schemas[candidate] = schema
-    return candidate
-
-
-def _refs(schema: Any) -> Iterator[str]:
-    """Component names referenced in ``schema``, in document order."""
-    if isinstance(schema, dict):
-        for key, value in schema.items():
-            if key == "$ref" and isinstance(value, str):
-                yield value.rsplit("/", 1)[-1]
-            else:
-                yield from _refs(value)
-    elif isinstance(schema, list):
-        for item in schema:
-            yield from _refs(item)
-
-
-def _preorder(root: dict[str, Any], schemas: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """``schemas`` reordered parent-first from ``root`` (inference stores children first)."""
-    ordered: dict[str, Any] = {}
-
-    def visit(schema: dict[str, Any]) -> None:
-        for name in _refs(schema):
-            if name not in ordered and name in schemas:
-                ordered[name] = schemas[name]
-                visit(schemas[name])
-
-    visit(root)
-    return ordered
-
-
-def _response_schemas(
-    sample: Any, operation_id: str, taken: str
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(schema of the success body, component schemas it uses) inferred from the sample.
-
-    The body is ``<Record>Response`` after the ``record_type`` of the body or of its
-    ``data`` envelope, else ``<OperationId>Response``.
-    """
-    record = None
-    if isinstance(sample, dict):
-        data = sample.get("data")
-        record = _record_name(sample) or (_record_name(data) if isinstance(data, dict) else None)
-    name = f"{record or _pascal(operation_id)}Response"
-    schemas: dict[str, dict[str, Any]] = {taken: {}}  # the request schema's name is taken
-    root = _infer(sample, name, schemas)
-    return root, _preorder(root, schemas)
-
-
 # --------------------------------------------------------------------------- document
 
 
-def _info(page: Page, server: str, curl: _Curl) -> dict[str, str]:
+def _info(page: Page, server: str, curl: CurlCommand) -> dict[str, str]:
     """Title after the API host ("api.telnyx.com" -> "Telnyx API"), version from /v<N>."""
     parts = urlsplit(server)
     labels = (parts.hostname or "").split(".")
@@ -1091,28 +321,28 @@ def extract_reference_page(pages: Sequence[Page]) -> dict[str, Any]:
     that does not have the layout described in this module's docstring.
     """
     page = _single_page(pages)
-    lines = _split_lines(page.text)
+    lines = split_lines(page.text)
     head = _read_head(page, lines)
     sections = _split_sections(page, lines[head.end :])
     _require_empty(page, sections.get(_REQUEST), "only a JSON body is supported")
     _require_empty(page, sections.get(_CALLBACKS), "callbacks are not supported")
     webhooks = _read_webhooks(page, sections.get(_WEBHOOKS))
-    body = _read_body(page, sections.get(_BODY))
+    body = read_body(page, sections.get(_BODY))
     responses = _read_responses(page, sections.get(_RESPONSES))
-    curl = _read_curl(page, sections.get(_REQUEST_SAMPLES))
-    _check_curl(page, curl, head.method)
-    server = _server_url(page, curl, head.path)
-    has_sample, sample = _read_response_sample(page, sections.get(_RESPONSE_SAMPLES))
+    curl = read_curl(page, sections.get(_REQUEST_SAMPLES))
+    check_curl(page, curl, head.method)
+    server = curl_server_url(page, curl, head.path)
+    has_sample, sample = read_response_sample(page, sections.get(_RESPONSE_SAMPLES))
 
-    operation_id = _kebab(head.title)
-    request_name = f"{_pascal(operation_id)}Request"
+    operation_id = kebab_case(head.title)
+    request_name = f"{pascal_case(operation_id)}Request"
     schemas: dict[str, Any] = {}
     operation: dict[str, Any] = {"operationId": operation_id, "summary": head.title}
     if head.description:
         operation["description"] = head.description
     operation["tags"] = [head.path.strip("/").split("/")[0] or "default"]
     if body is not None:
-        schemas[request_name] = _body_schema(page, body)
+        schemas[request_name] = body_schema(page, body)
         operation["requestBody"] = _request_body(page, body, curl, request_name)
     elif curl.data is not None:
         raise page.error_at(
@@ -1141,12 +371,12 @@ def extract_reference_page(pages: Sequence[Page]) -> dict[str, Any]:
     return document
 
 
-def _request_body(page: Page, body: _Body, curl: _Curl, name: str) -> dict[str, Any]:
+def _request_body(page: Page, body: Body, curl: CurlCommand, name: str) -> dict[str, Any]:
     """The requestBody: a $ref to the body schema, the curl JSON as its example."""
     media: dict[str, Any] = {"schema": {"$ref": f"#/components/schemas/{name}"}}
     if curl.data is not None:
-        media["example"] = _parse_json(page, curl.data.text, curl.data.offset, "curl request body")
-    return {"required": body.required, "content": {_MEDIA_TYPE: media}}
+        media["example"] = parse_json(page, curl.data.text, curl.data.offset, "curl request body")
+    return {"required": body.required, "content": {JSON_MEDIA_TYPE: media}}
 
 
 def _responses(
@@ -1168,11 +398,11 @@ def _responses(
             "the page has a response sample but lists no 2xx response",
             expected="a '2xx: <description>' line",
         )
-    root, schemas = _response_schemas(sample, operation_id, taken)
-    result[success.code]["content"] = {_MEDIA_TYPE: {"schema": root, "example": sample}}
+    root, schemas = response_schemas(sample, operation_id, taken)
+    result[success.code]["content"] = {JSON_MEDIA_TYPE: {"schema": root, "example": sample}}
     return result, schemas
 
 
 def _webhook(event: str) -> dict[str, Any]:
     """A minimal path item per expected event; the payload schema comes from the overlay."""
-    return {"post": {"operationId": _kebab(event), "summary": event}}
+    return {"post": {"operationId": kebab_case(event), "summary": event}}

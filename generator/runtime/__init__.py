@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
     from ._auth import BasicAuth, BearerAuth
+    from ._body import DEFAULT_MAX_RESPONSE_SIZE
     from ._client import (
+        DEFAULT_MAX_REDIRECTS,
         DEFAULT_TIMEOUT,
         AsyncAPIClient,
         AsyncResource,
@@ -44,11 +46,15 @@ if TYPE_CHECKING:
         NotFoundError,
         PermissionDeniedError,
         RateLimitError,
+        RedirectError,
         RequestValidationError,
+        ResponseTooLargeError,
         UnprocessableEntityError,
     )
 
 __all__ = [
+    "DEFAULT_MAX_REDIRECTS",
+    "DEFAULT_MAX_RESPONSE_SIZE",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
     "NOT_GIVEN",
@@ -74,7 +80,9 @@ __all__ = [
     "Operation",
     "PermissionDeniedError",
     "RateLimitError",
+    "RedirectError",
     "RequestValidationError",
+    "ResponseTooLargeError",
     "RetryDecision",
     "RetryMode",
     "RetryPolicy",
@@ -92,6 +100,8 @@ __all__ = [
 _HOMES: Final = {
     "BasicAuth": "_auth",
     "BearerAuth": "_auth",
+    "DEFAULT_MAX_RESPONSE_SIZE": "_body",
+    "DEFAULT_MAX_REDIRECTS": "_client",
     "DEFAULT_TIMEOUT": "_client",
     "AsyncAPIClient": "_client",
     "AsyncResource": "_client",

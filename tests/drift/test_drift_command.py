@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from generator.cli import main
-from generator.fetch import FetchError, FetchPolicy, fetch_page
+from generator.drift.fetch import FetchError, FetchPolicy, fetch_page
 from generator.manifest import SourcePage
 from tests.conftest import ROOT
 

@@ -19,7 +19,7 @@ from generator.yamlio import dump_yaml, load_yaml
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = "specs/sources/trueconf-createConference.txt"
 OVERLAY = "specs/overlays/trueconf.overlay.yaml"
-SCHEMA = "specs/schemas/asyncapi-3.0.0.schema.json"
+SCHEMA = "generator/schemas/asyncapi-3.0.0.schema.json"
 TEXT = (ROOT / SOURCE).read_text(encoding="utf-8")
 
 NOTIFICATIONS = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import threading
 from typing import Any
@@ -274,3 +275,118 @@ def server_thread() -> Any:
     yield holder["server"]
     loop.call_soon_threadsafe(holder["stop"].set)
     thread.join(LIMIT)
+
+
+class _InProcessRoom:
+    """A socket given through ``open_socket``: it answers ``auth`` and createConference
+    the way a logged-in Room does, with no network at all."""
+
+    def __init__(self) -> None:
+        self.urls: list[str] = []
+        self.sent: list[dict[str, Any]] = []
+        self.closed = False
+        self._incoming: asyncio.Queue[str | None] = asyncio.Queue()
+
+    async def open(self, url: str) -> _InProcessRoom:
+        self.urls.append(url)
+        return self
+
+    async def send(self, message: str, /) -> None:
+        frame = json.loads(message)
+        self.sent.append(frame)
+        reply = {"method": frame["method"], "requestId": frame["requestId"], "result": True}
+        self._incoming.put_nowait(json.dumps({**reply, "resultCode": 0}))
+        if frame["method"] == "auth":
+            event = {"method": "event", "event": "appStateChanged", "appState": 3}
+        else:
+            event = {
+                "method": "event",
+                "event": "conferenceCreated",
+                "confId": "conf-9",
+                "confTitle": frame["title"],
+            }
+        self._incoming.put_nowait(json.dumps(event))
+
+    async def close(self) -> None:
+        self.closed = True
+        self._incoming.put_nowait(None)
+
+    def __aiter__(self) -> _InProcessRoom:
+        return self
+
+    async def __anext__(self) -> str:
+        item = await self._incoming.get()
+        if item is None:
+            raise StopAsyncIteration
+        return item
+
+
+async def test_open_socket_replaces_the_websocket_connect() -> None:
+    # Nothing listens on room.invalid: every frame goes through the given socket.
+    fake = _InProcessRoom()
+    async with asyncio.timeout(LIMIT):
+        client = AsyncTrueConfRoom(url="ws://room.invalid:9", pin="1234", open_socket=fake.open)
+        async with client:
+            conf = await client.create_conference(**CONFERENCE)
+    assert conf.conf_id == "conf-9" and conf.conf_title == "Code review"
+    assert fake.urls == ["ws://room.invalid:9"]
+    assert [frame["method"] for frame in fake.sent] == ["auth", "createConference"]
+    assert fake.sent[0]["credentials"] == "1234"
+    assert fake.closed
+
+
+async def test_distinct_notification_names_keep_bounded_state(server: RoomServer) -> None:
+    from generated.trueconf._runtime._connection import LATEST_NOTIFICATIONS
+
+    names = 50_000
+    async with asyncio.timeout(LIMIT * 3), room(server) as client:
+        await client.create_conference(**CONFERENCE)  # connected, appState seen
+        connection = client._connection
+        # Straight into the reader's handler: 50,000 frames over the socket would take
+        # most of the time limit; the wire path is the same call (checked just below).
+        for number in range(names):
+            connection._on_notification({"method": "event", "event": f"spam{number}"})
+        await server.push({"method": "event", "event": "lastSpam"})
+        stream = client.events()
+        await server.push({"method": "event", "event": "marker"})
+        await anext(stream)
+        await stream.aclose()
+        assert len(connection._latest) == LATEST_NOTIFICATIONS
+        assert connection.latest("lastSpam") is not None
+        assert connection.latest("spam0") is None
+        # A state notification the client needs again is simply received again.
+        await server.set_app_state(3)
+        stream = client.events()
+        await server.push({"method": "event", "event": "marker"})
+        await anext(stream)
+        await stream.aclose()
+        conf = await client.create_conference(**CONFERENCE)
+    assert conf.conf_id == "conf-2"
+    assert len(connection._waiters) == 0
+
+
+async def test_an_unread_event_stream_holds_a_bounded_backlog(server: RoomServer) -> None:
+    from generated.trueconf import APIError, EventStreamOverflowError
+    from generated.trueconf._runtime._connection import EVENT_BACKLOG
+
+    async with asyncio.timeout(LIMIT * 3), room(server) as client:
+        await client.create_conference(**CONFERENCE)
+        connection = client._connection
+        unread = client.events()
+        for number in range(EVENT_BACKLOG + 500):
+            connection._on_notification({"method": "event", "event": f"flood{number}"})
+        assert unread._queue.qsize() == EVENT_BACKLOG + 1  # the backlog and the overflow mark
+        assert unread._queue not in connection._subscribers
+        received = [await anext(unread) for _ in range(EVENT_BACKLOG)]
+        with pytest.raises(EventStreamOverflowError) as caught:
+            await anext(unread)
+        # A stream that is read keeps working.
+        fresh = client.events()
+        await server.push({"method": "event", "event": "afterFlood"})
+        after = await anext(fresh)
+        await fresh.aclose()
+    assert [event.event for event in received[:2]] == ["flood0", "flood1"]
+    assert received[-1].event == f"flood{EVENT_BACKLOG - 1}"
+    assert caught.value.backlog == EVENT_BACKLOG
+    assert isinstance(caught.value, APIError)
+    assert after.event == "afterFlood"

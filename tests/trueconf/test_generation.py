@@ -48,9 +48,14 @@ def test_committed_package_is_what_the_spec_gives(built: tuple[Path, dict[str, b
 
 def test_runtime_is_copied_verbatim(built: tuple[Path, dict[str, bytes]]) -> None:
     _, files = built
-    runtime = ROOT / "generator" / "runtime_ws"
-    for source in runtime.glob("*.py"):
+    runtime = ROOT / "generator" / "runtime_trueconf"
+    sources = [*runtime.glob("*.py")]
+    sources += [ROOT / "generator" / "runtime" / name for name in ("_types.py", "_validation.py")]
+    for source in sources:
         assert files[f"_runtime/{source.name}"] == source.read_bytes()
+    assert sorted(name for name in files if name.startswith("_runtime/")) == sorted(
+        f"_runtime/{source.name}" for source in sources
+    )
 
 
 @pytest.mark.parametrize(

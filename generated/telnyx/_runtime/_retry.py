@@ -7,6 +7,7 @@ after sleeping, or stop); neither holds any retry rule of its own.
 from __future__ import annotations
 
 import enum
+import math
 import random as _random
 import time
 from collections.abc import Callable, Mapping
@@ -135,6 +136,14 @@ class RetryPolicy:
 
     def _server_delay(self, headers: Mapping[str, str]) -> float | None:
         """The wait the server asked for, if any and within ``max_retry_after``."""
+        delay = self.requested_delay(headers)
+        # Zero or past dates mean "now": our own backoff still spreads the clients out.
+        if delay is None or not 0.0 < delay <= self.max_retry_after:
+            return None
+        return delay
+
+    def requested_delay(self, headers: Mapping[str, str]) -> float | None:
+        """Seconds ``Retry-After-Ms`` or ``Retry-After`` (seconds or an HTTP date) ask for."""
         delay: float | None = None
         millis = headers.get("retry-after-ms")
         if millis is not None:
@@ -146,10 +155,7 @@ class RetryPolicy:
             value = headers.get("retry-after")
             if value is not None:
                 delay = self._parse_retry_after(value)
-        # Zero or past dates mean "now": our own backoff still spreads the clients out.
-        if delay is None or not 0.0 < delay <= self.max_retry_after:
-            return None
-        return delay
+        return delay if delay is not None and math.isfinite(delay) else None
 
     def _parse_retry_after(self, value: str) -> float | None:
         try:

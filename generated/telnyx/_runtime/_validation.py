@@ -1,15 +1,39 @@
-"""Request validation: pydantic's errors turned into one readable `RequestValidationError`."""
+"""Request validation: pydantic's errors turned into one readable `RequestValidationError`.
+
+Shared by both runtimes: this file lives once, here in the HTTP runtime, and the generator
+copies it into every generated package, HTTP and WebSocket alike; each runtime's
+``errors.py`` re-exports `RequestValidationError` from it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import RequestValidationError
+__all__ = ["RequestValidationError", "validate_request"]
 
-__all__ = ["validate_request"]
+
+class RequestValidationError(ValueError):
+    """Arguments that do not satisfy the request model (an operation's or a command's);
+    raised before anything is sent.
+
+    The message names each offending field (wire name, and Python name when it
+    differs) with the failed constraint; input values are left out, as they may be
+    secrets. ``errors`` keeps pydantic's error dicts (without inputs).
+    """
+
+    model: type[Any]
+    errors: Sequence[Mapping[str, Any]]
+
+    def __init__(
+        self, message: str, *, model: type[Any], errors: Sequence[Mapping[str, Any]]
+    ) -> None:
+        super().__init__(message)
+        self.model = model
+        self.errors = errors
+
 
 _ModelT = TypeVar("_ModelT", bound=BaseModel)
 

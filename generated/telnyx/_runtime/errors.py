@@ -3,10 +3,11 @@
 ::
 
     APIError
-    ├── APIConnectionError          no response (connect failure, dropped connection)
-    │   └── APITimeoutError
+    ├── APIConnectionError          no usable response (connect failure, dropped connection,
+    │   │                               truncated or undecodable body, unusable request)
+    │   └── APITimeoutError             the call's deadline passed
     ├── APIStatusError              an error response (status >= 400, or errors in the body)
-    │   ├── BadRequestError             400
+    │   ├── RedirectError               a 3xx not followed (``location`` says where to)
     │   ├── AuthenticationError         401
     │   ├── PermissionDeniedError       403
     │   ├── NotFoundError               404
@@ -14,7 +15,8 @@
     │   ├── UnprocessableEntityError    422
     │   ├── RateLimitError              429
     │   └── InternalServerError         >= 500
-    └── APIResponseValidationError  a success body that does not match its model
+    ├── APIResponseValidationError  a success body that does not match its model
+    └── ResponseTooLargeError       a body over the client's ``max_response_size``
     RequestValidationError(ValueError)  arguments refused before anything is sent
 
 Messages never carry request headers or the query string, so no credential can leak
@@ -23,8 +25,10 @@ through ``str()``, ``repr()`` or a log line.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Final
+
+# Defined once, in the file both runtimes share (copied into every generated package).
+from ._validation import RequestValidationError
 
 if TYPE_CHECKING:
     import httpx
@@ -42,7 +46,9 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RedirectError",
     "RequestValidationError",
+    "ResponseTooLargeError",
     "UnprocessableEntityError",
     "status_error_class",
 ]
@@ -66,14 +72,18 @@ class APIError(Exception):
 
 
 class APIConnectionError(APIError):
-    """No response arrived: the connection failed or dropped."""
+    """No usable response arrived: the connection failed or dropped, the body was cut
+    short or could not be decoded, or the request could not be sent at all."""
 
-    def __init__(self, *, request: httpx.Request, message: str = "Connection error.") -> None:
+    def __init__(
+        self, *, request: httpx.Request | None, message: str = "Connection error."
+    ) -> None:
         super().__init__(message, request)
 
 
 class APITimeoutError(APIConnectionError):
-    """The request timed out (connect, write, read or waiting for a pooled connection)."""
+    """The call's deadline (``timeout=``) passed: connecting, sending, waiting for the
+    answer, reading it, or between retries."""
 
     def __init__(self, *, request: httpx.Request, message: str = "Request timed out.") -> None:
         super().__init__(request=request, message=message)
@@ -89,6 +99,9 @@ class APIStatusError(APIError):
     response: httpx.Response
     status_code: int
     code: int | str | None
+    retry_after: float | None = None
+    """Seconds the server asked to wait (``Retry-After``), when it said; set when the
+    call stopped without waiting, e.g. because the wait would pass the deadline."""
 
     def __init__(
         self,
@@ -102,6 +115,18 @@ class APIStatusError(APIError):
         self.response = response
         self.status_code = response.status_code
         self.code = code
+
+
+class RedirectError(APIStatusError):
+    """A redirect that was not followed: the request is not safe to repeat (POST...),
+    there were too many, or it leads somewhere the client will not go (``https`` to
+    ``http``, not a URL). ``location`` is the ``Location`` header as sent."""
+
+    location: str | None
+
+    def __init__(self, message: str, *, response: httpx.Response, location: str | None) -> None:
+        super().__init__(message, response=response, body=None)
+        self.location = location
 
 
 class BadRequestError(APIStatusError):
@@ -154,23 +179,22 @@ class APIResponseValidationError(APIError):
         self.status_code = response.status_code
 
 
-class RequestValidationError(ValueError):
-    """Arguments that do not satisfy the request model; raised before anything is sent.
+class ResponseTooLargeError(APIError):
+    """The response body (decompressed) is over ``limit`` bytes (the client's
+    ``max_response_size``); reading stopped there, so ``body`` is ``None``."""
 
-    The message names each offending field (wire name, and Python name when it
-    differs) with the failed constraint; input values are left out, as they may be
-    secrets. ``errors`` keeps pydantic's error dicts (without inputs).
-    """
+    response: httpx.Response
+    status_code: int
+    limit: int
 
-    model: type[Any]
-    errors: Sequence[Mapping[str, Any]]
-
-    def __init__(
-        self, message: str, *, model: type[Any], errors: Sequence[Mapping[str, Any]]
-    ) -> None:
-        super().__init__(message)
-        self.model = model
-        self.errors = errors
+    def __init__(self, *, response: httpx.Response, limit: int) -> None:
+        super().__init__(
+            f"response body is over the limit of {limit} bytes (max_response_size)",
+            response.request,
+        )
+        self.response = response
+        self.status_code = response.status_code
+        self.limit = limit
 
 
 _STATUS_ERRORS: Final[dict[int, type[APIStatusError]]] = {

@@ -30,6 +30,7 @@ from ._connection import (
     EventStream,
     Match,
     Notification,
+    SocketOpener,
     discover_port,
 )
 from ._sync import LoopThread, iterate_events
@@ -116,7 +117,11 @@ class ClientConfig:
 
 
 class AsyncRoomClient:
-    """Connection settings, credentials and the command machinery (async)."""
+    """Connection settings, credentials and the command machinery (async).
+
+    ``open_socket`` (``async (url) -> Socket``) opens the connection instead of
+    websockets' ``connect``: an in-process socket for tests or a recording dry run.
+    """
 
     _config: ClassVar[ClientConfig]
 
@@ -132,6 +137,7 @@ class AsyncRoomClient:
         token: str | None = None,
         timeout: float = DEFAULT_TIMEOUT,
         connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+        open_socket: SocketOpener | None = None,
     ) -> None:
         config = self._config
         secrets = {"pin": pin, "password": password, "token": token}
@@ -164,6 +170,7 @@ class AsyncRoomClient:
             auth_method=config.auth_method,
             connect_timeout=connect_timeout,
             resolve_url=resolve,
+            open_socket=open_socket,
         )
 
     def _address(
@@ -412,6 +419,7 @@ class SyncRoomClient:
         token: str | None = None,
         timeout: float = DEFAULT_TIMEOUT,
         connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+        open_socket: SocketOpener | None = None,
     ) -> None:
         self._async = self._async_class(
             url=url,
@@ -423,6 +431,7 @@ class SyncRoomClient:
             token=token,
             timeout=timeout,
             connect_timeout=connect_timeout,
+            open_socket=open_socket,
         )
         self._runner = LoopThread(f"{type(self).__name__}-loop")
 

@@ -10,6 +10,7 @@
     ├── RoomStateError              the application state forbids the command
     │   └── NotLoggedInError            ... because the Room needs a login (appState 2)
     ├── CommandTimeoutError         a reply or notification did not arrive in time
+    ├── EventStreamOverflowError    an ``events()`` stream fell too far behind
     └── ProtocolError               a frame that breaks the protocol (not JSON, fields missing)
     RequestValidationError(ValueError)  arguments refused before anything is sent
 
@@ -20,8 +21,8 @@ catches the same names everywhere. Messages never carry credentials or tokens.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+# Defined once, in the file both runtimes share (copied from generator/runtime/).
+from ._validation import RequestValidationError
 
 __all__ = [
     "APIConnectionError",
@@ -30,6 +31,7 @@ __all__ = [
     "CommandRejectedError",
     "CommandTimeoutError",
     "ConnectionLostError",
+    "EventStreamOverflowError",
     "NotLoggedInError",
     "ProtocolError",
     "RequestValidationError",
@@ -105,24 +107,16 @@ class CommandTimeoutError(APIError, TimeoutError):
         self.timeout = timeout
 
 
+class EventStreamOverflowError(APIError):
+    """An ``events()`` stream was not read while ``backlog`` notifications arrived: what
+    it holds can still be read, then this is raised and the stream stops (open a new one)."""
+
+    backlog: int
+
+    def __init__(self, message: str, *, backlog: int) -> None:
+        super().__init__(message)
+        self.backlog = backlog
+
+
 class ProtocolError(APIError):
     """A frame from the server that breaks the protocol: not JSON, or fields missing."""
-
-
-class RequestValidationError(ValueError):
-    """Arguments that do not satisfy the command's model; raised before anything is sent.
-
-    The message names each offending field (wire name, and Python name when it
-    differs); input values are left out, as they may be secrets. ``errors`` keeps
-    pydantic's error dicts (without inputs).
-    """
-
-    model: type[Any]
-    errors: Sequence[Mapping[str, Any]]
-
-    def __init__(
-        self, message: str, *, model: type[Any], errors: Sequence[Mapping[str, Any]]
-    ) -> None:
-        super().__init__(message)
-        self.model = model
-        self.errors = errors

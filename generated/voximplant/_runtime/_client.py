@@ -1,19 +1,21 @@
 """The API client bases: configuration, request building, and the one retry flow.
 
-`_BaseClient._request_flow` is a generator that holds the whole retry loop: it yields
-an `httpx.Request` when it wants it sent and a ``float`` when it wants to sleep, and
-is sent back the `httpx.Response` (or the `httpx.TransportError`). `SyncAPIClient` and
+`_BaseClient._request_flow` is a generator that holds the whole life of a call: retries,
+redirects and the call's deadline. It yields a `_Send` when it wants a request sent
+(and its body read before the deadline) and a ``float`` when it wants to sleep, and is
+sent back the `httpx.Response` (body read) or the httpx exception. `SyncAPIClient` and
 `AsyncAPIClient` only drive it with blocking or awaiting I/O, as httpx's auth flows do.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
 import logging
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Generator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Mapping
 from types import TracebackType
 from typing import Any, ClassVar, Final, Generic, Self, TypeVar, overload
 from urllib.parse import urlsplit, urlunsplit
@@ -21,6 +23,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 from pydantic import BaseModel
 
+from ._body import DEFAULT_MAX_RESPONSE_SIZE, BodyReader, check_size
 from ._encoding import (
     FORM_CONTENT_TYPE,
     JSON_CONTENT_TYPE,
@@ -41,9 +44,10 @@ from ._response import (
 )
 from ._retry import DEFAULT_MAX_RETRIES, Failure, RetryPolicy
 from ._types import NOT_GIVEN, NotGiven
-from .errors import APIConnectionError, APITimeoutError
+from .errors import APIConnectionError, APITimeoutError, RedirectError
 
 __all__ = [
+    "DEFAULT_MAX_REDIRECTS",
     "DEFAULT_TIMEOUT",
     "AsyncAPIClient",
     "AsyncResource",
@@ -52,15 +56,42 @@ __all__ = [
 ]
 
 DEFAULT_TIMEOUT: Final = httpx.Timeout(60.0, connect=5.0)
-"""60 s for each of read, write and pool; 5 s to connect."""
+"""A 60 s deadline for the whole call; 5 s to connect."""
+
+DEFAULT_MAX_REDIRECTS: Final = 5
+"""Redirects one call follows at most (only requests safe to repeat follow any)."""
+
+_REDIRECT_STATUSES: Final = frozenset({301, 302, 303, 307, 308})
+_SAFE_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS"})
+_BODY_HEADERS: Final = ("content-type", "content-length", "transfer-encoding")
+
+_HTTPX_ERRORS: Final = (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError, httpx.CookieConflict)
+"""Every exception httpx raises about a request: all end in the package's error tree."""
 
 _ModelT = TypeVar("_ModelT", bound=BaseModel)
 _HttpT = TypeVar("_HttpT", httpx.Client, httpx.AsyncClient)
 
-_Step = httpx.Request | float
+
+class _Send:
+    """A step of the flow: send ``request`` (with the client's auth unless
+    ``authenticate`` is false) and read its body, giving up at ``deadline``
+    (`time.monotonic` seconds)."""
+
+    __slots__ = ("authenticate", "deadline", "request")
+
+    def __init__(self, request: httpx.Request, deadline: float, authenticate: bool) -> None:
+        self.request = request
+        self.deadline = deadline
+        self.authenticate = authenticate
+
+
+_Step = _Send | float
 """What the flow asks of its driver: send this request, or sleep this many seconds."""
-_Outcome = httpx.Response | httpx.TransportError | None
-"""What the driver sends back: the response, the transport error, or None after a sleep."""
+_Outcome = httpx.Response | Exception | None
+"""What the driver sends back: the response (body read), the httpx exception, or None
+after a sleep."""
+
+_DEADLINE_PASSED: Final = "the call's deadline passed while the body was arriving"
 
 _JSON_HEADERS: Final = {"Content-Type": JSON_CONTENT_TYPE}
 _FORM_HEADERS: Final = {"Content-Type": FORM_CONTENT_TYPE}
@@ -85,6 +116,8 @@ class _BaseClient(Generic[_HttpT]):
     _auth: httpx.Auth | None
     _send_auth: httpx.Auth | httpx._client.UseClientDefault
     _timeout: httpx.Timeout
+    _deadline: float
+    _max_response_size: int
     _policy: RetryPolicy
     _default_headers: dict[str, str]
     _headers: dict[str, str]
@@ -105,13 +138,19 @@ class _BaseClient(Generic[_HttpT]):
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: _HttpT | None = None,
         default_headers: Mapping[str, str] | None = None,
+        max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
         default_query: Mapping[str, object] | None = None,
     ) -> None:
         """Configure the client.
 
-        - ``timeout``: default for every call (``DEFAULT_TIMEOUT`` when not given); it
-          applies even with a custom ``http_client``. ``None``, or an ``httpx.Timeout``
-          with an unlimited phase, is refused: a call must never wait forever.
+        - ``timeout``: the deadline of every call (``DEFAULT_TIMEOUT`` when not given),
+          retries, redirects and their waits included; it applies even with a custom
+          ``http_client``. Seconds, or an ``httpx.Timeout``: then each attempt's phases
+          keep their own limits and the deadline is the longest of them. ``None``, or
+          an ``httpx.Timeout`` with an unlimited phase, is refused: a call must never
+          wait forever.
+        - ``max_response_size``: the largest body (in bytes, decompressed) a call reads
+          (`DEFAULT_MAX_RESPONSE_SIZE`); past it the call raises `ResponseTooLargeError`.
         - ``http_client``: used as is and never closed by this client; otherwise the
           client creates one, closed by `close()` or leaving a ``with`` block.
         - ``default_headers``: sent on every call, over ``User-Agent`` and ``Accept``.
@@ -121,9 +160,8 @@ class _BaseClient(Generic[_HttpT]):
         """
         self._base_url = str(base_url).rstrip("/")
         self._set_auth(auth)
-        self._timeout = (
-            DEFAULT_TIMEOUT if isinstance(timeout, NotGiven) else httpx.Timeout(_checked(timeout))
-        )
+        self._set_timeout(DEFAULT_TIMEOUT if isinstance(timeout, NotGiven) else timeout)
+        self._max_response_size = _checked_size(max_response_size)
         self._policy = RetryPolicy(max_retries=max_retries)
         self._logger = logging.getLogger(self.package_name)
         self._exchange_logger = logging.getLogger(f"{self.package_name}.http")
@@ -140,6 +178,10 @@ class _BaseClient(Generic[_HttpT]):
     def _new_http_client(self) -> _HttpT:
         raise NotImplementedError
 
+    def _set_timeout(self, timeout: float | httpx.Timeout) -> None:
+        self._timeout = httpx.Timeout(_checked(timeout))
+        self._deadline = _deadline_seconds(self._timeout)
+
     def _set_auth(self, auth: httpx.Auth | None) -> None:
         self._auth = auth
         # None would switch off the auth of a user's own http_client: defer to it instead.
@@ -153,6 +195,7 @@ class _BaseClient(Generic[_HttpT]):
             f"python-httpx/{httpx.__version__}",
             "Accept": "application/json",
         }
+        self._bare_headers = base  # all a redirect to another origin carries
         self._headers = _merge_headers(base, default_headers)
         self._json_headers = _merge_headers(self._headers, _JSON_HEADERS)
         self._form_headers = _merge_headers(self._headers, _FORM_HEADERS)
@@ -164,8 +207,13 @@ class _BaseClient(Generic[_HttpT]):
 
     @property
     def timeout(self) -> httpx.Timeout:
-        """The default timeout of every call."""
+        """The default timeout of every call (its longest phase is the call's deadline)."""
         return self._timeout
+
+    @property
+    def max_response_size(self) -> int:
+        """The largest response body a call reads, in bytes (decompressed)."""
+        return self._max_response_size
 
     @property
     def max_retries(self) -> int:
@@ -185,6 +233,7 @@ class _BaseClient(Generic[_HttpT]):
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         default_headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        max_response_size: int | NotGiven = NOT_GIVEN,
         default_query: Mapping[str, object] | NotGiven = NOT_GIVEN,
     ) -> Self:
         """A copy with some options changed, sharing this client's connection pool.
@@ -204,7 +253,9 @@ class _BaseClient(Generic[_HttpT]):
         if not isinstance(auth, NotGiven):
             new._set_auth(auth)
         if not isinstance(timeout, NotGiven):
-            new._timeout = httpx.Timeout(_checked(timeout))
+            new._set_timeout(timeout)
+        if not isinstance(max_response_size, NotGiven):
+            new._max_response_size = _checked_size(max_response_size)
         if not isinstance(max_retries, NotGiven):
             new._policy = dataclasses.replace(self._policy, max_retries=max_retries)
         if not isinstance(default_headers, NotGiven):
@@ -233,47 +284,67 @@ class _BaseClient(Generic[_HttpT]):
         timeout: float | httpx.Timeout | NotGiven | None,
         extra: _Extra | None = None,
     ) -> Generator[_Step, _Outcome, Any]:
-        """The whole life of one call: build, send, retry, then parse or raise."""
+        """The whole life of one call: build, send, redirect, retry, then parse or raise.
+
+        The deadline is fixed here, at the start: every attempt's phase limits are
+        clipped to the time left, a wait that would end past it is not waited (the
+        last error is raised at once), and the driver stops reading a body at it.
+        """
         raw = take_raw_response_flag()
-        request = self._build_request(
-            operation,
-            path_params,
-            query,
-            headers,
-            json,
-            form,
-            content,
-            extra_headers,
-            timeout,
-            extra,
+        deadline = time.monotonic() + (
+            self._deadline if isinstance(timeout, NotGiven) else _deadline_seconds(timeout)
         )
+        try:
+            request = self._build_request(
+                operation,
+                path_params,
+                query,
+                headers,
+                json,
+                form,
+                content,
+                extra_headers,
+                timeout,
+                extra,
+            )
+        except httpx.InvalidURL as exc:  # the base URL or a rendered path
+            raise APIConnectionError(request=None, message=f"Invalid URL: {exc}") from exc
         mode = operation.retry_mode
         policy = self._policy
         if extra is not None and not isinstance(extra.max_retries, NotGiven):
             policy = dataclasses.replace(policy, max_retries=extra.max_retries)
         retries = 0
+        redirects = 0
+        authenticate = True
+        # The first attempt keeps the limits as built: no time has passed yet.
+        send = _Send(request, deadline, authenticate)
         logger = self._exchange_logger
         while True:
             started = time.monotonic()
-            outcome = yield request
+            outcome = yield send
             if logger.isEnabledFor(logging.INFO):
-                _log_exchange(logger, request, outcome, time.monotonic() - started, retries)
+                elapsed = time.monotonic() - started
+                _log_exchange(logger, send.request, outcome, elapsed, retries)
             if isinstance(outcome, httpx.Response):
-                decision = policy.decide(
-                    mode, retries, status=outcome.status_code, headers=outcome.headers
-                )
-                if not decision.retry:
+                status = outcome.status_code
+                if status in _REDIRECT_STATUSES and "location" in outcome.headers:
+                    request, authenticate = self._redirected(
+                        operation, outcome, redirects, authenticate
+                    )
+                    redirects += 1
+                    send = _Send(_clipped(request, deadline), deadline, authenticate)
+                    continue
+                decision = policy.decide(mode, retries, status=status, headers=outcome.headers)
+                if not decision.retry or time.monotonic() + decision.delay >= deadline:
                     return self._result(operation, outcome, cast_to, raw)
-                what = f"HTTP {outcome.status_code}"
+                what = f"HTTP {status}"
             else:
                 assert outcome is not None
+                if not isinstance(outcome, httpx.TransportError):
+                    raise _no_response_error(request, outcome) from outcome
                 decision = policy.decide(mode, retries, failure=_classify(outcome))
-                if not decision.retry:
-                    if isinstance(outcome, httpx.TimeoutException):
-                        raise APITimeoutError(request=request) from outcome
-                    raise APIConnectionError(
-                        request=request, message=f"Connection error ({type(outcome).__name__})."
-                    ) from outcome
+                if not decision.retry or time.monotonic() + decision.delay >= deadline:
+                    raise _no_response_error(request, outcome) from outcome
                 what = type(outcome).__name__
             retries += 1
             if self._logger.isEnabledFor(logging.DEBUG):
@@ -288,6 +359,67 @@ class _BaseClient(Generic[_HttpT]):
                     policy.max_retries,
                 )
             yield decision.delay
+            send = _Send(_clipped(request, deadline), deadline, authenticate)
+
+    def _redirected(
+        self, operation: Operation, response: httpx.Response, redirects: int, authenticate: bool
+    ) -> tuple[httpx.Request, bool]:
+        """The request a redirect leads to, and whether it may carry credentials (once
+        a call has left its origin, it never sends them again).
+
+        Only requests safe to repeat follow (GET/HEAD/OPTIONS, or an operation whose
+        retry mode is ``idempotent``), at most `DEFAULT_MAX_REDIRECTS` times, never from
+        ``https`` to ``http``; another origin gets no auth and none of the caller's
+        headers. Anything else raises `RedirectError`.
+        """
+        request = response.request
+        status = response.status_code
+        location = response.headers["location"]
+
+        def refused(why: str) -> RedirectError:
+            return RedirectError(
+                f"HTTP {status} redirect not followed: {why}", response=response, location=location
+            )
+
+        method = request.method
+        if method not in _SAFE_METHODS and operation.retry_mode != "idempotent":
+            raise refused(f"{operation.method} {operation.path} is not safe to repeat")
+        if redirects >= DEFAULT_MAX_REDIRECTS:
+            raise refused(f"more than {DEFAULT_MAX_REDIRECTS} redirects")
+        try:
+            url = request.url.join(location)
+        except httpx.InvalidURL:
+            raise refused("its Location is not a URL") from None
+        if url.scheme not in ("http", "https") or not url.host:
+            raise refused("its Location is not an http(s) URL")
+        if request.url.scheme == "https" and url.scheme == "http":
+            raise refused("it leads from https to http")
+        if url.fragment:
+            url = url.copy_with(fragment=None)
+        # As browsers and httpx: 303 (and 301/302 after a POST) turns into a GET.
+        if (status == 303 and method != "HEAD") or (status in (301, 302) and method == "POST"):
+            method = "GET"
+        same_origin = (url.scheme, url.host, url.port) == (
+            request.url.scheme,
+            request.url.host,
+            request.url.port,
+        )
+        headers = httpx.Headers(request.headers if same_origin else self._bare_headers)
+        headers.pop("host", None)
+        content: bytes | None = None
+        if method == request.method:
+            content = request.content or None
+        else:
+            for name in _BODY_HEADERS:
+                headers.pop(name, None)
+        if not same_origin:
+            for name in ("authorization", "cookie", "proxy-authorization"):
+                headers.pop(name, None)
+        timeout = dict(request.extensions.get("timeout", {}))
+        new = httpx.Request(
+            method, url, headers=headers, content=content, extensions={"timeout": timeout}
+        )
+        return new, authenticate and same_origin
 
     def _build_request(
         self,
@@ -357,7 +489,9 @@ class _BaseClient(Generic[_HttpT]):
     ) -> Any:
         status = response.status_code
         if status >= 400:
-            raise make_status_error(response, operation.error_model(status))
+            error = make_status_error(response, operation.error_model(status))
+            error.retry_after = self._policy.requested_delay(response.headers)
+            raise error
         keys = operation.body_errors if operation.body_errors is not None else self.body_errors
         if keys:
             data = find_body_error(response.content, keys)
@@ -381,7 +515,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
     _sleep: Callable[[float], None] = staticmethod(time.sleep)
 
     def _new_http_client(self) -> httpx.Client:
-        return httpx.Client(timeout=self._timeout, follow_redirects=True)
+        return httpx.Client(timeout=self._timeout)
 
     @overload
     def request(
@@ -460,6 +594,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         )
         http = self._http
         auth = self._send_auth
+        limit = self._max_response_size
         try:
             step = next(flow)
             while True:
@@ -469,8 +604,15 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
                     continue
                 outcome: _Outcome
                 try:
-                    outcome = http.send(step, auth=auth)
-                except httpx.TransportError as exc:
+                    response = http.send(
+                        step.request,
+                        auth=auth if step.authenticate else None,
+                        stream=True,
+                        follow_redirects=False,
+                    )
+                    _read_body(response, step.deadline, limit)
+                    outcome = response
+                except _HTTPX_ERRORS as exc:
                     outcome = exc
                 step = flow.send(outcome)
         except StopIteration as stop:
@@ -510,7 +652,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
     _sleep: Callable[[float], Awaitable[None]] = staticmethod(_async_sleep)
 
     def _new_http_client(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(timeout=self._timeout, follow_redirects=True)
+        return httpx.AsyncClient(timeout=self._timeout)
 
     @overload
     async def request(
@@ -581,6 +723,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         )
         http = self._http
         auth = self._send_auth
+        limit = self._max_response_size
         try:
             step = next(flow)
             while True:
@@ -590,8 +733,8 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
                     continue
                 outcome: _Outcome
                 try:
-                    outcome = await http.send(step, auth=auth)
-                except httpx.TransportError as exc:
+                    outcome = await _send_async(http, step, auth, limit)
+                except _HTTPX_ERRORS as exc:
                     outcome = exc
                 step = flow.send(outcome)
         except StopIteration as stop:
@@ -702,6 +845,113 @@ def _checked(timeout: float | httpx.Timeout | None) -> float | httpx.Timeout:
     if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
         raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
     return float(timeout)
+
+
+def _checked_size(size: int) -> int:
+    if isinstance(size, bool) or not isinstance(size, int) or size <= 0:
+        raise ValueError(f"max_response_size must be a positive number of bytes, got {size!r}")
+    return size
+
+
+def _deadline_seconds(timeout: float | httpx.Timeout | None) -> float:
+    """The deadline of a call: seconds, or the longest phase of an ``httpx.Timeout``."""
+    checked = _checked(timeout)
+    if isinstance(checked, float):
+        return checked
+    phases = (checked.connect, checked.read, checked.write, checked.pool)
+    return max(phase for phase in phases if phase is not None)
+
+
+def _clipped(request: httpx.Request, deadline: float) -> httpx.Request:
+    """``request`` with each phase limit cut to the time left before ``deadline``."""
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise APITimeoutError(request=request, message="Request timed out (the call's deadline).")
+    limits = request.extensions.get("timeout") or {}
+    request.extensions["timeout"] = {
+        phase: left if limit is None else min(limit, left) for phase, limit in limits.items()
+    }
+    return request
+
+
+def _no_response_error(request: httpx.Request, exc: Exception) -> APIConnectionError:
+    """The error for an attempt that ended without a usable response."""
+    if isinstance(exc, httpx.TimeoutException):
+        return APITimeoutError(request=request)
+    if isinstance(exc, httpx.DecodingError):
+        return APIConnectionError(
+            request=request, message=f"The response body could not be decoded: {exc}"
+        )
+    return APIConnectionError(request=request, message=f"Connection error ({type(exc).__name__}).")
+
+
+def _read_body(response: httpx.Response, deadline: float, limit: int) -> None:
+    """Read a streamed response's body, capped at ``limit`` bytes and ``deadline``."""
+    try:
+        if response.is_stream_consumed:  # a transport that hands over whole bodies
+            check_size(response, limit)
+            return
+        reader = BodyReader(response, limit)
+        for chunk in response.iter_raw() if reader.raw else response.iter_bytes():
+            reader.feed(chunk)
+            if time.monotonic() > deadline:
+                raise httpx.ReadTimeout(_DEADLINE_PASSED, request=response.request)
+        # httpx has no public setter: this is what `Response.read()` itself assigns.
+        response._content = reader.finish()
+    finally:
+        response.close()
+
+
+async def _send_async(
+    http: httpx.AsyncClient,
+    step: _Send,
+    auth: httpx.Auth | httpx._client.UseClientDefault,
+    limit: int,
+) -> httpx.Response:
+    """Send and read one attempt, cancelled at the deadline whatever the server does."""
+    try:
+        async with _cancel_after(max(step.deadline - time.monotonic(), 0.0)):
+            response = await http.send(
+                step.request,
+                auth=auth if step.authenticate else None,
+                stream=True,
+                follow_redirects=False,
+            )
+            try:
+                if response.is_stream_consumed:  # a transport that hands over whole bodies
+                    check_size(response, limit)
+                    return response
+                reader = BodyReader(response, limit)
+                async for chunk in response.aiter_raw() if reader.raw else response.aiter_bytes():
+                    reader.feed(chunk)
+                response._content = reader.finish()
+            finally:
+                await response.aclose()
+    except TimeoutError:
+        raise httpx.ReadTimeout(_DEADLINE_PASSED, request=step.request) from None
+    return response
+
+
+def _cancel_after(seconds: float) -> contextlib.AbstractAsyncContextManager[object]:
+    """A scope cancelled after ``seconds`` (raising `TimeoutError`): asyncio's own on
+    asyncio (a few microseconds), anyio's elsewhere (trio)."""
+    import asyncio  # here, so that sync-only users never load it
+
+    try:
+        on_asyncio = asyncio.current_task() is not None
+    except RuntimeError:  # no asyncio loop running: another event loop
+        on_asyncio = False
+    if on_asyncio:
+        return asyncio.timeout(seconds)
+    return _anyio_fail_after(seconds)
+
+
+@contextlib.asynccontextmanager
+async def _anyio_fail_after(seconds: float) -> AsyncIterator[None]:
+    import anyio
+
+    with anyio.fail_after(seconds):
+        yield
 
 
 def _classify(exc: httpx.TransportError) -> Failure:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import functools
 import json
-from pathlib import Path
+from importlib import resources
 from typing import Any
 
 from generator.errors import SpecValidationError, json_pointer
 
-ASYNCAPI_SCHEMA = (
-    Path(__file__).resolve().parent.parent / "specs/schemas/asyncapi-3.0.0.schema.json"
-)
+#: The AsyncAPI 3.0.0 JSON Schema, shipped as package data of ``generator`` (found through
+#: ``importlib.resources``, so it is there after a plain, non-editable install too).
+ASYNCAPI_SCHEMA = resources.files("generator") / "schemas" / "asyncapi-3.0.0.schema.json"
 
 
 def validate_openapi(document: dict[str, Any], *, source: str) -> None:

@@ -21,28 +21,31 @@ import asyncio
 import itertools
 import json
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Final, Generic, Literal, TypeVar
+from typing import Any, Final, Generic, Literal, Protocol, TypeVar
 
 from .errors import (
     APIConnectionError,
     AuthenticationError,
     CommandTimeoutError,
     ConnectionLostError,
+    EventStreamOverflowError,
     ProtocolError,
 )
 
-if TYPE_CHECKING:
-    from websockets.asyncio.client import ClientConnection
-
 __all__ = [
+    "EVENT_BACKLOG",
+    "LATEST_NOTIFICATIONS",
     "Connection",
     "Credentials",
     "Envelope",
     "EventStream",
     "Match",
     "Notification",
+    "Socket",
+    "SocketOpener",
     "discover_port",
 ]
 
@@ -54,6 +57,28 @@ _wire_logger: Final = logging.getLogger(f"{__name__}.wire")
 # websockets logs every frame at DEBUG, and the auth frame carries the PIN or token: its
 # logger is ours, pinned above DEBUG, so turning on DEBUG logging cannot leak them.
 _wire_logger.setLevel(logging.INFO)
+
+
+class Socket(Protocol):
+    """What the connection needs of an open WebSocket (a websockets ``ClientConnection``
+    is one): send a text frame, close, and iterate over the frames received."""
+
+    async def send(self, message: str, /) -> None: ...
+
+    async def close(self) -> None: ...
+
+    def __aiter__(self) -> AsyncIterator[str | bytes]: ...
+
+
+SocketOpener = Callable[[str], Awaitable[Socket]]
+"""``async (url) -> Socket``: opens the connection instead of websockets' ``connect``."""
+
+LATEST_NOTIFICATIONS: Final = 64
+"""How many notification names a connection remembers the latest instance of (least
+recently received forgotten first); waiting needs none of them, only preconditions."""
+
+EVENT_BACKLOG: Final = 10_000
+"""How many unread notifications one ``events()`` stream holds before it overflows."""
 
 _LOG_EXCERPT: Final = 80
 """How much of a bad frame a log line shows (frames from the server carry no secret we
@@ -117,6 +142,7 @@ class Match:
 
 
 _LOST: Final = object()
+_OVERFLOW: Final = object()
 """Put in subscriber queues when the connection drops."""
 
 
@@ -153,6 +179,13 @@ class EventStream(Generic[_E]):
         if item is _LOST:
             self._detach()
             raise ConnectionLostError(f"connection to {self._connection.url} lost")
+        if item is _OVERFLOW:
+            self._detach()
+            raise EventStreamOverflowError(
+                f"the event stream was not read while {EVENT_BACKLOG} notifications arrived; "
+                "it stopped there (open a new one)",
+                backlog=EVENT_BACKLOG,
+            )
         if item is StopAsyncIteration:
             raise StopAsyncIteration
         return item  # type: ignore[return-value]  # parsed by the generated layer
@@ -182,6 +215,8 @@ class Connection:
 
     ``url`` is fixed, or ``None`` with ``resolve_url`` computing it on each connect (for
     port discovery). ``parse_notification`` comes from the generated layer.
+    ``open_socket`` replaces websockets' ``connect`` (an in-process socket: tests, a
+    recording dry run); it gets the URL and returns an open `Socket`.
     """
 
     def __init__(
@@ -194,8 +229,10 @@ class Connection:
         auth_method: str = "auth",
         connect_timeout: float = 10.0,
         resolve_url: Callable[[], Any] | None = None,
+        open_socket: SocketOpener | None = None,
     ) -> None:
         self.url = url or "<not resolved yet>"
+        self._open_socket = open_socket
         self._fixed_url = url
         self._resolve_url = resolve_url
         self._credentials = credentials
@@ -204,12 +241,14 @@ class Connection:
         self._auth_method = auth_method
         self._connect_timeout = connect_timeout
         self._ids = itertools.count(1)
-        self._socket: ClientConnection | None = None
+        self._socket: Socket | None = None
         self._reader: asyncio.Task[None] | None = None
         self._pending: dict[str, tuple[str, asyncio.Future[dict[str, Any]]]] = {}
         self._waiters: set[_Waiter] = set()
         self._subscribers: set[asyncio.Queue[object]] = set()
-        self._latest: dict[str, Notification] = {}
+        # Bounded: a server may send any number of distinct names; preconditions only
+        # ever look up a few (the state notifications), which stay recently used.
+        self._latest: OrderedDict[str, Notification] = OrderedDict()
         self._token: str | None = None
         self._connect_lock: asyncio.Lock | None = None
         self._closed = False
@@ -260,14 +299,18 @@ class Connection:
 
         if self._resolve_url is not None and self._fixed_url is None:
             self.url = await self._resolve_url()
+        socket: Socket
         try:
-            socket = await connect(
-                self.url,
-                open_timeout=self._connect_timeout,
-                max_size=2**24,
-                compression=None,
-                logger=_wire_logger,
-            )
+            if self._open_socket is not None:
+                socket = await self._open_socket(self.url)
+            else:
+                socket = await connect(
+                    self.url,
+                    open_timeout=self._connect_timeout,
+                    max_size=2**24,
+                    compression=None,
+                    logger=_wire_logger,
+                )
         except (OSError, TimeoutError, WebSocketException) as exc:
             raise APIConnectionError(
                 f"cannot connect to {self.url}: {type(exc).__name__}: {exc}"
@@ -402,7 +445,7 @@ class Connection:
 
     # ------------------------------------------------------------------ reading
 
-    async def _read(self, socket: ClientConnection) -> None:
+    async def _read(self, socket: Socket) -> None:
         from websockets.exceptions import ConnectionClosed
 
         reason = "the server closed the connection"
@@ -467,11 +510,19 @@ class Connection:
             logger.warning("skipped a %s notification that does not fit its model: %s", name, exc)
             return
         notification = Notification(name, message, parsed)
-        self._latest[name] = notification
+        latest = self._latest
+        latest[name] = notification
+        latest.move_to_end(name)
+        if len(latest) > LATEST_NOTIFICATIONS:
+            latest.popitem(last=False)
         for waiter in list(self._waiters):
             if not waiter.future.done() and any(m.matches(notification) for m in waiter.matches):
                 waiter.future.set_result(notification)
-        for queue in self._subscribers:
+        for queue in list(self._subscribers):
+            if queue.qsize() >= EVENT_BACKLOG:  # an unread stream must not grow forever
+                self._subscribers.discard(queue)
+                queue.put_nowait(_OVERFLOW)
+                continue
             queue.put_nowait(parsed)
 
     def _fail_everything(self, reason: str) -> None:

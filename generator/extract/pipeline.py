@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,18 +10,10 @@ from typing import Any
 from generator.errors import ConfgenError, ExtractError
 from generator.extract import Page, get_extractor
 from generator.extract.overlay import apply_overlay
-from generator.fsutil import write_files_atomically
+from generator.extract.validate import validate_asyncapi, validate_openapi
+from generator.fsutil import display_path, write_files_atomically
 from generator.manifest import Provider
-from generator.validate import validate_asyncapi, validate_openapi
 from generator.yamlio import dump_yaml, load_yaml
-
-
-def display_path(path: Path) -> str:
-    """A path as the user would type it: relative to the working folder when inside it."""
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)
 
 
 def read_page(path: Path) -> Page:

@@ -1,1 +1,0 @@
-../runtime/_types.py

@@ -1,1 +1,0 @@
-../runtime/_validation.py
