@@ -14,9 +14,8 @@ from ._retry import RetryMode, default_retry_mode
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
-    from ._pagination import Pagination
 
-__all__ = ["ErrorModels", "KeyLocation", "Operation"]
+__all__ = ["ErrorModels", "KeyLocation", "Operation", "Pagination"]
 
 KeyLocation = Literal["body", "header", "query"]
 """Where an operation's idempotency key travels."""
@@ -28,6 +27,27 @@ _PLACEHOLDER: Final = re.compile(r"\{([^{}]+)\}")
 _EMPTY_MODELS: Final[Mapping[int | str, type[BaseModel]]] = MappingProxyType({})
 _NO_STYLES: Final[Mapping[str, ParamStyle]] = MappingProxyType({})
 _SIMPLE: Final = ParamStyle("simple", False)
+
+
+@dataclass(frozen=True, slots=True)
+class Pagination:
+    """One operation's pagination scheme; every path is a tuple of JSON keys.
+
+    - ``items``: where the items are in the body (``("data",)``; ``()``: the body).
+    - ``param``: the query parameter to set (``("page", "number")`` is ``page[number]``
+      of a deepObject ``page``; ``("offset",)``).
+    - ``total_pages``: (page-number) where the number of pages is.
+    - ``cursor``: (cursor) where the next cursor is; ``next``: (next-link) the next URL.
+    - ``start``: (page-number) the first page's number when the call gives none.
+    """
+
+    kind: Literal["page-number", "offset", "cursor", "next-link", "link-header"]
+    items: tuple[str, ...] = ("data",)
+    param: tuple[str, ...] = ()
+    total_pages: tuple[str, ...] | None = None
+    cursor: tuple[str, ...] | None = None
+    next: tuple[str, ...] | None = None
+    start: int = 1
 
 
 # eq=False: operations are module-level constants, compared (and hashed) by identity.

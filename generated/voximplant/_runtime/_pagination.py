@@ -27,44 +27,19 @@ import hashlib
 import json
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
-from ._response import _RAW_RESPONSE, APIResponse
+from ._operation import Operation, Pagination
+from ._response import APIResponse, raw_response
 
 if TYPE_CHECKING:
     import httpx
     from pydantic import BaseModel
 
-    from ._client import AsyncAPIClient, SyncAPIClient
-    from ._operation import Operation
-
 __all__ = ["AsyncPage", "Pagination", "SyncPage"]
 
 _ItemT = TypeVar("_ItemT")
-
-Kind = Literal["page-number", "offset", "cursor", "next-link", "link-header"]
-
-
-@dataclass(frozen=True, slots=True)
-class Pagination:
-    """One operation's pagination scheme; every path is a tuple of JSON keys.
-
-    - ``items``: where the items are in the body (``("data",)``; ``()``: the body).
-    - ``param``: the query parameter to set (``("page", "number")`` is ``page[number]``
-      of a deepObject ``page``; ``("offset",)``).
-    - ``total_pages``: (page-number) where the number of pages is.
-    - ``cursor``: (cursor) where the next cursor is; ``next``: (next-link) the next URL.
-    - ``start``: (page-number) the first page's number when the call gives none.
-    """
-
-    kind: Kind
-    items: tuple[str, ...] = ("data",)
-    param: tuple[str, ...] = ()
-    total_pages: tuple[str, ...] | None = None
-    cursor: tuple[str, ...] | None = None
-    next: tuple[str, ...] | None = None
-    start: int = 1
 
 
 @dataclass(slots=True)
@@ -264,17 +239,17 @@ class SyncPage(_BasePage[_ItemT]):
 
     __slots__ = ("_client",)
 
-    def __init__(self, client: SyncAPIClient, call: _Call, response: APIResponse[Any]) -> None:
+    def __init__(self, client: Any, call: _Call, response: APIResponse[Any]) -> None:
         super().__init__(call, response)
         self._client = client
 
     def _client_base_url(self) -> str:
-        return self._client.base_url
+        return str(self._client.base_url)
 
     @classmethod
     def fetch(
         cls,
-        client: SyncAPIClient,
+        client: Any,
         operation: Operation,
         cast_to: type[BaseModel] | None,
         pagination: Pagination | None = None,
@@ -316,17 +291,17 @@ class AsyncPage(_BasePage[_ItemT]):
 
     __slots__ = ("_client",)
 
-    def __init__(self, client: AsyncAPIClient, call: _Call, response: APIResponse[Any]) -> None:
+    def __init__(self, client: Any, call: _Call, response: APIResponse[Any]) -> None:
         super().__init__(call, response)
         self._client = client
 
     def _client_base_url(self) -> str:
-        return self._client.base_url
+        return str(self._client.base_url)
 
     @classmethod
     async def fetch(
         cls,
-        client: AsyncAPIClient,
+        client: Any,
         operation: Operation,
         cast_to: type[BaseModel] | None,
         pagination: Pagination | None = None,
@@ -376,25 +351,17 @@ def _split(kwargs: Mapping[str, Any]) -> tuple[Operation | None, dict[str, Any]]
     return rest.pop("operation", None), rest
 
 
-def _send(client: SyncAPIClient, call: _Call, kwargs: Mapping[str, Any]) -> APIResponse[Any]:
+def _send(client: Any, call: _Call, kwargs: Mapping[str, Any]) -> APIResponse[Any]:
     operation, rest = _split(kwargs)
-    token = _RAW_RESPONSE.set(True)  # the page needs the response (Link header), not only the model
-    try:
+    with raw_response():  # the page needs the response (Link header), not only the model
         response = client.request(operation or call.operation, cast_to=call.cast_to, **rest)
-    finally:
-        _RAW_RESPONSE.reset(token)
     assert isinstance(response, APIResponse)
     return response
 
 
-async def _send_async(
-    client: AsyncAPIClient, call: _Call, kwargs: Mapping[str, Any]
-) -> APIResponse[Any]:
+async def _send_async(client: Any, call: _Call, kwargs: Mapping[str, Any]) -> APIResponse[Any]:
     operation, rest = _split(kwargs)
-    token = _RAW_RESPONSE.set(True)
-    try:
+    with raw_response():
         response = await client.request(operation or call.operation, cast_to=call.cast_to, **rest)
-    finally:
-        _RAW_RESPONSE.reset(token)
     assert isinstance(response, APIResponse)
     return response
