@@ -242,14 +242,24 @@ def profile_generation(spec: str, package: str, top: int = 10) -> str:
     """cProfile of one serial confgen run (everything in this process but ruff)."""
     out = WORK / "out" / "profile"
     shutil.rmtree(ROOT / out, ignore_errors=True)
-    script = (
-        "import sys; from generator.cli import main; "
-        f"sys.exit(main(['generate', '--spec', {spec!r}, '--out', {str(out)!r}, "
-        f"'--package', {package!r}]))"
-    )
     stats = ROOT / WORK / f"{package}.prof"
     subprocess.run(
-        [sys.executable, "-m", "cProfile", "-o", str(stats), "-c", script],
+        [
+            sys.executable,
+            "-m",
+            "cProfile",
+            "-o",
+            str(stats),
+            "-m",
+            "generator.cli",
+            "generate",
+            "--spec",
+            spec,
+            "--out",
+            str(out),
+            "--package",
+            package,
+        ],
         cwd=ROOT,
         capture_output=True,
         env={**os.environ, **SERIAL_ENV},
