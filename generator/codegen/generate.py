@@ -366,6 +366,8 @@ def _render(
             webhooks = None
             skip = Skipped(error.pointer or "/webhooks", f"webhooks skipped: {error.message}")
             api = dataclasses.replace(api, skipped=(*api.skipped, skip))
+        # The parsed spec is not needed past here: freed before the models (the peak).
+        del document
         stage(f"rendering {len(api.operations)} operations and their models")
         files = render_package(api, target.import_path, webhooks)
     return files, api

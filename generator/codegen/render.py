@@ -6,9 +6,11 @@ the caller's job (`generate`).
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import os
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +37,9 @@ _JWT_MODULE = "jwt_auth.py"
 SPLIT_MODELS_ABOVE = 400
 # Only packages whose spec declares x-confgen-webhook-signature get this one.
 _WEBHOOK_MODULE = "webhooks.py"
+JOBS_ENV = "CONFGEN_JOBS"
+"""``CONFGEN_JOBS=1`` renders a whole API's two model sides one after the other in this
+process (no process pool), so its CPU cost is measured alone (`make bench`)."""
 
 _CREDENTIAL_TYPES = {
     "service-account-jwt": "str | os.PathLike[str] | Mapping[str, Any]",
@@ -259,17 +264,23 @@ def render_package(
         }
         # The two sides are independent and each takes seconds: the request side runs in
         # a second process meanwhile (fork: nothing to re-import).
+        request_args = (
+            api.request_schemas,
+            request_header,
+            True,
+            api.spec_source,
+            request_roots,
+            "_request_models",
+        )
+        serial = os.environ.get(JOBS_ENV, "").strip() == "1"
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-            request_side = pool.submit(
-                _split_model_package,
-                api.request_schemas,
-                request_header,
-                True,
-                api.spec_source,
-                request_roots,
-                "_request_models",
-            )
+        with contextlib.ExitStack() as stack:
+            if serial:
+                request_side: Future[dict[str, str]] = Future()
+                request_side.set_result(_split_model_package(*request_args))
+            else:
+                pool = stack.enter_context(ProcessPoolExecutor(max_workers=1, mp_context=context))
+                request_side = pool.submit(_split_model_package, *request_args)
             # The public models of a whole API: what responses and errors use (request
             # bodies are checked by the strict side; keyword arguments build them).
             response_schemas = {
