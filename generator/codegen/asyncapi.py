@@ -26,6 +26,7 @@ from __future__ import annotations
 import ast
 import copy
 import dataclasses
+import functools
 import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -418,7 +419,10 @@ def _state_names(
     return pairs, login
 
 
+@functools.cache
 def _environment() -> jinja2.Environment:
+    """The templates' environment, built once (compiling the templates is most of a
+    small package's rendering time)."""
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(
             [

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.codegen.extensions import check_extensions
 from generator.codegen.format import format_python
 from generator.codegen.ir import Api, Skipped
 from generator.codegen.load import boolean_schemas_as_objects, load_api
@@ -352,6 +353,7 @@ def _render(
     document: Mapping[str, object], target: Target, stage: Stage
 ) -> tuple[dict[str, bytes], Api | None]:
     api: Api | None = None
+    check_extensions(document, source=target.spec_source)
     document = boolean_schemas_as_objects(document)
     if "asyncapi" in document:  # a WebSocket API: generator/codegen/asyncapi.py
         from generator.codegen.asyncapi import render_ws_target

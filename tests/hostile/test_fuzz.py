@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import json
+import random
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -145,20 +146,128 @@ DOCUMENTS = {
 }
 
 
-@pytest.mark.parametrize("strict", [False, True], ids=["lenient", "strict"])
-@pytest.mark.parametrize("document", sorted(DOCUMENTS))
-def test_every_mutant_renders_or_is_located(document: str, strict: bool, tmp_path: Path) -> None:
+def _check(document: str, strict: bool, tmp_path: Path, sample: int | None) -> dict[str, int]:
     base = DOCUMENTS[document]()
     assert outcome(tmp_path, base, strict=strict) == "rendered"
+    every = list(mutants(base))
+    if sample is not None:
+        every = random.Random(f"{document}-{strict}").sample(every, min(sample, len(every)))
     failures: list[str] = []
     counts = {"rendered": 0, "located": 0}
-    for name, mutant in mutants(base):
+    for name, mutant in every:
         try:
             counts[outcome(tmp_path, mutant, strict=strict)] += 1
         except Exception as error:  # every surprise is reported, by mutation
             failures.append(f"{name}: {type(error).__name__}: {error}"[:300])
-    assert not failures, f"{len(failures)} of {sum(counts.values()) + len(failures)}:\n" + (
-        "\n".join(failures)
-    )
+    assert not failures, f"{len(failures)} of {len(every)}:\n" + "\n".join(failures)
+    return counts
+
+
+#: Mutants per document and mode in the quick run (about 0.1 s each).
+SAMPLE = 25
+
+
+@pytest.mark.parametrize("strict", [False, True], ids=["lenient", "strict"])
+@pytest.mark.parametrize("document", sorted(DOCUMENTS))
+def test_sampled_mutants_render_or_are_located(document: str, strict: bool, tmp_path: Path) -> None:
+    counts = _check(document, strict, tmp_path, SAMPLE)
+    assert sum(counts.values()) == SAMPLE
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("strict", [False, True], ids=["lenient", "strict"])
+@pytest.mark.parametrize("document", sorted(DOCUMENTS))
+def test_every_mutant_renders_or_is_located(document: str, strict: bool, tmp_path: Path) -> None:
+    counts = _check(document, strict, tmp_path, None)
     # Both outcomes occur: the mutations reach the loaders, and not all are refused.
     assert counts["rendered"] > 0 and counts["located"] > 0, counts
+
+
+# --- the classes the fuzzer found, one case each ---------------------------------------
+
+_OP = ("paths", "/things/{thing_id}/plain", "post")
+
+
+def _at(document: dict[str, Any], path: Pointer, value: Any) -> dict[str, Any]:
+    node = document
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    return document
+
+
+# Valid by JSON Schema 2020-12 / OpenAPI 3.1: each renders, lenient and strict.
+VALID = {
+    "parameter-schema-true": (*_OP, "parameters", 1, "schema"),
+    "property-true": ("components", "schemas", "Thing", "properties", "count"),
+    "component-false": ("components", "schemas", "Thing"),  # the request body
+    "response-schema-true": (*_OP, "responses", "200", "content", "application/json", "schema"),
+    "webhook-property-false": (
+        "webhooks", "plain", "post", "requestBody", "content", "application/json", "schema",
+        "properties", "plain",
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("value", [True, False], ids=["true", "false"])
+@pytest.mark.parametrize("place", sorted(VALID))
+def test_boolean_schemas_render(place: str, value: bool, tmp_path: Path) -> None:
+    document = _at(openapi_doc("plain"), VALID[place], value)
+    assert outcome(tmp_path, document, strict=False) == "rendered"
+    if place == "component-false":
+        # The request body's schema: strict refuses a body without properties, as for {}.
+        assert outcome(tmp_path, document, strict=True) == "located"
+    else:
+        assert outcome(tmp_path, document, strict=True) == "rendered"
+
+
+@pytest.mark.parametrize(
+    "values", [[[]], [{}], [[1, 2], "a"], [{"a": 1}, None]], ids=["list", "dict", "mixed", "null"]
+)
+def test_enums_of_non_scalars_render(values: list[Any], tmp_path: Path) -> None:
+    for path in [
+        (*_OP, "parameters", 1, "schema"),
+        ("components", "schemas", "Thing", "properties", "count"),
+    ]:
+        document = _at(openapi_doc("plain"), path, {"enum": values})
+        for strict in (False, True):
+            assert outcome(tmp_path, document, strict=strict) == "rendered"
+
+
+# Invalid extension values: one located error, at the value the extension schema refuses.
+_SERVER = ("servers", "room")
+EXTENSION_CASES = [
+    ("envelope-a-list", ("x-confgen-envelope",), [], "/x-confgen-envelope"),
+    ("envelope-key-an-int", ("x-confgen-envelope", "method-key"), 3, "/x-confgen-envelope/method-key"),
+    ("precondition-a-string", ("operations", "createConference", "x-confgen-precondition"), "x",
+     "/operations/createConference/x-confgen-precondition"),
+    ("precondition-no-message", ("operations", "createConference", "x-confgen-precondition"), {},
+     "/operations/createConference/x-confgen-precondition"),
+    ("completion-any-a-dict", ("operations", "createConference", "x-confgen-completion", "any"), {},
+     "/operations/createConference/x-confgen-completion/any"),
+    ("completion-where-a-list",
+     ("operations", "createConference", "x-confgen-completion", "any", 1, "where"), [],
+     "/operations/createConference/x-confgen-completion/any/1/where"),
+    ("discovery-url-an-int", (*_SERVER, "x-confgen-port-discovery", "url"), 80,
+     "/servers/room/x-confgen-port-discovery/url"),
+    ("discovery-port-path-a-string", (*_SERVER, "x-confgen-port-discovery", "port-path"), "port",
+     "/servers/room/x-confgen-port-discovery/port-path"),
+    ("kind-unknown", ("components", "messages", "conferenceCreated", "x-confgen-kind"), "nope",
+     "/components/messages/conferenceCreated/x-confgen-kind"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("path", "value", "pointer"), [c[1:] for c in EXTENSION_CASES],
+                         ids=[c[0] for c in EXTENSION_CASES])  # fmt: skip
+def test_wrong_extensions_are_located(
+    path: Pointer, value: Any, pointer: str, tmp_path: Path
+) -> None:
+    document = asyncapi_doc("plain")
+    _at(document, path, value)
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps(document), encoding="utf-8")
+    target = Target(spec=spec, out=tmp_path / "out", package="fuzzed", client_class="Fuzzed",
+                    spec_source="spec.json", import_path="fuzzed")  # fmt: skip
+    with pytest.raises(ConfgenError) as raised:
+        render_target(target)
+    assert str(raised.value).startswith(f"spec.json#{pointer}: x-confgen-"), str(raised.value)
