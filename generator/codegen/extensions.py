@@ -63,7 +63,7 @@ EXTENSIONS: dict[str, dict[str, Any]] = {
     "x-confgen-body-errors": {
         "type": "object",
         "required": ["keys", "schema"],
-        "properties": {"keys": _NAMES, "schema": {"type": "object"}},
+        "properties": {"keys": _NAMES, "schema": {"type": ["object", "string"]}},
     },
     "x-confgen-webhook-signature": {"type": "object"},
     "x-confgen-kind": {"enum": ["command", "reply", "notification"]},
