@@ -4,7 +4,8 @@ No format validator knows these keys (specs/overlays/README.md documents them): 
 this check a wrong-typed or incomplete extension reached a loader as an exception. Each
 key has one JSON Schema (wherever in the document it stands); the first value that does
 not match is one located `ConfgenError` (``spec#/pointer/to/the/value: ...``). Keys this
-table does not name are left to the loaders (they read only the ones named here).
+table does not name are left to the loaders (they read only the ones named here, and
+``x-enum-names``, which has its schema here too).
 """
 
 from __future__ import annotations
@@ -69,7 +70,21 @@ EXTENSIONS: dict[str, dict[str, Any]] = {
     "x-confgen-kind": {"enum": ["command", "reply", "notification"]},
     "x-confgen-envelope": {
         "type": "object",
-        "additionalProperties": {"anyOf": [_STR, _NAMES]},
+        "required": [
+            "method-key",
+            "request-id-key",
+            "reply-result-key",
+            "notification-method",
+            "notification-name-key",
+        ],
+        "properties": {
+            "method-key": _STR,
+            "request-id-key": _STR,
+            "reply-result-key": _STR,
+            "notification-method": _STR,
+            "notification-name-key": _STR,
+            "reply-echoes": _NAMES,
+        },
     },
     "x-confgen-port-discovery": {
         "type": "object",
@@ -80,6 +95,8 @@ EXTENSIONS: dict[str, dict[str, Any]] = {
         "type": "object",
         "properties": {"any": {"type": "array", "items": _MATCH}},
     },
+    # Not confgen's own, but read by it (names of a field's enum values, in order).
+    "x-enum-names": _NAMES,
     "x-confgen-see-also": {"type": "object", "additionalProperties": _NAMES},
 }
 

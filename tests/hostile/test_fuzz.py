@@ -252,6 +252,13 @@ EXTENSION_CASES = [
      "/servers/room/x-confgen-port-discovery/url"),
     ("discovery-port-path-a-string", (*_SERVER, "x-confgen-port-discovery", "port-path"), "port",
      "/servers/room/x-confgen-port-discovery/port-path"),
+    ("envelope-reply-key-a-list", ("x-confgen-envelope", "reply-result-key"), ["r"],
+     "/x-confgen-envelope/reply-result-key"),
+    ("envelope-without-a-key", ("x-confgen-envelope",), {"method-key": "method"},
+     "/x-confgen-envelope"),
+    ("enum-names-a-bool",
+     ("components", "schemas", "AppStateChangedEvent", "properties", "appState", "x-enum-names"),
+     True, "/components/schemas/AppStateChangedEvent/properties/appState/x-enum-names"),
     ("kind-unknown", ("components", "messages", "conferenceCreated", "x-confgen-kind"), "nope",
      "/components/messages/conferenceCreated/x-confgen-kind"),
 ]  # fmt: skip
@@ -271,3 +278,24 @@ def test_wrong_extensions_are_located(
     with pytest.raises(ConfgenError) as raised:
         render_target(target)
     assert str(raised.value).startswith(f"spec.json#{pointer}: x-confgen-"), str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        (
+            ("components", "schemas", "AppStateChangedEvent", "properties", "appState", "enum", 0),
+            [],
+        ),
+        (
+            ("components", "schemas", "AppStateChangedEvent", "properties", "appState", "enum", 0),
+            {},
+        ),
+        (("operations",), None),
+    ],
+    ids=["state-enum-a-list", "state-enum-a-dict", "no-operations"],
+)
+def test_valid_asyncapi_variants_render(path: Pointer, value: Any, tmp_path: Path) -> None:
+    document = _at(asyncapi_doc("plain"), path, value)
+    for strict in (False, True):
+        assert outcome(tmp_path, document, strict=strict) == "rendered"
