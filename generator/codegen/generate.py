@@ -18,9 +18,10 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.codegen.extensions import check_extensions
 from generator.codegen.format import format_python
 from generator.codegen.ir import Api, Skipped
-from generator.codegen.load import load_api
+from generator.codegen.load import boolean_schemas_as_objects, load_api
 from generator.codegen.render import render_package
 from generator.codegen.webhooks import load_webhooks
 from generator.errors import ConfgenError, json_pointer
@@ -308,12 +309,20 @@ def build_package(
     ``summaries`` (when given) gets this package's `Summary` appended.
     """
     begun = time.perf_counter()
+    files, api = render_target(target, stage=stage)
+    stage(f"writing and formatting {len(files)} files")
+    return _write_and_format(target, folder, files, api, begun, summaries)
+
+
+def render_target(
+    target: Target, *, stage: Stage = _no_stage
+) -> tuple[dict[str, bytes], Api | None]:
+    """Read and render ``target``'s spec: the package's files, unformatted (nothing is
+    written). Every invalid input is a located `ConfgenError`."""
     stage(f"reading {target.spec_source}")
     document = _read_spec(target)
     with _located(document, target.spec_source):
-        files, api = _render(document, target, stage)
-    stage(f"writing and formatting {len(files)} files")
-    return _write_and_format(target, folder, files, api, begun, summaries)
+        return _render(document, target, stage)
 
 
 # What a loader raises when it meets a node of a type it did not expect.
@@ -344,6 +353,8 @@ def _render(
     document: Mapping[str, object], target: Target, stage: Stage
 ) -> tuple[dict[str, bytes], Api | None]:
     api: Api | None = None
+    check_extensions(document, source=target.spec_source)
+    document = boolean_schemas_as_objects(document)
     if "asyncapi" in document:  # a WebSocket API: generator/codegen/asyncapi.py
         from generator.codegen.asyncapi import render_ws_target
 

@@ -7,6 +7,7 @@ the caller's job (`generate`).
 from __future__ import annotations
 
 import contextlib
+import functools
 import multiprocessing
 import os
 from collections.abc import Sequence
@@ -63,7 +64,10 @@ _RETRY_DOCS = {
 }
 
 
+@functools.cache
 def _environment() -> jinja2.Environment:
+    """The templates' environment, built once (compiling the templates is most of a
+    small package's rendering time)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         undefined=jinja2.StrictUndefined,
