@@ -264,6 +264,9 @@ def strategy_for(schema: Mapping[str, Any]) -> Any:
             if schema.get("uniqueItems")
             else None,
         )
+    if kind == "string" and schema.get("format") == "uuid":
+        # hypothesis-jsonschema does not know the uuid format (it would draw any string).
+        return st.uuids().map(str)
     return from_schema(dict(schema))
 
 

@@ -64,6 +64,19 @@ _JSON_HEADERS: Final = {"Content-Type": JSON_CONTENT_TYPE}
 _FORM_HEADERS: Final = {"Content-Type": FORM_CONTENT_TYPE}
 
 
+def join_url(base_url: str, path: str) -> str:
+    """``base_url`` + ``path``, the base's own path sent once when ``path`` repeats it.
+
+    A spec whose paths carry the API prefix (``/api/video/rooms``) is served both by the
+    bare host (``https://x.signalwire.com``) and by the prefixed base URL a provider's
+    pages give (``https://x.signalwire.com/api/video``): both reach ``/api/video/rooms``.
+    """
+    prefix = urlsplit(base_url).path.rstrip("/")
+    if prefix and path.startswith(prefix + "/"):
+        return base_url[: len(base_url) - len(prefix)] + path
+    return base_url + path
+
+
 class _BaseClient(Generic[_HttpT]):
     """What the sync and async clients share: configuration and the request flow.
 
@@ -268,7 +281,7 @@ class _BaseClient(Generic[_HttpT]):
         extra_headers: Mapping[str, str] | None,
         timeout: float | httpx.Timeout | NotGiven | None,
     ) -> httpx.Request:
-        url = self._base_url + operation.render_path(path_params)
+        url = join_url(self._base_url, operation.render_path(path_params))
         key_in, key_name = operation.idempotency_key or (None, "")
         if key_in == "query" and (query is None or query.get(key_name) in (None, NOT_GIVEN)):
             query = {**(query or {}), key_name: _new_key()}
