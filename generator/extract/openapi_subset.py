@@ -183,9 +183,48 @@ def extract_published_openapi(
     """The manifest's ``openapi-subset`` published extractor: ``pages['openapi']``
     subset by ``select`` (``tags``, ``webhooks``)."""
     page = pages["openapi"]
-    return extract_openapi_subset(
+    document = extract_openapi_subset(
         load_published_openapi(page),
         tags=list(select.get("tags", [])),
         webhooks=list(select.get("webhooks", [])),
         source=page.path,
     )
+    key = select.get("idempotency_key")
+    if key:
+        mark_idempotency_key(document, str(key))
+    return document
+
+
+def mark_idempotency_key(document: dict[str, Any], name: str) -> None:
+    """``x-confgen-retry: idempotency-key`` on every operation whose JSON body has the
+    field ``name`` (Telnyx's ``command_id``: "Telnyx will ignore subsequent commands with
+    the same command_id"), so the client fills it once and reuses it on every retry."""
+    for item in document.get("paths", {}).values():
+        for method in HTTP_METHODS:
+            operation = item.get(method)
+            if not isinstance(operation, dict) or "x-confgen-retry" in operation:
+                continue
+            body = operation.get("requestBody") or {}
+            body = _follow(document, body)
+            media = (body.get("content") or {}).get("application/json") or {}
+            schema = _follow(document, media.get("schema") or {})
+            properties = dict(schema.get("properties") or {})
+            for part in schema.get("allOf") or []:
+                properties.update(_follow(document, part).get("properties") or {})
+            if name in properties:
+                operation["x-confgen-retry"] = {
+                    "mode": "idempotency-key",
+                    "key": {"in": "body", "name": name},
+                }
+
+
+def _follow(document: Mapping[str, Any], node: Any) -> Any:
+    """``node``, or what its local ``$ref`` names."""
+    for _ in range(10):
+        if not (isinstance(node, Mapping) and isinstance(node.get("$ref"), str)):
+            return node
+        target: Any = document
+        for part in node["$ref"][2:].split("/"):
+            target = (target or {}).get(_unescape(part))
+        node = target if target is not None else {}
+    return node

@@ -66,6 +66,8 @@ _CREATE_CONFERENCE = Operation(
 _END_CONFERENCE = Operation(
     method="POST",
     path="/conferences/{id}/actions/end",
+    retry="idempotency-key",
+    idempotency_key=("body", "command_id"),
     error_models={
         401: models.CallControlErrors,
         404: models.CallControlErrors,
@@ -86,6 +88,8 @@ _HOLD_CONFERENCE_PARTICIPANTS = Operation(
 _JOIN_CONFERENCE = Operation(
     method="POST",
     path="/conferences/{id}/actions/join",
+    retry="idempotency-key",
+    idempotency_key=("body", "command_id"),
     error_models={
         401: models.CallControlErrors,
         422: models.CallControlErrors,
@@ -95,6 +99,8 @@ _JOIN_CONFERENCE = Operation(
 _LEAVE_CONFERENCE = Operation(
     method="POST",
     path="/conferences/{id}/actions/leave",
+    retry="idempotency-key",
+    idempotency_key=("body", "command_id"),
     error_models={
         401: models.CallControlErrors,
         422: models.CallControlErrors,
@@ -133,6 +139,8 @@ _MUTE_CONFERENCE_PARTICIPANTS = Operation(
 _PAUSE_CONFERENCE_RECORDING = Operation(
     method="POST",
     path="/conferences/{id}/actions/record_pause",
+    retry="idempotency-key",
+    idempotency_key=("body", "command_id"),
     error_models={
         401: models.CallControlErrors,
         404: models.CallControlErrors,
@@ -153,6 +161,8 @@ _PLAY_CONFERENCE_AUDIO = Operation(
 _RESUME_CONFERENCE_RECORDING = Operation(
     method="POST",
     path="/conferences/{id}/actions/record_resume",
+    retry="idempotency-key",
+    idempotency_key=("body", "command_id"),
     error_models={
         401: models.CallControlErrors,
         404: models.CallControlErrors,
@@ -181,6 +191,8 @@ _RETRIEVE_CONFERENCE_PARTICIPANT = Operation(
 _SPEAK_TEXT_TO_CONFERENCE = Operation(
     method="POST",
     path="/conferences/{id}/actions/speak",
+    retry="idempotency-key",
+    idempotency_key=("body", "command_id"),
     error_models={
         401: models.CallControlErrors,
         404: models.CallControlErrors,
@@ -191,6 +203,8 @@ _SPEAK_TEXT_TO_CONFERENCE = Operation(
 _START_CONFERENCE_RECORDING = Operation(
     method="POST",
     path="/conferences/{id}/actions/record_start",
+    retry="idempotency-key",
+    idempotency_key=("body", "command_id"),
     error_models={
         401: models.CallControlErrors,
         404: models.CallControlErrors,
@@ -211,6 +225,8 @@ _STOP_CONFERENCE_AUDIO = Operation(
 _STOP_CONFERENCE_RECORDING = Operation(
     method="POST",
     path="/conferences/{id}/actions/record_stop",
+    retry="idempotency-key",
+    idempotency_key=("body", "command_id"),
     error_models={
         401: models.CallControlErrors,
         404: models.CallControlErrors,
@@ -241,6 +257,8 @@ _UNMUTE_CONFERENCE_PARTICIPANTS = Operation(
 _UPDATE_CONFERENCE = Operation(
     method="POST",
     path="/conferences/{id}/actions/update",
+    retry="idempotency-key",
+    idempotency_key=("body", "command_id"),
     error_models={
         401: models.CallControlErrors,
         422: models.CallControlErrors,
