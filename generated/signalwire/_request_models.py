@@ -16,7 +16,7 @@ class CreateConferenceStreamParams(BaseModel):
         extra="forbid",
         populate_by_name=True,
     )
-    id: StrictStr
+    id: Annotated[StrictStr, Field(min_length=1)]
     """
     Unique id of a video conference
     """
@@ -27,7 +27,7 @@ class GetRoomByNameParams(BaseModel):
         extra="forbid",
         populate_by_name=True,
     )
-    name: StrictStr
+    name: Annotated[StrictStr, Field(min_length=1)]
     """
     Unique name of the room.
     """
@@ -42,7 +42,7 @@ class ListConferenceStreamsParams(BaseModel):
         extra="forbid",
         populate_by_name=True,
     )
-    id: StrictStr
+    id: Annotated[StrictStr, Field(min_length=1)]
     """
     Unique id of a video conference
     """

@@ -561,7 +561,7 @@ class HoldConferenceParticipantsParams(BaseModel):
         extra="forbid",
         populate_by_name=True,
     )
-    id: StrictStr
+    id: Annotated[StrictStr, Field(min_length=1)]
     """
     Uniquely identifies the conference by id or name
     """
@@ -587,7 +587,7 @@ class JoinConferenceParams(BaseModel):
         extra="forbid",
         populate_by_name=True,
     )
-    id: StrictStr
+    id: Annotated[StrictStr, Field(min_length=1)]
     """
     Uniquely identifies the conference by id or name
     """
@@ -701,7 +701,7 @@ class LeaveConferenceParams(BaseModel):
         extra="forbid",
         populate_by_name=True,
     )
-    id: StrictStr
+    id: Annotated[StrictStr, Field(min_length=1)]
     """
     Uniquely identifies the conference by id or name
     """
@@ -795,7 +795,7 @@ class ListConferenceParticipantsParams(BaseModel):
         extra="forbid",
         populate_by_name=True,
     )
-    conference_id: StrictStr
+    conference_id: Annotated[StrictStr, Field(min_length=1)]
     """
     Uniquely identifies the conference by id
     """
@@ -1430,7 +1430,7 @@ class MuteConferenceParticipantsParams(BaseModel):
         extra="forbid",
         populate_by_name=True,
     )
-    id: StrictStr
+    id: Annotated[StrictStr, Field(min_length=1)]
     """
     Uniquely identifies the conference by id or name
     """
@@ -1485,7 +1485,7 @@ class PauseConferenceRecordingParams(BaseModel):
         extra="forbid",
         populate_by_name=True,
     )
-    id: StrictStr
+    id: Annotated[StrictStr, Field(min_length=1)]
     """
     Specifies the conference by id or name
     """
@@ -1521,7 +1521,7 @@ class PlayConferenceAudioParams(BaseModel):
         extra="forbid",
         populate_by_name=True,
     )
-    id: StrictStr
+    id: Annotated[StrictStr, Field(min_length=1)]
     """
     Uniquely identifies the conference by id or name
     """
@@ -1588,7 +1588,7 @@ class ResumeConferenceRecordingParams(BaseModel):
         extra="forbid",
         populate_by_name=True,
     )
-    id: StrictStr
+    id: Annotated[StrictStr, Field(min_length=1)]
     """
     Specifies the conference by id or name
     """
@@ -1624,7 +1624,7 @@ class RetrieveConferenceParams(BaseModel):
         extra="forbid",
         populate_by_name=True,
     )
-    id: StrictStr
+    id: Annotated[StrictStr, Field(min_length=1)]
     """
     Uniquely identifies the conference by id
     """
@@ -1645,7 +1645,7 @@ class RetrieveConferenceParticipantParams(BaseModel):
     """
     Uniquely identifies the conference.
     """
-    participant_id: StrictStr
+    participant_id: Annotated[StrictStr, Field(min_length=1)]
     """
     Uniquely identifies the participant by their ID or label.
     """
@@ -1806,7 +1806,7 @@ class SpeakTextToConferenceParams(BaseModel):
         extra="forbid",
         populate_by_name=True,
     )
-    id: StrictStr
+    id: Annotated[StrictStr, Field(min_length=1)]
     """
     Specifies the conference by id or name
     """
@@ -1817,7 +1817,7 @@ class StartConferenceRecordingParams(BaseModel):
         extra="forbid",
         populate_by_name=True,
     )
-    id: StrictStr
+    id: Annotated[StrictStr, Field(min_length=1)]
     """
     Specifies the conference to record by id or name
     """
@@ -1869,7 +1869,7 @@ class StopConferenceAudioParams(BaseModel):
         extra="forbid",
         populate_by_name=True,
     )
-    id: StrictStr
+    id: Annotated[StrictStr, Field(min_length=1)]
     """
     Uniquely identifies the conference by id or name
     """
@@ -1880,7 +1880,7 @@ class StopConferenceRecordingParams(BaseModel):
         extra="forbid",
         populate_by_name=True,
     )
-    id: StrictStr
+    id: Annotated[StrictStr, Field(min_length=1)]
     """
     Specifies the conference to stop the recording for by id or name
     """
@@ -1935,7 +1935,7 @@ class UnholdConferenceParticipantsParams(BaseModel):
         extra="forbid",
         populate_by_name=True,
     )
-    id: StrictStr
+    id: Annotated[StrictStr, Field(min_length=1)]
     """
     Uniquely identifies the conference by id or name
     """
@@ -1946,7 +1946,7 @@ class UnmuteConferenceParticipantsParams(BaseModel):
         extra="forbid",
         populate_by_name=True,
     )
-    id: StrictStr
+    id: Annotated[StrictStr, Field(min_length=1)]
     """
     Uniquely identifies the conference by id or name
     """
@@ -1968,7 +1968,7 @@ class UpdateConferenceParams(BaseModel):
         extra="forbid",
         populate_by_name=True,
     )
-    id: StrictStr
+    id: Annotated[StrictStr, Field(min_length=1)]
     """
     Uniquely identifies the conference by id or name
     """
@@ -1983,7 +1983,7 @@ class UpdateConferenceParticipantParams(BaseModel):
     """
     Uniquely identifies the conference.
     """
-    participant_id: StrictStr
+    participant_id: Annotated[StrictStr, Field(min_length=1)]
     """
     Uniquely identifies the participant.
     """

@@ -189,10 +189,37 @@ def extract_published_openapi(
         webhooks=list(select.get("webhooks", [])),
         source=page.path,
     )
+    require_path_segments(document)
     key = select.get("idempotency_key")
     if key:
         mark_idempotency_key(document, str(key))
     return document
+
+
+def require_path_segments(document: dict[str, Any]) -> None:
+    """``minLength: 1`` on every string path parameter that sets no length: an empty value
+    would send ``/conferences//actions/hold``, another path (RFC 3986: the template's
+    segment is gone), so the client refuses it before sending."""
+    for item in document.get("paths", {}).values():
+        shared = item.get("parameters") or []
+        for parameter in [
+            *shared,
+            *(
+                p
+                for method in HTTP_METHODS
+                for p in (item.get(method) or {}).get("parameters") or []
+            ),
+        ]:
+            parameter = _follow(document, parameter)
+            schema = _follow(document, parameter.get("schema") or {})
+            if (
+                parameter.get("in") == "path"
+                and schema.get("type") == "string"
+                and "minLength" not in schema
+                and "enum" not in schema
+                and "format" not in schema
+            ):
+                schema["minLength"] = 1
 
 
 def mark_idempotency_key(document: dict[str, Any], name: str) -> None:
