@@ -29,6 +29,7 @@ PublishedExtractor = Callable[[Mapping[str, Page], Mapping[str, Any]], dict[str,
 #: manifest's ``select``) -> the published spec document, before it is merged with the pages'.
 PUBLISHED_EXTRACTORS: dict[str, tuple[str, str]] = {
     "openapi-subset": ("generator.extract.openapi_subset", "extract_published_openapi"),
+    "trueconf-wrapper": ("generator.extract.trueconf_wrapper", "extract_trueconf_wrapper"),
 }
 
 

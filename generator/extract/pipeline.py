@@ -75,7 +75,23 @@ def build_spec_and_report(
         raise ConfgenError(str(error.args[0]), source="specs/providers.toml") from None
     document = extractor(pages)
     differences: list[Difference] = []
-    if published_extractor is not None:
+    if published_extractor is not None and provider.spec_format == "asyncapi":
+        from generator.extract.trueconf_wrapper import merge_asyncapi
+
+        wrapper = published_extractor(published, provider.select)
+        named = [
+            Page(path=provider.relative(source.path), text=page.text)
+            for source, page in zip(provider.pages, pages, strict=True)
+        ]
+        by_name = {source.name: provider.relative(source.path) for source in provider.published}
+        document, differences = merge_asyncapi(
+            document,
+            wrapper,
+            pages=named,
+            methods_source=by_name["methods"],
+            consts_source=by_name["consts"],
+        )
+    elif published_extractor is not None:
         published_document = published_extractor(published, provider.select)
         # The report names files relative to the project root, wherever it runs from.
         named = [
