@@ -209,9 +209,11 @@ def run_drift(
     if fetch:
         from generator.drift.fetch import fetch_pages  # httpx only when fetching
 
-        fetched = fetch_pages(
-            [source for provider in providers for source in (*provider.pages, *provider.published)]
-        )
+        sources: list[SourcePage | PublishedSource] = []
+        for provider in providers:
+            sources += provider.pages
+            sources += provider.published
+        fetched = fetch_pages(sources)
     with tempfile.TemporaryDirectory(prefix="confgen-drift-") as workdir:
         report = check_drift(
             providers,
