@@ -208,6 +208,8 @@ def test_auto_filled_idempotency_key_is_the_only_difference(
 ) -> None:
     from tests.contract.conftest import minimal_arguments
 
+    if case.id in PEER_CANNOT_GENERATE:
+        pytest.xfail(PEER_CANNOT_GENERATE[case.id])
     package = peer_packages(case.provider)
     arguments = minimal_arguments(case, all_optional=True)
     key = case.idempotency_key
