@@ -121,3 +121,62 @@ def test_sync_client_runs_the_same_protocol(server_thread: RoomServer) -> None:
         invited = client.invite_to_conference(peer_id="user9@some.server")
     assert listed.cnt == 1
     assert invited.peer_id == "user9@some.server"
+
+
+class _Recorder:
+    """The wrapper's ``videosdk``: records each command it would send."""
+
+    def __init__(self) -> None:
+        self.sent: list[dict[str, Any]] = []
+
+    def command(self, command: dict[str, Any]) -> None:
+        self.sent.append(command)
+
+
+def official_frames(*calls: tuple[str, tuple[Any, ...]]) -> list[dict[str, Any]]:
+    """The frames TrueConf's official wrapper (the vendored methods.py, BSD-3-Clause-Clear)
+    sends for ``calls``. The test runs the wrapper's code; the extractor only parses it."""
+    import importlib.util
+
+    from tests.conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location(
+        "trueconf_official_methods", ROOT / "specs/sources/trueconf/methods.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    recorder = _Recorder()
+    methods = module.Methods(recorder)
+    for name, args in calls:
+        getattr(methods, name)(*args)
+    return recorder.sent
+
+
+async def test_frames_are_the_official_wrappers(server: RoomServer) -> None:
+    async with asyncio.timeout(LIMIT), room(server) as client:
+        await client.create_conference(**CONFERENCE)
+        await client.get_conferences()
+        await client.get_conference_participants()
+        await client.invite_to_conference(peer_id="user3@some.server")
+        await client.turn_remote_mic(peer_id="user3@some.server", on=True)
+        await client.turn_remote_camera(peer_id="user3@some.server", on=False)
+        await client.kick_peer(peer_id="user3@some.server")
+        await client.hang_up(for_all=True)
+    ours = [
+        {k: v for k, v in frame.items() if k != "requestId"}
+        for frame in server.received
+        if frame["method"] not in ("auth", "createConference")
+    ]
+    theirs = official_frames(
+        ("getConferences", ()),
+        ("getConferenceParticipants", ()),
+        ("inviteToConference", ("user3@some.server",)),
+        ("turnRemoteMic", ("user3@some.server", True)),
+        ("turnRemoteCamera", ("user3@some.server", False)),
+        ("kickPeer", ("user3@some.server",)),
+        ("hangUp", (True,)),
+    )
+    # The wrapper sends no requestId (its replies are matched by method); ours adds one,
+    # which the protocol echoes. Everything else is the same frame.
+    assert ours == theirs
