@@ -97,6 +97,22 @@ _JSON_HEADERS: Final = {"Content-Type": JSON_CONTENT_TYPE}
 _FORM_HEADERS: Final = {"Content-Type": FORM_CONTENT_TYPE}
 
 
+def join_url(base_url: str, path: str) -> str:
+    """``base_url`` + ``path``, the base's own path sent once when ``path`` repeats it.
+
+    A spec whose paths carry the API prefix (``/api/video/rooms``) is served both by the
+    bare host (``https://x.signalwire.com``) and by the prefixed base URL a provider's
+    pages give (``https://x.signalwire.com/api/video``): both reach ``/api/video/rooms``.
+    """
+    try:
+        prefix = urlsplit(base_url).path.rstrip("/")
+    except ValueError:  # not a URL at all: httpx says so, inside the error tree
+        return base_url + path
+    if prefix and path.startswith(prefix + "/"):
+        return base_url[: len(base_url) - len(prefix)] + path
+    return base_url + path
+
+
 class _BaseClient(Generic[_HttpT]):
     """What the sync and async clients share: configuration and the request flow.
 
@@ -434,7 +450,7 @@ class _BaseClient(Generic[_HttpT]):
         timeout: float | httpx.Timeout | NotGiven | None,
         extra: _Extra | None = None,
     ) -> httpx.Request:
-        url = self._base_url + operation.render_path(path_params)
+        url = join_url(self._base_url, operation.render_path(path_params))
         if self._default_query or (extra is not None and extra.query):
             query = {**self._default_query, **(query or {}), **((extra and extra.query) or {})}
         if extra is not None and extra.body:
