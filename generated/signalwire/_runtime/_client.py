@@ -14,7 +14,6 @@ import copy
 import dataclasses
 import logging
 import time
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Mapping
 from types import TracebackType
 from typing import Any, ClassVar, Final, Generic, Self, TypeVar, overload
@@ -43,7 +42,7 @@ from ._response import (
     take_raw_response_flag,
 )
 from ._retry import DEFAULT_MAX_RETRIES, Failure, RetryPolicy
-from ._types import NOT_GIVEN, NotGiven
+from ._types import NOT_GIVEN, NotGiven, new_uuid4
 from .errors import APIConnectionError, APITimeoutError, RedirectError
 
 __all__ = [
@@ -116,6 +115,7 @@ class _BaseClient(Generic[_HttpT]):
     _auth: httpx.Auth | None
     _send_auth: httpx.Auth | httpx._client.UseClientDefault
     _timeout: httpx.Timeout
+    _timeout_limits: dict[str, float | None]
     _deadline: float
     _max_response_size: int
     _policy: RetryPolicy
@@ -180,6 +180,7 @@ class _BaseClient(Generic[_HttpT]):
 
     def _set_timeout(self, timeout: float | httpx.Timeout) -> None:
         self._timeout = httpx.Timeout(_checked(timeout))
+        self._timeout_limits = self._timeout.as_dict()
         self._deadline = _deadline_seconds(self._timeout)
 
     def _set_auth(self, auth: httpx.Auth | None) -> None:
@@ -477,7 +478,13 @@ class _BaseClient(Generic[_HttpT]):
             headers=merged,
             content=content,
             files=files,
-            timeout=self._timeout if isinstance(timeout, NotGiven) else _checked(timeout),
+            # The limits as httpx's build_request would spell them, without a Timeout
+            # object per call: the client's are computed once in `_set_timeout`.
+            extensions={
+                "timeout": dict(self._timeout_limits)
+                if isinstance(timeout, NotGiven)
+                else httpx.Timeout(_checked(timeout)).as_dict()
+            },
         )
 
     def _result(
@@ -984,7 +991,7 @@ def _has_header(headers: Mapping[str, str], name: str) -> bool:
 
 
 def _new_key() -> str:
-    return str(uuid.uuid4())
+    return new_uuid4()
 
 
 def _without_userinfo(url: str) -> str:
