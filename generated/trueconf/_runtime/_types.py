@@ -52,7 +52,8 @@ NOT_GIVEN: Final = NotGiven()
 
 def strip_not_given(mapping: Mapping[str, _V | NotGiven]) -> dict[str, _V]:
     """Return ``mapping`` without its ``NOT_GIVEN`` entries (``None`` entries are kept)."""
-    return {key: value for key, value in mapping.items() if not isinstance(value, NotGiven)}
+    # Identity, not isinstance: NotGiven is a singleton, and this runs on every call.
+    return {key: value for key, value in mapping.items() if value is not NOT_GIVEN}  # type: ignore[misc]
 
 
 def new_uuid4() -> str:
