@@ -36,13 +36,16 @@ from ._logs import redact_headers, redact_url, setup_logging
 from ._operation import Operation
 from ._params import encode_query
 from ._response import (
+    STREAM,
     APIResponse,
     find_body_error,
     make_status_error,
     parse_body,
+    response_mode,
     take_raw_response_flag,
 )
 from ._retry import DEFAULT_MAX_RETRIES, Failure, RetryPolicy
+from ._streaming import AsyncStreamedAPIResponse, StreamedAPIResponse
 from ._types import NOT_GIVEN, NotGiven
 from .errors import APIConnectionError, APITimeoutError, RedirectError
 
@@ -485,13 +488,15 @@ class _BaseClient(Generic[_HttpT]):
         operation: Operation,
         response: httpx.Response,
         cast_to: type[BaseModel] | None,
-        raw: bool,
+        raw: int,
     ) -> Any:
         status = response.status_code
         if status >= 400:
             error = make_status_error(response, operation.error_model(status))
             error.retry_after = self._policy.requested_delay(response.headers)
             raise error
+        if raw == STREAM:
+            return response  # the driver wraps it; its body is the caller's to read
         keys = operation.body_errors if operation.body_errors is not None else self.body_errors
         if keys:
             data = find_body_error(response.content, keys)
@@ -595,6 +600,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         http = self._http
         auth = self._send_auth
         limit = self._max_response_size
+        streaming = response_mode() == STREAM
         try:
             step = next(flow)
             while True:
@@ -610,12 +616,18 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
                         stream=True,
                         follow_redirects=False,
                     )
-                    _read_body(response, step.deadline, limit)
+                    if not (streaming and response.status_code < 300):
+                        _read_body(response, step.deadline, limit)
                     outcome = response
                 except _HTTPX_ERRORS as exc:
                     outcome = exc
                 step = flow.send(outcome)
         except StopIteration as stop:
+            if streaming:
+                assert isinstance(step, _Send)  # the flow ends right after a send
+                return StreamedAPIResponse(
+                    stop.value, cast_to, operation.response_kind, limit, step.deadline
+                )
             return stop.value
 
     @property
@@ -724,6 +736,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         http = self._http
         auth = self._send_auth
         limit = self._max_response_size
+        streaming = response_mode() == STREAM
         try:
             step = next(flow)
             while True:
@@ -733,11 +746,16 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
                     continue
                 outcome: _Outcome
                 try:
-                    outcome = await _send_async(http, step, auth, limit)
+                    outcome = await _send_async(http, step, auth, limit, streaming)
                 except _HTTPX_ERRORS as exc:
                     outcome = exc
                 step = flow.send(outcome)
         except StopIteration as stop:
+            if streaming:
+                assert isinstance(step, _Send)  # the flow ends right after a send
+                return AsyncStreamedAPIResponse(
+                    stop.value, cast_to, operation.response_kind, limit, step.deadline
+                )
             return stop.value
 
     @property
@@ -907,8 +925,10 @@ async def _send_async(
     step: _Send,
     auth: httpx.Auth | httpx._client.UseClientDefault,
     limit: int,
+    streaming: bool = False,
 ) -> httpx.Response:
-    """Send and read one attempt, cancelled at the deadline whatever the server does."""
+    """Send and read one attempt, cancelled at the deadline whatever the server does
+    (``streaming``: a success body is left unread, for the caller)."""
     try:
         async with _cancel_after(max(step.deadline - time.monotonic(), 0.0)):
             response = await http.send(
@@ -917,6 +937,8 @@ async def _send_async(
                 stream=True,
                 follow_redirects=False,
             )
+            if streaming and response.status_code < 300:
+                return response
             try:
                 if response.is_stream_consumed:  # a transport that hands over whole bodies
                     check_size(response, limit)
