@@ -115,6 +115,10 @@ class APIResponse(Generic[_T]):
             self._parsed = parse_body(self.http_response, self._cast_to)
         return cast(_T, self._parsed)
 
+    def set_parsed(self, value: _T) -> None:
+        """Make ``value`` what `parse` gives (a page, built from this response)."""
+        self._parsed = value
+
     def __repr__(self) -> str:
         return f"<APIResponse [{self.status_code}] {self._cast_to and self._cast_to.__name__}>"
 
@@ -144,7 +148,7 @@ def to_raw_response_wrapper(fn: Callable[_P, _T]) -> Callable[_P, APIResponse[_T
     def wrapped(*args: _P.args, **kwargs: _P.kwargs) -> APIResponse[_T]:
         token = _RAW_RESPONSE.set(RAW)
         try:
-            return cast("APIResponse[_T]", fn(*args, **kwargs))
+            return _as_api_response(fn(*args, **kwargs))
         finally:
             _RAW_RESPONSE.reset(token)
 
@@ -160,11 +164,20 @@ def async_to_raw_response_wrapper(
     async def wrapped(*args: _P.args, **kwargs: _P.kwargs) -> APIResponse[_T]:
         token = _RAW_RESPONSE.set(RAW)
         try:
-            return cast("APIResponse[_T]", await fn(*args, **kwargs))
+            return _as_api_response(await fn(*args, **kwargs))
         finally:
             _RAW_RESPONSE.reset(token)
 
     return wrapped
+
+
+def _as_api_response(result: Any) -> APIResponse[Any]:
+    """The call's `APIResponse`: as returned, or a list method's first page as one."""
+    # A paginated method fetched its page in raw mode itself and returned the page.
+    to_api_response = getattr(result, "to_api_response", None)
+    if to_api_response is not None and not isinstance(result, APIResponse):
+        return cast("APIResponse[Any]", to_api_response())
+    return cast("APIResponse[Any]", result)
 
 
 @functools.lru_cache(maxsize=64)
