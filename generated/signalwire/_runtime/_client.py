@@ -45,7 +45,7 @@ from ._response import (
     take_raw_response_flag,
 )
 from ._retry import DEFAULT_MAX_RETRIES, Failure, RetryPolicy
-from ._streaming import AsyncStreamedAPIResponse, StreamedAPIResponse
+from ._streaming import AsyncStreamedAPIResponse, StreamedAPIResponse, StreamErrors
 from ._types import NOT_GIVEN, NotGiven
 from .errors import APIConnectionError, APITimeoutError, RedirectError
 
@@ -626,7 +626,12 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             if streaming:
                 assert isinstance(step, _Send)  # the flow ends right after a send
                 return StreamedAPIResponse(
-                    stop.value, cast_to, operation.response_kind, limit, step.deadline
+                    stop.value,
+                    cast_to,
+                    operation.response_kind,
+                    limit,
+                    step.deadline,
+                    _STREAM_ERRORS,
                 )
             return stop.value
 
@@ -754,7 +759,12 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             if streaming:
                 assert isinstance(step, _Send)  # the flow ends right after a send
                 return AsyncStreamedAPIResponse(
-                    stop.value, cast_to, operation.response_kind, limit, step.deadline
+                    stop.value,
+                    cast_to,
+                    operation.response_kind,
+                    limit,
+                    step.deadline,
+                    _ASYNC_STREAM_ERRORS,
                 )
             return stop.value
 
@@ -974,6 +984,10 @@ async def _anyio_fail_after(seconds: float) -> AsyncIterator[None]:
 
     with anyio.fail_after(seconds):
         yield
+
+
+_STREAM_ERRORS: Final = StreamErrors(_HTTPX_ERRORS, _no_response_error)
+_ASYNC_STREAM_ERRORS: Final = StreamErrors(_HTTPX_ERRORS, _no_response_error, _cancel_after)
 
 
 def _classify(exc: httpx.TransportError) -> Failure:

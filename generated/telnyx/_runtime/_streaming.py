@@ -11,6 +11,8 @@ The response is closed when the ``with`` block exits.
 from __future__ import annotations
 
 import codecs
+import contextlib
+import dataclasses
 import functools
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -26,6 +28,7 @@ from ._response import STREAM, parse_body, set_response_mode
 
 __all__ = [
     "AsyncStreamedAPIResponse",
+    "StreamErrors",
     "StreamedAPIResponse",
     "async_to_streamed_response_wrapper",
     "to_streamed_response_wrapper",
@@ -37,8 +40,32 @@ _P = ParamSpec("_P")
 _DEADLINE_PASSED: Final = "the call's deadline passed while the body was arriving"
 
 
+Translate = Callable[[httpx.Request, Exception], Exception]
+"""The client's mapping of an httpx error to the package's error tree."""
+CancelAfter = Callable[[float], contextlib.AbstractAsyncContextManager[object]]
+"""The client's deadline scope for async reads (raising `TimeoutError`)."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class StreamErrors:
+    """How the client turns failures while a body is read into its own errors: the
+    exceptions to catch, their translation, and (async) the deadline scope."""
+
+    catch: tuple[type[Exception], ...]
+    translate: Translate
+    cancel_after: CancelAfter | None = None
+
+
 class _BaseStreamedResponse(Generic[_T]):
-    __slots__ = ("_cast_to", "_deadline", "_kind", "_limit", "_parsed", "http_response")
+    __slots__ = (
+        "_cast_to",
+        "_deadline",
+        "_errors",
+        "_kind",
+        "_limit",
+        "_parsed",
+        "http_response",
+    )
 
     http_response: httpx.Response
 
@@ -49,8 +76,10 @@ class _BaseStreamedResponse(Generic[_T]):
         kind: str,
         limit: int,
         deadline: float,
+        errors: StreamErrors,
     ) -> None:
         self.http_response = http_response
+        self._errors = errors
         self._cast_to = cast_to
         self._kind = kind
         self._limit = limit
@@ -146,8 +175,7 @@ class StreamedAPIResponse(_BaseStreamedResponse[_T]):
             if response.content:
                 yield response.content
             return
-        from ._client import _HTTPX_ERRORS, _no_response_error  # it imports this module
-
+        errors = self._errors
         try:
             reader = BodyReader(response, self._limit)
             for chunk in response.iter_raw() if reader.raw else response.iter_bytes():
@@ -157,8 +185,8 @@ class StreamedAPIResponse(_BaseStreamedResponse[_T]):
             tail = reader.finish()
             if tail:
                 yield tail
-        except _HTTPX_ERRORS as exc:  # the package's error tree, as for any call
-            raise _no_response_error(response.request, exc) from exc
+        except errors.catch as exc:  # the package's error tree, as for any call
+            raise errors.translate(response.request, exc) from exc
         finally:
             response.close()
 
@@ -205,7 +233,9 @@ class AsyncStreamedAPIResponse(_BaseStreamedResponse[_T]):
 
     async def iter_bytes(self) -> AsyncIterator[bytes]:
         """The body, decoded (gzip/deflate), in pieces as they arrive."""
-        from ._client import _HTTPX_ERRORS, _cancel_after, _no_response_error
+        errors = self._errors
+        assert errors.cancel_after is not None  # the async client always gives it
+        cancel_after = errors.cancel_after
 
         response = self.http_response
         if response.is_stream_consumed:
@@ -217,7 +247,7 @@ class AsyncStreamedAPIResponse(_BaseStreamedResponse[_T]):
             chunks = response.aiter_raw() if reader.raw else response.aiter_bytes()
             while True:
                 try:
-                    async with _cancel_after(max(self._deadline - time.monotonic(), 0.0)):
+                    async with cancel_after(max(self._deadline - time.monotonic(), 0.0)):
                         chunk = await anext(chunks)
                 except StopAsyncIteration:
                     break
@@ -229,8 +259,8 @@ class AsyncStreamedAPIResponse(_BaseStreamedResponse[_T]):
             tail = reader.finish()
             if tail:
                 yield tail
-        except _HTTPX_ERRORS as exc:  # the package's error tree, as for any call
-            raise _no_response_error(response.request, exc) from exc
+        except errors.catch as exc:  # the package's error tree, as for any call
+            raise errors.translate(response.request, exc) from exc
         finally:
             await response.aclose()
 
