@@ -28,13 +28,12 @@ from ._encoding import (
     FORM_CONTENT_TYPE,
     JSON_CONTENT_TYPE,
     EncodedBody,
-    encode_form,
     encode_json,
 )
 from ._files import decode_content
 from ._logs import redact_headers, redact_url, setup_logging
 from ._operation import Operation
-from ._params import encode_query
+from ._params import encode_form, encode_query
 from ._response import (
     STREAM,
     APIResponse,
@@ -456,7 +455,9 @@ class _BaseClient(Generic[_HttpT]):
             content = encode_json(json, key_name if key_in == "body" else None)
             merged = self._json_headers
         elif form is not None:
-            content = encode_form(form, key_name if key_in == "body" else None)
+            content = encode_form(
+                form, key_name if key_in == "body" else None, operation.form_styles
+            )
             merged = self._form_headers
         elif encoded is not None and encoded.files is not None:
             files = encoded.files  # httpx's multipart encoder sets the Content-Type
