@@ -1,5 +1,7 @@
 """A loopback HTTP/1.1 server for the call benchmarks: ``python -m benchmarks.server [BODIES]``.
 
+``@FILE`` in place of ``BODIES`` reads them from a JSON file.
+
 ``BODIES`` (default: `benchmarks.first_call.BODIES`) is a JSON object mapping a request path (query ignored) to the JSON body it
 answers with 200; any other path gets 404. Listens on a free port of 127.0.0.1 and
 prints it on the first line of stdout. Raw asyncio, so the server costs the clients
@@ -60,7 +62,10 @@ async def _serve(bodies: dict[str, object]) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1:
+    if len(sys.argv) > 1 and sys.argv[1].startswith("@"):  # bodies too large for argv
+        with open(sys.argv[1][1:], encoding="utf-8") as bodies_file:
+            asyncio.run(_serve(json.load(bodies_file)))
+    elif len(sys.argv) > 1:
         asyncio.run(_serve(json.loads(sys.argv[1])))
     else:
         from benchmarks.first_call import BODIES

@@ -120,6 +120,9 @@ class Operation:
     """The ``Accept`` header when the success responses are not JSON (their media types)."""
     multipart_encoding: tuple[tuple[str, str], ...] = ()
     """``(field, content type)`` from a multipart body's ``encoding``."""
+    form_encoding: tuple[tuple[str, str, bool, bool], ...] = ()
+    """``(field, style, explode, allowReserved)`` from a form body's ``encoding``, for
+    the fields that do not use the default (``form``, exploded)."""
     response_kind: str = "json"
     """``json`` (the response model, or ``None``), ``binary`` (``BinaryResponse``) or
     ``text`` (``str``): how a success body is returned."""

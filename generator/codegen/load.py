@@ -846,6 +846,7 @@ class _Loader:
             accept=accept,
             response_kind=response_kind,
             multipart_encoding=_multipart_encoding(spec, node, where),
+            form_encoding=_form_encoding(spec, node, where),
         )
 
     def _pagination(
@@ -1342,6 +1343,38 @@ def _multipart_encoding(
         for name, entry in sorted(encoding.items())
         if isinstance(entry, Mapping) and isinstance(entry.get("contentType"), str)
     )
+
+
+def _form_encoding(
+    spec: _Spec, node: Mapping[str, Any], where: tuple[Any, ...]
+) -> tuple[tuple[str, str, bool, bool], ...]:
+    """``encoding.<field>`` ``style``/``explode``/``allowReserved`` of a form body, for
+    the fields not using the default (``form`` exploded): serialised as query parameters."""
+    if "requestBody" not in node:
+        return ()
+    body = spec.deref(node["requestBody"], (*where, "requestBody"))
+    media = (body.get("content") or {}).get(_FORM) or {}
+    encoding = media.get("encoding") if isinstance(media, Mapping) else None
+    if not isinstance(encoding, Mapping):
+        return ()
+    out: list[tuple[str, str, bool, bool]] = []
+    for name, entry in sorted(encoding.items()):
+        if not isinstance(entry, Mapping):
+            continue
+        at = (*where, "requestBody", "content", _FORM, "encoding", name)
+        style = entry.get("style", "form")
+        if style not in _STYLES["query"]:
+            raise spec.error(
+                f"form field style {style!r} is not one of {', '.join(_STYLES['query'])}",
+                (*at, "style"),
+            )
+        explode = entry.get("explode", style == "form")
+        reserved = entry.get("allowReserved", False)
+        if not isinstance(explode, bool) or not isinstance(reserved, bool):
+            raise spec.error("explode and allowReserved are true or false", at)
+        if (style, explode, reserved) != ("form", True, False):
+            out.append((str(name), str(style), explode, reserved))
+    return tuple(out)
 
 
 def _is_array(spec: _Spec, node: Any, where: tuple[Any, ...]) -> bool:

@@ -233,7 +233,8 @@ def render_package(
                 op.name: {name for group in op.mutually_exclusive for name in group} for op in ops
             },
             needs_headers=any(op.by_location("header") or op.by_location("cookie") for op in ops),
-            needs_styles=any(not p.default_style for op in ops for p in op.parameters),
+            needs_styles=any(not p.default_style for op in ops for p in op.parameters)
+            or any(op.form_encoding for op in ops),
             needs_raw=any(op.body_style == "raw" for op in ops),
             needs_multipart=any(op.body_content_type == "multipart/form-data" for op in ops),
         )

@@ -1,5 +1,5 @@
-"""Wire encoding of request bodies (JSON, urlencoded and multipart forms, raw bytes);
-parameters are `_params`'."""
+"""Wire encoding of request bodies (JSON, multipart forms, raw bytes); parameters and
+urlencoded forms (serialised as parameters) are `_params`'."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
-from urllib.parse import urlencode
 
 import pydantic_core
 from pydantic import BaseModel
@@ -18,7 +17,6 @@ from ._types import NOT_GIVEN, new_uuid4
 
 __all__ = [
     "EncodedBody",
-    "encode_form",
     "encode_json",
     "encode_multipart",
     "encode_raw",
@@ -93,29 +91,6 @@ def _key_field(model: type[BaseModel], key: str) -> tuple[str | None, bytes]:
     entry = found, b"," + pydantic_core.to_json(key) + b':"'
     _KEY_FIELDS[model, key] = entry
     return entry
-
-
-def encode_form(body: BaseModel | Mapping[str, object], key: str | None = None) -> bytes:
-    """``body`` as ``application/x-www-form-urlencoded`` bytes (same rules as JSON)."""
-    if isinstance(body, BaseModel):
-        data: dict[str, Any] = body.model_dump(mode="json", by_alias=True, exclude_unset=True)
-    else:
-        data = dict(body)
-    if key is not None and data.get(key) is None:
-        data[key] = new_uuid4()
-    return urlencode(_pairs(data)).encode("ascii")
-
-
-def _pairs(values: Mapping[str, object]) -> list[tuple[str, str]]:
-    pairs: list[tuple[str, str]] = []
-    for name, value in values.items():
-        if value is None or value is NOT_GIVEN:
-            continue
-        if isinstance(value, list | tuple):
-            pairs.extend((name, scalar(item)) for item in value if item is not None)
-        else:
-            pairs.append((name, scalar(value)))
-    return pairs
 
 
 @dataclass(frozen=True, slots=True)

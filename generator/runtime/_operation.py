@@ -79,6 +79,8 @@ class Operation:
     path_styles: Mapping[str, ParamStyle] = field(default_factory=lambda: _NO_STYLES)
     header_styles: Mapping[str, ParamStyle] = field(default_factory=lambda: _NO_STYLES)
     cookie_styles: Mapping[str, ParamStyle] = field(default_factory=lambda: _NO_STYLES)
+    form_styles: Mapping[str, ParamStyle] = field(default_factory=lambda: _NO_STYLES)
+    """A form body's fields' ``encoding`` styles (serialised as query parameters are)."""
     pagination: Pagination | None = None
     """How a list operation's next page is asked for (`SyncPage`/`AsyncPage`)."""
     accept: str | None = None

@@ -28,16 +28,19 @@ import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Any, Final, Literal
 from urllib.parse import quote
 
+from pydantic import BaseModel
+
 from ._encoding import scalar
-from ._types import NOT_GIVEN
+from ._types import NOT_GIVEN, new_uuid4
 
 __all__ = [
     "DEFAULT_STYLE",
     "ParamStyle",
     "encode_cookies",
+    "encode_form",
     "encode_header",
     "encode_headers",
     "encode_path",
@@ -143,6 +146,26 @@ def encode_query(
             continue
         _query_one(parts, name, value, style)
     return "&".join(parts)
+
+
+def encode_form(
+    body: BaseModel | Mapping[str, object],
+    key: str | None = None,
+    styles: Mapping[str, ParamStyle] = _EMPTY_STYLES,
+) -> bytes:
+    """``body`` as ``application/x-www-form-urlencoded`` bytes, ``key`` (an idempotency
+    field) filled with a UUID4 when unset.
+
+    Each field is serialised as a query parameter in its ``encoding`` style (`encode_query`:
+    ``form`` exploded by default, ``deepObject``, delimited arrays), with ``+`` for a space
+    as forms write it."""
+    if isinstance(body, BaseModel):
+        data: dict[str, Any] = body.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    else:
+        data = dict(body)
+    if key is not None and data.get(key) is None:
+        data[key] = new_uuid4()
+    return encode_query(data, styles).replace("%20", "+").encode("ascii")
 
 
 def _query_one(parts: list[str], name: str, value: object, style: ParamStyle) -> None:

@@ -206,6 +206,30 @@ def test_raw_response() -> None:
     assert parsed.data is not None and parsed.data.name == "All hands meeting"
 
 
+def test_streaming_response(sleeps: list[float]) -> None:
+    wire = Wire([reply(503, ERRORS), reply(200, CONFERENCE)])
+    stream = make(wire).conferences.with_streaming_response.create_conference
+    with stream(call_control_id="c", name="n") as response:
+        assert response.status_code == 200
+        assert len(wire.requests) == 2 and len(sleeps) == 1  # retried before the body was read
+        assert b"".join(response.iter_bytes()).startswith(b"{")
+        parsed = response.parse()
+        assert parsed.data is not None and parsed.data.name == "All hands meeting"
+    assert response.is_closed
+
+
+async def test_async_streaming_response() -> None:
+    wire = Wire([reply(200, CONFERENCE)])
+    client = AsyncTelnyx(api_key=KEY, http_client=wire.async_client())
+    stream = client.conferences.with_streaming_response.create_conference
+    async with stream(call_control_id="c", name="n") as response:
+        lines = [line async for line in response.iter_lines()]
+        assert lines and lines[0].startswith("{")
+        parsed = await response.parse()
+        assert parsed.data is not None and parsed.data.record_type == "conference"
+    assert response.is_closed
+
+
 async def test_async_create_conference_and_raw_response(sleeps: list[float]) -> None:
     wire = Wire([reply(503, ERRORS), reply(200, CONFERENCE)])
     client = AsyncTelnyx(api_key=KEY, http_client=wire.async_client())

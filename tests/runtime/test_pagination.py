@@ -9,7 +9,12 @@ import httpx
 import pytest
 from pydantic import BaseModel, RootModel
 
-from generator.runtime import Operation
+from generator.runtime import (
+    APIResponse,
+    Operation,
+    async_to_raw_response_wrapper,
+    to_raw_response_wrapper,
+)
 from generator.runtime._pagination import AsyncPage, Pagination, SyncPage
 from generator.runtime._params import ParamStyle
 
@@ -190,3 +195,37 @@ def test_a_next_link_keeps_the_clients_default_query() -> None:
         f"{BASE_URL}/rooms?tenant=t1",
         f"{BASE_URL}/rooms?cursor=b&tenant=t1",
     ]
+
+
+def test_with_raw_response_on_a_list_method_returns_the_response_of_its_page() -> None:
+    recorder = Recorder(numbered(total_pages=2))
+    client = sync_client(recorder)
+
+    def list_rooms() -> SyncPage[Item]:
+        return SyncPage.fetch(client, LIST, ListResponse, PAGE_NUMBER)
+
+    raw = to_raw_response_wrapper(list_rooms)()
+    assert isinstance(raw, APIResponse)
+    assert raw.status_code == 200 and raw.json()["meta"]["total_pages"] == 2
+    page = raw.parse()
+    assert isinstance(page, SyncPage) and [item.id for item in page.data] == [0, 1]
+    assert raw.parse() is page
+    assert [item.id for item in page] == [0, 1, 2, 3]  # the page still iterates on
+    assert len(recorder.requests) == 2
+
+
+def test_async_with_raw_response_on_a_list_method() -> None:
+    recorder = Recorder(numbered(total_pages=2))
+
+    async def run() -> tuple[int, list[int]]:
+        client = async_client(recorder)
+
+        async def list_rooms() -> AsyncPage[Item]:
+            return await AsyncPage.fetch(client, LIST, ListResponse, PAGE_NUMBER)
+
+        raw = await async_to_raw_response_wrapper(list_rooms)()
+        page = raw.parse()
+        assert isinstance(page, AsyncPage)
+        return raw.status_code, [item.id async for item in page]
+
+    assert asyncio.run(run()) == (200, [0, 1, 2, 3])

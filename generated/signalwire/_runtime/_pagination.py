@@ -27,7 +27,7 @@ import hashlib
 import json
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 from urllib.parse import urlsplit
 
 from ._operation import Operation, Pagination
@@ -129,6 +129,13 @@ class _BasePage(Generic[_ItemT]):
     def http_response(self) -> httpx.Response:
         """This page's HTTP response."""
         return self._response.http_response
+
+    def to_api_response(self) -> APIResponse[Self]:
+        """This page as the `APIResponse` of its request, whose ``parse()`` gives the page
+        (what ``with_raw_response`` returns for a list method)."""
+        response: APIResponse[Self] = APIResponse(self._response.http_response, None)
+        response.set_parsed(self)
+        return response
 
     @property
     def meta(self) -> Any:

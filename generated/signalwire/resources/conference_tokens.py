@@ -15,8 +15,10 @@ from .._runtime import (
     Operation,
     SyncResource,
     async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
     strip_not_given,
     to_raw_response_wrapper,
+    to_streamed_response_wrapper,
     validate_request,
 )
 from .._runtime._params import ParamStyle
@@ -27,8 +29,10 @@ if TYPE_CHECKING:
 __all__ = [
     "AsyncConferenceTokensResource",
     "AsyncConferenceTokensResourceWithRawResponse",
+    "AsyncConferenceTokensResourceWithStreamingResponse",
     "ConferenceTokensResource",
     "ConferenceTokensResourceWithRawResponse",
+    "ConferenceTokensResourceWithStreamingResponse",
 ]
 
 _GET_CONFERENCE_TOKEN = Operation(
@@ -79,6 +83,11 @@ class ConferenceTokensResource(SyncResource):
     def with_raw_response(self) -> ConferenceTokensResourceWithRawResponse:
         """The same methods, returning the `APIResponse` (status, headers, ``parse()``)."""
         return ConferenceTokensResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> ConferenceTokensResourceWithStreamingResponse:
+        """The same methods as context managers that leave the body unread (``iter_bytes()``, ``iter_lines()``, ``parse()``)."""
+        return ConferenceTokensResourceWithStreamingResponse(self)
 
     def get_conference_token(
         self,
@@ -247,6 +256,15 @@ class ConferenceTokensResourceWithRawResponse:
         self.reset_conference_token = to_raw_response_wrapper(resource.reset_conference_token)
 
 
+class ConferenceTokensResourceWithStreamingResponse:
+    """`ConferenceTokensResource`'s non-paginated methods, each a context manager giving a `StreamedAPIResponse`."""
+
+    def __init__(self, resource: ConferenceTokensResource) -> None:
+        self.get_conference_token = to_streamed_response_wrapper(resource.get_conference_token)
+        self.list_conference_tokens = to_streamed_response_wrapper(resource.list_conference_tokens)
+        self.reset_conference_token = to_streamed_response_wrapper(resource.reset_conference_token)
+
+
 class AsyncConferenceTokensResource(AsyncResource):
     """ConferenceTokens operations (async): ``client.conference_tokens.<method>(...)``."""
 
@@ -254,6 +272,11 @@ class AsyncConferenceTokensResource(AsyncResource):
     def with_raw_response(self) -> AsyncConferenceTokensResourceWithRawResponse:
         """The same methods, returning the `APIResponse` (status, headers, ``parse()``)."""
         return AsyncConferenceTokensResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> AsyncConferenceTokensResourceWithStreamingResponse:
+        """The same methods as context managers that leave the body unread (``iter_bytes()``, ``iter_lines()``, ``parse()``)."""
+        return AsyncConferenceTokensResourceWithStreamingResponse(self)
 
     async def get_conference_token(
         self,
@@ -420,3 +443,18 @@ class AsyncConferenceTokensResourceWithRawResponse:
         self.get_conference_token = async_to_raw_response_wrapper(resource.get_conference_token)
         self.list_conference_tokens = async_to_raw_response_wrapper(resource.list_conference_tokens)
         self.reset_conference_token = async_to_raw_response_wrapper(resource.reset_conference_token)
+
+
+class AsyncConferenceTokensResourceWithStreamingResponse:
+    """`AsyncConferenceTokensResource`'s non-paginated methods, each a context manager giving a `AsyncStreamedAPIResponse`."""
+
+    def __init__(self, resource: AsyncConferenceTokensResource) -> None:
+        self.get_conference_token = async_to_streamed_response_wrapper(
+            resource.get_conference_token
+        )
+        self.list_conference_tokens = async_to_streamed_response_wrapper(
+            resource.list_conference_tokens
+        )
+        self.reset_conference_token = async_to_streamed_response_wrapper(
+            resource.reset_conference_token
+        )

@@ -16,8 +16,10 @@ from .._runtime import (
     Operation,
     SyncResource,
     async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
     strip_not_given,
     to_raw_response_wrapper,
+    to_streamed_response_wrapper,
     validate_request,
 )
 from .._runtime._params import ParamStyle
@@ -28,8 +30,10 @@ if TYPE_CHECKING:
 __all__ = [
     "AsyncConferencesResource",
     "AsyncConferencesResourceWithRawResponse",
+    "AsyncConferencesResourceWithStreamingResponse",
     "ConferencesResource",
     "ConferencesResourceWithRawResponse",
+    "ConferencesResourceWithStreamingResponse",
 ]
 
 _CREATE_VIDEO_CONFERENCE = Operation(
@@ -111,6 +115,11 @@ class ConferencesResource(SyncResource):
     def with_raw_response(self) -> ConferencesResourceWithRawResponse:
         """The same methods, returning the `APIResponse` (status, headers, ``parse()``)."""
         return ConferencesResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> ConferencesResourceWithStreamingResponse:
+        """The same methods as context managers that leave the body unread (``iter_bytes()``, ``iter_lines()``, ``parse()``)."""
+        return ConferencesResourceWithStreamingResponse(self)
 
     def create_video_conference(
         self,
@@ -561,6 +570,23 @@ class ConferencesResourceWithRawResponse:
         self.update_video_conference = to_raw_response_wrapper(resource.update_video_conference)
 
 
+class ConferencesResourceWithStreamingResponse:
+    """`ConferencesResource`'s non-paginated methods, each a context manager giving a `StreamedAPIResponse`."""
+
+    def __init__(self, resource: ConferencesResource) -> None:
+        self.create_video_conference = to_streamed_response_wrapper(
+            resource.create_video_conference
+        )
+        self.delete_video_conference = to_streamed_response_wrapper(
+            resource.delete_video_conference
+        )
+        self.get_video_conference = to_streamed_response_wrapper(resource.get_video_conference)
+        self.list_video_conferences = to_streamed_response_wrapper(resource.list_video_conferences)
+        self.update_video_conference = to_streamed_response_wrapper(
+            resource.update_video_conference
+        )
+
+
 class AsyncConferencesResource(AsyncResource):
     """Conferences operations (async): ``client.conferences.<method>(...)``."""
 
@@ -568,6 +594,11 @@ class AsyncConferencesResource(AsyncResource):
     def with_raw_response(self) -> AsyncConferencesResourceWithRawResponse:
         """The same methods, returning the `APIResponse` (status, headers, ``parse()``)."""
         return AsyncConferencesResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> AsyncConferencesResourceWithStreamingResponse:
+        """The same methods as context managers that leave the body unread (``iter_bytes()``, ``iter_lines()``, ``parse()``)."""
+        return AsyncConferencesResourceWithStreamingResponse(self)
 
     async def create_video_conference(
         self,
@@ -1020,5 +1051,26 @@ class AsyncConferencesResourceWithRawResponse:
         self.get_video_conference = async_to_raw_response_wrapper(resource.get_video_conference)
         self.list_video_conferences = async_to_raw_response_wrapper(resource.list_video_conferences)
         self.update_video_conference = async_to_raw_response_wrapper(
+            resource.update_video_conference
+        )
+
+
+class AsyncConferencesResourceWithStreamingResponse:
+    """`AsyncConferencesResource`'s non-paginated methods, each a context manager giving a `AsyncStreamedAPIResponse`."""
+
+    def __init__(self, resource: AsyncConferencesResource) -> None:
+        self.create_video_conference = async_to_streamed_response_wrapper(
+            resource.create_video_conference
+        )
+        self.delete_video_conference = async_to_streamed_response_wrapper(
+            resource.delete_video_conference
+        )
+        self.get_video_conference = async_to_streamed_response_wrapper(
+            resource.get_video_conference
+        )
+        self.list_video_conferences = async_to_streamed_response_wrapper(
+            resource.list_video_conferences
+        )
+        self.update_video_conference = async_to_streamed_response_wrapper(
             resource.update_video_conference
         )

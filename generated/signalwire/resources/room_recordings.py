@@ -15,8 +15,10 @@ from .._runtime import (
     Operation,
     SyncResource,
     async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
     strip_not_given,
     to_raw_response_wrapper,
+    to_streamed_response_wrapper,
     validate_request,
 )
 from .._runtime._params import ParamStyle
@@ -27,8 +29,10 @@ if TYPE_CHECKING:
 __all__ = [
     "AsyncRoomRecordingsResource",
     "AsyncRoomRecordingsResourceWithRawResponse",
+    "AsyncRoomRecordingsResourceWithStreamingResponse",
     "RoomRecordingsResource",
     "RoomRecordingsResourceWithRawResponse",
+    "RoomRecordingsResourceWithStreamingResponse",
 ]
 
 _DELETE_ROOM_RECORDING = Operation(
@@ -100,6 +104,11 @@ class RoomRecordingsResource(SyncResource):
     def with_raw_response(self) -> RoomRecordingsResourceWithRawResponse:
         """The same methods, returning the `APIResponse` (status, headers, ``parse()``)."""
         return RoomRecordingsResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> RoomRecordingsResourceWithStreamingResponse:
+        """The same methods as context managers that leave the body unread (``iter_bytes()``, ``iter_lines()``, ``parse()``)."""
+        return RoomRecordingsResourceWithStreamingResponse(self)
 
     def delete_room_recording(
         self,
@@ -335,6 +344,18 @@ class RoomRecordingsResourceWithRawResponse:
         self.list_room_recordings = to_raw_response_wrapper(resource.list_room_recordings)
 
 
+class RoomRecordingsResourceWithStreamingResponse:
+    """`RoomRecordingsResource`'s non-paginated methods, each a context manager giving a `StreamedAPIResponse`."""
+
+    def __init__(self, resource: RoomRecordingsResource) -> None:
+        self.delete_room_recording = to_streamed_response_wrapper(resource.delete_room_recording)
+        self.get_room_recording = to_streamed_response_wrapper(resource.get_room_recording)
+        self.list_room_recording_events = to_streamed_response_wrapper(
+            resource.list_room_recording_events
+        )
+        self.list_room_recordings = to_streamed_response_wrapper(resource.list_room_recordings)
+
+
 class AsyncRoomRecordingsResource(AsyncResource):
     """RoomRecordings operations (async): ``client.room_recordings.<method>(...)``."""
 
@@ -342,6 +363,11 @@ class AsyncRoomRecordingsResource(AsyncResource):
     def with_raw_response(self) -> AsyncRoomRecordingsResourceWithRawResponse:
         """The same methods, returning the `APIResponse` (status, headers, ``parse()``)."""
         return AsyncRoomRecordingsResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> AsyncRoomRecordingsResourceWithStreamingResponse:
+        """The same methods as context managers that leave the body unread (``iter_bytes()``, ``iter_lines()``, ``parse()``)."""
+        return AsyncRoomRecordingsResourceWithStreamingResponse(self)
 
     async def delete_room_recording(
         self,
@@ -575,3 +601,19 @@ class AsyncRoomRecordingsResourceWithRawResponse:
             resource.list_room_recording_events
         )
         self.list_room_recordings = async_to_raw_response_wrapper(resource.list_room_recordings)
+
+
+class AsyncRoomRecordingsResourceWithStreamingResponse:
+    """`AsyncRoomRecordingsResource`'s non-paginated methods, each a context manager giving a `AsyncStreamedAPIResponse`."""
+
+    def __init__(self, resource: AsyncRoomRecordingsResource) -> None:
+        self.delete_room_recording = async_to_streamed_response_wrapper(
+            resource.delete_room_recording
+        )
+        self.get_room_recording = async_to_streamed_response_wrapper(resource.get_room_recording)
+        self.list_room_recording_events = async_to_streamed_response_wrapper(
+            resource.list_room_recording_events
+        )
+        self.list_room_recordings = async_to_streamed_response_wrapper(
+            resource.list_room_recordings
+        )

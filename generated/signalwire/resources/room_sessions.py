@@ -15,8 +15,10 @@ from .._runtime import (
     Operation,
     SyncResource,
     async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
     strip_not_given,
     to_raw_response_wrapper,
+    to_streamed_response_wrapper,
     validate_request,
 )
 from .._runtime._params import ParamStyle
@@ -27,8 +29,10 @@ if TYPE_CHECKING:
 __all__ = [
     "AsyncRoomSessionsResource",
     "AsyncRoomSessionsResourceWithRawResponse",
+    "AsyncRoomSessionsResourceWithStreamingResponse",
     "RoomSessionsResource",
     "RoomSessionsResourceWithRawResponse",
+    "RoomSessionsResourceWithStreamingResponse",
 ]
 
 _GET_ROOM_SESSION = Operation(
@@ -120,6 +124,11 @@ class RoomSessionsResource(SyncResource):
     def with_raw_response(self) -> RoomSessionsResourceWithRawResponse:
         """The same methods, returning the `APIResponse` (status, headers, ``parse()``)."""
         return RoomSessionsResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> RoomSessionsResourceWithStreamingResponse:
+        """The same methods as context managers that leave the body unread (``iter_bytes()``, ``iter_lines()``, ``parse()``)."""
+        return RoomSessionsResourceWithStreamingResponse(self)
 
     def get_room_session(
         self,
@@ -443,6 +452,23 @@ class RoomSessionsResourceWithRawResponse:
         self.list_room_sessions = to_raw_response_wrapper(resource.list_room_sessions)
 
 
+class RoomSessionsResourceWithStreamingResponse:
+    """`RoomSessionsResource`'s non-paginated methods, each a context manager giving a `StreamedAPIResponse`."""
+
+    def __init__(self, resource: RoomSessionsResource) -> None:
+        self.get_room_session = to_streamed_response_wrapper(resource.get_room_session)
+        self.list_room_session_events = to_streamed_response_wrapper(
+            resource.list_room_session_events
+        )
+        self.list_room_session_members = to_streamed_response_wrapper(
+            resource.list_room_session_members
+        )
+        self.list_room_session_recordings = to_streamed_response_wrapper(
+            resource.list_room_session_recordings
+        )
+        self.list_room_sessions = to_streamed_response_wrapper(resource.list_room_sessions)
+
+
 class AsyncRoomSessionsResource(AsyncResource):
     """RoomSessions operations (async): ``client.room_sessions.<method>(...)``."""
 
@@ -450,6 +476,11 @@ class AsyncRoomSessionsResource(AsyncResource):
     def with_raw_response(self) -> AsyncRoomSessionsResourceWithRawResponse:
         """The same methods, returning the `APIResponse` (status, headers, ``parse()``)."""
         return AsyncRoomSessionsResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> AsyncRoomSessionsResourceWithStreamingResponse:
+        """The same methods as context managers that leave the body unread (``iter_bytes()``, ``iter_lines()``, ``parse()``)."""
+        return AsyncRoomSessionsResourceWithStreamingResponse(self)
 
     async def get_room_session(
         self,
@@ -775,3 +806,20 @@ class AsyncRoomSessionsResourceWithRawResponse:
             resource.list_room_session_recordings
         )
         self.list_room_sessions = async_to_raw_response_wrapper(resource.list_room_sessions)
+
+
+class AsyncRoomSessionsResourceWithStreamingResponse:
+    """`AsyncRoomSessionsResource`'s non-paginated methods, each a context manager giving a `AsyncStreamedAPIResponse`."""
+
+    def __init__(self, resource: AsyncRoomSessionsResource) -> None:
+        self.get_room_session = async_to_streamed_response_wrapper(resource.get_room_session)
+        self.list_room_session_events = async_to_streamed_response_wrapper(
+            resource.list_room_session_events
+        )
+        self.list_room_session_members = async_to_streamed_response_wrapper(
+            resource.list_room_session_members
+        )
+        self.list_room_session_recordings = async_to_streamed_response_wrapper(
+            resource.list_room_session_recordings
+        )
+        self.list_room_sessions = async_to_streamed_response_wrapper(resource.list_room_sessions)

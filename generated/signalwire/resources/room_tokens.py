@@ -16,8 +16,10 @@ from .._runtime import (
     Operation,
     SyncResource,
     async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
     strip_not_given,
     to_raw_response_wrapper,
+    to_streamed_response_wrapper,
     validate_request,
 )
 
@@ -27,8 +29,10 @@ if TYPE_CHECKING:
 __all__ = [
     "AsyncRoomTokensResource",
     "AsyncRoomTokensResourceWithRawResponse",
+    "AsyncRoomTokensResourceWithStreamingResponse",
     "RoomTokensResource",
     "RoomTokensResourceWithRawResponse",
+    "RoomTokensResourceWithStreamingResponse",
 ]
 
 _CREATE_ROOM_TOKEN = Operation(
@@ -51,6 +55,11 @@ class RoomTokensResource(SyncResource):
     def with_raw_response(self) -> RoomTokensResourceWithRawResponse:
         """The same methods, returning the `APIResponse` (status, headers, ``parse()``)."""
         return RoomTokensResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> RoomTokensResourceWithStreamingResponse:
+        """The same methods as context managers that leave the body unread (``iter_bytes()``, ``iter_lines()``, ``parse()``)."""
+        return RoomTokensResourceWithStreamingResponse(self)
 
     def create_room_token(
         self,
@@ -225,6 +234,13 @@ class RoomTokensResourceWithRawResponse:
         self.create_room_token = to_raw_response_wrapper(resource.create_room_token)
 
 
+class RoomTokensResourceWithStreamingResponse:
+    """`RoomTokensResource`'s non-paginated methods, each a context manager giving a `StreamedAPIResponse`."""
+
+    def __init__(self, resource: RoomTokensResource) -> None:
+        self.create_room_token = to_streamed_response_wrapper(resource.create_room_token)
+
+
 class AsyncRoomTokensResource(AsyncResource):
     """RoomTokens operations (async): ``client.room_tokens.<method>(...)``."""
 
@@ -232,6 +248,11 @@ class AsyncRoomTokensResource(AsyncResource):
     def with_raw_response(self) -> AsyncRoomTokensResourceWithRawResponse:
         """The same methods, returning the `APIResponse` (status, headers, ``parse()``)."""
         return AsyncRoomTokensResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> AsyncRoomTokensResourceWithStreamingResponse:
+        """The same methods as context managers that leave the body unread (``iter_bytes()``, ``iter_lines()``, ``parse()``)."""
+        return AsyncRoomTokensResourceWithStreamingResponse(self)
 
     async def create_room_token(
         self,
@@ -404,3 +425,10 @@ class AsyncRoomTokensResourceWithRawResponse:
 
     def __init__(self, resource: AsyncRoomTokensResource) -> None:
         self.create_room_token = async_to_raw_response_wrapper(resource.create_room_token)
+
+
+class AsyncRoomTokensResourceWithStreamingResponse:
+    """`AsyncRoomTokensResource`'s non-paginated methods, each a context manager giving a `AsyncStreamedAPIResponse`."""
+
+    def __init__(self, resource: AsyncRoomTokensResource) -> None:
+        self.create_room_token = async_to_streamed_response_wrapper(resource.create_room_token)

@@ -16,8 +16,10 @@ from .._runtime import (
     Operation,
     SyncResource,
     async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
     strip_not_given,
     to_raw_response_wrapper,
+    to_streamed_response_wrapper,
     validate_request,
 )
 from .._runtime._params import ParamStyle
@@ -28,8 +30,10 @@ if TYPE_CHECKING:
 __all__ = [
     "AsyncRoomsResource",
     "AsyncRoomsResourceWithRawResponse",
+    "AsyncRoomsResourceWithStreamingResponse",
     "RoomsResource",
     "RoomsResourceWithRawResponse",
+    "RoomsResourceWithStreamingResponse",
 ]
 
 _CREATE_ROOM = Operation(
@@ -124,6 +128,11 @@ class RoomsResource(SyncResource):
     def with_raw_response(self) -> RoomsResourceWithRawResponse:
         """The same methods, returning the `APIResponse` (status, headers, ``parse()``)."""
         return RoomsResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> RoomsResourceWithStreamingResponse:
+        """The same methods as context managers that leave the body unread (``iter_bytes()``, ``iter_lines()``, ``parse()``)."""
+        return RoomsResourceWithStreamingResponse(self)
 
     def create_room(
         self,
@@ -593,6 +602,18 @@ class RoomsResourceWithRawResponse:
         self.update_room = to_raw_response_wrapper(resource.update_room)
 
 
+class RoomsResourceWithStreamingResponse:
+    """`RoomsResource`'s non-paginated methods, each a context manager giving a `StreamedAPIResponse`."""
+
+    def __init__(self, resource: RoomsResource) -> None:
+        self.create_room = to_streamed_response_wrapper(resource.create_room)
+        self.delete_room = to_streamed_response_wrapper(resource.delete_room)
+        self.get_room = to_streamed_response_wrapper(resource.get_room)
+        self.get_room_by_name = to_streamed_response_wrapper(resource.get_room_by_name)
+        self.list_rooms = to_streamed_response_wrapper(resource.list_rooms)
+        self.update_room = to_streamed_response_wrapper(resource.update_room)
+
+
 class AsyncRoomsResource(AsyncResource):
     """Rooms operations (async): ``client.rooms.<method>(...)``."""
 
@@ -600,6 +621,11 @@ class AsyncRoomsResource(AsyncResource):
     def with_raw_response(self) -> AsyncRoomsResourceWithRawResponse:
         """The same methods, returning the `APIResponse` (status, headers, ``parse()``)."""
         return AsyncRoomsResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> AsyncRoomsResourceWithStreamingResponse:
+        """The same methods as context managers that leave the body unread (``iter_bytes()``, ``iter_lines()``, ``parse()``)."""
+        return AsyncRoomsResourceWithStreamingResponse(self)
 
     async def create_room(
         self,
@@ -1067,3 +1093,15 @@ class AsyncRoomsResourceWithRawResponse:
         self.get_room_by_name = async_to_raw_response_wrapper(resource.get_room_by_name)
         self.list_rooms = async_to_raw_response_wrapper(resource.list_rooms)
         self.update_room = async_to_raw_response_wrapper(resource.update_room)
+
+
+class AsyncRoomsResourceWithStreamingResponse:
+    """`AsyncRoomsResource`'s non-paginated methods, each a context manager giving a `AsyncStreamedAPIResponse`."""
+
+    def __init__(self, resource: AsyncRoomsResource) -> None:
+        self.create_room = async_to_streamed_response_wrapper(resource.create_room)
+        self.delete_room = async_to_streamed_response_wrapper(resource.delete_room)
+        self.get_room = async_to_streamed_response_wrapper(resource.get_room)
+        self.get_room_by_name = async_to_streamed_response_wrapper(resource.get_room_by_name)
+        self.list_rooms = async_to_streamed_response_wrapper(resource.list_rooms)
+        self.update_room = async_to_streamed_response_wrapper(resource.update_room)

@@ -15,8 +15,10 @@ from .._runtime import (
     Operation,
     SyncResource,
     async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
     strip_not_given,
     to_raw_response_wrapper,
+    to_streamed_response_wrapper,
     validate_request,
 )
 
@@ -26,8 +28,10 @@ if TYPE_CHECKING:
 __all__ = [
     "AsyncStreamsResource",
     "AsyncStreamsResourceWithRawResponse",
+    "AsyncStreamsResourceWithStreamingResponse",
     "StreamsResource",
     "StreamsResourceWithRawResponse",
+    "StreamsResourceWithStreamingResponse",
 ]
 
 _CREATE_CONFERENCE_STREAM = Operation(
@@ -111,6 +115,11 @@ class StreamsResource(SyncResource):
     def with_raw_response(self) -> StreamsResourceWithRawResponse:
         """The same methods, returning the `APIResponse` (status, headers, ``parse()``)."""
         return StreamsResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> StreamsResourceWithStreamingResponse:
+        """The same methods as context managers that leave the body unread (``iter_bytes()``, ``iter_lines()``, ``parse()``)."""
+        return StreamsResourceWithStreamingResponse(self)
 
     def create_conference_stream(
         self,
@@ -477,6 +486,23 @@ class StreamsResourceWithRawResponse:
         self.update_stream = to_raw_response_wrapper(resource.update_stream)
 
 
+class StreamsResourceWithStreamingResponse:
+    """`StreamsResource`'s non-paginated methods, each a context manager giving a `StreamedAPIResponse`."""
+
+    def __init__(self, resource: StreamsResource) -> None:
+        self.create_conference_stream = to_streamed_response_wrapper(
+            resource.create_conference_stream
+        )
+        self.create_room_stream = to_streamed_response_wrapper(resource.create_room_stream)
+        self.delete_stream = to_streamed_response_wrapper(resource.delete_stream)
+        self.get_stream = to_streamed_response_wrapper(resource.get_stream)
+        self.list_conference_streams = to_streamed_response_wrapper(
+            resource.list_conference_streams
+        )
+        self.list_room_streams = to_streamed_response_wrapper(resource.list_room_streams)
+        self.update_stream = to_streamed_response_wrapper(resource.update_stream)
+
+
 class AsyncStreamsResource(AsyncResource):
     """Streams operations (async): ``client.streams.<method>(...)``."""
 
@@ -484,6 +510,11 @@ class AsyncStreamsResource(AsyncResource):
     def with_raw_response(self) -> AsyncStreamsResourceWithRawResponse:
         """The same methods, returning the `APIResponse` (status, headers, ``parse()``)."""
         return AsyncStreamsResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> AsyncStreamsResourceWithStreamingResponse:
+        """The same methods as context managers that leave the body unread (``iter_bytes()``, ``iter_lines()``, ``parse()``)."""
+        return AsyncStreamsResourceWithStreamingResponse(self)
 
     async def create_conference_stream(
         self,
@@ -852,3 +883,20 @@ class AsyncStreamsResourceWithRawResponse:
         )
         self.list_room_streams = async_to_raw_response_wrapper(resource.list_room_streams)
         self.update_stream = async_to_raw_response_wrapper(resource.update_stream)
+
+
+class AsyncStreamsResourceWithStreamingResponse:
+    """`AsyncStreamsResource`'s non-paginated methods, each a context manager giving a `AsyncStreamedAPIResponse`."""
+
+    def __init__(self, resource: AsyncStreamsResource) -> None:
+        self.create_conference_stream = async_to_streamed_response_wrapper(
+            resource.create_conference_stream
+        )
+        self.create_room_stream = async_to_streamed_response_wrapper(resource.create_room_stream)
+        self.delete_stream = async_to_streamed_response_wrapper(resource.delete_stream)
+        self.get_stream = async_to_streamed_response_wrapper(resource.get_stream)
+        self.list_conference_streams = async_to_streamed_response_wrapper(
+            resource.list_conference_streams
+        )
+        self.list_room_streams = async_to_streamed_response_wrapper(resource.list_room_streams)
+        self.update_stream = async_to_streamed_response_wrapper(resource.update_stream)

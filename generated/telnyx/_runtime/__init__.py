@@ -31,6 +31,12 @@ if TYPE_CHECKING:
         RetryPolicy,
         StopReason,
     )
+    from ._streaming import (
+        AsyncStreamedAPIResponse,
+        StreamedAPIResponse,
+        async_to_streamed_response_wrapper,
+        to_streamed_response_wrapper,
+    )
     from ._types import NOT_GIVEN, NotGiven, strip_not_given
     from ._validation import validate_request
     from .errors import (
@@ -66,6 +72,7 @@ __all__ = [
     "APITimeoutError",
     "AsyncAPIClient",
     "AsyncResource",
+    "AsyncStreamedAPIResponse",
     "AuthenticationError",
     "BadRequestError",
     "BasicAuth",
@@ -87,12 +94,15 @@ __all__ = [
     "RetryMode",
     "RetryPolicy",
     "StopReason",
+    "StreamedAPIResponse",
     "SyncAPIClient",
     "SyncResource",
     "UnprocessableEntityError",
     "async_to_raw_response_wrapper",
+    "async_to_streamed_response_wrapper",
     "strip_not_given",
     "to_raw_response_wrapper",
+    "to_streamed_response_wrapper",
     "validate_request",
 ]
 
@@ -119,6 +129,10 @@ _HOMES: Final = {
     "RetryMode": "_retry",
     "RetryPolicy": "_retry",
     "StopReason": "_retry",
+    "AsyncStreamedAPIResponse": "_streaming",
+    "StreamedAPIResponse": "_streaming",
+    "async_to_streamed_response_wrapper": "_streaming",
+    "to_streamed_response_wrapper": "_streaming",
     "NOT_GIVEN": "_types",
     "NotGiven": "_types",
     "strip_not_given": "_types",

@@ -15,8 +15,10 @@ from .._runtime import (
     Operation,
     SyncResource,
     async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
     strip_not_given,
     to_raw_response_wrapper,
+    to_streamed_response_wrapper,
     validate_request,
 )
 from .._runtime._pagination import AsyncPage, Pagination, SyncPage
@@ -28,8 +30,10 @@ if TYPE_CHECKING:
 __all__ = [
     "AsyncConferencesResource",
     "AsyncConferencesResourceWithRawResponse",
+    "AsyncConferencesResourceWithStreamingResponse",
     "ConferencesResource",
     "ConferencesResourceWithRawResponse",
+    "ConferencesResourceWithStreamingResponse",
 ]
 
 _CONFERENCE_GATHER_USING_AUDIO = Operation(
@@ -306,6 +310,11 @@ class ConferencesResource(SyncResource):
     def with_raw_response(self) -> ConferencesResourceWithRawResponse:
         """The same methods, returning the `APIResponse` (status, headers, ``parse()``)."""
         return ConferencesResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> ConferencesResourceWithStreamingResponse:
+        """The same methods as context managers that leave the body unread (``iter_bytes()``, ``iter_lines()``, ``parse()``)."""
+        return ConferencesResourceWithStreamingResponse(self)
 
     def conference_gather_using_audio(
         self,
@@ -1988,6 +1997,57 @@ class ConferencesResourceWithRawResponse:
         )
 
 
+class ConferencesResourceWithStreamingResponse:
+    """`ConferencesResource`'s non-paginated methods, each a context manager giving a `StreamedAPIResponse`."""
+
+    def __init__(self, resource: ConferencesResource) -> None:
+        self.conference_gather_using_audio = to_streamed_response_wrapper(
+            resource.conference_gather_using_audio
+        )
+        self.conference_send_dtmf = to_streamed_response_wrapper(resource.conference_send_dtmf)
+        self.create_conference = to_streamed_response_wrapper(resource.create_conference)
+        self.end_conference = to_streamed_response_wrapper(resource.end_conference)
+        self.hold_conference_participants = to_streamed_response_wrapper(
+            resource.hold_conference_participants
+        )
+        self.join_conference = to_streamed_response_wrapper(resource.join_conference)
+        self.leave_conference = to_streamed_response_wrapper(resource.leave_conference)
+        self.mute_conference_participants = to_streamed_response_wrapper(
+            resource.mute_conference_participants
+        )
+        self.pause_conference_recording = to_streamed_response_wrapper(
+            resource.pause_conference_recording
+        )
+        self.play_conference_audio = to_streamed_response_wrapper(resource.play_conference_audio)
+        self.resume_conference_recording = to_streamed_response_wrapper(
+            resource.resume_conference_recording
+        )
+        self.retrieve_conference = to_streamed_response_wrapper(resource.retrieve_conference)
+        self.retrieve_conference_participant = to_streamed_response_wrapper(
+            resource.retrieve_conference_participant
+        )
+        self.speak_text_to_conference = to_streamed_response_wrapper(
+            resource.speak_text_to_conference
+        )
+        self.start_conference_recording = to_streamed_response_wrapper(
+            resource.start_conference_recording
+        )
+        self.stop_conference_audio = to_streamed_response_wrapper(resource.stop_conference_audio)
+        self.stop_conference_recording = to_streamed_response_wrapper(
+            resource.stop_conference_recording
+        )
+        self.unhold_conference_participants = to_streamed_response_wrapper(
+            resource.unhold_conference_participants
+        )
+        self.unmute_conference_participants = to_streamed_response_wrapper(
+            resource.unmute_conference_participants
+        )
+        self.update_conference = to_streamed_response_wrapper(resource.update_conference)
+        self.update_conference_participant = to_streamed_response_wrapper(
+            resource.update_conference_participant
+        )
+
+
 class AsyncConferencesResource(AsyncResource):
     """Conferences operations (async): ``client.conferences.<method>(...)``."""
 
@@ -1995,6 +2055,11 @@ class AsyncConferencesResource(AsyncResource):
     def with_raw_response(self) -> AsyncConferencesResourceWithRawResponse:
         """The same methods, returning the `APIResponse` (status, headers, ``parse()``)."""
         return AsyncConferencesResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> AsyncConferencesResourceWithStreamingResponse:
+        """The same methods as context managers that leave the body unread (``iter_bytes()``, ``iter_lines()``, ``parse()``)."""
+        return AsyncConferencesResourceWithStreamingResponse(self)
 
     async def conference_gather_using_audio(
         self,
@@ -3677,5 +3742,62 @@ class AsyncConferencesResourceWithRawResponse:
         )
         self.update_conference = async_to_raw_response_wrapper(resource.update_conference)
         self.update_conference_participant = async_to_raw_response_wrapper(
+            resource.update_conference_participant
+        )
+
+
+class AsyncConferencesResourceWithStreamingResponse:
+    """`AsyncConferencesResource`'s non-paginated methods, each a context manager giving a `AsyncStreamedAPIResponse`."""
+
+    def __init__(self, resource: AsyncConferencesResource) -> None:
+        self.conference_gather_using_audio = async_to_streamed_response_wrapper(
+            resource.conference_gather_using_audio
+        )
+        self.conference_send_dtmf = async_to_streamed_response_wrapper(
+            resource.conference_send_dtmf
+        )
+        self.create_conference = async_to_streamed_response_wrapper(resource.create_conference)
+        self.end_conference = async_to_streamed_response_wrapper(resource.end_conference)
+        self.hold_conference_participants = async_to_streamed_response_wrapper(
+            resource.hold_conference_participants
+        )
+        self.join_conference = async_to_streamed_response_wrapper(resource.join_conference)
+        self.leave_conference = async_to_streamed_response_wrapper(resource.leave_conference)
+        self.mute_conference_participants = async_to_streamed_response_wrapper(
+            resource.mute_conference_participants
+        )
+        self.pause_conference_recording = async_to_streamed_response_wrapper(
+            resource.pause_conference_recording
+        )
+        self.play_conference_audio = async_to_streamed_response_wrapper(
+            resource.play_conference_audio
+        )
+        self.resume_conference_recording = async_to_streamed_response_wrapper(
+            resource.resume_conference_recording
+        )
+        self.retrieve_conference = async_to_streamed_response_wrapper(resource.retrieve_conference)
+        self.retrieve_conference_participant = async_to_streamed_response_wrapper(
+            resource.retrieve_conference_participant
+        )
+        self.speak_text_to_conference = async_to_streamed_response_wrapper(
+            resource.speak_text_to_conference
+        )
+        self.start_conference_recording = async_to_streamed_response_wrapper(
+            resource.start_conference_recording
+        )
+        self.stop_conference_audio = async_to_streamed_response_wrapper(
+            resource.stop_conference_audio
+        )
+        self.stop_conference_recording = async_to_streamed_response_wrapper(
+            resource.stop_conference_recording
+        )
+        self.unhold_conference_participants = async_to_streamed_response_wrapper(
+            resource.unhold_conference_participants
+        )
+        self.unmute_conference_participants = async_to_streamed_response_wrapper(
+            resource.unmute_conference_participants
+        )
+        self.update_conference = async_to_streamed_response_wrapper(resource.update_conference)
+        self.update_conference_participant = async_to_streamed_response_wrapper(
             resource.update_conference_participant
         )

@@ -15,8 +15,10 @@ from .._runtime import (
     Operation,
     SyncResource,
     async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
     strip_not_given,
     to_raw_response_wrapper,
+    to_streamed_response_wrapper,
     validate_request,
 )
 from .._runtime._pagination import AsyncPage, Pagination, SyncPage
@@ -28,8 +30,10 @@ if TYPE_CHECKING:
 __all__ = [
     "AsyncRoomCompositionsResource",
     "AsyncRoomCompositionsResourceWithRawResponse",
+    "AsyncRoomCompositionsResourceWithStreamingResponse",
     "RoomCompositionsResource",
     "RoomCompositionsResourceWithRawResponse",
+    "RoomCompositionsResourceWithStreamingResponse",
 ]
 
 _CREATE_ROOM_COMPOSITION = Operation(
@@ -83,6 +87,11 @@ class RoomCompositionsResource(SyncResource):
     def with_raw_response(self) -> RoomCompositionsResourceWithRawResponse:
         """The same methods, returning the `APIResponse` (status, headers, ``parse()``)."""
         return RoomCompositionsResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> RoomCompositionsResourceWithStreamingResponse:
+        """The same methods as context managers that leave the body unread (``iter_bytes()``, ``iter_lines()``, ``parse()``)."""
+        return RoomCompositionsResourceWithStreamingResponse(self)
 
     def create_room_composition(
         self,
@@ -287,6 +296,19 @@ class RoomCompositionsResourceWithRawResponse:
         self.view_room_composition = to_raw_response_wrapper(resource.view_room_composition)
 
 
+class RoomCompositionsResourceWithStreamingResponse:
+    """`RoomCompositionsResource`'s non-paginated methods, each a context manager giving a `StreamedAPIResponse`."""
+
+    def __init__(self, resource: RoomCompositionsResource) -> None:
+        self.create_room_composition = to_streamed_response_wrapper(
+            resource.create_room_composition
+        )
+        self.delete_room_composition = to_streamed_response_wrapper(
+            resource.delete_room_composition
+        )
+        self.view_room_composition = to_streamed_response_wrapper(resource.view_room_composition)
+
+
 class AsyncRoomCompositionsResource(AsyncResource):
     """RoomCompositions operations (async): ``client.room_compositions.<method>(...)``."""
 
@@ -294,6 +316,11 @@ class AsyncRoomCompositionsResource(AsyncResource):
     def with_raw_response(self) -> AsyncRoomCompositionsResourceWithRawResponse:
         """The same methods, returning the `APIResponse` (status, headers, ``parse()``)."""
         return AsyncRoomCompositionsResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> AsyncRoomCompositionsResourceWithStreamingResponse:
+        """The same methods as context managers that leave the body unread (``iter_bytes()``, ``iter_lines()``, ``parse()``)."""
+        return AsyncRoomCompositionsResourceWithStreamingResponse(self)
 
     async def create_room_composition(
         self,
@@ -500,3 +527,18 @@ class AsyncRoomCompositionsResourceWithRawResponse:
         )
         self.list_room_compositions = async_to_raw_response_wrapper(resource.list_room_compositions)
         self.view_room_composition = async_to_raw_response_wrapper(resource.view_room_composition)
+
+
+class AsyncRoomCompositionsResourceWithStreamingResponse:
+    """`AsyncRoomCompositionsResource`'s non-paginated methods, each a context manager giving a `AsyncStreamedAPIResponse`."""
+
+    def __init__(self, resource: AsyncRoomCompositionsResource) -> None:
+        self.create_room_composition = async_to_streamed_response_wrapper(
+            resource.create_room_composition
+        )
+        self.delete_room_composition = async_to_streamed_response_wrapper(
+            resource.delete_room_composition
+        )
+        self.view_room_composition = async_to_streamed_response_wrapper(
+            resource.view_room_composition
+        )

@@ -15,8 +15,10 @@ from .._runtime import (
     Operation,
     SyncResource,
     async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
     strip_not_given,
     to_raw_response_wrapper,
+    to_streamed_response_wrapper,
     validate_request,
 )
 from .._runtime._pagination import AsyncPage, Pagination, SyncPage
@@ -28,8 +30,10 @@ if TYPE_CHECKING:
 __all__ = [
     "AsyncRoomParticipantsResource",
     "AsyncRoomParticipantsResourceWithRawResponse",
+    "AsyncRoomParticipantsResourceWithStreamingResponse",
     "RoomParticipantsResource",
     "RoomParticipantsResourceWithRawResponse",
+    "RoomParticipantsResourceWithStreamingResponse",
 ]
 
 _LIST_ROOM_PARTICIPANTS = Operation(
@@ -67,6 +71,11 @@ class RoomParticipantsResource(SyncResource):
     def with_raw_response(self) -> RoomParticipantsResourceWithRawResponse:
         """The same methods, returning the `APIResponse` (status, headers, ``parse()``)."""
         return RoomParticipantsResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> RoomParticipantsResourceWithStreamingResponse:
+        """The same methods as context managers that leave the body unread (``iter_bytes()``, ``iter_lines()``, ``parse()``)."""
+        return RoomParticipantsResourceWithStreamingResponse(self)
 
     def list_room_participants(
         self,
@@ -165,6 +174,13 @@ class RoomParticipantsResourceWithRawResponse:
         self.view_room_participant = to_raw_response_wrapper(resource.view_room_participant)
 
 
+class RoomParticipantsResourceWithStreamingResponse:
+    """`RoomParticipantsResource`'s non-paginated methods, each a context manager giving a `StreamedAPIResponse`."""
+
+    def __init__(self, resource: RoomParticipantsResource) -> None:
+        self.view_room_participant = to_streamed_response_wrapper(resource.view_room_participant)
+
+
 class AsyncRoomParticipantsResource(AsyncResource):
     """RoomParticipants operations (async): ``client.room_participants.<method>(...)``."""
 
@@ -172,6 +188,11 @@ class AsyncRoomParticipantsResource(AsyncResource):
     def with_raw_response(self) -> AsyncRoomParticipantsResourceWithRawResponse:
         """The same methods, returning the `APIResponse` (status, headers, ``parse()``)."""
         return AsyncRoomParticipantsResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> AsyncRoomParticipantsResourceWithStreamingResponse:
+        """The same methods as context managers that leave the body unread (``iter_bytes()``, ``iter_lines()``, ``parse()``)."""
+        return AsyncRoomParticipantsResourceWithStreamingResponse(self)
 
     async def list_room_participants(
         self,
@@ -268,3 +289,12 @@ class AsyncRoomParticipantsResourceWithRawResponse:
     def __init__(self, resource: AsyncRoomParticipantsResource) -> None:
         self.list_room_participants = async_to_raw_response_wrapper(resource.list_room_participants)
         self.view_room_participant = async_to_raw_response_wrapper(resource.view_room_participant)
+
+
+class AsyncRoomParticipantsResourceWithStreamingResponse:
+    """`AsyncRoomParticipantsResource`'s non-paginated methods, each a context manager giving a `AsyncStreamedAPIResponse`."""
+
+    def __init__(self, resource: AsyncRoomParticipantsResource) -> None:
+        self.view_room_participant = async_to_streamed_response_wrapper(
+            resource.view_room_participant
+        )

@@ -15,8 +15,10 @@ from .._runtime import (
     Operation,
     SyncResource,
     async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
     strip_not_given,
     to_raw_response_wrapper,
+    to_streamed_response_wrapper,
     validate_request,
 )
 from .._runtime._pagination import AsyncPage, Pagination, SyncPage
@@ -28,8 +30,10 @@ if TYPE_CHECKING:
 __all__ = [
     "AsyncRoomSessionsResource",
     "AsyncRoomSessionsResourceWithRawResponse",
+    "AsyncRoomSessionsResourceWithStreamingResponse",
     "RoomSessionsResource",
     "RoomSessionsResourceWithRawResponse",
+    "RoomSessionsResourceWithStreamingResponse",
 ]
 
 _END_SESSION = Operation(
@@ -117,6 +121,11 @@ class RoomSessionsResource(SyncResource):
     def with_raw_response(self) -> RoomSessionsResourceWithRawResponse:
         """The same methods, returning the `APIResponse` (status, headers, ``parse()``)."""
         return RoomSessionsResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> RoomSessionsResourceWithStreamingResponse:
+        """The same methods as context managers that leave the body unread (``iter_bytes()``, ``iter_lines()``, ``parse()``)."""
+        return RoomSessionsResourceWithStreamingResponse(self)
 
     def end_session(
         self,
@@ -497,6 +506,23 @@ class RoomSessionsResourceWithRawResponse:
         self.view_room_session = to_raw_response_wrapper(resource.view_room_session)
 
 
+class RoomSessionsResourceWithStreamingResponse:
+    """`RoomSessionsResource`'s non-paginated methods, each a context manager giving a `StreamedAPIResponse`."""
+
+    def __init__(self, resource: RoomSessionsResource) -> None:
+        self.end_session = to_streamed_response_wrapper(resource.end_session)
+        self.kick_participant_in_session = to_streamed_response_wrapper(
+            resource.kick_participant_in_session
+        )
+        self.mute_participant_in_session = to_streamed_response_wrapper(
+            resource.mute_participant_in_session
+        )
+        self.unmute_participant_in_session = to_streamed_response_wrapper(
+            resource.unmute_participant_in_session
+        )
+        self.view_room_session = to_streamed_response_wrapper(resource.view_room_session)
+
+
 class AsyncRoomSessionsResource(AsyncResource):
     """RoomSessions operations (async): ``client.room_sessions.<method>(...)``."""
 
@@ -504,6 +530,11 @@ class AsyncRoomSessionsResource(AsyncResource):
     def with_raw_response(self) -> AsyncRoomSessionsResourceWithRawResponse:
         """The same methods, returning the `APIResponse` (status, headers, ``parse()``)."""
         return AsyncRoomSessionsResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> AsyncRoomSessionsResourceWithStreamingResponse:
+        """The same methods as context managers that leave the body unread (``iter_bytes()``, ``iter_lines()``, ``parse()``)."""
+        return AsyncRoomSessionsResourceWithStreamingResponse(self)
 
     async def end_session(
         self,
@@ -882,3 +913,20 @@ class AsyncRoomSessionsResourceWithRawResponse:
             resource.unmute_participant_in_session
         )
         self.view_room_session = async_to_raw_response_wrapper(resource.view_room_session)
+
+
+class AsyncRoomSessionsResourceWithStreamingResponse:
+    """`AsyncRoomSessionsResource`'s non-paginated methods, each a context manager giving a `AsyncStreamedAPIResponse`."""
+
+    def __init__(self, resource: AsyncRoomSessionsResource) -> None:
+        self.end_session = async_to_streamed_response_wrapper(resource.end_session)
+        self.kick_participant_in_session = async_to_streamed_response_wrapper(
+            resource.kick_participant_in_session
+        )
+        self.mute_participant_in_session = async_to_streamed_response_wrapper(
+            resource.mute_participant_in_session
+        )
+        self.unmute_participant_in_session = async_to_streamed_response_wrapper(
+            resource.unmute_participant_in_session
+        )
+        self.view_room_session = async_to_streamed_response_wrapper(resource.view_room_session)

@@ -15,8 +15,10 @@ from .._runtime import (
     Operation,
     SyncResource,
     async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
     strip_not_given,
     to_raw_response_wrapper,
+    to_streamed_response_wrapper,
     validate_request,
 )
 from .._runtime._pagination import AsyncPage, Pagination, SyncPage
@@ -28,8 +30,10 @@ if TYPE_CHECKING:
 __all__ = [
     "AsyncRoomsResource",
     "AsyncRoomsResourceWithRawResponse",
+    "AsyncRoomsResourceWithStreamingResponse",
     "RoomsResource",
     "RoomsResourceWithRawResponse",
+    "RoomsResourceWithStreamingResponse",
 ]
 
 _CREATE_ROOM = Operation(
@@ -109,6 +113,11 @@ class RoomsResource(SyncResource):
     def with_raw_response(self) -> RoomsResourceWithRawResponse:
         """The same methods, returning the `APIResponse` (status, headers, ``parse()``)."""
         return RoomsResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> RoomsResourceWithStreamingResponse:
+        """The same methods as context managers that leave the body unread (``iter_bytes()``, ``iter_lines()``, ``parse()``)."""
+        return RoomsResourceWithStreamingResponse(self)
 
     def create_room(
         self,
@@ -455,6 +464,16 @@ class RoomsResourceWithRawResponse:
         self.view_room = to_raw_response_wrapper(resource.view_room)
 
 
+class RoomsResourceWithStreamingResponse:
+    """`RoomsResource`'s non-paginated methods, each a context manager giving a `StreamedAPIResponse`."""
+
+    def __init__(self, resource: RoomsResource) -> None:
+        self.create_room = to_streamed_response_wrapper(resource.create_room)
+        self.delete_room = to_streamed_response_wrapper(resource.delete_room)
+        self.update_room = to_streamed_response_wrapper(resource.update_room)
+        self.view_room = to_streamed_response_wrapper(resource.view_room)
+
+
 class AsyncRoomsResource(AsyncResource):
     """Rooms operations (async): ``client.rooms.<method>(...)``."""
 
@@ -462,6 +481,11 @@ class AsyncRoomsResource(AsyncResource):
     def with_raw_response(self) -> AsyncRoomsResourceWithRawResponse:
         """The same methods, returning the `APIResponse` (status, headers, ``parse()``)."""
         return AsyncRoomsResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> AsyncRoomsResourceWithStreamingResponse:
+        """The same methods as context managers that leave the body unread (``iter_bytes()``, ``iter_lines()``, ``parse()``)."""
+        return AsyncRoomsResourceWithStreamingResponse(self)
 
     async def create_room(
         self,
@@ -806,3 +830,13 @@ class AsyncRoomsResourceWithRawResponse:
         )
         self.update_room = async_to_raw_response_wrapper(resource.update_room)
         self.view_room = async_to_raw_response_wrapper(resource.view_room)
+
+
+class AsyncRoomsResourceWithStreamingResponse:
+    """`AsyncRoomsResource`'s non-paginated methods, each a context manager giving a `AsyncStreamedAPIResponse`."""
+
+    def __init__(self, resource: AsyncRoomsResource) -> None:
+        self.create_room = async_to_streamed_response_wrapper(resource.create_room)
+        self.delete_room = async_to_streamed_response_wrapper(resource.delete_room)
+        self.update_room = async_to_streamed_response_wrapper(resource.update_room)
+        self.view_room = async_to_streamed_response_wrapper(resource.view_room)

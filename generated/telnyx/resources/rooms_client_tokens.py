@@ -15,8 +15,10 @@ from .._runtime import (
     Operation,
     SyncResource,
     async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
     strip_not_given,
     to_raw_response_wrapper,
+    to_streamed_response_wrapper,
     validate_request,
 )
 
@@ -26,8 +28,10 @@ if TYPE_CHECKING:
 __all__ = [
     "AsyncRoomsClientTokensResource",
     "AsyncRoomsClientTokensResourceWithRawResponse",
+    "AsyncRoomsClientTokensResourceWithStreamingResponse",
     "RoomsClientTokensResource",
     "RoomsClientTokensResourceWithRawResponse",
+    "RoomsClientTokensResourceWithStreamingResponse",
 ]
 
 _CREATE_ROOM_CLIENT_TOKEN = Operation(
@@ -55,6 +59,11 @@ class RoomsClientTokensResource(SyncResource):
     def with_raw_response(self) -> RoomsClientTokensResourceWithRawResponse:
         """The same methods, returning the `APIResponse` (status, headers, ``parse()``)."""
         return RoomsClientTokensResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> RoomsClientTokensResourceWithStreamingResponse:
+        """The same methods as context managers that leave the body unread (``iter_bytes()``, ``iter_lines()``, ``parse()``)."""
+        return RoomsClientTokensResourceWithStreamingResponse(self)
 
     def create_room_client_token(
         self,
@@ -178,6 +187,18 @@ class RoomsClientTokensResourceWithRawResponse:
         self.refresh_room_client_token = to_raw_response_wrapper(resource.refresh_room_client_token)
 
 
+class RoomsClientTokensResourceWithStreamingResponse:
+    """`RoomsClientTokensResource`'s non-paginated methods, each a context manager giving a `StreamedAPIResponse`."""
+
+    def __init__(self, resource: RoomsClientTokensResource) -> None:
+        self.create_room_client_token = to_streamed_response_wrapper(
+            resource.create_room_client_token
+        )
+        self.refresh_room_client_token = to_streamed_response_wrapper(
+            resource.refresh_room_client_token
+        )
+
+
 class AsyncRoomsClientTokensResource(AsyncResource):
     """RoomsClientTokens operations (async): ``client.rooms_client_tokens.<method>(...)``."""
 
@@ -185,6 +206,11 @@ class AsyncRoomsClientTokensResource(AsyncResource):
     def with_raw_response(self) -> AsyncRoomsClientTokensResourceWithRawResponse:
         """The same methods, returning the `APIResponse` (status, headers, ``parse()``)."""
         return AsyncRoomsClientTokensResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> AsyncRoomsClientTokensResourceWithStreamingResponse:
+        """The same methods as context managers that leave the body unread (``iter_bytes()``, ``iter_lines()``, ``parse()``)."""
+        return AsyncRoomsClientTokensResourceWithStreamingResponse(self)
 
     async def create_room_client_token(
         self,
@@ -308,5 +334,17 @@ class AsyncRoomsClientTokensResourceWithRawResponse:
             resource.create_room_client_token
         )
         self.refresh_room_client_token = async_to_raw_response_wrapper(
+            resource.refresh_room_client_token
+        )
+
+
+class AsyncRoomsClientTokensResourceWithStreamingResponse:
+    """`AsyncRoomsClientTokensResource`'s non-paginated methods, each a context manager giving a `AsyncStreamedAPIResponse`."""
+
+    def __init__(self, resource: AsyncRoomsClientTokensResource) -> None:
+        self.create_room_client_token = async_to_streamed_response_wrapper(
+            resource.create_room_client_token
+        )
+        self.refresh_room_client_token = async_to_streamed_response_wrapper(
             resource.refresh_room_client_token
         )

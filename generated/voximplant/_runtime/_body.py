@@ -130,6 +130,11 @@ class BodyReader:
         else:
             self._add(chunk)
 
+    def drain(self) -> list[bytes]:
+        """The decoded pieces collected since the last call (for a body read as a stream)."""
+        chunks, self._chunks = self._chunks, []
+        return chunks
+
     def finish(self) -> bytes:
         """The whole decoded body (checks that compressed streams are complete)."""
         for index, inflater in enumerate(self._inflaters):

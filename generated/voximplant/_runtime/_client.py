@@ -27,21 +27,23 @@ from ._encoding import (
     FORM_CONTENT_TYPE,
     JSON_CONTENT_TYPE,
     EncodedBody,
-    encode_form,
     encode_json,
 )
 from ._files import decode_content
 from ._logs import redact_headers, redact_url, setup_logging
 from ._operation import Operation
-from ._params import encode_query
+from ._params import encode_form, encode_query
 from ._response import (
+    STREAM,
     APIResponse,
     find_body_error,
     make_status_error,
     parse_body,
+    response_mode,
     take_raw_response_flag,
 )
 from ._retry import DEFAULT_MAX_RETRIES, Failure, RetryPolicy
+from ._streaming import AsyncStreamedAPIResponse, StreamedAPIResponse, StreamErrors
 from ._types import NOT_GIVEN, NotGiven, new_uuid4
 from .errors import APIConnectionError, APITimeoutError, RedirectError
 
@@ -482,7 +484,9 @@ class _BaseClient(Generic[_HttpT]):
             content = encode_json(json, key_name if key_in == "body" else None)
             merged = self._json_headers
         elif form is not None:
-            content = encode_form(form, key_name if key_in == "body" else None)
+            content = encode_form(
+                form, key_name if key_in == "body" else None, operation.form_styles
+            )
             merged = self._form_headers
         elif encoded is not None and encoded.files is not None:
             files = encoded.files  # httpx's multipart encoder sets the Content-Type
@@ -524,13 +528,15 @@ class _BaseClient(Generic[_HttpT]):
         operation: Operation,
         response: httpx.Response,
         cast_to: type[BaseModel] | None,
-        raw: bool,
+        raw: int,
     ) -> Any:
         status = response.status_code
         if status >= 400:
             error = make_status_error(response, operation.error_model(status))
             error.retry_after = self._policy.requested_delay(response.headers)
             raise error
+        if raw == STREAM:
+            return response  # the driver wraps it; its body is the caller's to read
         keys = operation.body_errors if operation.body_errors is not None else self.body_errors
         if keys:
             data = find_body_error(response.content, keys)
@@ -634,6 +640,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         http = self._http
         auth = self._send_auth
         limit = self._max_response_size
+        streaming = response_mode() == STREAM
         try:
             step = next(flow)
             while True:
@@ -649,12 +656,23 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
                         stream=True,
                         follow_redirects=False,
                     )
-                    _read_body(response, step.deadline, limit)
+                    if not (streaming and response.status_code < 300):
+                        _read_body(response, step.deadline, limit)
                     outcome = response
                 except _HTTPX_ERRORS as exc:
                     outcome = exc
                 step = flow.send(outcome)
         except StopIteration as stop:
+            if streaming:
+                assert isinstance(step, _Send)  # the flow ends right after a send
+                return StreamedAPIResponse(
+                    stop.value,
+                    cast_to,
+                    operation.response_kind,
+                    limit,
+                    step.deadline,
+                    _STREAM_ERRORS,
+                )
             return stop.value
 
     @property
@@ -763,6 +781,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         http = self._http
         auth = self._send_auth
         limit = self._max_response_size
+        streaming = response_mode() == STREAM
         try:
             step = next(flow)
             while True:
@@ -772,11 +791,21 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
                     continue
                 outcome: _Outcome
                 try:
-                    outcome = await _send_async(http, step, auth, limit)
+                    outcome = await _send_async(http, step, auth, limit, streaming)
                 except _HTTPX_ERRORS as exc:
                     outcome = exc
                 step = flow.send(outcome)
         except StopIteration as stop:
+            if streaming:
+                assert isinstance(step, _Send)  # the flow ends right after a send
+                return AsyncStreamedAPIResponse(
+                    stop.value,
+                    cast_to,
+                    operation.response_kind,
+                    limit,
+                    step.deadline,
+                    _ASYNC_STREAM_ERRORS,
+                )
             return stop.value
 
     @property
@@ -946,8 +975,10 @@ async def _send_async(
     step: _Send,
     auth: httpx.Auth | httpx._client.UseClientDefault,
     limit: int,
+    streaming: bool = False,
 ) -> httpx.Response:
-    """Send and read one attempt, cancelled at the deadline whatever the server does."""
+    """Send and read one attempt, cancelled at the deadline whatever the server does
+    (``streaming``: a success body is left unread, for the caller)."""
     try:
         async with _cancel_after(max(step.deadline - time.monotonic(), 0.0)):
             response = await http.send(
@@ -956,6 +987,8 @@ async def _send_async(
                 stream=True,
                 follow_redirects=False,
             )
+            if streaming and response.status_code < 300:
+                return response
             try:
                 if response.is_stream_consumed:  # a transport that hands over whole bodies
                     check_size(response, limit)
@@ -991,6 +1024,10 @@ async def _anyio_fail_after(seconds: float) -> AsyncIterator[None]:
 
     with anyio.fail_after(seconds):
         yield
+
+
+_STREAM_ERRORS: Final = StreamErrors(_HTTPX_ERRORS, _no_response_error)
+_ASYNC_STREAM_ERRORS: Final = StreamErrors(_HTTPX_ERRORS, _no_response_error, _cancel_after)
 
 
 def _classify(exc: httpx.TransportError) -> Failure:

@@ -25,29 +25,44 @@ __all__ = [
 _T = TypeVar("_T")
 _P = ParamSpec("_P")
 
+RAW: Final = 1
+"""Response mode: return the `APIResponse` (``with_raw_response``)."""
+STREAM: Final = 2
+"""Response mode: leave a success body unread (``with_streaming_response``)."""
+
 # Set only for the duration of one wrapped call, and consumed by the first request it
 # makes: asyncio tasks each run in a copy of the context, so concurrent calls cannot
-# see each other's flag.
-_RAW_RESPONSE: Final[ContextVar[bool]] = ContextVar("confgen_raw_response", default=False)
+# see each other's mode (0: the plain result).
+_RAW_RESPONSE: Final[ContextVar[int]] = ContextVar("confgen_raw_response", default=0)
 
 
 @contextlib.contextmanager
-def raw_response() -> Iterator[None]:
-    """Within the block, the next request returns its `APIResponse` (as through a
-    ``with_raw_response`` wrapper)."""
-    token = _RAW_RESPONSE.set(True)
+def set_response_mode(mode: int) -> Iterator[None]:
+    """Within the block, the next request returns as ``mode`` says (`RAW`, `STREAM`)."""
+    token = _RAW_RESPONSE.set(mode)
     try:
         yield
     finally:
         _RAW_RESPONSE.reset(token)
 
 
-def take_raw_response_flag() -> bool:
-    """Whether the current call was made through a raw-response wrapper (and clear it)."""
-    if not _RAW_RESPONSE.get():
-        return False
-    _RAW_RESPONSE.set(False)
-    return True
+def raw_response() -> contextlib.AbstractContextManager[None]:
+    """Within the block, the next request returns its `APIResponse` (as through a
+    ``with_raw_response`` wrapper)."""
+    return set_response_mode(RAW)
+
+
+def response_mode() -> int:
+    """The mode the next request will take (without clearing it)."""
+    return _RAW_RESPONSE.get()
+
+
+def take_raw_response_flag() -> int:
+    """The mode the current call was made in (0, `RAW`, `STREAM`), cleared."""
+    mode = _RAW_RESPONSE.get()
+    if mode:
+        _RAW_RESPONSE.set(0)
+    return mode
 
 
 class APIResponse(Generic[_T]):
@@ -100,6 +115,10 @@ class APIResponse(Generic[_T]):
             self._parsed = parse_body(self.http_response, self._cast_to)
         return cast(_T, self._parsed)
 
+    def set_parsed(self, value: _T) -> None:
+        """Make ``value`` what `parse` gives (a page, built from this response)."""
+        self._parsed = value
+
     def __repr__(self) -> str:
         return f"<APIResponse [{self.status_code}] {self._cast_to and self._cast_to.__name__}>"
 
@@ -127,9 +146,9 @@ def to_raw_response_wrapper(fn: Callable[_P, _T]) -> Callable[_P, APIResponse[_T
 
     @functools.wraps(fn)
     def wrapped(*args: _P.args, **kwargs: _P.kwargs) -> APIResponse[_T]:
-        token = _RAW_RESPONSE.set(True)
+        token = _RAW_RESPONSE.set(RAW)
         try:
-            return cast("APIResponse[_T]", fn(*args, **kwargs))
+            return _as_api_response(fn(*args, **kwargs))
         finally:
             _RAW_RESPONSE.reset(token)
 
@@ -143,13 +162,22 @@ def async_to_raw_response_wrapper(
 
     @functools.wraps(fn)
     async def wrapped(*args: _P.args, **kwargs: _P.kwargs) -> APIResponse[_T]:
-        token = _RAW_RESPONSE.set(True)
+        token = _RAW_RESPONSE.set(RAW)
         try:
-            return cast("APIResponse[_T]", await fn(*args, **kwargs))
+            return _as_api_response(await fn(*args, **kwargs))
         finally:
             _RAW_RESPONSE.reset(token)
 
     return wrapped
+
+
+def _as_api_response(result: Any) -> APIResponse[Any]:
+    """The call's `APIResponse`: as returned, or a list method's first page as one."""
+    # A paginated method fetched its page in raw mode itself and returned the page.
+    to_api_response = getattr(result, "to_api_response", None)
+    if to_api_response is not None and not isinstance(result, APIResponse):
+        return cast("APIResponse[Any]", to_api_response())
+    return cast("APIResponse[Any]", result)
 
 
 @functools.lru_cache(maxsize=64)

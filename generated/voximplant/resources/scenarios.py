@@ -16,8 +16,10 @@ from .._runtime import (
     Operation,
     SyncResource,
     async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
     strip_not_given,
     to_raw_response_wrapper,
+    to_streamed_response_wrapper,
     validate_request,
 )
 
@@ -27,8 +29,10 @@ if TYPE_CHECKING:
 __all__ = [
     "AsyncScenariosResource",
     "AsyncScenariosResourceWithRawResponse",
+    "AsyncScenariosResourceWithStreamingResponse",
     "ScenariosResource",
     "ScenariosResourceWithRawResponse",
+    "ScenariosResourceWithStreamingResponse",
 ]
 
 _START_CONFERENCE = Operation(
@@ -60,6 +64,11 @@ class ScenariosResource(SyncResource):
     def with_raw_response(self) -> ScenariosResourceWithRawResponse:
         """The same methods, returning the `APIResponse` (status, headers, ``parse()``)."""
         return ScenariosResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> ScenariosResourceWithStreamingResponse:
+        """The same methods as context managers that leave the body unread (``iter_bytes()``, ``iter_lines()``, ``parse()``)."""
+        return ScenariosResourceWithStreamingResponse(self)
 
     def start_conference(
         self,
@@ -249,6 +258,14 @@ class ScenariosResourceWithRawResponse:
         self.start_scenarios = to_raw_response_wrapper(resource.start_scenarios)
 
 
+class ScenariosResourceWithStreamingResponse:
+    """`ScenariosResource`'s non-paginated methods, each a context manager giving a `StreamedAPIResponse`."""
+
+    def __init__(self, resource: ScenariosResource) -> None:
+        self.start_conference = to_streamed_response_wrapper(resource.start_conference)
+        self.start_scenarios = to_streamed_response_wrapper(resource.start_scenarios)
+
+
 class AsyncScenariosResource(AsyncResource):
     """Scenarios operations (async): ``client.scenarios.<method>(...)``."""
 
@@ -256,6 +273,11 @@ class AsyncScenariosResource(AsyncResource):
     def with_raw_response(self) -> AsyncScenariosResourceWithRawResponse:
         """The same methods, returning the `APIResponse` (status, headers, ``parse()``)."""
         return AsyncScenariosResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> AsyncScenariosResourceWithStreamingResponse:
+        """The same methods as context managers that leave the body unread (``iter_bytes()``, ``iter_lines()``, ``parse()``)."""
+        return AsyncScenariosResourceWithStreamingResponse(self)
 
     async def start_conference(
         self,
@@ -443,3 +465,11 @@ class AsyncScenariosResourceWithRawResponse:
     def __init__(self, resource: AsyncScenariosResource) -> None:
         self.start_conference = async_to_raw_response_wrapper(resource.start_conference)
         self.start_scenarios = async_to_raw_response_wrapper(resource.start_scenarios)
+
+
+class AsyncScenariosResourceWithStreamingResponse:
+    """`AsyncScenariosResource`'s non-paginated methods, each a context manager giving a `AsyncStreamedAPIResponse`."""
+
+    def __init__(self, resource: AsyncScenariosResource) -> None:
+        self.start_conference = async_to_streamed_response_wrapper(resource.start_conference)
+        self.start_scenarios = async_to_streamed_response_wrapper(resource.start_scenarios)
