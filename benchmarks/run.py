@@ -213,7 +213,9 @@ def bench_generation(specs: dict[str, str], runs: int, mypy: bool) -> list[Row]:
             row.command = f"{prefix} {shlex.join(command)}".strip()
             for _ in range(runs):
                 shutil.rmtree(ROOT / out / package, ignore_errors=True)
-                (ROOT / out / package).mkdir(parents=True)
+                # confgen refuses to fill a folder it did not write (even an empty one).
+                target = ROOT / out if tool.startswith("confgen") else ROOT / out / package
+                target.mkdir(parents=True, exist_ok=True)
                 row.runs.append(timed(command, env))
             if any((ROOT / out / package).rglob("*.py")):
                 files, size = tree_size(ROOT / out / package)

@@ -71,6 +71,8 @@ class Param:
     location: str
     required: bool
     schema: dict[str, Any]
+    style: str = "form"
+    """How the value is serialised (OpenAPI ``style``; deepObject: ``name[key]=value``)."""
 
     @property
     def argument(self) -> str:
@@ -175,8 +177,15 @@ def cases(provider: str) -> list[Case]:
                     # (Prism answers 422 "must have required property"). The generated
                     # clients do not refuse "" yet: see the note in the report / issue.
                     schema["minLength"] = max(1, int(schema.get("minLength", 0)))
+                default_style = "form" if param["in"] in ("query", "cookie") else "simple"
                 params.append(
-                    Param(param["name"], param["in"], bool(param.get("required")), schema)
+                    Param(
+                        param["name"],
+                        param["in"],
+                        bool(param.get("required")),
+                        schema,
+                        str(param.get("style") or default_style),
+                    )
                 )
             body = inline_refs(operation.get("requestBody") or {}, document)
             content_type, body_schema = None, None

@@ -5,6 +5,7 @@ the spec; an input that breaks a constraint is refused before anything is sent."
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import httpx
@@ -58,19 +59,62 @@ def query_value(raw: str, schema: dict[str, Any]) -> Any:
     return raw
 
 
+def typed_value(raw: str, schema: dict[str, Any]) -> Any:
+    """A serialised leaf read back as its schema's type; arrays are comma-joined (the
+    spelling deepObject members use, as the official SDKs send them)."""
+    kinds = schema.get("type")
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    if "array" in kinds:
+        items = schema.get("items") or {}
+        return [typed_value(part, items) for part in raw.split(",")] if raw else []
+    for kind in kinds:
+        try:
+            return query_value(raw, {"type": kind})
+        except (ValueError, AssertionError):
+            continue
+    return raw
+
+
+def decode_deep_object(pairs: list[tuple[str, str]], name: str, schema: dict[str, Any]) -> Any:
+    """``name[a]=1&name[b][c]=x`` read back into ``{"a": 1, "b": {"c": "x"}}``, each leaf
+    typed by its property's schema."""
+    decoded: dict[str, Any] = {}
+    for key, raw in pairs:
+        if not key.startswith(name + "["):
+            continue
+        parts = re.findall(r"\[([^\]]*)\]", key[len(name) :])
+        node, sub = decoded, schema
+        for part in parts[:-1]:
+            sub = (sub.get("properties") or {}).get(part) or {}
+            node = node.setdefault(part, {})
+        node[parts[-1]] = typed_value(raw, (sub.get("properties") or {}).get(parts[-1]) or {})
+    return decoded
+
+
 def assert_request_matches_spec(case: Case, request: httpx.Request) -> None:
     sent = wire(request)
     assert sent["method"] == case.method
     template = case.path
     assert sent["path"].endswith(template.split("{")[0].rstrip("/")) or "{" in template
-    query = dict(sent["query"])
+    pairs: list[tuple[str, str]] = list(sent["query"])
+    query = dict(pairs)
     known = {param.name: param for param in case.params if param.location == "query"}
-    assert set(query) <= set(known), f"unknown query parameters: {set(query) - set(known)}"
+    values: dict[str, Any] = {}
+    for name, param in known.items():
+        members = {key for key, _ in pairs if key.startswith(name + "[")}
+        if param.style == "deepObject" and members:
+            values[name] = decode_deep_object(pairs, name, param.schema)
+            for key in members:
+                query.pop(key)
+        elif name in query:
+            values[name] = query_value(query[name], param.schema)
+    unknown = set(query) - set(known)
+    assert not unknown, f"unknown query parameters: {unknown}"
     for name, param in known.items():
         if param.required:
-            assert name in query, f"required query parameter {name} missing"
-        if name in query:
-            jsonschema.validate(query_value(query[name], param.schema), param.schema)
+            assert name in values, f"required query parameter {name} missing"
+        if name in values:
+            jsonschema.validate(values[name], param.schema)
     if case.body_schema is not None:
         assert sent["content_type"] == case.content_type
         body = sent["body"]
@@ -127,8 +171,35 @@ def violations(case: Case) -> list[tuple[str, Any, str]]:
             found.append((name, "not a number", "type"))
         if kind == "boolean":
             found.append((name, "maybe", "type"))
+        found.extend((name, bad, rule) for bad, rule in nested_violations(sub))
     for group in case.mutually_exclusive:
         found.append(("|".join(group), None, "mutually-exclusive"))
+    return found
+
+
+def nested_violations(schema: dict[str, Any]) -> list[tuple[Any, str]]:
+    """(bad value, rule) for the constraints inside an object argument (a deepObject
+    ``filter`` or ``page``): the object with one member broken, the rest left out."""
+    found: list[tuple[Any, str]] = []
+    if schema.get("type") != "object":
+        return found
+    for member, sub in (schema.get("properties") or {}).items():
+        kind = sub.get("type")
+        if "enum" in sub:
+            found.append(({member: "not-" + "-".join(map(str, sub["enum"]))[:40]}, "enum"))
+        if "maximum" in sub:
+            found.append(({member: sub["maximum"] + 1}, "maximum"))
+        if "minimum" in sub:
+            found.append(({member: sub["minimum"] - 1}, "minimum"))
+        if kind == "integer":
+            found.append(({member: "not a number"}, "type"))
+        if kind == "boolean":
+            found.append(({member: "maybe"}, "type"))
+        found.extend(({member: bad}, rule) for bad, rule in nested_violations(sub))
+    # Request models are closed (extra="forbid") where the spec lists properties; a
+    # free-form object (no properties) takes any member.
+    if schema.get("properties") and not schema.get("additionalProperties"):
+        found.append(({"not_a_member_of_the_spec": "x"}, "additionalProperties"))
     return found
 
 
