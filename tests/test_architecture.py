@@ -287,3 +287,73 @@ def test_request_validation_error_is_defined_once() -> None:
         if isinstance(node, ast.ClassDef) and node.name == "RequestValidationError"
     ]
     assert defined == ["generator.runtime._validation"]
+
+
+#: The top-level package the generated clients live under.
+GENERATED = "generated"
+
+
+def _private_generated_imports(module: Module) -> Iterator[str]:
+    """Imports of a generated package's private module or name: ``from generated.x._m``,
+    ``from generated.x import _m``, and ``importlib.import_module("..._m")`` (literal parts
+    of an f-string included)."""
+    tree = ast.parse(module.path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            else:
+                source = _absolute(module, node.level, node.module)
+                targets = [f"{source}.{alias.name}" for alias in node.names]
+            for target in targets:
+                parts = target.split(".")
+                if parts[0] == GENERATED and any(_private(part) for part in parts[1:]):
+                    yield f"{module.name}:{node.lineno} imports {target}"
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute | ast.Name)
+            and (node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id)
+            == "import_module"
+            and node.args
+        ):
+            argument = node.args[0]
+            pieces = (
+                [v.value for v in argument.values if isinstance(v, ast.Constant)]
+                if isinstance(argument, ast.JoinedStr)
+                else [argument.value]
+                if isinstance(argument, ast.Constant)
+                else []
+            )
+            text = "".join(str(piece) for piece in pieces)
+            if any(_private(part) for part in text.split(".") if part):
+                yield f"{module.name}:{node.lineno} imports a private module ({text!r})"
+
+
+def test_the_private_generated_import_scan_catches_every_form(tmp_path: Path) -> None:
+    path = tmp_path / "probe.py"
+    path.write_text(
+        "import importlib\n"
+        "from generated.telnyx._request_models import X\n"
+        "from generated.trueconf import _client\n"
+        "importlib.import_module(f'{package}._request_models')\n"
+        "from generated.telnyx.operations import OPERATIONS\n"
+        "importlib.import_module(f'{package}.operations')\n",
+        encoding="utf-8",
+    )
+    probe = Module("conferencing.probe", path, is_package=False)
+    assert [line.partition(" ")[0] for line in _private_generated_imports(probe)] == [
+        "conferencing.probe:2",
+        "conferencing.probe:3",
+        "conferencing.probe:4",
+    ]
+
+
+def test_the_facade_uses_only_public_names_of_generated_packages() -> None:
+    # The facade reads a package's index (``<package>.operations``) and public names only.
+    offending = [
+        line
+        for module in MODULES.values()
+        if module.name.startswith("conferencing")
+        for line in _private_generated_imports(module)
+    ]
+    assert not offending, "\n".join(offending)

@@ -64,7 +64,7 @@ WS_TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "ws"
 WS_RUNTIME_SOURCE = Path(__file__).resolve().parent.parent / "runtime_trueconf"
 #: Files of the HTTP runtime both runtimes need: they live once, in ``generator/runtime/``,
 #: and are copied into every WebSocket package's ``_runtime/`` too.
-SHARED_RUNTIME_FILES = ("_types.py", "_validation.py")
+SHARED_RUNTIME_FILES = ("_index.py", "_types.py", "_validation.py")
 
 
 def _declared_all(module: Path) -> tuple[str, ...]:
@@ -114,6 +114,8 @@ class WsMatch:
 class WsCommand:
     """One command: a method on the client."""
 
+    operation_id: str
+    """The operation's key in the spec's ``operations``."""
     method: str
     name: str
     summary: str
@@ -298,6 +300,7 @@ def load_ws_api(
             result = completion[0].message
         commands.append(
             WsCommand(
+                operation_id=str(key),
                 method=method,
                 name=python_identifier(key),
                 summary=str(operation.get("summary") or request_message.get("summary") or ""),
@@ -471,6 +474,7 @@ def render_ws_package(api: WsApi, import_path: str) -> dict[str, bytes]:
                 "Event",
                 "UnknownEvent",
                 "models",
+                "operations",
                 *error_names,
             ]
         ),
@@ -489,6 +493,7 @@ def render_ws_package(api: WsApi, import_path: str) -> dict[str, bytes]:
         ("_client.py", "client.py.jinja"),
         ("errors.py", "errors.py.jinja"),
         ("events.py", "events.py.jinja"),
+        ("operations.py", "operations.py.jinja"),
     ):
         files[name] = env.get_template(template).render(
             **common, docstrings={c.name: _method_docstring(c) for c in api.commands}

@@ -181,11 +181,17 @@ def render_package(
         **common,
         error_names=error_names,
         exports=sorted(
-            [api.client_class, f"Async{api.client_class}", "models", *error_names]
+            [api.client_class, f"Async{api.client_class}", "models", "operations", *error_names]
             + (["webhooks"] if webhooks else [])
         ),
     )
     files["_client.py"] = env.get_template("client.py.jinja").render(**common)
+    files["operations.py"] = env.get_template("operations.py.jinja").render(
+        **common,
+        retry_modes={
+            op.name: op.retry_mode or default_retry_mode(op.http_method) for op in api.operations
+        },
+    )
     error_model_names = sorted({m.model for op in api.operations for m in op.error_models})
     files["errors.py"] = env.get_template("errors.py.jinja").render(
         **common, error_model_names=error_model_names

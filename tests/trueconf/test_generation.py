@@ -50,7 +50,7 @@ def test_runtime_is_copied_verbatim(built: tuple[Path, dict[str, bytes]]) -> Non
     _, files = built
     runtime = ROOT / "generator" / "runtime_trueconf"
     sources = [*runtime.glob("*.py")]
-    sources += [ROOT / "generator" / "runtime" / name for name in ("_types.py", "_validation.py")]
+    sources += [ROOT / "generator" / "runtime" / name for name in ("_index.py", "_types.py", "_validation.py")]
     for source in sources:
         assert files[f"_runtime/{source.name}"] == source.read_bytes()
     assert sorted(name for name in files if name.startswith("_runtime/")) == sorted(
