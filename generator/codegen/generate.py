@@ -18,11 +18,12 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.codegen.diagnostics import Diagnostic
 from generator.codegen.format import format_python
-from generator.codegen.ir import Api, Skipped
-from generator.codegen.load import load_api
-from generator.codegen.render import render_package
-from generator.codegen.webhooks import load_webhooks
+from generator.codegen.http.ir import Api
+from generator.codegen.http.load import load_api
+from generator.codegen.http.render import render_package
+from generator.codegen.http.webhooks import load_webhooks
 from generator.errors import ConfgenError, json_pointer
 from generator.fsutil import replace_tree
 from generator.manifest import Provider
@@ -77,7 +78,7 @@ class GenerateResult:
 
 def targets_from_manifest(providers: Sequence[Provider]) -> list[Target]:
     """The manifest's providers as targets (OpenAPI ones render HTTP clients, AsyncAPI
-    ones WebSocket clients through `generator.codegen.asyncapi`)."""
+    ones WebSocket clients through `generator.codegen.ws.load`)."""
     targets = []
     for provider in providers:
         if provider.spec_format not in ("openapi", "asyncapi"):
@@ -283,8 +284,8 @@ class Summary:
     operations: int
     models: int
     files: int
-    skipped: tuple[Skipped, ...]
-    renamed: tuple[Skipped, ...]
+    skipped: tuple[Diagnostic, ...]
+    renamed: tuple[Diagnostic, ...]
     seconds: float
 
 
@@ -344,8 +345,8 @@ def _render(
     document: Mapping[str, object], target: Target, stage: Stage
 ) -> tuple[dict[str, bytes], Api | None]:
     api: Api | None = None
-    if "asyncapi" in document:  # a WebSocket API: generator/codegen/asyncapi.py
-        from generator.codegen.asyncapi import render_ws_target
+    if "asyncapi" in document:  # a WebSocket API: generator/codegen/ws/load.py
+        from generator.codegen.ws.render import render_ws_target
 
         files = render_ws_target(document, target)
     else:
@@ -364,7 +365,9 @@ def _render(
             if api.strict:
                 raise
             webhooks = None
-            skip = Skipped(error.pointer or "/webhooks", f"webhooks skipped: {error.message}")
+            skip = Diagnostic(
+                "skip", error.pointer or "/webhooks", f"webhooks skipped: {error.message}"
+            )
             api = dataclasses.replace(api, skipped=(*api.skipped, skip))
         stage(f"rendering {len(api.operations)} operations and their models")
         files = render_package(api, target.import_path, webhooks)

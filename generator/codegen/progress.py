@@ -74,9 +74,9 @@ def print_summary(summaries: Sequence[Summary], targets: Sequence[Target]) -> No
     for summary in summaries:
         source = sources.get(summary.package, summary.package)
         for item in summary.renamed:
-            print(f"note: {source}#{item.pointer}: {item.reason}", file=sys.stderr)
+            print(f"note: {source}#{item.pointer}: {item.message}", file=sys.stderr)
         for item in summary.skipped:
-            print(f"warning: {source}#{item.pointer}: skipped: {item.reason}", file=sys.stderr)
+            print(f"warning: {source}#{item.pointer}: skipped: {item.message}", file=sys.stderr)
         print(
             f"{summary.package}: {summary.operations} operations, {summary.models} models, "
             f"{summary.files} files, {len(summary.skipped)} skipped, "

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from generator.codegen.diagnostics import Diagnostic
+
 ParameterLocation = Literal["path", "query", "header", "body"]
 
 
@@ -125,15 +127,6 @@ class ServerVariable:
 
 
 @dataclass(frozen=True)
-class Skipped:
-    """Something in the spec the generator could not render, left out with a reason."""
-
-    pointer: str
-    """JSON pointer of the skipped node in the spec."""
-    reason: str
-
-
-@dataclass(frozen=True)
 class Api:
     """Everything one generated package is made from."""
 
@@ -155,12 +148,12 @@ class Api:
     """Schemas for the strict request module (component closure plus synthesized)."""
     response_schemas: dict[str, Any] = field(default_factory=dict)
     """Schemas for the lenient public models module."""
-    skipped: tuple[Skipped, ...] = ()
+    skipped: tuple[Diagnostic, ...] = ()
     """What was left out (only when loaded with ``strict=False``; strict loads raise)."""
     strict: bool = True
     """Whether the spec was loaded strictly (later stages skip what they cannot render
     when it was not, and add it to ``skipped``)."""
-    renamed: tuple[Skipped, ...] = ()
+    renamed: tuple[Diagnostic, ...] = ()
     """Names changed to avoid a collision (``strict=False`` only): generated, but renamed."""
 
     @property

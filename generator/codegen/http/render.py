@@ -16,18 +16,20 @@ import jinja2
 
 from generator.codegen import escape
 from generator.codegen.escape import Code, docstring, identifier, md_fence, pystr, pyvalue
-from generator.codegen.ir import Api, Operation
-from generator.codegen.load import _ref_closure
+from generator.codegen.http.ir import Api, Operation
+from generator.codegen.http.runtime import errors as runtime_errors
+from generator.codegen.http.runtime._retry import default_retry_mode
+from generator.codegen.http.webhooks import Webhooks, render_webhooks
 from generator.codegen.models import render_models
+from generator.codegen.runtimes import HTTP_RUNTIME, runtime_files
+from generator.codegen.spec import ref_closure
 from generator.codegen.split import split_models
-from generator.codegen.webhooks import Webhooks, render_webhooks
-from generator.runtime import errors as runtime_errors
-from generator.runtime._retry import default_retry_mode
 
-__all__ = ["RUNTIME_SOURCE", "TEMPLATES", "docstring", "render_package"]
+__all__ = ["SHARED_TEMPLATES", "TEMPLATES", "docstring", "render_package"]
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "http"
-RUNTIME_SOURCE = Path(__file__).resolve().parent.parent / "runtime"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+#: Templates both targets include (the file header).
+SHARED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 # Only packages whose spec uses a service-account JWT get this module (it imports PyJWT).
 _JWT_MODULE = "jwt_auth.py"
 # Above this many model classes, models are split into lazily loaded modules so that
@@ -60,7 +62,12 @@ _RETRY_DOCS = {
 
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        loader=jinja2.ChoiceLoader(
+            [
+                jinja2.FileSystemLoader(str(TEMPLATES)),
+                jinja2.FileSystemLoader(str(SHARED_TEMPLATES)),
+            ]
+        ),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -152,7 +159,7 @@ def render_package(
     """Every file of the package, by path relative to the package folder.
 
     ``import_path`` is how users import it (``generated.telnyx``), for docs only;
-    ``webhooks`` (`generator.codegen.webhooks.load_webhooks`) adds the webhooks module.
+    ``webhooks`` (`generator.codegen.http.webhooks.load_webhooks`) adds the webhooks module.
     """
     env = _environment()
     header = env.get_template("header.jinja").render(api=api)
@@ -266,7 +273,7 @@ def render_package(
             # bodies are checked by the strict side; keyword arguments build them).
             response_schemas = {
                 name: api.response_schemas[name]
-                for name in _ref_closure(
+                for name in ref_closure(
                     api.response_schemas, {m for ms in response_roots.values() for m in ms}
                 )
             }
@@ -295,10 +302,10 @@ def render_package(
     )
     files["py.typed"] = ""
     out = {path: text.encode("utf-8") for path, text in sorted(files.items())}
-    for source in sorted(RUNTIME_SOURCE.glob("*.py")):
-        if source.name == _JWT_MODULE and api.auth.kind != "service-account-jwt":
-            continue
-        if source.name == _WEBHOOK_MODULE and not (webhooks and webhooks.signature):
-            continue
-        out[f"_runtime/{source.name}"] = source.read_bytes()
+    leave_out = set()
+    if api.auth.kind != "service-account-jwt":
+        leave_out.add(_JWT_MODULE)
+    if not (webhooks and webhooks.signature):
+        leave_out.add(_WEBHOOK_MODULE)
+    out.update(runtime_files(HTTP_RUNTIME, leave_out=leave_out))
     return out

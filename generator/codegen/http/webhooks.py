@@ -10,7 +10,7 @@ envelope convention (Telnyx's, and a common one):
 - any other ``event_type`` parses as ``UnknownEvent``, every field kept.
 
 A root ``x-confgen-webhook-signature`` adds verification (``unwrap``) from the static
-runtime module ``generator/runtime/webhooks.py``. Event models come from the package's
+runtime module ``generator/codegen/http/runtime/webhooks.py``. Event models come from the package's
 ``models.py`` when it holds them all (component schemas), else from a private
 ``_webhook_models.py`` rendered the same lenient way.
 """
@@ -23,16 +23,17 @@ from typing import Any
 
 import jinja2
 
-from generator.codegen.ir import Api
-from generator.codegen.load import (
-    _class_names,
-    _ref_closure,
-    _rename_refs,
-    _Spec,
-    check_schema,
-)
+from generator.codegen.http.ir import Api
 from generator.codegen.models import render_models
 from generator.codegen.naming import check_unique, class_identifier, python_identifier
+from generator.codegen.spec import (
+    SCHEMA_PREFIX,
+    Spec,
+    check_schema,
+    ref_closure,
+    rename_refs,
+    schema_class_names,
+)
 from generator.errors import ConfgenError, json_pointer
 
 __all__ = [
@@ -51,7 +52,6 @@ DISCRIMINATOR = "event_type"
 """The event's property that names its type."""
 
 _METHODS = ("post", "put", "patch", "get", "delete")
-_SCHEMA_PREFIX = "#/components/schemas/"
 _SIGNATURE_KEY = "x-confgen-webhook-signature"
 _SCHEMES = frozenset({"ed25519"})
 # Names the generated module defines itself: no event class may take one.
@@ -102,7 +102,7 @@ def _text(value: Any) -> str:
     return " ".join(value.split()) if isinstance(value, str) else ""
 
 
-def _tags(spec: _Spec, schema: Any, name: str, where: tuple[Any, ...]) -> tuple[str, ...]:
+def _tags(spec: Spec, schema: Any, name: str, where: tuple[Any, ...]) -> tuple[str, ...]:
     """The event types a schema declares in ``event_type`` (const or enum), else ``name``."""
     resolved = spec.deref(schema, where)
     properties = resolved.get("properties") if isinstance(resolved, Mapping) else None
@@ -120,7 +120,7 @@ def _tags(spec: _Spec, schema: Any, name: str, where: tuple[Any, ...]) -> tuple[
     return (name,)
 
 
-def _body_schema(spec: _Spec, operation: Mapping[str, Any], where: tuple[Any, ...]) -> Any:
+def _body_schema(spec: Spec, operation: Mapping[str, Any], where: tuple[Any, ...]) -> Any:
     """The JSON schema of a webhook's request body, or ``None`` when it has none."""
     if "requestBody" not in operation:
         return None
@@ -136,7 +136,7 @@ def _body_schema(spec: _Spec, operation: Mapping[str, Any], where: tuple[Any, ..
     return None
 
 
-def _signature(spec: _Spec) -> Signature | None:
+def _signature(spec: Spec) -> Signature | None:
     node = spec.document.get(_SIGNATURE_KEY)
     if node is None:
         return None
@@ -182,12 +182,12 @@ def _signature(spec: _Spec) -> Signature | None:
 class _Loader:
     """Reads one webhook at a time, collecting the models the events need."""
 
-    def __init__(self, spec: _Spec) -> None:
+    def __init__(self, spec: Spec) -> None:
         self.spec = spec
         raw_schemas = (spec.document.get("components") or {}).get("schemas") or {}
-        self.class_names = _class_names(spec, raw_schemas)
+        self.class_names = schema_class_names(spec, raw_schemas)
         self.schemas: dict[str, Any] = {
-            self.class_names[name]: _rename_refs(schema, self.class_names)
+            self.class_names[name]: rename_refs(schema, self.class_names)
             for name, schema in raw_schemas.items()
         }
         self.inline: dict[str, Any] = {}
@@ -218,14 +218,14 @@ class _Loader:
             tags = _tags(spec, schema, name, at)
             if isinstance(schema, Mapping) and set(schema) == {"$ref"}:
                 ref = str(schema["$ref"])
-                if not ref.startswith(_SCHEMA_PREFIX):
+                if not ref.startswith(SCHEMA_PREFIX):
                     raise spec.error("an event schema $ref must name a component schema", at)
-                data_model = self.class_names[ref[len(_SCHEMA_PREFIX) :]]
+                data_model = self.class_names[ref[len(SCHEMA_PREFIX) :]]
             else:
                 data_model = f"{base}Data"
                 if data_model in self.schemas or data_model in self.inline:
                     raise spec.error(f"the event model name {data_model!r} is taken", at)
-                self.inline[data_model] = _rename_refs(schema, self.class_names)
+                self.inline[data_model] = rename_refs(schema, self.class_names)
         for tag in tags:
             if tag in self.owners:
                 raise spec.error(
@@ -249,7 +249,7 @@ def load_webhooks(document: Mapping[str, Any], api: Api) -> Webhooks | None:
     the same event type, class names that collide, a malformed signature extension.
     """
     # As leniently as the API was loaded, so class names agree with its models.py.
-    spec = _Spec(document, api.spec_source, strict=api.strict)
+    spec = Spec(document, api.spec_source, strict=api.strict)
     section = document.get("webhooks")
     if not section:
         return None
@@ -259,7 +259,7 @@ def load_webhooks(document: Mapping[str, Any], api: Api) -> Webhooks | None:
     events = [loader.event(str(name), item) for name, item in section.items()]
     everything = {**loader.schemas, **loader.inline}
     roots = {e.data_model for e in events if e.data_model is not None}
-    exported = tuple(sorted(_ref_closure(everything, roots)))
+    exported = tuple(sorted(ref_closure(everything, roots)))
     check_unique(
         [(e.name, e.class_name, json_pointer(["webhooks", e.name])) for e in events]
         + [(f"schema {n}", n, "/components/schemas") for n in exported]

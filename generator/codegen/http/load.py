@@ -16,11 +16,12 @@ from __future__ import annotations
 import copy
 import dataclasses
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
-from generator.codegen.escape import pystr
-from generator.codegen.ir import (
+from generator.codegen.annotations import Annotations
+from generator.codegen.diagnostics import Diagnostic
+from generator.codegen.http.ir import (
     Api,
     Auth,
     Credential,
@@ -30,7 +31,6 @@ from generator.codegen.ir import (
     ParameterLocation,
     Resource,
     ServerVariable,
-    Skipped,
 )
 from generator.codegen.naming import (
     RESERVED_ARGUMENTS,
@@ -41,6 +41,19 @@ from generator.codegen.naming import (
     resource_name,
     resource_reserved,
     snake_case,
+)
+from generator.codegen.spec import (
+    COMPONENT_KEY,
+    SCHEMA_PREFIX,
+    Spec,
+    check_schema,
+    expect,
+    ref_closure,
+    rename_refs,
+    schema_class_names,
+    shape_error,
+    stripped_text,
+    walk_refs,
 )
 from generator.errors import ConfgenError, json_pointer
 
@@ -55,89 +68,8 @@ _FORM = "application/x-www-form-urlencoded"
 _MULTIPART = "multipart/form-data"
 _OCTET_STREAM = "application/octet-stream"
 _RETRY_MODES = frozenset({"idempotent", "idempotency-key", "unprocessed", "never"})
-_SCHEMA_PREFIX = "#/components/schemas/"
 
 
-class _Spec:
-    """The document plus its source name, with located errors and `$ref` resolution."""
-
-    def __init__(self, document: Mapping[str, Any], source: str, *, strict: bool = True) -> None:
-        self.document = document
-        self.source = source
-        self.strict = strict
-        self.skipped: list[Skipped] = []
-        self.renamed: list[Skipped] = []
-
-    def skip(self, error: ConfgenError, what: str = "") -> None:
-        """Record ``error`` as a skipped item (lenient loads only; strict ones raise it)."""
-        if self.strict:
-            raise error
-        reason = f"{what}: {error.message}" if what else error.message
-        self.skipped.append(Skipped(pointer=error.pointer or "/", reason=reason))
-
-    def unique(self, names: list[tuple[str, str, str]], *, what: str) -> dict[str, str]:
-        """`check_unique`, or (lenient) the later of two colliding names suffixed ``2``, ``3``..."""
-        if self.strict:
-            return check_unique(names, what=what, source=self.source)
-        taken: dict[str, str] = {}
-        mapping: dict[str, str] = {}
-        for original, python, pointer in names:
-            if original in mapping:
-                continue
-            chosen, counter = python, 2
-            if chosen in taken and ":" in original:  # a parameter: say where it travels
-                chosen = f"{original.split(':')[0]}_{python}"
-            while chosen in taken and taken[chosen] != original:
-                chosen, counter = (
-                    f"{python}{'_' if python[-1:].isdigit() else ''}{counter}",
-                    counter + 1,
-                )
-            if chosen != python:
-                self.renamed.append(
-                    Skipped(
-                        pointer, f"{what} {original!r} renamed {chosen!r} ({python!r} is taken)"
-                    )
-                )
-            taken[chosen] = original
-            mapping[original] = chosen
-        return mapping
-
-    def error(self, message: str, pointer: tuple[Any, ...] | list[Any]) -> ConfgenError:
-        """A `ConfgenError` located at ``pointer`` in this spec."""
-        return ConfgenError(message, source=self.source, pointer=json_pointer(list(pointer)))
-
-    def lookup(self, ref: str, where: tuple[Any, ...]) -> Any:
-        """The node a local ``$ref`` names; a dangling or external one is an error."""
-        if not ref.startswith("#/"):
-            raise self.error(f"only local $ref ('#/...') is supported, got {ref!r}", where)
-        node: Any = self.document
-        for raw in ref[2:].split("/"):
-            part = raw.replace("~1", "/").replace("~0", "~")
-            if isinstance(node, Mapping) and part in node:
-                node = node[part]
-            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-                node = node[int(part)]
-            else:
-                raise self.error(f"$ref {ref!r} points to nothing", where)
-        return node
-
-    def deref(self, node: Any, where: tuple[Any, ...]) -> Any:
-        """Follow ``$ref`` chains until a node without one (cycles are an error)."""
-        seen: set[str] = set()
-        while isinstance(node, Mapping) and "$ref" in node:
-            ref = node["$ref"]
-            if not isinstance(ref, str):
-                raise self.error("$ref must be a string", where)
-            if ref in seen:
-                raise self.error(f"$ref cycle through {ref!r}", where)
-            seen.add(ref)
-            node = self.lookup(ref, where)
-        return node
-
-
-# OpenAPI 3.x: "All the fixed fields declared above are objects that MUST use keys that
-# match the regular expression: ^[a-zA-Z0-9\.\-_]+$" (the Components object).
-_COMPONENT_KEY = re.compile(r"[a-zA-Z0-9.\-_]+\Z")
 _COMPONENT_MAPS = (
     "schemas",
     "responses",
@@ -152,42 +84,25 @@ _COMPONENT_MAPS = (
 )
 
 
-def _shape_error(spec: _Spec, message: str, where: tuple[Any, ...], expected: str) -> ConfgenError:
-    return ConfgenError(
-        message, source=spec.source, pointer=json_pointer(list(where)), expected=expected
-    )
-
-
-def _expect(
-    spec: _Spec, node: Any, kind: type | tuple[type, ...], where: tuple[Any, ...], what: str
-) -> None:
-    if not isinstance(node, kind):
-        names: dict[type, str] = {dict: "a mapping", list: "a list", str: "a string"}
-        kinds = kind if isinstance(kind, tuple) else (kind,)
-        wanted = " or ".join(names.get(k, k.__name__) for k in kinds)
-        got = names.get(type(node), f"{type(node).__name__} {node!r}"[:60])
-        raise _shape_error(spec, f"{what} is {got}", where, wanted)
-
-
-def check_shape(spec: _Spec) -> None:
+def check_shape(spec: Spec) -> None:
     """Refuse a document whose structure is not OpenAPI's, with the pointer of the first
     wrong node: the sections of the wrong type, a component name OpenAPI does not allow. (Everything later may then assume the types.)"""
     document = spec.document
     for key, kind in (("info", dict), ("servers", list), ("paths", dict), ("components", dict)):
         if key in document and document[key] is not None:
-            _expect(spec, document[key], kind, (key,), key)
+            expect(spec, document[key], kind, (key,), key)
     for index, server in enumerate(document.get("servers") or []):
-        _expect(spec, server, dict, ("servers", index), "a server")
+        expect(spec, server, dict, ("servers", index), "a server")
     if document.get("webhooks") is not None:
-        _expect(spec, document["webhooks"], dict, ("webhooks",), "webhooks")
+        expect(spec, document["webhooks"], dict, ("webhooks",), "webhooks")
     components = document.get("components") or {}
     for section in _COMPONENT_MAPS:
         if components.get(section) is None:
             continue
-        _expect(spec, components[section], dict, ("components", section), f"components.{section}")
+        expect(spec, components[section], dict, ("components", section), f"components.{section}")
         for name in components[section]:
-            if not _COMPONENT_KEY.match(name):
-                raise _shape_error(
+            if not COMPONENT_KEY.match(name):
+                raise shape_error(
                     spec,
                     f"component name {name!r} has characters OpenAPI does not allow",
                     ("components", section, name),
@@ -196,270 +111,37 @@ def check_shape(spec: _Spec) -> None:
     for path, item in (document.get("paths") or {}).items():
         where: tuple[Any, ...] = ("paths", path)
         if not path.startswith("/"):
-            raise _shape_error(spec, f"path {path!r} does not start with '/'", where, "'/...'")
-        _expect(spec, item, dict, where, "a path item")
+            raise shape_error(spec, f"path {path!r} does not start with '/'", where, "'/...'")
+        expect(spec, item, dict, where, "a path item")
         _parameter_list(spec, item.get("parameters"), (*where, "parameters"))
         for method in _HTTP_METHODS:
             if method not in item:
                 continue
             node = item[method]
-            _expect(spec, node, dict, (*where, method), "an operation")
+            expect(spec, node, dict, (*where, method), "an operation")
             _parameter_list(spec, node.get("parameters"), (*where, method, "parameters"))
             if node.get("responses") is not None:
-                _expect(spec, node["responses"], dict, (*where, method, "responses"), "responses")
+                expect(spec, node["responses"], dict, (*where, method, "responses"), "responses")
             tags = node.get("tags")
             if tags is not None and (
                 not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags)
             ):
-                raise _shape_error(
+                raise shape_error(
                     spec, "tags must be a list of strings", (*where, method, "tags"), "[tag, ...]"
                 )
             if node.get("requestBody") is not None:
-                _expect(
+                expect(
                     spec, node["requestBody"], dict, (*where, method, "requestBody"), "requestBody"
                 )
     # A $ref that is not a string: `generate.check_document` (one pass over every node).
 
 
-def _parameter_list(spec: _Spec, node: Any, where: tuple[Any, ...]) -> None:
+def _parameter_list(spec: Spec, node: Any, where: tuple[Any, ...]) -> None:
     if node is None:
         return
-    _expect(spec, node, list, where, "parameters")
+    expect(spec, node, list, where, "parameters")
     for index, parameter in enumerate(node):
-        _expect(spec, parameter, dict, (*where, index), "a parameter")
-
-
-def _walk_refs(node: Any, where: tuple[Any, ...]) -> Iterator[tuple[str, tuple[Any, ...]]]:
-    """Every ``$ref`` string in ``node`` with its location (extension values skipped)."""
-    if isinstance(node, Mapping):
-        for key, value in node.items():
-            if key == "$ref" and isinstance(value, str):
-                yield value, where
-            elif not (isinstance(key, str) and key.startswith("x-")):
-                yield from _walk_refs(value, (*where, key))
-    elif isinstance(node, list):
-        for index, item in enumerate(node):
-            yield from _walk_refs(item, (*where, index))
-
-
-def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""
-
-
-# --- schemas -----------------------------------------------------------------------
-
-
-def _class_names(spec: _Spec, schemas: Mapping[str, Any]) -> dict[str, str]:
-    """Component schema name -> Python class name, refusing two that collide."""
-    names = []
-    for name in schemas:
-        class_name = class_identifier(str(name), "Model")
-        names.append((name, class_name, json_pointer(["components", "schemas", name])))
-    return spec.unique(names, what="schema")
-
-
-def _rename_refs(node: Any, class_names: Mapping[str, str]) -> Any:
-    """A deep copy of ``node`` whose schema ``$ref``s use the Python class names.
-
-    A ``$ref`` to a schema that is not there (left out by a lenient load) becomes ``{}``.
-    """
-    if isinstance(node, Mapping):
-        out = {}
-        for key, value in node.items():
-            if key == "$ref" and isinstance(value, str) and value.startswith(_SCHEMA_PREFIX):
-                target = class_names.get(value[len(_SCHEMA_PREFIX) :])
-                if target is None:
-                    return {}
-                out[key] = _SCHEMA_PREFIX + target
-            else:
-                out[key] = _rename_refs(value, class_names)
-        return out
-    if isinstance(node, list):
-        return [_rename_refs(item, class_names) for item in node]
-    return node
-
-
-def _ref_closure(schemas: Mapping[str, Any], roots: set[str]) -> set[str]:
-    """The class names reachable from ``roots`` through ``$ref``s."""
-    done: set[str] = set()
-    todo = sorted(roots)
-    while todo:
-        name = todo.pop()
-        if name in done or name not in schemas:
-            continue
-        done.add(name)
-        for ref, _ in _walk_refs(schemas[name], ()):
-            if ref.startswith(_SCHEMA_PREFIX):
-                todo.append(ref[len(_SCHEMA_PREFIX) :])
-    return done
-
-
-_STRICT_STRING_FORMATS = frozenset({"uuid", "uri", "email", "hostname", "ipv4", "ipv6"})
-
-
-def widen_enums(node: Any) -> Any:
-    """A copy of a schema where every enum also accepts any value of its type.
-
-    String formats that pydantic would parse strictly (uuid, uri, email, ...) are
-    dropped as well: the value stays a ``str``.
-
-    Responses must survive values the spec does not know yet: ``{enum: [a, b]}`` becomes
-    ``anyOf: [{enum: [a, b]}, {type: string}]``, which datamodel-code-generator renders
-    as ``Literal["a", "b"] | str``.
-    """
-    if isinstance(node, list):
-        return [widen_enums(item) for item in node]
-    if not isinstance(node, Mapping):
-        return node
-    # A property *named* enum or format (value: a schema) is not the keyword.
-    out = {
-        key: widen_enums(value)
-        for key, value in node.items()
-        if key != "enum" or not isinstance(value, list)
-    }
-    if isinstance(node.get("format"), str) and node["format"] in _STRICT_STRING_FORMATS:
-        # A malformed uuid/uri/email in a response should be readable, not a crash.
-        del out["format"]
-    if "enum" in node and isinstance(node["enum"], list):
-        values = [value for value in node["enum"] if value is not None]
-        kinds = sorted({_json_type(value) for value in values})
-        if len(kinds) == 1:
-            out.pop("type", None)
-            branches: list[Any] = [{"type": kinds[0], "enum": values}, {"type": kinds[0]}]
-            if None in node["enum"] or _allows_null(node):
-                branches.append({"type": "null"})
-            out["anyOf"] = branches
-        else:
-            out["enum"] = node["enum"]
-    return out
-
-
-def _json_type(value: Any) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    return "string" if isinstance(value, str) else "object"
-
-
-def _allows_null(schema: Mapping[str, Any]) -> bool:
-    kind = schema.get("type")
-    return bool(schema.get("nullable")) or (isinstance(kind, list) and "null" in kind)
-
-
-_JSON_TYPES = frozenset({"string", "integer", "number", "boolean", "array", "object", "null"})
-_SUBSCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions")
-_SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
-_SUBSCHEMAS = ("items", "additionalProperties", "not", "contains")
-
-
-def check_schema(spec: _Spec, node: Any, where: tuple[Any, ...]) -> None:
-    """Refuse schema constructs the model generator would silently turn into ``Any``."""
-    if not isinstance(node, Mapping):
-        if not isinstance(node, bool):
-            raise spec.error("a schema must be an object (or a boolean)", where)
-        return
-    kinds = node.get("type")
-    for kind in kinds if isinstance(kinds, list) else [kinds] if kinds is not None else []:
-        if kind not in _JSON_TYPES:
-            raise spec.error(
-                f"unsupported schema type {kind!r} (expected one of {', '.join(sorted(_JSON_TYPES))})",
-                (*where, "type"),
-            )
-    for key in _SUBSCHEMA_MAPS:
-        children = node.get(key)
-        if isinstance(children, Mapping):
-            for name, child in children.items():
-                check_schema(spec, child, (*where, key, name))
-    for key in _SUBSCHEMA_LISTS:
-        children = node.get(key)
-        if isinstance(children, list):
-            for index, child in enumerate(children):
-                check_schema(spec, child, (*where, key, index))
-    for key in _SUBSCHEMAS:
-        if key in node and not isinstance(node[key], bool):
-            check_schema(spec, node[key], (*where, key))
-
-
-class _Annotations:
-    """Python annotations for method arguments, from their schemas."""
-
-    def __init__(self, spec: _Spec, class_names: Mapping[str, str]) -> None:
-        self.spec = spec
-        self.class_names = class_names
-
-    def of(self, schema: Any, where: tuple[Any, ...], depth: int = 0) -> str:
-        """The annotation for a value of ``schema`` (``Any`` when the schema says nothing)."""
-        if depth > 20:
-            return "Any"  # a recursive schema: deep enough for a signature
-        if not isinstance(schema, Mapping):
-            return "Any"
-        if "$ref" in schema:
-            target = self.spec.deref(schema, where)
-            return self.of(target, where, depth + 1)
-        nullable = _allows_null(schema)
-        if "enum" in schema and isinstance(schema["enum"], list):
-            values = [v for v in schema["enum"] if v is not None]
-            nullable = nullable or None in schema["enum"]
-            if values and all(isinstance(v, str | int) and not isinstance(v, bool) for v in values):
-                text = "Literal[" + ", ".join(_py_literal(v) for v in values) + "]"
-                return text + (" | None" if nullable else "")
-        if "const" in schema and isinstance(schema["const"], str | int):
-            return f"Literal[{_py_literal(schema['const'])}]"
-        for combinator in ("anyOf", "oneOf"):
-            if isinstance(schema.get(combinator), list):
-                parts = [
-                    self.of(item, (*where, combinator, i), depth + 1)
-                    for i, item in enumerate(schema[combinator])
-                ]
-                return _union(parts + (["None"] if nullable else []))
-        if isinstance(schema.get("allOf"), list) and len(schema["allOf"]) == 1:
-            return self.of(schema["allOf"][0], (*where, "allOf", 0), depth + 1)
-        kinds = schema.get("type")
-        kind_list = kinds if isinstance(kinds, list) else [kinds] if kinds else []
-        parts = [self._one(kind, schema, where, depth) for kind in kind_list if kind != "null"]
-        if not parts:
-            parts = ["Mapping[str, Any]"] if "properties" in schema else ["Any"]
-        if nullable:
-            parts.append("None")
-        return _union(parts)
-
-    def _one(self, kind: Any, schema: Mapping[str, Any], where: tuple[Any, ...], depth: int) -> str:
-        if kind == "string":
-            fmt = schema.get("format")
-            if fmt == "date-time":
-                return "str | datetime.datetime"
-            if fmt == "date":
-                return "str | datetime.date"
-            return "str"
-        if kind == "integer":
-            return "int"
-        if kind == "number":
-            return "float"
-        if kind == "boolean":
-            return "bool"
-        if kind == "array":
-            return f"Sequence[{self.of(schema.get('items'), (*where, 'items'), depth + 1)}]"
-        if kind == "object":
-            return "Mapping[str, Any]"
-        raise self.spec.error(f"unsupported schema type {kind!r}", where)
-
-
-def _py_literal(value: str | int) -> str:
-    return repr(value) if isinstance(value, int) else pystr(value)
-
-
-def _union(parts: list[str]) -> str:
-    flat: list[str] = []
-    for part in parts:
-        for piece in part.split(" | ") if "[" not in part else [part]:
-            if piece not in flat:
-                flat.append(piece)
-    if "Any" in flat:
-        return "Any"
-    return " | ".join(flat)
+        expect(spec, parameter, dict, (*where, index), "a parameter")
 
 
 # --- examples ----------------------------------------------------------------------
@@ -479,7 +161,7 @@ def _example_of(node: Mapping[str, Any]) -> tuple[bool, Any]:
     return False, None
 
 
-def _placeholder(spec: _Spec, schema: Any, wire_name: str, where: tuple[Any, ...]) -> Any:
+def _placeholder(spec: Spec, schema: Any, wire_name: str, where: tuple[Any, ...]) -> Any:
     """A value of the right type to show when the spec has no example."""
     schema = spec.deref(schema, where) if isinstance(schema, Mapping) else {}
     found, value = _example_of(schema)
@@ -516,7 +198,7 @@ def _placeholder(spec: _Spec, schema: Any, wire_name: str, where: tuple[Any, ...
 class _Loader:
     """Builds the IR from one document (state: the schemas it synthesizes on the way)."""
 
-    def __init__(self, spec: _Spec, package: str, client_class: str) -> None:
+    def __init__(self, spec: Spec, package: str, client_class: str) -> None:
         self.spec = spec
         self.package = package
         self.client_class = client_class
@@ -530,23 +212,23 @@ class _Loader:
             try:
                 check_schema(spec, schema, where)
                 if not spec.strict:
-                    for ref, at in _walk_refs(schema, where):
+                    for ref, at in walk_refs(schema, where):
                         spec.lookup(ref, at)
             except ConfgenError as error:
                 spec.skip(error, f"schema {name!r} rendered as Any")
                 schema = {}
             kept[name] = schema
         raw_schemas = kept
-        self.class_names = _class_names(spec, raw_schemas)
+        self.class_names = schema_class_names(spec, raw_schemas)
         # Schemas under their class names, refs rewritten to match.
         self.schemas: dict[str, Any] = {
-            self.class_names[name]: _rename_refs(schema, self.class_names)
+            self.class_names[name]: rename_refs(schema, self.class_names)
             for name, schema in raw_schemas.items()
         }
         self.synth_request: dict[str, Any] = {}
         self.synth_response: dict[str, Any] = {}
         self.request_roots: set[str] = set()
-        self.annotations = _Annotations(spec, self.class_names)
+        self.annotations = Annotations(spec, self.class_names)
 
     # -- helpers --
 
@@ -564,7 +246,9 @@ class _Loader:
         while self._taken(f"{name}{counter}"):
             counter += 1
         self.spec.renamed.append(
-            Skipped(json_pointer(list(where)), f"model {name!r} renamed {name}{counter}")
+            Diagnostic(
+                "rename", json_pointer(list(where)), f"model {name!r} renamed {name}{counter}"
+            )
         )
         return f"{name}{counter}"
 
@@ -573,14 +257,14 @@ class _Loader:
         if isinstance(schema, Mapping) and set(schema) == {"$ref"}:
             ref = schema["$ref"]
             self.spec.lookup(ref, where)
-            if isinstance(ref, str) and ref.startswith(_SCHEMA_PREFIX):
-                class_name = self.class_names[ref[len(_SCHEMA_PREFIX) :]]
+            if isinstance(ref, str) and ref.startswith(SCHEMA_PREFIX):
+                class_name = self.class_names[ref[len(SCHEMA_PREFIX) :]]
                 if request:
                     self.request_roots.add(class_name)
                 return class_name
         check_schema(self.spec, schema, where)
         class_name = self._new_class(name, where)
-        renamed = _rename_refs(schema, self.class_names)
+        renamed = rename_refs(schema, self.class_names)
         (self.synth_request if request else self.synth_response)[class_name] = renamed
         return class_name
 
@@ -613,7 +297,7 @@ class _Loader:
                     try:
                         if not self.spec.strict:  # responses check theirs one by one
                             node = {k: v for k, v in item[method].items() if k != "responses"}
-                            for ref, at in _walk_refs(node, where):
+                            for ref, at in walk_refs(node, where):
                                 self.spec.lookup(ref, at)
                         operations.append(self.operation(path, method, item[method], shared, where))
                     except ConfgenError as error:
@@ -633,7 +317,8 @@ class _Loader:
         """A ``note:`` when a name got a suffix because the generated code uses it."""
         plain = python_identifier(original)
         if chosen != plain and chosen.rstrip("_") == plain.rstrip("_"):
-            note = Skipped(
+            note = Diagnostic(
+                "rename",
                 json_pointer(list(where)),
                 f"{what} {original!r} renamed {chosen!r} ({plain!r} is used {taken})",
             )
@@ -691,7 +376,7 @@ class _Loader:
             self.synth_request[params_model] = {
                 "type": "object",
                 "additionalProperties": False,
-                "properties": _rename_refs(params_props, self.class_names),
+                "properties": rename_refs(params_props, self.class_names),
                 "required": sorted(
                     p.wire_name for p, _ in parameters if p.required and p.location != "body"
                 ),
@@ -752,8 +437,8 @@ class _Loader:
             resource=resource,
             http_method=method.upper(),
             path=path,
-            summary=_text(node.get("summary")),
-            description=_text(node.get("description")),
+            summary=stripped_text(node.get("summary")),
+            description=stripped_text(node.get("description")),
             pointer=json_pointer(list(where)),
             parameters=tuple(ordered),
             params_model=params_model,
@@ -814,7 +499,7 @@ class _Loader:
             ):
                 # OpenAPI: an empty query value is invalid unless allowEmptyValue says so.
                 schema["minLength"] = 1
-            description = _text(param.get("description"))
+            description = stripped_text(param.get("description"))
             if description and "description" not in schema:
                 schema["description"] = description
             found, example = _example_of(param)
@@ -861,7 +546,7 @@ class _Loader:
                 media = (form, content[form] or {})
         if media is None and content and isinstance(content, Mapping):
             media_type = sorted(content)[0]
-            described = _text(body.get("description")) or f"The {media_type} body."
+            described = stripped_text(body.get("description")) or f"The {media_type} body."
             mime = _OCTET_STREAM if "*" in media_type else media_type.split(";")[0].strip()
             argument = self._raw_body_argument(described, bool(body.get("required")))
             return None, mime, [argument], "raw"
@@ -887,7 +572,7 @@ class _Loader:
                 location="body",
                 required=bool(body.get("required")),
                 annotation=self.annotations.of(raw_schema, (*at, "schema")),
-                description=_text(body.get("description")) or "The request body.",
+                description=stripped_text(body.get("description")) or "The request body.",
                 example=example,
                 has_example=found,
             )
@@ -904,7 +589,9 @@ class _Loader:
             if not found:
                 found, _ = _example_of(spec.deref(prop, prop_at))
             resolved = spec.deref(prop, prop_at)
-            description = _text(prop.get("description")) or _text(resolved.get("description"))
+            description = stripped_text(prop.get("description")) or stripped_text(
+                resolved.get("description")
+            )
             params.append(
                 Parameter(
                     name=python_identifier(wire, reserved=RESERVED_ARGUMENTS),
@@ -945,7 +632,7 @@ class _Loader:
             state = self._snapshot()
             try:
                 if not spec.strict:
-                    for ref, ref_at in _walk_refs(responses[status], at):
+                    for ref, ref_at in walk_refs(responses[status], at):
                         spec.lookup(ref, ref_at)
                 response = spec.deref(responses[status], at)
                 media = self._json_media(response.get("content"))
@@ -993,7 +680,7 @@ class _Loader:
                         variable.get("x-confgen-env")
                         or f"{self.package.upper()}_{snake_case(str(argument)).upper()}"
                     ),
-                    description=_text(variable.get("description")),
+                    description=stripped_text(variable.get("description")),
                 )
             )
         if not url.startswith(("http://", "https://")):
@@ -1087,13 +774,13 @@ def load_api(
     With ``strict=False`` what cannot be rendered is left out and listed in
     `Api.skipped` instead (see the module docstring).
     """
-    spec = _Spec(document, source, strict=strict)
+    spec = Spec(document, source, strict=strict)
     version = str(document.get("openapi", ""))
     if not version.startswith("3."):
         raise spec.error(f"expected an OpenAPI 3.0 or 3.1 document, got openapi={version!r}", ())
     check_shape(spec)
     if strict:  # lenient loads check the refs of each unit they render, and skip that unit
-        for ref, where in _walk_refs(document, ()):
+        for ref, where in walk_refs(document, ()):
             spec.lookup(ref, where)
     loader = _Loader(spec, package, client_class)
     base_url, variables = loader.server()
@@ -1131,7 +818,7 @@ def load_api(
         raise spec.error(f"name(s) {', '.join(clash)} are reserved by the client", ())
 
     info = document.get("info") or {}
-    request_names = _ref_closure(
+    request_names = ref_closure(
         {**loader.schemas, **loader.synth_request},
         loader.request_roots | set(loader.synth_request),
     )
@@ -1139,8 +826,8 @@ def load_api(
     return Api(
         package=package,
         client_class=client_class,
-        title=title or _text(info.get("title")) or package,
-        description=_text(info.get("description")),
+        title=title or stripped_text(info.get("title")) or package,
+        description=stripped_text(info.get("description")),
         spec_source=source,
         base_url=base_url,
         server_variables=variables,
