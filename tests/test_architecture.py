@@ -171,7 +171,7 @@ def test_no_module_uses_another_modules_underscore_names() -> None:
 
 
 def test_the_allow_list_is_empty() -> None:
-    assert UNDERSCORE_ALLOWED == frozenset()
+    assert frozenset() == UNDERSCORE_ALLOWED
 
 
 def _graph() -> dict[str, set[str]]:

@@ -10,7 +10,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from generator.codegen.http.runtime import DEFAULT_TIMEOUT, BasicAuth, BearerAuth, Operation, SyncResource
+from generator.codegen.http.runtime import (
+    DEFAULT_TIMEOUT,
+    BasicAuth,
+    BearerAuth,
+    Operation,
+    SyncResource,
+)
 from tests.runtime.runtime_support import BASE_URL, SECRET, Recorder, TestClient, sync_client
 
 GET = Operation(method="GET", path="/conferences")
