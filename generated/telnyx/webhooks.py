@@ -50,6 +50,7 @@ from .models import (
 )
 
 __all__ = [
+    "BaseWebhookEvent",
     "ConferenceCreated",
     "ConferenceCreatedWebhook",
     "ConferenceEnded",
@@ -69,7 +70,6 @@ __all__ = [
     "Event",
     "UnknownEvent",
     "UnknownEventData",
-    "WebhookEvent",
     "WebhookVerificationError",
     "Webhooks",
     "unsafe_unwrap",
@@ -96,7 +96,7 @@ def _get(value: object, name: str) -> Any:
     return getattr(value, name, None)
 
 
-class WebhookEvent(BaseModel):
+class BaseWebhookEvent(BaseModel):
     """What every delivery has: the event (``data``) and delivery details (``meta``)."""
 
     model_config = ConfigDict(extra="allow", populate_by_name=True)
@@ -139,43 +139,43 @@ class UnknownEventData(BaseModel):
     event_type: Any = None
 
 
-class ConferenceCreatedWebhook(WebhookEvent):
+class ConferenceCreatedWebhook(BaseWebhookEvent):
     """``conference.created``."""
 
     data: ConferenceCreated
 
 
-class ConferenceParticipantJoinedWebhook(WebhookEvent):
+class ConferenceParticipantJoinedWebhook(BaseWebhookEvent):
     """``conference.participant.joined``."""
 
     data: ConferenceParticipantJoined
 
 
-class ConferenceParticipantLeftWebhook(WebhookEvent):
+class ConferenceParticipantLeftWebhook(BaseWebhookEvent):
     """``conference.participant.left``."""
 
     data: ConferenceParticipantLeft
 
 
-class ConferenceEndedWebhook(WebhookEvent):
+class ConferenceEndedWebhook(BaseWebhookEvent):
     """``conference.ended``."""
 
     data: ConferenceEnded
 
 
-class ConferenceRecordingSavedWebhook(WebhookEvent):
+class ConferenceRecordingSavedWebhook(BaseWebhookEvent):
     """``conference.recording.saved``."""
 
     data: ConferenceRecordingSaved
 
 
-class ConferenceFloorChangedWebhook(WebhookEvent):
+class ConferenceFloorChangedWebhook(BaseWebhookEvent):
     """``conference.floor.changed``."""
 
     data: ConferenceFloorChangedEvent
 
 
-class UnknownEvent(WebhookEvent):
+class UnknownEvent(BaseWebhookEvent):
     """A delivery whose ``data.event_type`` this package does not know."""
 
     data: UnknownEventData

@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from generator.codegen.diagnostics import Diagnostic
 from generator.codegen.format import format_python
@@ -31,6 +32,8 @@ from generator.yamlio import load_yaml
 
 __all__ = [
     "GenerateResult",
+    "Stage",
+    "StageEvent",
     "Stale",
     "Summary",
     "Target",
@@ -289,11 +292,25 @@ class Summary:
     seconds: float
 
 
-Stage = Callable[[str], None]
-"""Called with the name of each stage as it starts (drives the progress bar)."""
+StageName = Literal["read", "load", "render", "write"]
 
 
-def _no_stage(name: str) -> None:
+@dataclass(frozen=True)
+class StageEvent:
+    """A stage of one package's generation, as it starts (drives the progress bar)."""
+
+    name: StageName
+    description: str
+    """What a person reads: ``rendering 12 operations and their models``."""
+    count: int | None = None
+    """How many items the stage handles (operations to render, files to write)."""
+
+
+Stage = Callable[[StageEvent], None]
+"""Called with each `StageEvent` as its stage starts."""
+
+
+def _no_stage(event: StageEvent) -> None:
     return None
 
 
@@ -309,11 +326,11 @@ def build_package(
     ``summaries`` (when given) gets this package's `Summary` appended.
     """
     begun = time.perf_counter()
-    stage(f"reading {target.spec_source}")
+    stage(StageEvent("read", f"reading {target.spec_source}"))
     document = _read_spec(target)
     with _located(document, target.spec_source):
         files, api = _render(document, target, stage)
-    stage(f"writing and formatting {len(files)} files")
+    stage(StageEvent("write", f"writing and formatting {len(files)} files", len(files)))
     return _write_and_format(target, folder, files, api, begun, summaries)
 
 
@@ -350,7 +367,7 @@ def _render(
 
         files = render_ws_target(document, target)
     else:
-        stage("loading operations")
+        stage(StageEvent("load", "loading operations"))
         api = load_api(
             document,
             source=target.spec_source,
@@ -369,7 +386,8 @@ def _render(
                 "skip", error.pointer or "/webhooks", f"webhooks skipped: {error.message}"
             )
             api = dataclasses.replace(api, skipped=(*api.skipped, skip))
-        stage(f"rendering {len(api.operations)} operations and their models")
+        count = len(api.operations)
+        stage(StageEvent("render", f"rendering {count} operations and their models", count))
         files = render_package(api, target.import_path, webhooks)
     return files, api
 

@@ -6,9 +6,7 @@ the caller's job (`generate`).
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -256,12 +254,10 @@ def render_package(
             f"{op.resource}.{op.name}": [m for m in (op.params_model, op.body_model) if m]
             for op in api.operations
         }
-        # The two sides are independent and each takes seconds: the request side runs in
-        # a second process meanwhile (fork: nothing to re-import).
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-            request_side = pool.submit(
-                _split_model_package,
+        # Both sides in this process: a fork pool for the request side measured no faster
+        # (whole Telnyx, 2 cores: 17.7/26.2 s pooled, 20.0/17.0 s serial; same bytes).
+        files.update(
+            _split_model_package(
                 api.request_schemas,
                 request_header,
                 True,
@@ -269,25 +265,25 @@ def render_package(
                 request_roots,
                 "_request_models",
             )
-            # The public models of a whole API: what responses and errors use (request
-            # bodies are checked by the strict side; keyword arguments build them).
-            response_schemas = {
-                name: api.response_schemas[name]
-                for name in ref_closure(
-                    api.response_schemas, {m for ms in response_roots.values() for m in ms}
-                )
-            }
-            files.update(
-                _split_model_package(
-                    dict(sorted(response_schemas.items())),
-                    response_header,
-                    False,
-                    api.spec_source,
-                    response_roots,
-                    "models",
-                )
+        )
+        # The public models of a whole API: what responses and errors use (request
+        # bodies are checked by the strict side; keyword arguments build them).
+        response_schemas = {
+            name: api.response_schemas[name]
+            for name in ref_closure(
+                api.response_schemas, {m for ms in response_roots.values() for m in ms}
             )
-            files.update(request_side.result())
+        }
+        files.update(
+            _split_model_package(
+                dict(sorted(response_schemas.items())),
+                response_header,
+                False,
+                api.spec_source,
+                response_roots,
+                "models",
+            )
+        )
     if webhooks is not None:
         files.update(render_webhooks(env, webhooks, common, header))
     first = api.operations[0] if api.operations else None

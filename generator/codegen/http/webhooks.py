@@ -40,7 +40,7 @@ __all__ = [
     "DISCRIMINATOR",
     "WRAPPER",
     "Signature",
-    "WebhookEvent",
+    "WebhookDefinition",
     "Webhooks",
     "load_webhooks",
     "render_webhooks",
@@ -55,11 +55,13 @@ _METHODS = ("post", "put", "patch", "get", "delete")
 _SIGNATURE_KEY = "x-confgen-webhook-signature"
 _SCHEMES = frozenset({"ed25519"})
 # Names the generated module defines itself: no event class may take one.
-_MODULE_NAMES = frozenset({"Event", "UnknownEvent", "UnknownEventData", "WebhookEvent", "Webhooks"})
+_MODULE_NAMES = frozenset(
+    {"Event", "UnknownEvent", "UnknownEventData", "BaseWebhookEvent", "Webhooks"}
+)
 
 
 @dataclass(frozen=True)
-class WebhookEvent:
+class WebhookDefinition:
     """One webhook: its envelope class, the model of its event, the types it answers to."""
 
     name: str
@@ -90,7 +92,7 @@ class Signature:
 class Webhooks:
     """Everything the ``webhooks`` module is rendered from."""
 
-    events: tuple[WebhookEvent, ...]
+    events: tuple[WebhookDefinition, ...]
     signature: Signature | None
     schemas: dict[str, Any] = field(default_factory=dict)
     """The event models' schemas (class name -> schema), for ``_webhook_models.py``."""
@@ -193,7 +195,7 @@ class _Loader:
         self.inline: dict[str, Any] = {}
         self.owners: dict[str, str] = {}
 
-    def event(self, name: str, raw_item: Any) -> WebhookEvent:
+    def event(self, name: str, raw_item: Any) -> WebhookDefinition:
         spec = self.spec
         where: tuple[Any, ...] = ("webhooks", name)
         item = spec.deref(raw_item, where)
@@ -233,7 +235,7 @@ class _Loader:
                     where,
                 )
         self.owners.update(dict.fromkeys(tags, name))
-        return WebhookEvent(
+        return WebhookDefinition(
             name=name,
             class_name=f"{base}Webhook",
             data_model=data_model,
