@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 OCTOKIT_OPENAPI_VERSION = "23.0.2"
 """``@octokit/openapi`` version whose ``api.github.com.json`` is GitHub's whole API."""
-TELNYX_SPEC = Path("/work/shared/corpus/telnyx-openapi-3.1.yml")
+TELNYX_SPEC = ROOT.parent / "shared" / "corpus" / "telnyx-openapi-3.1.yml"
 """The whole Telnyx API (read where it is, never copied into the project)."""
 CACHE = ROOT / ".cache" / "octokit"
 

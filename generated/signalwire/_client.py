@@ -62,9 +62,13 @@ def _base_url(
     base_url: str | httpx.URL | None,
     space: str | None,
 ) -> str | httpx.URL:
-    """``base_url`` when given, else the spec's server URL with its variables filled."""
+    """``base_url`` when given, else ``SIGNALWIRE_BASE_URL``, else the spec's
+    server URL with its variables filled."""
     if base_url is not None:
         return base_url
+    from_env = os.environ.get("SIGNALWIRE_BASE_URL")
+    if from_env:
+        return from_env
     # quote(safe=""): a value cannot add a path, query or another host to the URL.
     return BASE_URL.format(
         your_space_name=quote(_setting(space, "space", "SIGNALWIRE_SPACE"), safe=""),
@@ -78,15 +82,19 @@ class SignalWire(SyncAPIClient):
         project_id: The HTTP Basic user name. Default: the ``SIGNALWIRE_PROJECT_ID`` environment variable.
         api_token: The HTTP Basic password. Default: the ``SIGNALWIRE_API_TOKEN`` environment variable.
         space: Fills ``{your_space_name}`` in the server URL (Decoded from the URL-encoded '%7Byour_space_name%7D' in the doc page's server URL. The page gives no value: 'your_space_name' is only a placeholder for your own.). Default: the ``SIGNALWIRE_SPACE`` environment variable; required unless ``base_url`` is given.
-        base_url: Overrides the server URL (default: ``https://{your_space_name}.signalwire.com/api/video``).
+        base_url: Overrides the server URL (default: the ``SIGNALWIRE_BASE_URL`` environment variable, else ``https://{your_space_name}.signalwire.com/api/video``).
         timeout: Seconds (or an ``httpx.Timeout``) for every call; default 60 s, 5 s to connect.
         max_retries: How many times a failed call may be retried, when its operation allows.
         http_client: Your own ``httpx.Client`` (never closed by this client).
         default_headers: Headers sent on every call.
         max_response_size: The largest response body a call reads, in bytes (decompressed); default 16 MiB.
+        default_query: Query parameters sent on every call.
+
+    ``SIGNALWIRE_LOG=info`` (or ``debug``) logs every HTTP exchange, secrets redacted.
     """
 
     package_name = "signalwire"
+    package_version = "1.0.0"
 
     def __init__(
         self,
@@ -100,6 +108,7 @@ class SignalWire(SyncAPIClient):
         http_client: httpx.Client | None = None,
         default_headers: Mapping[str, str] | None = None,
         max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
+        default_query: Mapping[str, object] | None = None,
     ) -> None:
         super().__init__(
             base_url=_base_url(base_url, space),
@@ -109,6 +118,7 @@ class SignalWire(SyncAPIClient):
             http_client=http_client,
             default_headers=default_headers,
             max_response_size=max_response_size,
+            default_query=default_query,
         )
 
     @cached_property
@@ -126,15 +136,19 @@ class AsyncSignalWire(AsyncAPIClient):
         project_id: The HTTP Basic user name. Default: the ``SIGNALWIRE_PROJECT_ID`` environment variable.
         api_token: The HTTP Basic password. Default: the ``SIGNALWIRE_API_TOKEN`` environment variable.
         space: Fills ``{your_space_name}`` in the server URL (Decoded from the URL-encoded '%7Byour_space_name%7D' in the doc page's server URL. The page gives no value: 'your_space_name' is only a placeholder for your own.). Default: the ``SIGNALWIRE_SPACE`` environment variable; required unless ``base_url`` is given.
-        base_url: Overrides the server URL (default: ``https://{your_space_name}.signalwire.com/api/video``).
+        base_url: Overrides the server URL (default: the ``SIGNALWIRE_BASE_URL`` environment variable, else ``https://{your_space_name}.signalwire.com/api/video``).
         timeout: Seconds (or an ``httpx.Timeout``) for every call; default 60 s, 5 s to connect.
         max_retries: How many times a failed call may be retried, when its operation allows.
         http_client: Your own ``httpx.AsyncClient`` (never closed by this client).
         default_headers: Headers sent on every call.
         max_response_size: The largest response body a call reads, in bytes (decompressed); default 16 MiB.
+        default_query: Query parameters sent on every call.
+
+    ``SIGNALWIRE_LOG=info`` (or ``debug``) logs every HTTP exchange, secrets redacted.
     """
 
     package_name = "signalwire"
+    package_version = "1.0.0"
 
     def __init__(
         self,
@@ -148,6 +162,7 @@ class AsyncSignalWire(AsyncAPIClient):
         http_client: httpx.AsyncClient | None = None,
         default_headers: Mapping[str, str] | None = None,
         max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
+        default_query: Mapping[str, object] | None = None,
     ) -> None:
         super().__init__(
             base_url=_base_url(base_url, space),
@@ -157,6 +172,7 @@ class AsyncSignalWire(AsyncAPIClient):
             http_client=http_client,
             default_headers=default_headers,
             max_response_size=max_response_size,
+            default_query=default_query,
         )
 
     @cached_property

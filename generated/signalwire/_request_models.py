@@ -16,6 +16,7 @@ class CreateConferenceRequest(BaseModel):
     """
 
     model_config = ConfigDict(
+        defer_build=True,
         extra="forbid",
         populate_by_name=True,
     )

@@ -57,9 +57,13 @@ def _auth(
 def _base_url(
     base_url: str | httpx.URL | None,
 ) -> str | httpx.URL:
-    """``base_url`` when given, else the spec's server URL with its variables filled."""
+    """``base_url`` when given, else ``TELNYX_BASE_URL``, else the spec's
+    server URL."""
     if base_url is not None:
         return base_url
+    from_env = os.environ.get("TELNYX_BASE_URL")
+    if from_env:
+        return from_env
     return BASE_URL
 
 
@@ -68,15 +72,19 @@ class Telnyx(SyncAPIClient):
 
     Args:
         api_key: The API key, sent as a bearer token. Default: the ``TELNYX_API_KEY`` environment variable.
-        base_url: Overrides the server URL (default: ``https://api.telnyx.com/v2``).
+        base_url: Overrides the server URL (default: the ``TELNYX_BASE_URL`` environment variable, else ``https://api.telnyx.com/v2``).
         timeout: Seconds (or an ``httpx.Timeout``) for every call; default 60 s, 5 s to connect.
         max_retries: How many times a failed call may be retried, when its operation allows.
         http_client: Your own ``httpx.Client`` (never closed by this client).
         default_headers: Headers sent on every call.
         max_response_size: The largest response body a call reads, in bytes (decompressed); default 16 MiB.
+        default_query: Query parameters sent on every call.
+
+    ``TELNYX_LOG=info`` (or ``debug``) logs every HTTP exchange, secrets redacted.
     """
 
     package_name = "telnyx"
+    package_version = "2"
 
     def __init__(
         self,
@@ -88,6 +96,7 @@ class Telnyx(SyncAPIClient):
         http_client: httpx.Client | None = None,
         default_headers: Mapping[str, str] | None = None,
         max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
+        default_query: Mapping[str, object] | None = None,
     ) -> None:
         super().__init__(
             base_url=_base_url(base_url),
@@ -97,6 +106,7 @@ class Telnyx(SyncAPIClient):
             http_client=http_client,
             default_headers=default_headers,
             max_response_size=max_response_size,
+            default_query=default_query,
         )
 
     @cached_property
@@ -119,15 +129,19 @@ class AsyncTelnyx(AsyncAPIClient):
 
     Args:
         api_key: The API key, sent as a bearer token. Default: the ``TELNYX_API_KEY`` environment variable.
-        base_url: Overrides the server URL (default: ``https://api.telnyx.com/v2``).
+        base_url: Overrides the server URL (default: the ``TELNYX_BASE_URL`` environment variable, else ``https://api.telnyx.com/v2``).
         timeout: Seconds (or an ``httpx.Timeout``) for every call; default 60 s, 5 s to connect.
         max_retries: How many times a failed call may be retried, when its operation allows.
         http_client: Your own ``httpx.AsyncClient`` (never closed by this client).
         default_headers: Headers sent on every call.
         max_response_size: The largest response body a call reads, in bytes (decompressed); default 16 MiB.
+        default_query: Query parameters sent on every call.
+
+    ``TELNYX_LOG=info`` (or ``debug``) logs every HTTP exchange, secrets redacted.
     """
 
     package_name = "telnyx"
+    package_version = "2"
 
     def __init__(
         self,
@@ -139,6 +153,7 @@ class AsyncTelnyx(AsyncAPIClient):
         http_client: httpx.AsyncClient | None = None,
         default_headers: Mapping[str, str] | None = None,
         max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
+        default_query: Mapping[str, object] | None = None,
     ) -> None:
         super().__init__(
             base_url=_base_url(base_url),
@@ -148,6 +163,7 @@ class AsyncTelnyx(AsyncAPIClient):
             http_client=http_client,
             default_headers=default_headers,
             max_response_size=max_response_size,
+            default_query=default_query,
         )
 
     @cached_property

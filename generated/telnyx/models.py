@@ -16,6 +16,7 @@ class CreateConferenceRequest(BaseModel):
     """
 
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -67,6 +68,7 @@ class CreateConferenceRequest(BaseModel):
 
 class ConferenceEndedBy(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -80,6 +82,7 @@ class Source(BaseModel):
     """
 
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -99,6 +102,7 @@ class Error(BaseModel):
     """
 
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -127,6 +131,7 @@ class Errors(BaseModel):
     """
 
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -139,6 +144,7 @@ class ConferenceEventPayload(BaseModel):
     """
 
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -178,6 +184,7 @@ class ConferenceEndedPayload(BaseModel):
     """
 
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -200,6 +207,7 @@ class ConferenceRecordingUrls(BaseModel):
     """
 
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -213,6 +221,7 @@ class ConferenceRecordingSavedPayload(BaseModel):
     """
 
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -232,6 +241,7 @@ class ConferenceRecordingSavedPayload(BaseModel):
 
 class ConferenceCreated(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -243,6 +253,7 @@ class ConferenceCreated(BaseModel):
 
 class ConferenceParticipantJoined(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -255,6 +266,7 @@ class ConferenceParticipantJoined(BaseModel):
 
 class ConferenceParticipantLeft(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -267,6 +279,7 @@ class ConferenceParticipantLeft(BaseModel):
 
 class ConferenceEnded(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -278,6 +291,7 @@ class ConferenceEnded(BaseModel):
 
 class ConferenceRecordingSaved(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -293,6 +307,7 @@ class ConferenceFloorChangedEvent(BaseModel):
     """
 
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -311,6 +326,7 @@ class WebhookMeta(BaseModel):
     """
 
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -318,6 +334,7 @@ class WebhookMeta(BaseModel):
 
 class ConferenceCreatedEvent(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -327,6 +344,7 @@ class ConferenceCreatedEvent(BaseModel):
 
 class ConferenceParticipantJoinedEvent(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -336,6 +354,7 @@ class ConferenceParticipantJoinedEvent(BaseModel):
 
 class ConferenceParticipantLeftEvent(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -345,6 +364,7 @@ class ConferenceParticipantLeftEvent(BaseModel):
 
 class ConferenceEndedEvent(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -354,6 +374,7 @@ class ConferenceEndedEvent(BaseModel):
 
 class ConferenceRecordingSavedEvent(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -363,6 +384,7 @@ class ConferenceRecordingSavedEvent(BaseModel):
 
 class Conference(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -383,6 +405,7 @@ class Conference(BaseModel):
 
 class ConferenceResponse(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )

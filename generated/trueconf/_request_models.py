@@ -15,6 +15,7 @@ class AuthRequest(BaseModel):
     """
 
     model_config = ConfigDict(
+        defer_build=True,
         extra="forbid",
         populate_by_name=True,
     )
@@ -32,6 +33,7 @@ class AuthRequest(BaseModel):
 
 class CreateConferenceRequest(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="forbid",
         populate_by_name=True,
     )

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 class CreateConferenceRequest(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -62,6 +63,7 @@ class CreateConferenceRequest(BaseModel):
 
 class CreateConferenceReply(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -72,6 +74,7 @@ class CreateConferenceReply(BaseModel):
 
 class AppStateChangedEvent(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -85,6 +88,7 @@ class AppStateChangedEvent(BaseModel):
 
 class ConferenceCreatedEvent(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -110,6 +114,7 @@ class ConferenceCreatedEvent(BaseModel):
 
 class TariffRestrictionsChangedEvent(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -119,6 +124,7 @@ class TariffRestrictionsChangedEvent(BaseModel):
 
 class ConferenceDeletedEvent(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -128,6 +134,7 @@ class ConferenceDeletedEvent(BaseModel):
 
 class ParticipantLeftConferenceEvent(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -137,6 +144,7 @@ class ParticipantLeftConferenceEvent(BaseModel):
 
 class NewParticipantInConferenceEvent(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -146,6 +154,7 @@ class NewParticipantInConferenceEvent(BaseModel):
 
 class SmartMeetingModeChangedEvent(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -155,6 +164,7 @@ class SmartMeetingModeChangedEvent(BaseModel):
 
 class ParticipantPresenceInWaitingRoomChangedEvent(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -164,6 +174,7 @@ class ParticipantPresenceInWaitingRoomChangedEvent(BaseModel):
 
 class WaitingRoomStateChangedEvent(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -173,6 +184,7 @@ class WaitingRoomStateChangedEvent(BaseModel):
 
 class MyStateInWaitingRoomChangedEvent(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -186,6 +198,7 @@ class AuthRequest(BaseModel):
     """
 
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -203,6 +216,7 @@ class AuthRequest(BaseModel):
 
 class AuthReply(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )

@@ -61,9 +61,13 @@ def _auth(
 def _base_url(
     base_url: str | httpx.URL | None,
 ) -> str | httpx.URL:
-    """``base_url`` when given, else the spec's server URL with its variables filled."""
+    """``base_url`` when given, else ``VOXIMPLANT_BASE_URL``, else the spec's
+    server URL."""
     if base_url is not None:
         return base_url
+    from_env = os.environ.get("VOXIMPLANT_BASE_URL")
+    if from_env:
+        return from_env
     return BASE_URL
 
 
@@ -72,15 +76,19 @@ class Voximplant(SyncAPIClient):
 
     Args:
         credentials: The service-account ``credentials.json``: a path, its parsed dict, or its JSON text. Default: the ``VOXIMPLANT_CREDENTIALS`` environment variable.
-        base_url: Overrides the server URL (default: ``https://api.voximplant.com/platform_api``).
+        base_url: Overrides the server URL (default: the ``VOXIMPLANT_BASE_URL`` environment variable, else ``https://api.voximplant.com/platform_api``).
         timeout: Seconds (or an ``httpx.Timeout``) for every call; default 60 s, 5 s to connect.
         max_retries: How many times a failed call may be retried, when its operation allows.
         http_client: Your own ``httpx.Client`` (never closed by this client).
         default_headers: Headers sent on every call.
         max_response_size: The largest response body a call reads, in bytes (decompressed); default 16 MiB.
+        default_query: Query parameters sent on every call.
+
+    ``VOXIMPLANT_LOG=info`` (or ``debug``) logs every HTTP exchange, secrets redacted.
     """
 
     package_name = "voximplant"
+    package_version = "1.0.0"
     body_errors = ("error", "errors")
 
     def __init__(
@@ -93,6 +101,7 @@ class Voximplant(SyncAPIClient):
         http_client: httpx.Client | None = None,
         default_headers: Mapping[str, str] | None = None,
         max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
+        default_query: Mapping[str, object] | None = None,
     ) -> None:
         super().__init__(
             base_url=_base_url(base_url),
@@ -102,6 +111,7 @@ class Voximplant(SyncAPIClient):
             http_client=http_client,
             default_headers=default_headers,
             max_response_size=max_response_size,
+            default_query=default_query,
         )
 
     @cached_property
@@ -117,15 +127,19 @@ class AsyncVoximplant(AsyncAPIClient):
 
     Args:
         credentials: The service-account ``credentials.json``: a path, its parsed dict, or its JSON text. Default: the ``VOXIMPLANT_CREDENTIALS`` environment variable.
-        base_url: Overrides the server URL (default: ``https://api.voximplant.com/platform_api``).
+        base_url: Overrides the server URL (default: the ``VOXIMPLANT_BASE_URL`` environment variable, else ``https://api.voximplant.com/platform_api``).
         timeout: Seconds (or an ``httpx.Timeout``) for every call; default 60 s, 5 s to connect.
         max_retries: How many times a failed call may be retried, when its operation allows.
         http_client: Your own ``httpx.AsyncClient`` (never closed by this client).
         default_headers: Headers sent on every call.
         max_response_size: The largest response body a call reads, in bytes (decompressed); default 16 MiB.
+        default_query: Query parameters sent on every call.
+
+    ``VOXIMPLANT_LOG=info`` (or ``debug``) logs every HTTP exchange, secrets redacted.
     """
 
     package_name = "voximplant"
+    package_version = "1.0.0"
     body_errors = ("error", "errors")
 
     def __init__(
@@ -138,6 +152,7 @@ class AsyncVoximplant(AsyncAPIClient):
         http_client: httpx.AsyncClient | None = None,
         default_headers: Mapping[str, str] | None = None,
         max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
+        default_query: Mapping[str, object] | None = None,
     ) -> None:
         super().__init__(
             base_url=_base_url(base_url),
@@ -147,6 +162,7 @@ class AsyncVoximplant(AsyncAPIClient):
             http_client=http_client,
             default_headers=default_headers,
             max_response_size=max_response_size,
+            default_query=default_query,
         )
 
     @cached_property

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 
 class StartConferenceParams(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="forbid",
         populate_by_name=True,
     )
@@ -54,6 +55,7 @@ class StartConferenceParams(BaseModel):
 
 class StartScenariosParams(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="forbid",
         populate_by_name=True,
     )

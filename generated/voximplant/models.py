@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict
 
 class ScenariosStartConferenceResponse200(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -32,6 +33,7 @@ class ScenariosStartConferenceResponse200(BaseModel):
 
 class ScenariosStartScenariosResponse200(BaseModel):
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -59,6 +61,7 @@ class ApiError(BaseModel):
     """
 
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )
@@ -78,6 +81,7 @@ class ErrorResponse(BaseModel):
     """
 
     model_config = ConfigDict(
+        defer_build=True,
         extra="allow",
         populate_by_name=True,
     )

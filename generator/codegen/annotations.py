@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from generator.codegen.escape import pystr
-from generator.codegen.spec import Spec, allows_null
+from generator.codegen.spec import Spec, allows_null, is_file_schema
 
 __all__ = ["Annotations"]
 
@@ -57,6 +57,8 @@ class Annotations:
     def _one(self, kind: Any, schema: Mapping[str, Any], where: tuple[Any, ...], depth: int) -> str:
         if kind == "string":
             fmt = schema.get("format")
+            if is_file_schema(schema):
+                return "FileInput"
             if fmt == "date-time":
                 return "str | datetime.datetime"
             if fmt == "date":

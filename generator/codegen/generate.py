@@ -386,6 +386,8 @@ def _render(
                 "skip", error.pointer or "/webhooks", f"webhooks skipped: {error.message}"
             )
             api = dataclasses.replace(api, skipped=(*api.skipped, skip))
+        # The parsed spec is not needed past here: freed before the models (the peak).
+        del document
         count = len(api.operations)
         stage(StageEvent("render", f"rendering {count} operations and their models", count))
         files = render_package(api, target.import_path, webhooks)

@@ -324,4 +324,9 @@ def render_models(
         ) from None
     if not isinstance(output, str):
         raise ConfgenError("datamodel-code-generator returned no single module", source=source)
+    # Each model's validator is built on its first use, not when its module is imported:
+    # a call pays only for the models it parses (issue 17, time to first call).
+    output = output.replace(
+        "model_config = ConfigDict(\n", "model_config = ConfigDict(\n        defer_build=True,\n"
+    )
     return redeclare_conflicting_fields(output)

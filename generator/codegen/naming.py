@@ -92,7 +92,7 @@ def _runtime_exports() -> set[str]:
 
 
 RESERVED_ARGUMENTS = frozenset(
-    {"self", "timeout", "extra_headers"}
+    {"self", "timeout", "extra_headers", "extra_query", "extra_body", "max_retries"}
     | _module_names(_template_text("resource.py.jinja"))
     | _runtime_exports()
 )

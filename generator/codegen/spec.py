@@ -27,6 +27,7 @@ __all__ = [
     "allows_null",
     "check_schema",
     "expect",
+    "is_file_schema",
     "ref_closure",
     "rename_refs",
     "schema_class_names",
@@ -292,3 +293,13 @@ def check_schema(spec: Spec, node: Any, where: tuple[Any, ...]) -> None:
     for key in SUBSCHEMAS:
         if key in node and not isinstance(node[key], bool):
             check_schema(spec, node[key], (*where, key))
+
+
+def is_file_schema(schema: Mapping[str, Any]) -> bool:
+    """A binary string: ``format: binary`` (3.0), or ``contentMediaType`` without
+    ``contentEncoding`` (3.1)."""
+    if schema.get("type") != "string":
+        return False
+    return schema.get("format") == "binary" or (
+        "contentMediaType" in schema and "contentEncoding" not in schema
+    )

@@ -136,8 +136,9 @@ def test_dry_run_parses_json_option_values_and_sends_nothing(
     assert preview["dummy_credentials"] == [
         {"argument": "credentials", "env": "VOXIMPLANT_CREDENTIALS"}
     ]
+    # Query values are percent-encoded as OpenAPI's form style (RFC 6570) says: %20.
     assert preview["messages"][0]["url"].endswith(
-        "/StartConference?conference_name=standup&rule_id=42&script_custom_data=hello+world"
+        "/StartConference?conference_name=standup&rule_id=42&script_custom_data=hello%20world"
     )
 
 

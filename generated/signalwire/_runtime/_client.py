@@ -30,9 +30,11 @@ from ._encoding import (
     EncodedBody,
     encode_form,
     encode_json,
-    encode_query,
 )
+from ._files import decode_content
+from ._logs import redact_headers, redact_url, setup_logging
 from ._operation import Operation
+from ._params import encode_query
 from ._response import (
     APIResponse,
     find_body_error,
@@ -122,6 +124,10 @@ class _BaseClient(Generic[_HttpT]):
     _json_headers: dict[str, str]
     _form_headers: dict[str, str]
     _logger: logging.Logger
+    """Retries are logged here (``DEBUG``)."""
+    _exchange_logger: logging.Logger
+    """Each HTTP exchange is logged here (``<package>.http``, ``INFO``; headers ``DEBUG``)."""
+    _default_query: dict[str, object]
 
     def __init__(
         self,
@@ -133,6 +139,7 @@ class _BaseClient(Generic[_HttpT]):
         http_client: _HttpT | None = None,
         default_headers: Mapping[str, str] | None = None,
         max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
+        default_query: Mapping[str, object] | None = None,
     ) -> None:
         """Configure the client.
 
@@ -147,6 +154,9 @@ class _BaseClient(Generic[_HttpT]):
         - ``http_client``: used as is and never closed by this client; otherwise the
           client creates one, closed by `close()` or leaving a ``with`` block.
         - ``default_headers``: sent on every call, over ``User-Agent`` and ``Accept``.
+        - ``default_query``: query parameters sent on every call (under the call's own).
+        - ``<PACKAGE>_LOG=debug|info`` in the environment logs every exchange (secrets
+          redacted; see `_logs`).
         """
         self._base_url = str(base_url).rstrip("/")
         self._set_auth(auth)
@@ -154,6 +164,9 @@ class _BaseClient(Generic[_HttpT]):
         self._max_response_size = _checked_size(max_response_size)
         self._policy = RetryPolicy(max_retries=max_retries)
         self._logger = logging.getLogger(self.package_name)
+        self._exchange_logger = logging.getLogger(f"{self.package_name}.http")
+        setup_logging(self._logger, f"{self.package_name.upper()}_LOG")
+        self._default_query = dict(default_query or {})
         self._set_headers(dict(default_headers or {}))
         if http_client is None:
             self._http = self._new_http_client()
@@ -221,10 +234,12 @@ class _BaseClient(Generic[_HttpT]):
         max_retries: int | NotGiven = NOT_GIVEN,
         default_headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
         max_response_size: int | NotGiven = NOT_GIVEN,
+        default_query: Mapping[str, object] | NotGiven = NOT_GIVEN,
     ) -> Self:
         """A copy with some options changed, sharing this client's connection pool.
 
-        ``default_headers`` are added to (and override) the current ones. The copy
+        ``default_headers`` and ``default_query`` are added to (and override) the
+        current ones. The copy
         never closes the shared pool; close the original.
         """
         new = copy.copy(self)
@@ -245,6 +260,8 @@ class _BaseClient(Generic[_HttpT]):
             new._policy = dataclasses.replace(self._policy, max_retries=max_retries)
         if not isinstance(default_headers, NotGiven):
             new._set_headers({**self._default_headers, **default_headers})
+        if not isinstance(default_query, NotGiven):
+            new._default_query = {**self._default_query, **default_query}
         return new
 
     def __repr__(self) -> str:
@@ -265,6 +282,7 @@ class _BaseClient(Generic[_HttpT]):
         content: EncodedBody | None,
         extra_headers: Mapping[str, str] | None,
         timeout: float | httpx.Timeout | NotGiven | None,
+        extra: _Extra | None = None,
     ) -> Generator[_Step, _Outcome, Any]:
         """The whole life of one call: build, send, redirect, retry, then parse or raise.
 
@@ -278,19 +296,35 @@ class _BaseClient(Generic[_HttpT]):
         )
         try:
             request = self._build_request(
-                operation, path_params, query, headers, json, form, content, extra_headers, timeout
+                operation,
+                path_params,
+                query,
+                headers,
+                json,
+                form,
+                content,
+                extra_headers,
+                timeout,
+                extra,
             )
         except httpx.InvalidURL as exc:  # the base URL or a rendered path
             raise APIConnectionError(request=None, message=f"Invalid URL: {exc}") from exc
         mode = operation.retry_mode
         policy = self._policy
+        if extra is not None and not isinstance(extra.max_retries, NotGiven):
+            policy = dataclasses.replace(policy, max_retries=extra.max_retries)
         retries = 0
         redirects = 0
         authenticate = True
         # The first attempt keeps the limits as built: no time has passed yet.
         send = _Send(request, deadline, authenticate)
+        logger = self._exchange_logger
         while True:
+            started = time.monotonic()
             outcome = yield send
+            if logger.isEnabledFor(logging.INFO):
+                elapsed = time.monotonic() - started
+                _log_exchange(logger, send.request, outcome, elapsed, retries)
             if isinstance(outcome, httpx.Response):
                 status = outcome.status_code
                 if status in _REDIRECT_STATUSES and "location" in outcome.headers:
@@ -398,27 +432,39 @@ class _BaseClient(Generic[_HttpT]):
         encoded: EncodedBody | None,
         extra_headers: Mapping[str, str] | None,
         timeout: float | httpx.Timeout | NotGiven | None,
+        extra: _Extra | None = None,
     ) -> httpx.Request:
         url = self._base_url + operation.render_path(path_params)
+        if self._default_query or (extra is not None and extra.query):
+            query = {**self._default_query, **(query or {}), **((extra and extra.query) or {})}
+        if extra is not None and extra.body:
+            json, form = _with_extra_body(json, form, encoded, extra.body)
         key_in, key_name = operation.idempotency_key or (None, "")
         if key_in == "query" and (query is None or query.get(key_name) in (None, NOT_GIVEN)):
             query = {**(query or {}), key_name: _new_key()}
         if query:
-            query_string = encode_query(query)
+            query_string = encode_query(query, operation.query_styles)
             if query_string:
-                url = f"{url}?{query_string}"
+                # "&" after a path that has a query already (a next-page URL).
+                url = f"{url}{'&' if '?' in url else '?'}{query_string}"
         content: bytes | None = None
+        files: Any = None
         if json is not None:
             content = encode_json(json, key_name if key_in == "body" else None)
             merged = self._json_headers
         elif form is not None:
             content = encode_form(form, key_name if key_in == "body" else None)
             merged = self._form_headers
+        elif encoded is not None and encoded.files is not None:
+            files = encoded.files  # httpx's multipart encoder sets the Content-Type
+            merged = self._headers
         elif encoded is not None:
             content = encoded.content
             merged = _merge_headers(self._headers, {"Content-Type": encoded.content_type})
         else:
             merged = self._headers
+        if operation.accept:
+            merged = _merge_headers(merged, {"Accept": operation.accept})
         if headers:
             merged = _merge_headers(merged, headers)
         if extra_headers:
@@ -430,6 +476,7 @@ class _BaseClient(Generic[_HttpT]):
             url,
             headers=merged,
             content=content,
+            files=files,
             timeout=self._timeout if isinstance(timeout, NotGiven) else _checked(timeout),
         )
 
@@ -452,6 +499,8 @@ class _BaseClient(Generic[_HttpT]):
                 raise make_status_error(response, operation.error_model(status), data, in_body=True)
         if raw:
             return APIResponse(response, cast_to)
+        if operation.response_kind != "json":
+            return decode_content(response, operation.response_kind)
         return parse_body(response, cast_to)
 
 
@@ -482,6 +531,9 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         content: EncodedBody | None = ...,
         extra_headers: Mapping[str, str] | None = ...,
         timeout: float | httpx.Timeout | NotGiven | None = ...,
+        extra_query: Mapping[str, object] | None = ...,
+        extra_body: Mapping[str, object] | None = ...,
+        max_retries: int | NotGiven = ...,
     ) -> _ModelT: ...
     @overload
     def request(
@@ -497,6 +549,9 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         content: EncodedBody | None = ...,
         extra_headers: Mapping[str, str] | None = ...,
         timeout: float | httpx.Timeout | NotGiven | None = ...,
+        extra_query: Mapping[str, object] | None = ...,
+        extra_body: Mapping[str, object] | None = ...,
+        max_retries: int | NotGiven = ...,
     ) -> None: ...
     def request(
         self,
@@ -511,12 +566,18 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         content: EncodedBody | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Any:
         """Send ``operation`` and return the body as ``cast_to`` (``None``: no body).
 
         Retries as the operation's retry mode allows; raises the `APIError` tree.
         ``headers`` are the operation's header parameters, ``extra_headers`` the
         caller's; ``timeout`` overrides the client default for this call.
+        ``extra_query`` is added to the query (over the operation's parameters),
+        ``extra_body`` to a JSON or form body (or is the JSON body when there is none),
+        ``max_retries`` overrides the client's for this call.
         """
         flow = self._request_flow(
             operation,
@@ -529,6 +590,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             content,
             extra_headers,
             timeout,
+            _extra(extra_query, extra_body, max_retries),
         )
         http = self._http
         auth = self._send_auth
@@ -606,6 +668,9 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         content: EncodedBody | None = ...,
         extra_headers: Mapping[str, str] | None = ...,
         timeout: float | httpx.Timeout | NotGiven | None = ...,
+        extra_query: Mapping[str, object] | None = ...,
+        extra_body: Mapping[str, object] | None = ...,
+        max_retries: int | NotGiven = ...,
     ) -> _ModelT: ...
     @overload
     async def request(
@@ -621,6 +686,9 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         content: EncodedBody | None = ...,
         extra_headers: Mapping[str, str] | None = ...,
         timeout: float | httpx.Timeout | NotGiven | None = ...,
+        extra_query: Mapping[str, object] | None = ...,
+        extra_body: Mapping[str, object] | None = ...,
+        max_retries: int | NotGiven = ...,
     ) -> None: ...
     async def request(
         self,
@@ -635,6 +703,9 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         content: EncodedBody | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Any:
         """Send ``operation`` and return the body as ``cast_to``; see `SyncAPIClient.request`."""
         flow = self._request_flow(
@@ -648,6 +719,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             content,
             extra_headers,
             timeout,
+            _extra(extra_query, extra_body, max_retries),
         )
         http = self._http
         auth = self._send_auth
@@ -702,6 +774,62 @@ class AsyncResource:
 
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Extra:
+    """A call's rarely given options: ``extra_query``, ``extra_body``, ``max_retries``."""
+
+    query: Mapping[str, object] | None
+    body: Mapping[str, object] | None
+    max_retries: int | NotGiven
+
+
+def _extra(
+    query: Mapping[str, object] | None,
+    body: Mapping[str, object] | None,
+    max_retries: int | NotGiven,
+) -> _Extra | None:
+    # None in the common case, so a plain call builds nothing extra.
+    if not query and not body and isinstance(max_retries, NotGiven):
+        return None
+    return _Extra(query, body, max_retries)
+
+
+def _with_extra_body(
+    json: BaseModel | Mapping[str, object] | None,
+    form: BaseModel | Mapping[str, object] | None,
+    encoded: EncodedBody | None,
+    extra_body: Mapping[str, object],
+) -> tuple[Mapping[str, object] | None, Mapping[str, object] | None]:
+    """``(json, form)`` with ``extra_body`` merged over the body's own fields."""
+    if encoded is not None:
+        raise ValueError("extra_body needs a JSON or form body, not an already encoded one")
+    if form is not None:
+        return None, {**_as_mapping(form), **extra_body}
+    return {**_as_mapping(json), **extra_body} if json is not None else dict(extra_body), None
+
+
+def _as_mapping(body: BaseModel | Mapping[str, object]) -> Mapping[str, object]:
+    if isinstance(body, BaseModel):
+        dumped: dict[str, object] = body.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        return dumped
+    return body
+
+
+def _log_exchange(
+    logger: logging.Logger, request: httpx.Request, outcome: _Outcome, elapsed: float, retry: int
+) -> None:
+    """One line per exchange: method, URL, status (or the error), elapsed, retry number."""
+    url = redact_url(str(request.url))
+    result = (
+        f"HTTP {outcome.status_code}"
+        if isinstance(outcome, httpx.Response)
+        else type(outcome).__name__
+    )
+    logger.info("%s %s -> %s in %.3f s (retry %d)", request.method, url, result, elapsed, retry)
+    if logger.isEnabledFor(logging.DEBUG):
+        logger.debug("request headers: %s", redact_headers(dict(request.headers)))
 
 
 def _checked(timeout: float | httpx.Timeout | None) -> float | httpx.Timeout:

@@ -94,7 +94,10 @@ class ConferencesResource(SyncResource):
         light_success: str | NotGiven = NOT_GIVEN,
         light_negative: str | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Conference:
         """Create a Video Conference.
 
@@ -130,7 +133,10 @@ class ConferencesResource(SyncResource):
             light_success: Success indication color (light theme).
             light_negative: Error indication color (light theme).
             extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
             timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
         """
         body = validate_request(
             _request_models.CreateConferenceRequest,
@@ -166,6 +172,9 @@ class ConferencesResource(SyncResource):
             json=body,
             extra_headers=extra_headers,
             timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
         )
 
 
@@ -224,7 +233,10 @@ class AsyncConferencesResource(AsyncResource):
         light_success: str | NotGiven = NOT_GIVEN,
         light_negative: str | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Conference:
         """Create a Video Conference.
 
@@ -260,7 +272,10 @@ class AsyncConferencesResource(AsyncResource):
             light_success: Success indication color (light theme).
             light_negative: Error indication color (light theme).
             extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
             timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
         """
         body = validate_request(
             _request_models.CreateConferenceRequest,
@@ -296,6 +311,9 @@ class AsyncConferencesResource(AsyncResource):
             json=body,
             extra_headers=extra_headers,
             timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
         )
 
 

@@ -68,7 +68,10 @@ class ConferencesResource(SyncResource):
         max_participants: int | NotGiven = NOT_GIVEN,
         start_conference_on_create: bool | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ConferenceResponse:
         """Create conference.
 
@@ -102,7 +105,10 @@ class ConferencesResource(SyncResource):
                 the conference isn't started all participants that join are automatically put on
                 hold. Defaults to "true".
             extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
             timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
         """
         body = validate_request(
             _request_models.CreateConferenceRequest,
@@ -128,6 +134,9 @@ class ConferencesResource(SyncResource):
             json=body,
             extra_headers=extra_headers,
             timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
         )
 
 
@@ -161,7 +170,10 @@ class AsyncConferencesResource(AsyncResource):
         max_participants: int | NotGiven = NOT_GIVEN,
         start_conference_on_create: bool | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ConferenceResponse:
         """Create conference.
 
@@ -195,7 +207,10 @@ class AsyncConferencesResource(AsyncResource):
                 the conference isn't started all participants that join are automatically put on
                 hold. Defaults to "true".
             extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
             timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
         """
         body = validate_request(
             _request_models.CreateConferenceRequest,
@@ -221,6 +236,9 @@ class AsyncConferencesResource(AsyncResource):
             json=body,
             extra_headers=extra_headers,
             timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
         )
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from contextvars import ContextVar
 from typing import Any, Final, Generic, ParamSpec, TypeVar, cast
 
@@ -28,6 +29,17 @@ _P = ParamSpec("_P")
 # makes: asyncio tasks each run in a copy of the context, so concurrent calls cannot
 # see each other's flag.
 _RAW_RESPONSE: Final[ContextVar[bool]] = ContextVar("confgen_raw_response", default=False)
+
+
+@contextlib.contextmanager
+def raw_response() -> Iterator[None]:
+    """Within the block, the next request returns its `APIResponse` (as through a
+    ``with_raw_response`` wrapper)."""
+    token = _RAW_RESPONSE.set(True)
+    try:
+        yield
+    finally:
+        _RAW_RESPONSE.reset(token)
 
 
 def take_raw_response_flag() -> bool:

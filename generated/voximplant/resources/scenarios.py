@@ -74,7 +74,10 @@ class ScenariosResource(SyncResource):
         reference_ip: str | NotGiven = NOT_GIVEN,
         server_location: str | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ScenariosStartConferenceResponse200:
         """StartConference.
 
@@ -110,7 +113,10 @@ class ScenariosResource(SyncResource):
                 [getServerLocations](https://api.voximplant.com/getServerLocations) for possible
                 values
             extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
             timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
         """
         check_mutually_exclusive(
             {
@@ -143,6 +149,9 @@ class ScenariosResource(SyncResource):
             query=params,
             extra_headers=extra_headers,
             timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
         )
 
     def start_scenarios(
@@ -157,7 +166,10 @@ class ScenariosResource(SyncResource):
         reference_ip: str | NotGiven = NOT_GIVEN,
         server_location: str | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ScenariosStartScenariosResponse200:
         """StartScenarios.
 
@@ -188,7 +200,10 @@ class ScenariosResource(SyncResource):
                 [getServerLocations](https://api.voximplant.com/getServerLocations) for possible
                 values
             extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
             timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
         """
         check_mutually_exclusive(
             {
@@ -220,6 +235,9 @@ class ScenariosResource(SyncResource):
             query=params,
             extra_headers=extra_headers,
             timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
         )
 
 
@@ -252,7 +270,10 @@ class AsyncScenariosResource(AsyncResource):
         reference_ip: str | NotGiven = NOT_GIVEN,
         server_location: str | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ScenariosStartConferenceResponse200:
         """StartConference.
 
@@ -288,7 +309,10 @@ class AsyncScenariosResource(AsyncResource):
                 [getServerLocations](https://api.voximplant.com/getServerLocations) for possible
                 values
             extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
             timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
         """
         check_mutually_exclusive(
             {
@@ -321,6 +345,9 @@ class AsyncScenariosResource(AsyncResource):
             query=params,
             extra_headers=extra_headers,
             timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
         )
 
     async def start_scenarios(
@@ -335,7 +362,10 @@ class AsyncScenariosResource(AsyncResource):
         reference_ip: str | NotGiven = NOT_GIVEN,
         server_location: str | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.ScenariosStartScenariosResponse200:
         """StartScenarios.
 
@@ -366,7 +396,10 @@ class AsyncScenariosResource(AsyncResource):
                 [getServerLocations](https://api.voximplant.com/getServerLocations) for possible
                 values
             extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
             timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
         """
         check_mutually_exclusive(
             {
@@ -398,6 +431,9 @@ class AsyncScenariosResource(AsyncResource):
             query=params,
             extra_headers=extra_headers,
             timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
         )
 
 

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from generator.codegen.diagnostics import Diagnostic
 
-ParameterLocation = Literal["path", "query", "header", "body"]
+ParameterLocation = Literal["path", "query", "header", "cookie", "body"]
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,25 @@ class Parameter:
     """A value to show in the README (from the spec's examples, else a placeholder)."""
     has_example: bool
     """Whether ``example`` comes from the spec rather than a placeholder."""
+    style: str = ""
+    """OpenAPI ``style`` (its default for the location when the spec gives none:
+    ``form`` for query and cookie, ``simple`` for path and header; ``""`` for body)."""
+    explode: bool = False
+    """OpenAPI ``explode`` (default: true for ``form``, false otherwise)."""
+    allow_reserved: bool = False
+    """OpenAPI ``allowReserved`` (query only)."""
+
+    @property
+    def default_style(self) -> bool:
+        """Whether the parameter is serialised as its location's default (nothing to declare)."""
+        if self.location == "body":
+            return True
+        default = "form" if self.location in ("query", "cookie") else "simple"
+        return (self.style, self.explode, self.allow_reserved) == (
+            default,
+            default == "form",
+            False,
+        )
 
 
 @dataclass(frozen=True)
@@ -41,6 +60,24 @@ class ErrorModel:
     status: str
     """``"404"``, ``"4XX"`` or ``"default"``."""
     model: str
+
+
+@dataclass(frozen=True)
+class Pagination:
+    """How a list operation's next page is asked for (see the runtime's `_pagination`).
+
+    Every path is a tuple of JSON keys: ``items`` in the body, ``param`` in the query
+    (``("page", "number")`` is ``page[number]``), ``total_pages``/``cursor``/``next``
+    in the body.
+    """
+
+    kind: str
+    """``page-number``, ``offset``, ``cursor``, ``next-link`` or ``link-header``."""
+    items: tuple[str, ...]
+    param: tuple[str, ...] = ()
+    total_pages: tuple[str, ...] | None = None
+    cursor: tuple[str, ...] | None = None
+    next: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -77,6 +114,17 @@ class Operation:
     """``(location, wire_name)`` of the key that retry mode ``idempotency-key`` fills."""
     mutually_exclusive: tuple[tuple[str, ...], ...]
     """Groups of wire names of which at most one may be given."""
+    pagination: Pagination | None = None
+    """How to fetch the next page (``x-confgen-pagination``, or detected); ``None``: not a list."""
+    item_model: str | None = None
+    """The class of one item of a paginated list (``None``: untyped items)."""
+    accept: str | None = None
+    """The ``Accept`` header when the success responses are not JSON (their media types)."""
+    multipart_encoding: tuple[tuple[str, str], ...] = ()
+    """``(field, content type)`` from a multipart body's ``encoding``."""
+    response_kind: str = "json"
+    """``json`` (the response model, or ``None``), ``binary`` (``BinaryResponse``) or
+    ``text`` (``str``): how a success body is returned."""
 
     @property
     def constant_name(self) -> str:
@@ -155,6 +203,8 @@ class Api:
     when it was not, and add it to ``skipped``)."""
     renamed: tuple[Diagnostic, ...] = ()
     """Names changed to avoid a collision (``strict=False`` only): generated, but renamed."""
+    version: str = "0"
+    """The package's version: the spec's ``info.version`` (sent in the ``User-Agent``)."""
 
     @property
     def operations(self) -> tuple[Operation, ...]:

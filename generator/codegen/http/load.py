@@ -13,11 +13,10 @@ suffixed and recorded in `Api.renamed`.
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from generator.codegen.annotations import Annotations
 from generator.codegen.diagnostics import Diagnostic
@@ -27,6 +26,7 @@ from generator.codegen.http.ir import (
     Credential,
     ErrorModel,
     Operation,
+    Pagination,
     Parameter,
     ParameterLocation,
     Resource,
@@ -48,6 +48,7 @@ from generator.codegen.spec import (
     Spec,
     check_schema,
     expect,
+    is_file_schema,
     ref_closure,
     rename_refs,
     schema_class_names,
@@ -142,6 +143,16 @@ def _parameter_list(spec: Spec, node: Any, where: tuple[Any, ...]) -> None:
     expect(spec, node, list, where, "parameters")
     for index, parameter in enumerate(node):
         expect(spec, parameter, dict, (*where, index), "a parameter")
+
+
+# RFC 9110 token characters: what a User-Agent product version may hold.
+_NOT_TOKEN = re.compile(r"[^A-Za-z0-9!#$%&'*+.^_`|~-]+")
+
+
+def _header_token(version: str) -> str:
+    """``info.version`` as a User-Agent product version: runs of characters a header
+    token cannot hold (spaces, quotes, non-ASCII) become ``-``; ``0`` when nothing is left."""
+    return _NOT_TOKEN.sub("-", version).strip("-") or "0"
 
 
 # --- examples ----------------------------------------------------------------------
@@ -411,7 +422,11 @@ class _Loader:
                 (*where, "x-confgen-retry", "mode"),
             )
         key = None
-        if mode == "idempotency-key":
+        default_key = spec.document.get("x-confgen-idempotency")
+        if "x-confgen-retry" not in node and method in ("post", "patch") and default_key:
+            key = _default_idempotency_key(spec, default_key, every)
+            mode = "idempotency-key" if key is not None else None
+        elif mode == "idempotency-key":
             key_node = retry.get("key") or {}
             key = (str(key_node.get("in")), str(key_node.get("name")))
             if not any(p.location == key[0] and p.wire_name == key[1] for p in every):
@@ -431,6 +446,10 @@ class _Loader:
             groups.append(tuple(str(field) for field in group))
 
         response_model, error_models = self._responses(node, base, where)
+        accept, response_kind = _response_media(spec, node, where)
+        pagination, item_model = (None, None)
+        if response_model is not None:
+            pagination, item_model = self._pagination(node, method, parameters, where)
         return Operation(
             operation_id=operation_id,
             name=name,
@@ -450,7 +469,111 @@ class _Loader:
             retry_mode=mode,
             idempotency_key=key,
             mutually_exclusive=tuple(groups),
+            pagination=pagination,
+            item_model=item_model,
+            accept=accept,
+            response_kind=response_kind,
+            multipart_encoding=_multipart_encoding(spec, node, where),
         )
+
+    def _pagination(
+        self,
+        node: Mapping[str, Any],
+        method: str,
+        parameters: list[tuple[Parameter, Any]],
+        where: tuple[Any, ...],
+    ) -> tuple[Pagination | None, str | None]:
+        """The list scheme from ``x-confgen-pagination``, else detected for GETs of the
+        common shapes: Telnyx ``page[number]`` + ``meta.total_pages``, a ``links.next``
+        URL (SignalWire), a top-level array with a ``page`` parameter (GitHub's ``Link``)."""
+        spec = self.spec
+        overlay = node.get("x-confgen-pagination")
+        if overlay is None and method != "get":
+            return None, None
+        schema = self._success_schema(node, where)
+        props = schema.get("properties") if isinstance(schema, Mapping) else None
+        props = props if isinstance(props, Mapping) else {}
+        at = (*where, "x-confgen-pagination")
+        if overlay is not None:
+            if not isinstance(overlay, Mapping) or overlay.get("kind") not in _PAGINATION_KINDS:
+                raise spec.error(
+                    f"x-confgen-pagination needs kind: one of {', '.join(sorted(_PAGINATION_KINDS))}",
+                    at,
+                )
+            scheme = Pagination(
+                kind=str(overlay["kind"]),
+                items=_key_path(overlay.get("items", "data")),
+                param=_param_path(overlay.get("param", ""), parameters),
+                total_pages=_key_path(overlay["total_pages"]) if "total_pages" in overlay else None,
+                cursor=_key_path(overlay["cursor"]) if "cursor" in overlay else None,
+                next=_key_path(overlay["next"]) if "next" in overlay else None,
+            )
+            needs = {
+                "page-number": "param",
+                "offset": "param",
+                "cursor": "cursor",
+                "next-link": "next",
+            }
+            missing = needs.get(scheme.kind)
+            if missing and not getattr(scheme, missing):
+                raise spec.error(f"x-confgen-pagination kind {scheme.kind} needs {missing}", at)
+            if scheme.kind == "cursor" and not scheme.param:
+                raise spec.error("x-confgen-pagination kind cursor needs param", at)
+            return scheme, self._item_model(schema, scheme.items, where)
+        query = {p.wire_name: (p, s) for p, s in parameters if p.location == "query"}
+        if _is_array(spec, props.get("data"), where):
+            items: tuple[str, ...] = ("data",)
+        elif _is_array(spec, schema, where):
+            items = ()
+        else:
+            return None, None
+        found: Pagination | None = None
+        meta = spec.deref(props.get("meta") or {}, where)
+        has_total = isinstance(meta, Mapping) and "total_pages" in (meta.get("properties") or {})
+        page = query.get("page")
+        if page is not None and page[0].style == "deepObject" and has_total:
+            page_props = spec.deref(page[1], where).get("properties") or {}
+            if "number" in page_props:
+                found = Pagination(
+                    "page-number", items, ("page", "number"), ("meta", "total_pages")
+                )
+        elif "page[number]" in query and has_total:
+            found = Pagination("page-number", items, ("page[number]",), ("meta", "total_pages"))
+        if found is None:
+            links = spec.deref(props.get("links") or {}, where)
+            if isinstance(links, Mapping) and "next" in (links.get("properties") or {}):
+                found = Pagination("next-link", items, next=("links", "next"))
+            elif items == () and page is not None and page[0].style == "form":
+                found = Pagination("link-header", items)
+        if found is None:
+            return None, None
+        return found, self._item_model(schema, items, where)
+
+    def _success_schema(self, node: Mapping[str, Any], where: tuple[Any, ...]) -> Any:
+        responses = node.get("responses") or {}
+        for status in sorted(responses, key=str):
+            if not str(status).startswith("2"):
+                continue
+            response = self.spec.deref(responses[status], where)
+            media = self._json_media(response.get("content"))
+            if media is not None and "schema" in media[1]:
+                return self.spec.deref(media[1]["schema"], where)
+        return {}
+
+    def _item_model(
+        self, schema: Any, items: tuple[str, ...], where: tuple[Any, ...]
+    ) -> str | None:
+        node = schema
+        for key in items:
+            node = self.spec.deref(node, where)
+            node = (node.get("properties") or {}).get(key) if isinstance(node, Mapping) else None
+        node = self.spec.deref(node, where) if isinstance(node, Mapping) else None
+        item = node.get("items") if isinstance(node, Mapping) else None
+        if isinstance(item, Mapping) and set(item) == {"$ref"}:
+            ref = str(item["$ref"])
+            if ref.startswith(SCHEMA_PREFIX):
+                return self.class_names.get(ref[len(SCHEMA_PREFIX) :])
+        return None
 
     def _parameters(
         self, node: Mapping[str, Any], shared: list[Any], where: tuple[Any, ...]
@@ -475,12 +598,6 @@ class _Loader:
                     wire, str
                 ):
                     raise spec.error("a parameter needs 'name' and 'in'", at)
-                if location == "cookie":
-                    error = spec.error("cookie parameters are not supported", at)
-                    if param.get("required"):
-                        raise error
-                    spec.skip(error, f"optional parameter {wire!r} left out")
-                    continue
                 if location == "header" and wire.lower() in _IGNORED_HEADERS:
                     continue
                 merged[(location, wire)] = (param, at)
@@ -505,9 +622,8 @@ class _Loader:
             found, example = _example_of(param)
             if not found:
                 example = _placeholder(spec, schema, wire, (*at, "schema"))
-            loc: ParameterLocation = (
-                "path" if location == "path" else ("query" if location == "query" else "header")
-            )
+            loc = cast(ParameterLocation, location)
+            style, explode, allow_reserved = _serialisation(spec, param, location, at)
             out.append(
                 (
                     Parameter(
@@ -519,6 +635,9 @@ class _Loader:
                         description=description,
                         example=example,
                         has_example=found,
+                        style=style,
+                        explode=explode,
+                        allow_reserved=allow_reserved,
                     ),
                     schema,
                 )
@@ -758,6 +877,126 @@ class _Loader:
         return tuple(str(key) for key in keys), model
 
 
+_PAGINATION_KINDS = frozenset({"page-number", "offset", "cursor", "next-link", "link-header"})
+
+
+def _key_path(text: Any) -> tuple[str, ...]:
+    """``"meta.total_pages"`` -> ``("meta", "total_pages")``; ``"page[number]"`` ->
+    ``("page", "number")`` (a deepObject member); ``""`` -> ``()``."""
+    text = str(text)
+    if not text:
+        return ()
+    if "[" in text and text.endswith("]"):
+        head, _, rest = text.partition("[")
+        return (head, *rest[:-1].split("]["))
+    return tuple(text.split("."))
+
+
+def _param_path(text: Any, parameters: list[tuple[Parameter, Any]]) -> tuple[str, ...]:
+    """A query parameter named exactly ``text`` (``page[number]`` can be a flat name), else
+    `_key_path` of it (a member of a deepObject parameter)."""
+    if any(p.location == "query" and p.wire_name == str(text) for p, _ in parameters):
+        return (str(text),)
+    return _key_path(text)
+
+
+def _response_media(
+    spec: Spec, node: Mapping[str, Any], where: tuple[Any, ...]
+) -> tuple[str | None, str]:
+    """``(Accept, kind)`` from the 2xx responses' media types: JSON when any is JSON
+    (``Accept`` left as the client's ``application/json``), else ``text`` when every one
+    is ``text/*``, else ``binary``; ``Accept`` lists them all."""
+    media: set[str] = set()
+    for status, response in (node.get("responses") or {}).items():
+        if str(status).startswith("2"):
+            content = spec.deref(response, (*where, "responses", status)).get("content")
+            if isinstance(content, Mapping):
+                media.update(str(m).split(";")[0].strip().lower() for m in content)
+    if not media or any(m == _JSON or m.endswith("+json") for m in media):
+        return None, "json"
+    kind = "text" if all(m.startswith("text/") for m in media) else "binary"
+    return ", ".join(sorted(media)), kind
+
+
+def _default_idempotency_key(
+    spec: Spec, node: Any, every: list[Parameter]
+) -> tuple[str, str] | None:
+    """The document's ``x-confgen-idempotency: {in, name}`` for one POST/PATCH: a header
+    key always applies (the client adds the header); a body or query key applies where
+    the operation has that field."""
+    at = ("x-confgen-idempotency",)
+    if not isinstance(node, Mapping) or node.get("in") not in ("header", "body", "query"):
+        raise spec.error("x-confgen-idempotency needs in: header, body or query", at)
+    if not isinstance(node.get("name"), str) or not node["name"]:
+        raise spec.error("x-confgen-idempotency needs a name", at)
+    location, name = str(node["in"]), str(node["name"])
+    if location == "header" or any(p.location == location and p.wire_name == name for p in every):
+        return location, name
+    return None
+
+
+def _files_as_any(node: Any) -> Any:
+    """A deep copy of a schema with every binary string replaced by ``{}`` (any value)."""
+    if isinstance(node, list):
+        return [_files_as_any(item) for item in node]
+    if not isinstance(node, Mapping):
+        return node
+    if is_file_schema(node):
+        return {key: node[key] for key in ("description", "title") if key in node}
+    return {key: _files_as_any(value) for key, value in node.items()}
+
+
+def _multipart_encoding(
+    spec: Spec, node: Mapping[str, Any], where: tuple[Any, ...]
+) -> tuple[tuple[str, str], ...]:
+    """``encoding.<field>.contentType`` of a multipart request body, by field."""
+    if "requestBody" not in node:
+        return ()
+    body = spec.deref(node["requestBody"], (*where, "requestBody"))
+    media = (body.get("content") or {}).get(_MULTIPART) or {}
+    encoding = media.get("encoding") if isinstance(media, Mapping) else None
+    if not isinstance(encoding, Mapping):
+        return ()
+    return tuple(
+        (str(name), str(entry["contentType"]))
+        for name, entry in sorted(encoding.items())
+        if isinstance(entry, Mapping) and isinstance(entry.get("contentType"), str)
+    )
+
+
+def _is_array(spec: Spec, node: Any, where: tuple[Any, ...]) -> bool:
+    node = spec.deref(node, where) if isinstance(node, Mapping) else None
+    return isinstance(node, Mapping) and node.get("type") == "array"
+
+
+# OpenAPI 3.1 "style values": the styles each location allows; the first is its default.
+_STYLES = {
+    "query": ("form", "spaceDelimited", "pipeDelimited", "deepObject"),
+    "path": ("simple", "label", "matrix"),
+    "header": ("simple",),
+    "cookie": ("form",),
+}
+
+
+def _serialisation(
+    spec: Spec, param: Mapping[str, Any], location: str, at: tuple[Any, ...]
+) -> tuple[str, bool, bool]:
+    """``(style, explode, allowReserved)`` of a parameter, with OpenAPI's defaults."""
+    allowed = _STYLES[location]
+    style = param.get("style", allowed[0])
+    if style not in allowed:
+        raise spec.error(
+            f"style {style!r} is not allowed in {location} (expected one of {', '.join(allowed)})",
+            (*at, "style"),
+        )
+    explode = param.get("explode", style == "form")
+    allow_reserved = param.get("allowReserved", False)
+    for key, value in (("explode", explode), ("allowReserved", allow_reserved)):
+        if not isinstance(value, bool):
+            raise spec.error(f"{key} must be a boolean", (*at, key))
+    return str(style), explode, allow_reserved and location == "query"
+
+
 def load_api(
     document: Mapping[str, Any],
     *,
@@ -834,9 +1073,12 @@ def load_api(
         auth=auth,
         resources=tuple(resources),
         body_errors=body_errors,
-        request_schemas={name: copy.deepcopy(all_request[name]) for name in sorted(request_names)},
+        # File fields accept what a caller uploads (bytes, a path, a file object, a tuple):
+        # their request models take any value, checked by the multipart encoder.
+        request_schemas={name: _files_as_any(all_request[name]) for name in sorted(request_names)},
         response_schemas={**loader.schemas, **dict(sorted(loader.synth_response.items()))},
         skipped=tuple(spec.skipped),
         strict=strict,
         renamed=tuple(spec.renamed),
+        version=_header_token(stripped_text(str(info.get("version") or ""))),
     )

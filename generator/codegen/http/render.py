@@ -82,7 +82,10 @@ def _method_docstring(op: Operation) -> str:
     summary = op.summary or op.operation_id
     sections = [(p.name, p.description) for p in op.parameters]
     sections.append(("extra_headers", "Headers to add to this call."))
+    sections.append(("extra_query", "Query parameters to add to this call."))
+    sections.append(("extra_body", "Fields to add to this call's JSON or form body."))
     sections.append(("timeout", "Overrides the client's timeout for this call."))
+    sections.append(("max_retries", "Overrides the client's max_retries for this call."))
     body = op.description
     if body.startswith(summary):
         body = body[len(summary) :]
@@ -110,7 +113,13 @@ def _local_names(op: Operation) -> dict[str, str]:
     """The method body's local variables (``params``, ``body``, ``payload``), each renamed
     with a trailing ``_`` while an argument has that name: a body property called
     ``body`` must not be overwritten by the validated body model."""
-    arguments = {p.name for p in op.parameters} | {"extra_headers", "timeout"}
+    arguments = {p.name for p in op.parameters} | {
+        "extra_headers",
+        "extra_query",
+        "extra_body",
+        "timeout",
+        "max_retries",
+    }
     names: dict[str, str] = {}
     for role in ("params", "body", "payload"):
         name = role
@@ -215,13 +224,18 @@ def render_package(
             local_names={op.name: _local_names(op) for op in ops},
             needs_datetime=_uses(ops, "datetime."),
             needs_sequence=_uses(ops, "Sequence["),
-            needs_any=_uses(ops, "Any"),
+            needs_any=_uses(ops, "Any") or any(op.pagination and not op.item_model for op in ops),
+            needs_pages=any(op.pagination for op in ops),
+            needs_cast=any(op.response_kind != "json" for op in ops),
+            needs_binary=any(op.response_kind == "binary" for op in ops),
+            needs_files=_uses(ops, "FileInput"),
             needs_literal=_uses(ops, "Literal["),
             needs_exclusive=any(op.mutually_exclusive for op in ops),
             exclusive_names={
                 op.name: {name for group in op.mutually_exclusive for name in group} for op in ops
             },
-            needs_scalar=any(op.by_location("header") for op in ops),
+            needs_headers=any(op.by_location("header") or op.by_location("cookie") for op in ops),
+            needs_styles=any(not p.default_style for op in ops for p in op.parameters),
             needs_raw=any(op.body_style == "raw" for op in ops),
             needs_multipart=any(op.body_content_type == "multipart/form-data" for op in ops),
         )
@@ -254,8 +268,8 @@ def render_package(
             f"{op.resource}.{op.name}": [m for m in (op.params_model, op.body_model) if m]
             for op in api.operations
         }
-        # Both sides in this process: a fork pool for the request side measured no faster
-        # (whole Telnyx, 2 cores: 17.7/26.2 s pooled, 20.0/17.0 s serial; same bytes).
+        # Both sides in this process: a fork pool for the request side measured slower
+        # (whole Telnyx, `make bench`: 53.6 s pooled vs 26.4 s serial; same bytes).
         files.update(
             _split_model_package(
                 api.request_schemas,

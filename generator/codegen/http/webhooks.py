@@ -286,7 +286,8 @@ def render_webhooks(
     ``models.py`` does not already hold every event model (inline event schemas)."""
     api: Api = common["api"]
     files: dict[str, str] = {}
-    if all(name in api.response_schemas for name in webhooks.exported):
+    exported = webhooks.exported
+    if all(name in api.response_schemas for name in exported):
         models_module = "models"
     else:
         models_module = "_webhook_models"
@@ -297,11 +298,14 @@ def render_webhooks(
             strict=False,
             source=api.spec_source,
         )
-        for name in webhooks.exported:
-            if f"class {name}(" not in models:
-                # datamodel-code-generator renamed a class: the webhooks module would not import.
+        # A schema that is not an object (a string alias such as Telnyx's ConnectionId) is
+        # inlined by datamodel-code-generator: there is no class to re-export, and none is
+        # needed. An event's own model must be a class, or the module would not import.
+        exported = tuple(name for name in exported if f"class {name}(" in models)
+        for event in webhooks.events:
+            if event.data_model is not None and event.data_model not in exported:
                 raise ConfgenError(
-                    f"the event model {name!r} was not rendered under its name",
+                    f"the event model {event.data_model!r} was not rendered under its name",
                     source=api.spec_source,
                     pointer="/webhooks",
                 )
@@ -310,12 +314,12 @@ def render_webhooks(
         **common,
         events=webhooks.events,
         signature=webhooks.signature,
-        exported=webhooks.exported,
+        exported=exported,
         models_module=models_module,
         module_exports=sorted(
             [*_MODULE_NAMES, "unsafe_unwrap", *(e.class_name for e in webhooks.events)]
             + (["WebhookVerificationError", "unwrap"] if webhooks.signature else [])
-            + list(webhooks.exported)
+            + list(exported)
         ),
         wrapper=WRAPPER,
         discriminator=DISCRIMINATOR,

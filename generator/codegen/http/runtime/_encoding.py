@@ -1,5 +1,5 @@
-"""Wire encoding of query strings and request bodies (JSON, urlencoded and multipart
-forms, raw bytes)."""
+"""Wire encoding of request bodies (JSON, urlencoded and multipart forms, raw bytes);
+parameters are `_params`'."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 import pydantic_core
 from pydantic import BaseModel
 
+from ._files import file_part, is_file
 from ._types import NOT_GIVEN
 
 __all__ = [
@@ -21,7 +22,6 @@ __all__ = [
     "encode_form",
     "encode_json",
     "encode_multipart",
-    "encode_query",
     "encode_raw",
     "scalar",
 ]
@@ -44,11 +44,6 @@ def scalar(value: object) -> str:
     if isinstance(value, _dt.date | _dt.time):
         return value.isoformat()
     return str(value)
-
-
-def encode_query(query: Mapping[str, object]) -> str:
-    """``query`` as a query string: ``None``/``NOT_GIVEN`` dropped, lists repeated."""
-    return urlencode(_pairs(query))
 
 
 def encode_json(body: BaseModel | Mapping[str, object], key: str | None = None) -> bytes:
@@ -98,6 +93,8 @@ class EncodedBody:
 
     content: bytes
     content_type: str
+    files: tuple[tuple[str, Any], ...] | None = None
+    """Multipart parts for httpx's encoder (which sets the ``Content-Type`` boundary)."""
 
 
 def encode_raw(body: bytes | str, content_type: str) -> EncodedBody:
@@ -105,39 +102,40 @@ def encode_raw(body: bytes | str, content_type: str) -> EncodedBody:
     return EncodedBody(body.encode("utf-8") if isinstance(body, str) else body, content_type)
 
 
-def encode_multipart(body: BaseModel | Mapping[str, object]) -> EncodedBody:
-    """``body`` as ``multipart/form-data``: bytes (or ``(filename, bytes)``) become file
-    parts, anything else a text part spelled as in a query; lists repeat the part."""
-    data = (
-        body.model_dump(by_alias=True, exclude_unset=True)
-        if isinstance(body, BaseModel)
-        else dict(body)
-    )
-    boundary = uuid.uuid4().hex
-    chunks: list[bytes] = []
+def encode_multipart(
+    body: BaseModel | Mapping[str, object], encoding: Mapping[str, str] | None = None
+) -> EncodedBody:
+    """``body`` as ``multipart/form-data`` parts for httpx's own encoder (streamed).
+
+    File values (bytes, paths, binary file objects, ``(filename, content[, type])``)
+    become file parts (see `file_part`); objects and arrays of objects a JSON part;
+    anything else a text part spelled as in a query. A list repeats the part.
+    ``encoding`` is the spec's ``encoding.<field>.contentType`` for each field.
+    """
+    if isinstance(body, BaseModel):
+        data = body.model_dump(by_alias=True, exclude_unset=True)
+        # Files as given: a dump would turn a file object into a serialisation iterator.
+        for name, info in type(body).model_fields.items():
+            key = info.alias or name
+            raw = getattr(body, name, None)
+            items = raw if isinstance(raw, list) else [raw]
+            if key in data and items and all(is_file(item) for item in items):
+                data[key] = raw
+    else:
+        data = dict(body)
+    declared = encoding or {}
+    parts: list[tuple[str, Any]] = []
     for name, value in data.items():
         for item in value if isinstance(value, list) else [value]:
             if item is None or item is NOT_GIVEN:
                 continue
-            disposition = f'form-data; name="{_quoted(name)}"'
-            if isinstance(item, tuple) and len(item) == 2:
-                filename, item = item
-                disposition += f'; filename="{_quoted(str(filename))}"'
-            elif isinstance(item, bytes | bytearray):
-                disposition += f'; filename="{_quoted(name)}"'
-            if isinstance(item, bytes | bytearray):
-                head = (
-                    f"Content-Disposition: {disposition}\r\nContent-Type: application/octet-stream"
-                )
-                payload = bytes(item)
+            content_type = declared.get(name)
+            if is_file(item):
+                parts.append((name, file_part(item, content_type)))
+            elif isinstance(item, dict | list):
+                # OpenAPI: an object (or array) property's default content type is JSON.
+                payload = pydantic_core.to_json(item)
+                parts.append((name, (None, payload, content_type or JSON_CONTENT_TYPE)))
             else:
-                head = f"Content-Disposition: {disposition}"
-                text = item if isinstance(item, str) else pydantic_core.to_json(item).decode()
-                payload = (scalar(item) if not isinstance(item, dict | list) else text).encode()
-            chunks.append(f"--{boundary}\r\n{head}\r\n\r\n".encode() + payload + b"\r\n")
-    chunks.append(f"--{boundary}--\r\n".encode())
-    return EncodedBody(b"".join(chunks), f"multipart/form-data; boundary={boundary}")
-
-
-def _quoted(name: str) -> str:
-    return name.replace("\\", "\\\\").replace('"', '\\"').replace("\r", "").replace("\n", "")
+                parts.append((name, (None, scalar(item).encode(), content_type)))
+    return EncodedBody(b"", "multipart/form-data", files=tuple(parts))

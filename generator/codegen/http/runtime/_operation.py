@@ -7,15 +7,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Final, Literal
-from urllib.parse import quote
 
-from ._encoding import scalar
+from ._params import ParamStyle, encode_path
 from ._retry import RetryMode, default_retry_mode
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
-__all__ = ["ErrorModels", "KeyLocation", "Operation"]
+
+__all__ = ["ErrorModels", "KeyLocation", "Operation", "Pagination"]
 
 KeyLocation = Literal["body", "header", "query"]
 """Where an operation's idempotency key travels."""
@@ -25,6 +25,29 @@ ErrorModels = Mapping["int | str", "type[BaseModel]"]
 
 _PLACEHOLDER: Final = re.compile(r"\{([^{}]+)\}")
 _EMPTY_MODELS: Final[Mapping[int | str, type[BaseModel]]] = MappingProxyType({})
+_NO_STYLES: Final[Mapping[str, ParamStyle]] = MappingProxyType({})
+_SIMPLE: Final = ParamStyle("simple", False)
+
+
+@dataclass(frozen=True, slots=True)
+class Pagination:
+    """One operation's pagination scheme; every path is a tuple of JSON keys.
+
+    - ``items``: where the items are in the body (``("data",)``; ``()``: the body).
+    - ``param``: the query parameter to set (``("page", "number")`` is ``page[number]``
+      of a deepObject ``page``; ``("offset",)``).
+    - ``total_pages``: (page-number) where the number of pages is.
+    - ``cursor``: (cursor) where the next cursor is; ``next``: (next-link) the next URL.
+    - ``start``: (page-number) the first page's number when the call gives none.
+    """
+
+    kind: Literal["page-number", "offset", "cursor", "next-link", "link-header"]
+    items: tuple[str, ...] = ("data",)
+    param: tuple[str, ...] = ()
+    total_pages: tuple[str, ...] | None = None
+    cursor: tuple[str, ...] | None = None
+    next: tuple[str, ...] | None = None
+    start: int = 1
 
 
 # eq=False: operations are module-level constants, compared (and hashed) by identity.
@@ -40,6 +63,10 @@ class Operation:
       HTTP status; ``None`` inherits the client's ``body_errors``, ``()`` turns it off.
     - ``error_models``: models to decode error bodies with (exact status, then
       ``"4XX"``/``"5XX"``, then ``"default"``).
+    - ``query_styles``, ``path_styles``, ``header_styles``, ``cookie_styles``: the
+      OpenAPI ``style``/``explode``/``allowReserved`` of each parameter (by wire name)
+      that does not use its location's default (query/cookie ``form`` exploded,
+      path/header ``simple``); see `_params`.
     """
 
     method: str
@@ -48,6 +75,16 @@ class Operation:
     idempotency_key: tuple[KeyLocation, str] | None = None
     body_errors: tuple[str, ...] | None = None
     error_models: Mapping[int | str, type[BaseModel]] = field(default_factory=lambda: _EMPTY_MODELS)
+    query_styles: Mapping[str, ParamStyle] = field(default_factory=lambda: _NO_STYLES)
+    path_styles: Mapping[str, ParamStyle] = field(default_factory=lambda: _NO_STYLES)
+    header_styles: Mapping[str, ParamStyle] = field(default_factory=lambda: _NO_STYLES)
+    cookie_styles: Mapping[str, ParamStyle] = field(default_factory=lambda: _NO_STYLES)
+    pagination: Pagination | None = None
+    """How a list operation's next page is asked for (`SyncPage`/`AsyncPage`)."""
+    accept: str | None = None
+    """The ``Accept`` header: the success media types, when not JSON."""
+    response_kind: Literal["json", "binary", "text"] = "json"
+    """How a success body is returned: parsed JSON, `BinaryResponse`, or ``str``."""
     retry_mode: RetryMode = field(init=False)
     """The effective retry mode (``retry`` or the method's default)."""
     _path_parts: tuple[str, ...] | None = field(init=False, repr=False)
@@ -67,7 +104,8 @@ class Operation:
         object.__setattr__(self, "_path_parts", parts if len(parts) > 1 else None)
 
     def render_path(self, path_params: Mapping[str, object] | None) -> str:
-        """The path with each ``{name}`` replaced by its URL-quoted value."""
+        """The path with each ``{name}`` replaced by its value in the parameter's style
+        (``simple`` unless ``path_styles`` says otherwise), percent-encoded."""
         parts = self._path_parts
         if parts is None:
             return self.path
@@ -82,8 +120,8 @@ class Operation:
                 raise ValueError(
                     f"{self.method} {self.path}: missing path parameter {name!r}"
                 ) from None
-            # safe="" so a "/" or "?" in a value cannot change which resource is hit.
-            rendered[index] = quote(scalar(value), safe="")
+            # Percent-encoded, so a "/" or "?" in a value cannot change which resource is hit.
+            rendered[index] = encode_path(name, value, self.path_styles.get(name, _SIMPLE))
         return "".join(rendered)
 
     def error_model(self, status: int) -> type[BaseModel] | None:
