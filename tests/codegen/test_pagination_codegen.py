@@ -209,3 +209,14 @@ def test_async_list_methods_iterate_every_page(pages: Any) -> None:
         return out
 
     assert asyncio.run(run()) == [[1, 2, 3], [1, 2], [1, 2], [0, 1, 2], [1, 1, 1]]
+
+
+def test_the_index_says_how_each_operation_pages(pages: Any) -> None:
+    index = importlib.import_module("pages.operations")
+    assert {info.operation_id: info.pagination for info in index.OPERATIONS} == {
+        "listTelnyx": "page-number",
+        "listSignalwire": "next-link",
+        "listGithub": "link-header",
+        "listCursor": "cursor",
+        "getSingle": None,
+    }

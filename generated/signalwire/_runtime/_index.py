@@ -40,7 +40,8 @@ class OperationInfo:
     retry_mode: str
     """``idempotent``, ``idempotency-key``, ``unprocessed`` or ``never``."""
     pagination: str | None
-    """How a list operation pages (``None``: it does not)."""
+    """How a list operation pages: ``page-number``, ``offset``, ``cursor``, ``next-link``
+    or ``link-header`` (``None``: it does not; then the method returns one response)."""
     summary: str
     request_module: str
     """The module holding the request models (imported only by `request_models`)."""
