@@ -9,3 +9,7 @@ Stages, one subpackage or module each, in data-flow order:
 - ``generator.drift``: committed specs and code compared with what their sources give now
 - ``generator.cli``: the ``confgen`` command line
 """
+
+__version__ = "0.1.0"
+"""The generator's version (the ``confgen`` distribution's): part of every generated
+package's version."""

@@ -25,6 +25,7 @@ from generator.codegen.http.ir import Api
 from generator.codegen.http.load import load_api
 from generator.codegen.http.render import render_package
 from generator.codegen.http.webhooks import load_webhooks
+from generator.codegen.project import MANIFEST_ADVICE
 from generator.errors import ConfgenError, json_pointer
 from generator.fsutil import replace_tree
 from generator.manifest import Provider
@@ -56,6 +57,11 @@ class Target:
     import_path: str
     title: str | None = None
     """The API's name in docs (default: the spec's ``info.title``)."""
+    regenerate_advice: str = MANIFEST_ADVICE
+    """What the files' headers say to do instead of editing them."""
+    distribution: str | None = None
+    """The project's distribution name (``confgen-telnyx``; its wheel installs
+    ``confgen_telnyx``); ``None``: the package's own name (``--spec``)."""
     strict: bool = True
     """Refuse what cannot be rendered (the manifest's specs); ``False`` skips it with a
     warning instead (``confgen generate --spec`` on someone else's whole API)."""
@@ -96,6 +102,7 @@ def targets_from_manifest(providers: Sequence[Provider]) -> list[Target]:
                 spec_source=provider.relative(provider.spec),
                 import_path=relative.replace("/", "."),
                 title=provider.title,
+                distribution=f"confgen-{provider.package.name.replace('_', '-')}",
             )
         )
     return targets
@@ -390,7 +397,9 @@ def _render(
         del document
         count = len(api.operations)
         stage(StageEvent("render", f"rendering {count} operations and their models", count))
-        files = render_package(api, target.import_path, webhooks)
+        files = render_package(
+            api, target.import_path, webhooks, target.distribution, target.regenerate_advice
+        )
     return files, api
 
 
