@@ -47,6 +47,7 @@ def test_generating_from_committed_specs_reproduces_committed_packages(tmp_path:
             spec_source=t.spec_source,
             import_path=t.import_path,
             title=t.title,
+            distribution=t.distribution,
         )
         for t in HTTP_PROVIDERS
     ]

@@ -19,6 +19,7 @@ TARGET = Target(
     client_class="TrueConfRoom",
     spec_source="specs/trueconf.asyncapi.yaml",
     import_path="generated.trueconf",
+    distribution="confgen-trueconf",
     **({"title": "TrueConf Room API"} if "title" in Target.__dataclass_fields__ else {}),
 )
 
