@@ -20,12 +20,14 @@ from pathlib import Path
 from typing import Literal
 
 from generator.codegen.diagnostics import Diagnostic
+from generator.codegen.extensions import check_extensions
 from generator.codegen.format import format_python
 from generator.codegen.http.ir import Api
 from generator.codegen.http.load import load_api
 from generator.codegen.http.render import render_package
 from generator.codegen.http.webhooks import load_webhooks
 from generator.codegen.project import MANIFEST_ADVICE
+from generator.codegen.spec import boolean_schemas_as_objects
 from generator.errors import ConfgenError, json_pointer
 from generator.fsutil import replace_tree
 from generator.manifest import Provider
@@ -333,12 +335,20 @@ def build_package(
     ``summaries`` (when given) gets this package's `Summary` appended.
     """
     begun = time.perf_counter()
+    files, api = render_target(target, stage=stage)
+    stage(StageEvent("write", f"writing and formatting {len(files)} files", len(files)))
+    return _write_and_format(target, folder, files, api, begun, summaries)
+
+
+def render_target(
+    target: Target, *, stage: Stage = _no_stage
+) -> tuple[dict[str, bytes], Api | None]:
+    """Read and render ``target``'s spec: the package's files, unformatted (nothing is
+    written). Every invalid input is a located `ConfgenError`."""
     stage(StageEvent("read", f"reading {target.spec_source}"))
     document = _read_spec(target)
     with _located(document, target.spec_source):
-        files, api = _render(document, target, stage)
-    stage(StageEvent("write", f"writing and formatting {len(files)} files", len(files)))
-    return _write_and_format(target, folder, files, api, begun, summaries)
+        return _render(document, target, stage)
 
 
 # What a loader raises when it meets a node of a type it did not expect.
@@ -369,7 +379,9 @@ def _render(
     document: Mapping[str, object], target: Target, stage: Stage
 ) -> tuple[dict[str, bytes], Api | None]:
     api: Api | None = None
-    if "asyncapi" in document:  # a WebSocket API: generator/codegen/ws/load.py
+    check_extensions(document, source=target.spec_source)
+    document = boolean_schemas_as_objects(document)
+    if "asyncapi" in document:  # a WebSocket API: generator/codegen/ws/
         from generator.codegen.ws.render import render_ws_target
 
         files = render_ws_target(document, target)

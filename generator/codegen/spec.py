@@ -25,6 +25,7 @@ __all__ = [
     "SUBSCHEMA_MAPS",
     "Spec",
     "allows_null",
+    "boolean_schemas_as_objects",
     "check_schema",
     "expect",
     "is_file_schema",
@@ -261,6 +262,62 @@ def allows_null(schema: Mapping[str, Any]) -> bool:
     return bool(schema.get("nullable")) or (isinstance(kind, list) and "null" in kind)
 
 
+# Where a JSON Schema (2020-12, OpenAPI 3.1, AsyncAPI 3.0) may be a boolean: ``true``
+# accepts any value, ``false`` none. `additionalProperties` and `unevaluated*` keep
+# theirs (the model generator reads those booleans itself).
+_SCHEMA_KEYS = frozenset(
+    {"schema", "items", "not", "contains", "payload", "propertyNames", "if", "then", "else"}
+)
+_SCHEMA_MAP_KEYS = frozenset(
+    {"properties", "patternProperties", "$defs", "definitions", "schemas", "dependentSchemas"}
+)
+_SCHEMA_LIST_KEYS = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
+_DATA_KEYS = frozenset({"example", "examples", "default", "const", "enum", "x-confgen-examples"})
+_TRUE_SCHEMA: dict[str, Any] = {}
+_FALSE_SCHEMA: dict[str, Any] = {"not": {}}
+
+
+def boolean_schemas_as_objects(node: Any) -> Any:
+    """``node`` with every boolean schema spelled as its object twin (``true``: ``{}``,
+    ``false``: ``{not: {}}``), so loaders see one shape. Unchanged parts are shared."""
+    if isinstance(node, list):
+        items = [boolean_schemas_as_objects(item) for item in node]
+        return node if all(a is b for a, b in zip(items, node, strict=True)) else items
+    if not isinstance(node, Mapping):
+        return node
+    changed = False
+    out: dict[Any, Any] = {}
+    for key, value in node.items():
+        new = value
+        if key in _DATA_KEYS:
+            pass  # values, not schemas
+        elif isinstance(value, bool) and key in _SCHEMA_KEYS:
+            new = dict(_TRUE_SCHEMA if value else _FALSE_SCHEMA)
+        elif isinstance(value, Mapping) and key in _SCHEMA_MAP_KEYS:
+            new = {
+                name: dict(_TRUE_SCHEMA if child else _FALSE_SCHEMA)
+                if isinstance(child, bool)
+                else boolean_schemas_as_objects(child)
+                for name, child in value.items()
+            }
+            if all(new[name] is child for name, child in value.items()):
+                new = value
+        elif isinstance(value, list) and key in _SCHEMA_LIST_KEYS:
+            new = [
+                dict(_TRUE_SCHEMA if child else _FALSE_SCHEMA)
+                if isinstance(child, bool)
+                else boolean_schemas_as_objects(child)
+                for child in value
+            ]
+            if all(a is b for a, b in zip(new, value, strict=True)):
+                new = value
+        else:
+            new = boolean_schemas_as_objects(value)
+        changed = changed or new is not value
+        out[key] = new
+    return out if changed else node
+
+
 _JSON_TYPES = frozenset({"string", "integer", "number", "boolean", "array", "object", "null"})
 SUBSCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions")
 SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
@@ -275,7 +332,7 @@ def check_schema(spec: Spec, node: Any, where: tuple[Any, ...]) -> None:
         return
     kinds = node.get("type")
     for kind in kinds if isinstance(kinds, list) else [kinds] if kinds is not None else []:
-        if kind not in _JSON_TYPES:
+        if not isinstance(kind, str) or kind not in _JSON_TYPES:
             raise spec.error(
                 f"unsupported schema type {kind!r} (expected one of {', '.join(sorted(_JSON_TYPES))})",
                 (*where, "type"),

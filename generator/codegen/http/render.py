@@ -6,6 +6,7 @@ the caller's job (`generate`).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -70,7 +71,10 @@ _RETRY_DOCS = {
 }
 
 
+@functools.cache
 def _environment() -> jinja2.Environment:
+    """The templates' environment, built once (compiling the templates is most of a
+    small package's rendering time)."""
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(
             [

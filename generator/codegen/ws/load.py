@@ -291,6 +291,11 @@ def _state_names(
     schema = schemas.get(by_name[match.message].model) if match.message in by_name else None
     prop = ((schema or {}).get("properties") or {}).get(field_name) or {}
     values, names = prop.get("enum") or [], prop.get("x-enum-names") or []
-    pairs = tuple(zip(values, (str(n) for n in names), strict=False))
+    # A list or object among the values is a valid enum value, but names no state.
+    pairs = tuple(
+        (value, str(name))
+        for value, name in zip(values, names, strict=False)
+        if value is None or isinstance(value, str | int | float)
+    )
     login = next((value for value, name in pairs if name == _LOGIN_NEEDED), None)
     return pairs, login

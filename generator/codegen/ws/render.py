@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import functools
 import textwrap
 from collections.abc import Mapping
 from pathlib import Path
@@ -56,7 +57,10 @@ def _declared_all(module: Path) -> tuple[str, ...]:
 ERROR_NAMES = _declared_all(WS_RUNTIME / "errors.py")
 
 
+@functools.cache
 def _environment() -> jinja2.Environment:
+    """The templates' environment, built once (compiling the templates is most of a
+    small package's rendering time)."""
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(
             [
