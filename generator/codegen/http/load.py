@@ -1,6 +1,7 @@
 """OpenAPI 3.0/3.1 document -> `Api` (the IR the templates render).
 
-This is the one module that knows OpenAPI. Everything the generator cannot render is
+With `shape` (the document's structure) and `examples` (README values), the one
+place that knows OpenAPI. Everything the generator cannot render is
 refused here with a `ConfgenError` naming the spec file and the JSON pointer, so the
 later stages never meet a half-understood construct.
 
@@ -20,6 +21,7 @@ from typing import Any, cast
 
 from generator.codegen.annotations import Annotations
 from generator.codegen.diagnostics import Diagnostic
+from generator.codegen.http.examples import example_of, placeholder
 from generator.codegen.http.ir import (
     Api,
     Auth,
@@ -32,6 +34,7 @@ from generator.codegen.http.ir import (
     Resource,
     ServerVariable,
 )
+from generator.codegen.http.shape import HTTP_METHODS, check_shape
 from generator.codegen.naming import (
     RESERVED_ARGUMENTS,
     check_unique,
@@ -43,16 +46,13 @@ from generator.codegen.naming import (
     snake_case,
 )
 from generator.codegen.spec import (
-    COMPONENT_KEY,
     SCHEMA_PREFIX,
     Spec,
     check_schema,
-    expect,
     is_file_schema,
     ref_closure,
     rename_refs,
     schema_class_names,
-    shape_error,
     stripped_text,
     walk_refs,
 )
@@ -60,7 +60,6 @@ from generator.errors import ConfgenError, json_pointer
 
 __all__ = ["load_api"]
 
-_HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 # OpenAPI: "If in is header and the name field is Accept, Content-Type or Authorization,
 # the parameter definition SHALL be ignored." Auth comes from the security scheme.
 _IGNORED_HEADERS = frozenset({"authorization", "content-type", "accept"})
@@ -71,80 +70,6 @@ _OCTET_STREAM = "application/octet-stream"
 _RETRY_MODES = frozenset({"idempotent", "idempotency-key", "unprocessed", "never"})
 
 
-_COMPONENT_MAPS = (
-    "schemas",
-    "responses",
-    "parameters",
-    "examples",
-    "requestBodies",
-    "headers",
-    "securitySchemes",
-    "links",
-    "callbacks",
-    "pathItems",
-)
-
-
-def check_shape(spec: Spec) -> None:
-    """Refuse a document whose structure is not OpenAPI's, with the pointer of the first
-    wrong node: the sections of the wrong type, a component name OpenAPI does not allow. (Everything later may then assume the types.)"""
-    document = spec.document
-    for key, kind in (("info", dict), ("servers", list), ("paths", dict), ("components", dict)):
-        if key in document and document[key] is not None:
-            expect(spec, document[key], kind, (key,), key)
-    for index, server in enumerate(document.get("servers") or []):
-        expect(spec, server, dict, ("servers", index), "a server")
-    if document.get("webhooks") is not None:
-        expect(spec, document["webhooks"], dict, ("webhooks",), "webhooks")
-    components = document.get("components") or {}
-    for section in _COMPONENT_MAPS:
-        if components.get(section) is None:
-            continue
-        expect(spec, components[section], dict, ("components", section), f"components.{section}")
-        for name in components[section]:
-            if not COMPONENT_KEY.match(name):
-                raise shape_error(
-                    spec,
-                    f"component name {name!r} has characters OpenAPI does not allow",
-                    ("components", section, name),
-                    "a name matching ^[a-zA-Z0-9.-_]+$",
-                )
-    for path, item in (document.get("paths") or {}).items():
-        where: tuple[Any, ...] = ("paths", path)
-        if not path.startswith("/"):
-            raise shape_error(spec, f"path {path!r} does not start with '/'", where, "'/...'")
-        expect(spec, item, dict, where, "a path item")
-        _parameter_list(spec, item.get("parameters"), (*where, "parameters"))
-        for method in _HTTP_METHODS:
-            if method not in item:
-                continue
-            node = item[method]
-            expect(spec, node, dict, (*where, method), "an operation")
-            _parameter_list(spec, node.get("parameters"), (*where, method, "parameters"))
-            if node.get("responses") is not None:
-                expect(spec, node["responses"], dict, (*where, method, "responses"), "responses")
-            tags = node.get("tags")
-            if tags is not None and (
-                not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags)
-            ):
-                raise shape_error(
-                    spec, "tags must be a list of strings", (*where, method, "tags"), "[tag, ...]"
-                )
-            if node.get("requestBody") is not None:
-                expect(
-                    spec, node["requestBody"], dict, (*where, method, "requestBody"), "requestBody"
-                )
-    # A $ref that is not a string: `generate.check_document` (one pass over every node).
-
-
-def _parameter_list(spec: Spec, node: Any, where: tuple[Any, ...]) -> None:
-    if node is None:
-        return
-    expect(spec, node, list, where, "parameters")
-    for index, parameter in enumerate(node):
-        expect(spec, parameter, dict, (*where, index), "a parameter")
-
-
 # RFC 9110 token characters: what a User-Agent product version may hold.
 _NOT_TOKEN = re.compile(r"[^A-Za-z0-9!#$%&'*+.^_`|~-]+")
 
@@ -153,54 +78,6 @@ def _header_token(version: str) -> str:
     """``info.version`` as a User-Agent product version: runs of characters a header
     token cannot hold (spaces, quotes, non-ASCII) become ``-``; ``0`` when nothing is left."""
     return _NOT_TOKEN.sub("-", version).strip("-") or "0"
-
-
-# --- examples ----------------------------------------------------------------------
-
-
-def _example_of(node: Mapping[str, Any]) -> tuple[bool, Any]:
-    """``(found, value)``: an ``example``, or the first of ``examples``, of a node."""
-    if "example" in node:
-        return True, node["example"]
-    examples = node.get("examples")
-    if isinstance(examples, list) and examples:
-        return True, examples[0]
-    if isinstance(examples, Mapping) and examples:
-        first = next(iter(examples.values()))
-        if isinstance(first, Mapping) and "value" in first:
-            return True, first["value"]
-    return False, None
-
-
-def _placeholder(spec: Spec, schema: Any, wire_name: str, where: tuple[Any, ...]) -> Any:
-    """A value of the right type to show when the spec has no example."""
-    schema = spec.deref(schema, where) if isinstance(schema, Mapping) else {}
-    found, value = _example_of(schema)
-    if found:
-        return value
-    if isinstance(schema.get("enum"), list) and schema["enum"]:
-        return schema["enum"][0]
-    if "default" in schema:
-        return schema["default"]
-    for combinator in ("anyOf", "oneOf", "allOf"):
-        if isinstance(schema.get(combinator), list) and schema[combinator]:
-            return _placeholder(spec, schema[combinator][0], wire_name, where)
-    kind = schema.get("type")
-    if isinstance(kind, list):
-        kind = next((k for k in kind if k != "null"), None)
-    if kind == "integer":
-        return 1
-    if kind == "number":
-        return 1.0
-    if kind == "boolean":
-        return True
-    if kind == "array":
-        return []
-    if kind == "object":
-        return {}
-    if schema.get("format") == "date-time":
-        return "2024-01-01T00:00:00Z"
-    return wire_name
 
 
 # --- operations --------------------------------------------------------------------
@@ -301,7 +178,7 @@ class _Loader:
                 self.spec.skip(error, "path skipped")
                 continue
             shared = item.get("parameters") or []
-            for method in _HTTP_METHODS:
+            for method in HTTP_METHODS:
                 if method in item:
                     where = ("paths", path, method)
                     state = self._snapshot()
@@ -619,9 +496,9 @@ class _Loader:
             description = stripped_text(param.get("description"))
             if description and "description" not in schema:
                 schema["description"] = description
-            found, example = _example_of(param)
+            found, example = example_of(param)
             if not found:
-                example = _placeholder(spec, schema, wire, (*at, "schema"))
+                example = placeholder(spec, schema, wire, (*at, "schema"))
             loc = cast(ParameterLocation, location)
             style, explode, allow_reserved = _serialisation(spec, param, location, at)
             out.append(
@@ -682,9 +559,9 @@ class _Loader:
             )
         body_model = self._model_for(raw_schema, f"{base}Body", (*at, "schema"), request=True)
         if not is_object:
-            found, example = _example_of(media_node)
+            found, example = example_of(media_node)
             if not found:
-                example = _placeholder(spec, raw_schema, "body", (*at, "schema"))
+                example = placeholder(spec, raw_schema, "body", (*at, "schema"))
             argument = Parameter(
                 name="body",
                 wire_name="body",
@@ -696,17 +573,17 @@ class _Loader:
                 has_example=found,
             )
             return body_model, media_type.split(";")[0].strip().lower(), [argument], "single"
-        found_body, body_example = _example_of(media_node)
+        found_body, body_example = example_of(media_node)
         if not found_body:
-            found_body, body_example = _example_of(schema)
+            found_body, body_example = example_of(schema)
         required = set(schema.get("required") or [])
         params = []
         for wire, prop in schema["properties"].items():
             prop_at = (*at, "schema", "properties", wire)
             found = found_body and isinstance(body_example, Mapping) and wire in body_example
-            example = body_example[wire] if found else _placeholder(spec, prop, wire, prop_at)
+            example = body_example[wire] if found else placeholder(spec, prop, wire, prop_at)
             if not found:
-                found, _ = _example_of(spec.deref(prop, prop_at))
+                found, _ = example_of(spec.deref(prop, prop_at))
             resolved = spec.deref(prop, prop_at)
             description = stripped_text(prop.get("description")) or stripped_text(
                 resolved.get("description")
