@@ -706,8 +706,9 @@ def write_results(report: Report) -> None:
               "`.cache/bench/listing/`), over one `httpx.MockTransport` answering the same "
               "bytes. The baseline is raw httpx sending the same request and parsing the body "
               "with pydantic into the same model classes, so the overhead is the client's own "
-              "work. Interleaved rounds; overhead = median (min–max) of the rounds' per-call "
-              "differences.", "",
+              "work. Interleaved rounds timed in CPU time (`time.process_time`: on a shared "
+              "machine, wall time counts other processes too); overhead = median (min–max) of "
+              "the rounds' per-call differences.", "",
               "| call | raw httpx + pydantic µs | confgen µs | overhead µs |",
               "|---|---|---|---|"]  # fmt: skip
     for name, figures in report.overhead.items():

@@ -76,7 +76,7 @@ def _cmd_drift(args: argparse.Namespace) -> int:
     from generator.drift import run_drift
 
     providers = _select(load_manifest(args.manifest), args.provider)
-    return run_drift(providers, fetch=args.fetch, update=args.update)
+    return run_drift(providers, fetch=args.fetch, update=args.update, manifest=args.manifest)
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:

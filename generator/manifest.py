@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from generator.errors import ManifestError
 
@@ -17,6 +20,50 @@ class SourcePage:
 
     path: Path
     url: str
+    #: Where ``confgen drift --fetch`` reads the page's text (default: ``url``).
+    fetch: str = ""
+
+    @property
+    def fetch_url(self) -> str:
+        """The address the page's text is fetched from."""
+        return self.fetch or self.url
+
+
+@dataclass(frozen=True)
+class PublishedSource:
+    """A provider's own machine-readable publication (a whole spec, an SDK's source),
+    vendored byte for byte: ``sha256`` is checked every time it is read."""
+
+    name: str
+    path: Path
+    url: str
+    origin: str
+    commit: str
+    licence: str
+    sha256: str
+
+    @property
+    def fetch_url(self) -> str:
+        """The address ``confgen drift --fetch`` reads it from."""
+        return self.url
+
+    def read_bytes(self, shown: str | None = None) -> bytes:
+        """The vendored bytes; `ManifestError` (at ``shown``, default the path) when they
+        are missing or not the bytes whose sha256 the manifest records."""
+        place = shown or str(self.path)
+        try:
+            data = self.path.read_bytes()
+        except FileNotFoundError:
+            raise ManifestError(f"published source {self.name!r} not found", source=place) from None
+        digest = hashlib.sha256(data).hexdigest()
+        if digest != self.sha256:
+            raise ManifestError(
+                f"not the vendored copy specs/providers.toml records (sha256 {digest}, "
+                f"recorded {self.sha256}): vendor the provider's bytes unchanged, or record "
+                "the new copy's origin, commit and sha256",
+                source=place,
+            )
+        return data
 
 
 @dataclass(frozen=True)
@@ -32,6 +79,10 @@ class Provider:
     package: Path
     client_class: str
     root: Path
+    published: tuple[PublishedSource, ...] = ()
+    published_extractor: str | None = None
+    #: What the published extractor selects (tags, webhook name patterns).
+    select: Mapping[str, Any] = field(default_factory=dict)
 
     def relative(self, path: Path) -> str:
         """``path`` relative to the project root, with forward slashes (stable output)."""
@@ -72,7 +123,25 @@ def load_manifest(path: Path = DEFAULT_MANIFEST, *, root: Path | None = None) ->
                     source=str(path),
                     pointer=f"{pointer}/pages/{number}",
                 )
-            pages.append(SourcePage(path=base / page["path"], url=page["url"]))
+            pages.append(
+                SourcePage(path=base / page["path"], url=page["url"], fetch=page.get("fetch", ""))
+            )
+        published = []
+        for number, source in enumerate(entry.get("published", [])):
+            keys = ("name", "path", "url", "origin", "commit", "licence", "sha256")
+            lacking = [key for key in keys if key not in source]
+            if lacking:
+                raise ManifestError(
+                    f"a published source lacks {', '.join(lacking)}",
+                    source=str(path),
+                    pointer=f"{pointer}/published/{number}",
+                )
+            published.append(
+                PublishedSource(
+                    **{key: source[key] for key in keys if key != "path"},
+                    path=base / source["path"],
+                )
+            )
         providers.append(
             Provider(
                 name=name,
@@ -84,6 +153,9 @@ def load_manifest(path: Path = DEFAULT_MANIFEST, *, root: Path | None = None) ->
                 package=base / entry["package"],
                 client_class=entry["client_class"],
                 root=base,
+                published=tuple(published),
+                published_extractor=entry.get("published_extractor"),
+                select=entry.get("select", {}),
             )
         )
     return providers

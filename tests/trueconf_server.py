@@ -17,6 +17,18 @@ happens to do:
 - ``createConference``: ``result: false`` unless appState is 3 (normal) and the required
   fields are present; otherwise the ack ``result: true``, then ``conferenceCreated``
   (confId, confTitle, numeric confType, joinUrl) and ``appStateChanged`` 5.
+- The conference-control commands (the wrapper, specs/sources/trueconf/methods.py and
+  consts.py; each ack only says the command was accepted), on the conference the
+  connection created (its owner) and its participants (the inviteList, then the invited):
+  ``getConferences``: ack (``confId``), then ``conferenceList`` (cnt, conferences,
+  succeed); ``getConferenceParticipants``: the reply carries ``confId`` and
+  ``participants``; ``inviteToConference`` (owner): ack, then ``inviteSent`` (peerId,
+  peerDn, confType, confId); ``kickPeer`` (owner, a participant): ack, then
+  ``participantLeftConference`` (peerId); ``hangUp``: with ``forAll`` only the owner may
+  (anyone else gets ``result: false``): ack, ``conferenceDeleted`` (confId), appState 3;
+  without it, ack and appState 3; ``turnRemoteMic`` / ``turnRemoteCamera`` (owner, a
+  participant, ``on``): ack only (the participant, not the sender, is notified).
+  Without a conference, or from a non-owner where the owner is needed: ``result: false``.
 - An unknown method is answered ``result: false``.
 
 Faults are attributes a test sets (see `Faults`); `push` sends any frame to every
@@ -30,7 +42,7 @@ import contextlib
 import itertools
 import json
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
@@ -85,6 +97,10 @@ class RoomServer:
         self._tokens = (f"token-{n}" for n in itertools.count(1))
         self._conf_ids = (f"conf-{n}" for n in itertools.count(1))
         self._held: list[tuple[Session, dict[str, Any]]] = []
+        self.conference: dict[str, Any] | None = None
+        """The running conference: confId, title, confType, owner session, participants."""
+        self.remote_states: list[tuple[str, str, bool]] = []
+        """(command, peerId, on) of every accepted turnRemoteMic / turnRemoteCamera."""
         self._server: Server | None = None
         self._http: asyncio.Server | None = None
         self.port = 0
@@ -187,8 +203,99 @@ class RoomServer:
             await self._reply(session, frame, result=False, error="not authorized")
         elif method == "createConference":
             await self._create_conference(session, frame)
+        elif method in self._CONTROL:
+            await getattr(self, self._CONTROL[method])(session, frame)
         else:
             await self._reply(session, frame, result=False, error="unknown method")
+
+    _CONTROL: ClassVar[dict[str, str]] = {
+        "getConferences": "_get_conferences",
+        "getConferenceParticipants": "_get_participants",
+        "inviteToConference": "_invite",
+        "kickPeer": "_kick",
+        "hangUp": "_hang_up",
+        "turnRemoteMic": "_turn_remote",
+        "turnRemoteCamera": "_turn_remote",
+    }
+
+    async def _event(self, session: Session, event: str, **fields: Any) -> None:
+        await session.socket.send(json.dumps({"method": "event", "event": event, **fields}))
+
+    def _owns(self, session: Session) -> bool:
+        return self.conference is not None and self.conference["owner"] is session
+
+    async def _get_conferences(self, session: Session, frame: dict[str, Any]) -> None:
+        conference = self.conference
+        await self._reply(
+            session, frame, result=True, confId=conference["confId"] if conference else ""
+        )
+        listed = [] if conference is None else [
+            {"confId": conference["confId"], "confTitle": conference["title"]}
+        ]  # fmt: skip
+        await self._event(
+            session, "conferenceList", cnt=len(listed), conferences=listed, succeed=True
+        )
+
+    async def _get_participants(self, session: Session, frame: dict[str, Any]) -> None:
+        if self.conference is None:
+            await self._reply(session, frame, result=False)
+            return
+        await self._reply(
+            session,
+            frame,
+            result=True,
+            confId=self.conference["confId"],
+            participants=[{"peerId": peer} for peer in self.conference["participants"]],
+        )
+
+    async def _invite(self, session: Session, frame: dict[str, Any]) -> None:
+        peer = frame.get("peerId")
+        if not self._owns(session) or not isinstance(peer, str) or self.conference is None:
+            await self._reply(session, frame, result=False)
+            return
+        await self._reply(session, frame, result=True)
+        self.conference["participants"].append(peer)
+        await self._event(
+            session, "inviteSent", peerId=peer, peerDn=peer.split("@")[0],
+            confType=self.conference["confType"], confId=self.conference["confId"],
+        )  # fmt: skip
+
+    async def _kick(self, session: Session, frame: dict[str, Any]) -> None:
+        peer = frame.get("peerId")
+        if (
+            not self._owns(session)
+            or self.conference is None
+            or peer not in self.conference["participants"]
+        ):
+            await self._reply(session, frame, result=False)
+            return
+        await self._reply(session, frame, result=True)
+        self.conference["participants"].remove(peer)
+        await self._event(session, "participantLeftConference", peerId=peer)
+
+    async def _hang_up(self, session: Session, frame: dict[str, Any]) -> None:
+        for_all = frame.get("forAll") is True
+        if self.conference is None or (for_all and not self._owns(session)):
+            await self._reply(session, frame, result=False)
+            return
+        await self._reply(session, frame, result=True)
+        if for_all:
+            conf_id, self.conference = self.conference["confId"], None
+            await self._event(session, "conferenceDeleted", confId=conf_id)
+        self.app_state = 3
+        await self._event(session, "appStateChanged", appState=3)
+
+    async def _turn_remote(self, session: Session, frame: dict[str, Any]) -> None:
+        if (
+            not self._owns(session)
+            or self.conference is None
+            or frame.get("peerId") not in self.conference["participants"]
+            or not isinstance(frame.get("on"), bool)
+        ):
+            await self._reply(session, frame, result=False)
+            return
+        self.remote_states.append((str(frame["method"]), str(frame["peerId"]), frame["on"]))
+        await self._reply(session, frame, result=True)
 
     async def _auth(self, session: Session, frame: dict[str, Any]) -> None:
         kind, credentials = frame.get("type"), frame.get("credentials")
@@ -237,6 +344,13 @@ class RoomServer:
         if faults.reply_delay:
             await asyncio.sleep(faults.reply_delay)
         await self._reply(session, frame, result=True)
+        self.conference = {
+            "confId": next(self._conf_ids),
+            "title": frame["title"],
+            "confType": CONF_TYPE_CODES.get(str(frame["confType"]), 0),
+            "owner": session,
+            "participants": [p for p in frame["inviteList"] if isinstance(p, str)],
+        }
         if faults.drop == "after_ack":
             faults.drop = None
             session.socket.transport.abort()
@@ -247,7 +361,7 @@ class RoomServer:
                     {
                         "method": "event",
                         "event": "conferenceCreated",
-                        "confId": next(self._conf_ids),
+                        "confId": self.conference["confId"],
                         "confTitle": frame["title"],
                         "confType": CONF_TYPE_CODES.get(str(frame["confType"]), 0),
                         "joinUrl": f"https://video.example/c/{len(self.tokens_issued)}",

@@ -24,14 +24,38 @@ from ._runtime import (
 from .errors import MissingConfigurationError
 
 if TYPE_CHECKING:
+    from .resources.conference_tokens import (
+        AsyncConferenceTokensResource,
+        ConferenceTokensResource,
+    )
     from .resources.conferences import (
         AsyncConferencesResource,
         ConferencesResource,
     )
+    from .resources.room_recordings import (
+        AsyncRoomRecordingsResource,
+        RoomRecordingsResource,
+    )
+    from .resources.room_sessions import (
+        AsyncRoomSessionsResource,
+        RoomSessionsResource,
+    )
+    from .resources.room_tokens import (
+        AsyncRoomTokensResource,
+        RoomTokensResource,
+    )
+    from .resources.rooms import (
+        AsyncRoomsResource,
+        RoomsResource,
+    )
+    from .resources.streams import (
+        AsyncStreamsResource,
+        StreamsResource,
+    )
 
 __all__ = ["AsyncSignalWire", "SignalWire"]
 
-BASE_URL = "https://{your_space_name}.signalwire.com/api/video"
+BASE_URL = "https://{space_name}.signalwire.com"
 """The server URL from the spec; each ``{name}`` is filled from a constructor argument."""
 
 
@@ -71,7 +95,7 @@ def _base_url(
         return from_env
     # quote(safe=""): a value cannot add a path, query or another host to the URL.
     return BASE_URL.format(
-        your_space_name=quote(_setting(space, "space", "SIGNALWIRE_SPACE"), safe=""),
+        space_name=quote(_setting(space, "space", "SIGNALWIRE_SPACE"), safe=""),
     )
 
 
@@ -81,8 +105,8 @@ class SignalWire(SyncAPIClient):
     Args:
         project_id: The HTTP Basic user name. Default: the ``SIGNALWIRE_PROJECT_ID`` environment variable.
         api_token: The HTTP Basic password. Default: the ``SIGNALWIRE_API_TOKEN`` environment variable.
-        space: Fills ``{your_space_name}`` in the server URL (Decoded from the URL-encoded '%7Byour_space_name%7D' in the doc page's server URL. The page gives no value: 'your_space_name' is only a placeholder for your own.). Default: the ``SIGNALWIRE_SPACE`` environment variable; required unless ``base_url`` is given.
-        base_url: Overrides the server URL (default: the ``SIGNALWIRE_BASE_URL`` environment variable, else ``https://{your_space_name}.signalwire.com/api/video``).
+        space: Fills ``{space_name}`` in the server URL (Your SignalWire Space name). Default: the ``SIGNALWIRE_SPACE`` environment variable; required unless ``base_url`` is given.
+        base_url: Overrides the server URL (default: the ``SIGNALWIRE_BASE_URL`` environment variable, else ``https://{space_name}.signalwire.com``).
         timeout: Seconds (or an ``httpx.Timeout``) for every call; default 60 s, 5 s to connect.
         max_retries: How many times a failed call may be retried, when its operation allows.
         http_client: Your own ``httpx.Client`` (never closed by this client).
@@ -122,11 +146,53 @@ class SignalWire(SyncAPIClient):
         )
 
     @cached_property
+    def conference_tokens(self) -> ConferenceTokensResource:
+        """The 'conference_tokens' operations (loaded on first use)."""
+        from .resources.conference_tokens import ConferenceTokensResource
+
+        return ConferenceTokensResource(self)
+
+    @cached_property
     def conferences(self) -> ConferencesResource:
         """The 'conferences' operations (loaded on first use)."""
         from .resources.conferences import ConferencesResource
 
         return ConferencesResource(self)
+
+    @cached_property
+    def room_recordings(self) -> RoomRecordingsResource:
+        """The 'room_recordings' operations (loaded on first use)."""
+        from .resources.room_recordings import RoomRecordingsResource
+
+        return RoomRecordingsResource(self)
+
+    @cached_property
+    def room_sessions(self) -> RoomSessionsResource:
+        """The 'room_sessions' operations (loaded on first use)."""
+        from .resources.room_sessions import RoomSessionsResource
+
+        return RoomSessionsResource(self)
+
+    @cached_property
+    def room_tokens(self) -> RoomTokensResource:
+        """The 'room_tokens' operations (loaded on first use)."""
+        from .resources.room_tokens import RoomTokensResource
+
+        return RoomTokensResource(self)
+
+    @cached_property
+    def rooms(self) -> RoomsResource:
+        """The 'rooms' operations (loaded on first use)."""
+        from .resources.rooms import RoomsResource
+
+        return RoomsResource(self)
+
+    @cached_property
+    def streams(self) -> StreamsResource:
+        """The 'streams' operations (loaded on first use)."""
+        from .resources.streams import StreamsResource
+
+        return StreamsResource(self)
 
 
 class AsyncSignalWire(AsyncAPIClient):
@@ -135,8 +201,8 @@ class AsyncSignalWire(AsyncAPIClient):
     Args:
         project_id: The HTTP Basic user name. Default: the ``SIGNALWIRE_PROJECT_ID`` environment variable.
         api_token: The HTTP Basic password. Default: the ``SIGNALWIRE_API_TOKEN`` environment variable.
-        space: Fills ``{your_space_name}`` in the server URL (Decoded from the URL-encoded '%7Byour_space_name%7D' in the doc page's server URL. The page gives no value: 'your_space_name' is only a placeholder for your own.). Default: the ``SIGNALWIRE_SPACE`` environment variable; required unless ``base_url`` is given.
-        base_url: Overrides the server URL (default: the ``SIGNALWIRE_BASE_URL`` environment variable, else ``https://{your_space_name}.signalwire.com/api/video``).
+        space: Fills ``{space_name}`` in the server URL (Your SignalWire Space name). Default: the ``SIGNALWIRE_SPACE`` environment variable; required unless ``base_url`` is given.
+        base_url: Overrides the server URL (default: the ``SIGNALWIRE_BASE_URL`` environment variable, else ``https://{space_name}.signalwire.com``).
         timeout: Seconds (or an ``httpx.Timeout``) for every call; default 60 s, 5 s to connect.
         max_retries: How many times a failed call may be retried, when its operation allows.
         http_client: Your own ``httpx.AsyncClient`` (never closed by this client).
@@ -176,8 +242,50 @@ class AsyncSignalWire(AsyncAPIClient):
         )
 
     @cached_property
+    def conference_tokens(self) -> AsyncConferenceTokensResource:
+        """The 'conference_tokens' operations (loaded on first use)."""
+        from .resources.conference_tokens import AsyncConferenceTokensResource
+
+        return AsyncConferenceTokensResource(self)
+
+    @cached_property
     def conferences(self) -> AsyncConferencesResource:
         """The 'conferences' operations (loaded on first use)."""
         from .resources.conferences import AsyncConferencesResource
 
         return AsyncConferencesResource(self)
+
+    @cached_property
+    def room_recordings(self) -> AsyncRoomRecordingsResource:
+        """The 'room_recordings' operations (loaded on first use)."""
+        from .resources.room_recordings import AsyncRoomRecordingsResource
+
+        return AsyncRoomRecordingsResource(self)
+
+    @cached_property
+    def room_sessions(self) -> AsyncRoomSessionsResource:
+        """The 'room_sessions' operations (loaded on first use)."""
+        from .resources.room_sessions import AsyncRoomSessionsResource
+
+        return AsyncRoomSessionsResource(self)
+
+    @cached_property
+    def room_tokens(self) -> AsyncRoomTokensResource:
+        """The 'room_tokens' operations (loaded on first use)."""
+        from .resources.room_tokens import AsyncRoomTokensResource
+
+        return AsyncRoomTokensResource(self)
+
+    @cached_property
+    def rooms(self) -> AsyncRoomsResource:
+        """The 'rooms' operations (loaded on first use)."""
+        from .resources.rooms import AsyncRoomsResource
+
+        return AsyncRoomsResource(self)
+
+    @cached_property
+    def streams(self) -> AsyncStreamsResource:
+        """The 'streams' operations (loaded on first use)."""
+        from .resources.streams import AsyncStreamsResource
+
+        return AsyncStreamsResource(self)

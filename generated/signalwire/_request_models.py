@@ -5,9 +5,170 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
+from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+
+
+class CreateConferenceStreamParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: Annotated[StrictStr, Field(min_length=1)]
+    """
+    Unique id of a video conference
+    """
+
+
+class GetRoomByNameParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    name: Annotated[StrictStr, Field(min_length=1)]
+    """
+    Unique name of the room.
+    """
+    include_active_session: StrictBool | None = None
+    """
+    Specifies whether or not to include information about the room's active session (if any).
+    """
+
+
+class ListConferenceStreamsParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: Annotated[StrictStr, Field(min_length=1)]
+    """
+    Unique id of a video conference
+    """
+
+
+class ListRoomRecordingsParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    media_ttl: Annotated[StrictInt | None, Field(ge=0)] = None
+    """
+    Generated media links will be valid for this many seconds. Default is 900 (15 minutes).
+    """
+    page_number: Annotated[StrictInt | None, Field(ge=0)] = 0
+    """
+    Page number to return. Requires `page_token` for values greater than 0.
+    """
+    page_size: Annotated[StrictInt | None, Field(ge=1, le=1000)] = 50
+    """
+    Specify the number of results to return on a single page. The default page size is `50` and the maximum is `1000`.
+    """
+    page_token: Annotated[StrictStr | None, Field(min_length=1)] = None
+    """
+    Token for cursor-based pagination. Required when `page_number` is greater than 0.
+    """
+
+
+class ListRoomsParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    include_active_session: StrictBool | None = None
+    """
+    Specifies whether or not to include information about the room's active session (if any).
+    """
+    starts_after: Annotated[StrictStr | None, Field(min_length=1)] = None
+    """
+    Return rooms with a join_from date on or after this date. Expects RFC 3339 datetime or date string.
+    """
+    ends_before: Annotated[StrictStr | None, Field(min_length=1)] = None
+    """
+    Return rooms with a join_until date on or before this date. Expects RFC 3339 datetime or date string.
+    """
+    page_number: Annotated[StrictInt | None, Field(ge=0)] = 0
+    """
+    Page number to return. Requires `page_token` for values greater than 0.
+    """
+    page_size: Annotated[StrictInt | None, Field(ge=1, le=1000)] = 50
+    """
+    Specify the number of results to return on a single page. The default page size is `50` and the maximum is `1000`.
+    """
+    page_token: Annotated[StrictStr | None, Field(min_length=1)] = None
+    """
+    Token for cursor-based pagination. Required when `page_number` is greater than 0.
+    """
+
+
+class ListVideoConferencesParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    starts_after: Annotated[StrictStr | None, Field(min_length=1)] = None
+    """
+    Return conferences with a `join_from` time on or after this timestamp. Accepts RFC 3339 datetime or Unix timestamp.
+    """
+    ends_before: Annotated[StrictStr | None, Field(min_length=1)] = None
+    """
+    Return conferences with a `join_until` time on or before this timestamp. Accepts RFC 3339 datetime or Unix timestamp.
+    """
+    include_active_session: StrictBool | None = None
+    """
+    Specifies whether to include information about the conference's active session (if any).
+    """
+    page_number: Annotated[StrictInt | None, Field(ge=0)] = 0
+    """
+    Page number to return. Requires `page_token` for values greater than 0.
+    """
+    page_size: Annotated[StrictInt | None, Field(ge=1, le=1000)] = 50
+    """
+    Specify the number of results to return on a single page. The default page size is `50` and the maximum is `1000`.
+    """
+    page_token: Annotated[StrictStr | None, Field(min_length=1)] = None
+    """
+    Token for cursor-based pagination. Required when `page_number` is greater than 0.
+    """
+
+
+class VideoCreateStreamRequest(BaseModel):
+    """
+    Request body for creating a stream.
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    url: Annotated[StrictStr, Field(examples=["rtmp://broadcaster"])]
+    """
+    RTMP or RTMPS URL. This must be the address of a server accepting incoming RTMP/RTMPS streams.
+    """
+
+
+class VideoUpdateStreamRequest(BaseModel):
+    """
+    Request body for updating a stream.
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    url: Annotated[StrictStr, Field(examples=["rtmp://broadcaster"])]
+    """
+    RTMP or RTMPS URL. This must be the address of a server accepting incoming RTMP/RTMPS streams.
+    """
 
 
 class CreateConferenceRequest(BaseModel):
@@ -123,4 +284,875 @@ class CreateConferenceRequest(BaseModel):
     light_negative: StrictStr | None = "#F42C50"
     """
     Error indication color (light theme).
+    """
+
+
+class CreateRoomStreamParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: UUID
+    """
+    Unique ID of the video room.
+    """
+
+
+class DeleteRoomParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: UUID
+    """
+    Unique ID of the room.
+    """
+
+
+class DeleteRoomRecordingParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: UUID
+    """
+    Unique ID of the Room Recording.
+    """
+
+
+class DeleteStreamParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: UUID
+    """
+    Unique ID of the stream.
+    """
+
+
+class DeleteVideoConferenceParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: UUID
+    """
+    Unique ID of the video conference.
+    """
+
+
+class GetConferenceTokenParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: UUID
+    """
+    Unique ID of the conference token.
+    """
+
+
+class GetRoomParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: UUID
+    """
+    Unique ID of the room.
+    """
+    include_active_session: StrictBool | None = None
+    """
+    Specifies whether or not to include information about the room's active session (if any).
+    """
+
+
+class GetRoomRecordingParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: UUID
+    """
+    Unique ID of the Room Recording.
+    """
+    media_ttl: Annotated[StrictInt | None, Field(ge=0)] = None
+    """
+    Generated media links will be valid for this many seconds. Default is 900 (15 minutes).
+    """
+
+
+class GetRoomSessionParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: UUID
+    """
+    Unique ID of the Room Session.
+    """
+
+
+class GetStreamParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: UUID
+    """
+    Unique ID of the stream.
+    """
+
+
+class GetVideoConferenceParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: UUID
+    """
+    Unique ID of the video conference.
+    """
+    include_active_session: StrictBool | None = None
+    """
+    Specifies whether to include information about the conference's active session (if any).
+    """
+
+
+class ListConferenceTokensParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: UUID
+    """
+    Unique ID of the video conference.
+    """
+    page_number: Annotated[StrictInt | None, Field(ge=0)] = 0
+    """
+    Page number to return. Requires `page_token` for values greater than 0.
+    """
+    page_size: Annotated[StrictInt | None, Field(ge=1, le=1000)] = 50
+    """
+    Specify the number of results to return on a single page. The default page size is `50` and the maximum is `1000`.
+    """
+    page_token: Annotated[StrictStr | None, Field(min_length=1)] = None
+    """
+    Token for cursor-based pagination. Required when `page_number` is greater than 0.
+    """
+
+
+class ListRoomRecordingEventsParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: UUID
+    """
+    Unique ID of the Room Recording.
+    """
+    page_number: Annotated[StrictInt | None, Field(ge=0)] = 0
+    """
+    Page number to return. Requires `page_token` for values greater than 0.
+    """
+    page_size: Annotated[StrictInt | None, Field(ge=1, le=1000)] = 50
+    """
+    Specify the number of results to return on a single page. The default page size is `50` and the maximum is `1000`.
+    """
+    page_token: Annotated[StrictStr | None, Field(min_length=1)] = None
+    """
+    Token for cursor-based pagination. Required when `page_number` is greater than 0.
+    """
+
+
+class ListRoomSessionEventsParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: UUID
+    """
+    Unique ID of the Room Session.
+    """
+    page_number: Annotated[StrictInt | None, Field(ge=0)] = 0
+    """
+    Page number to return. Requires `page_token` for values greater than 0.
+    """
+    page_size: Annotated[StrictInt | None, Field(ge=1, le=1000)] = 50
+    """
+    Specify the number of results to return on a single page. The default page size is `50` and the maximum is `1000`.
+    """
+    page_token: Annotated[StrictStr | None, Field(min_length=1)] = None
+    """
+    Token for cursor-based pagination. Required when `page_number` is greater than 0.
+    """
+
+
+class ListRoomSessionMembersParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: UUID
+    """
+    Unique ID of the Room Session.
+    """
+    page_number: Annotated[StrictInt | None, Field(ge=0)] = 0
+    """
+    Page number to return. Requires `page_token` for values greater than 0.
+    """
+    page_size: Annotated[StrictInt | None, Field(ge=1, le=1000)] = 50
+    """
+    Specify the number of results to return on a single page. The default page size is `50` and the maximum is `1000`.
+    """
+    page_token: Annotated[StrictStr | None, Field(min_length=1)] = None
+    """
+    Token for cursor-based pagination. Required when `page_number` is greater than 0.
+    """
+
+
+class ListRoomSessionRecordingsParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: UUID
+    """
+    Unique ID of the Room Session.
+    """
+    media_ttl: Annotated[StrictInt | None, Field(ge=0)] = None
+    """
+    Generated media links will be valid for this many seconds. Default is 900 (15 minutes).
+    """
+    page_number: Annotated[StrictInt | None, Field(ge=0)] = 0
+    """
+    Page number to return. Requires `page_token` for values greater than 0.
+    """
+    page_size: Annotated[StrictInt | None, Field(ge=1, le=1000)] = 50
+    """
+    Specify the number of results to return on a single page. The default page size is `50` and the maximum is `1000`.
+    """
+    page_token: Annotated[StrictStr | None, Field(min_length=1)] = None
+    """
+    Token for cursor-based pagination. Required when `page_number` is greater than 0.
+    """
+
+
+class ListRoomSessionsParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    room_id: UUID | None = None
+    """
+    Return Sessions started from this Room.
+    """
+    room_name: Annotated[StrictStr | None, Field(min_length=1)] = None
+    """
+    Return Sessions with a matching room name.
+    """
+    room_name_matches: Annotated[StrictStr | None, Field(min_length=1)] = None
+    """
+    Return Sessions with a room name matching this pattern (substring match).
+    """
+    status: Literal["in-progress", "completed"] | None = None
+    """
+    Return Sessions currently in this state.
+    """
+    page_number: Annotated[StrictInt | None, Field(ge=0)] = 0
+    """
+    Page number to return. Requires `page_token` for values greater than 0.
+    """
+    page_size: Annotated[StrictInt | None, Field(ge=1, le=1000)] = 50
+    """
+    Specify the number of results to return on a single page. The default page size is `50` and the maximum is `1000`.
+    """
+    page_token: Annotated[StrictStr | None, Field(min_length=1)] = None
+    """
+    Token for cursor-based pagination. Required when `page_number` is greater than 0.
+    """
+
+
+class ListRoomStreamsParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: UUID
+    """
+    Unique ID of the video room.
+    """
+
+
+class ResetConferenceTokenParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: UUID
+    """
+    Unique ID of the conference token.
+    """
+
+
+class UpdateRoomParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: UUID
+    """
+    Unique ID of the room.
+    """
+
+
+class UpdateStreamParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: UUID
+    """
+    Unique ID of the stream.
+    """
+
+
+class UpdateVideoConferenceParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: UUID
+    """
+    Unique ID of the video conference.
+    """
+
+
+class VideoCreateRoomRequest(BaseModel):
+    """
+    Request body for creating a room.
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    name: Annotated[
+        StrictStr, Field(examples=["my_room"], max_length=100, pattern="^[A-Za-z0-9_\\-]+$")
+    ]
+    """
+    A named unique identifier for the room. Allowed characters: `A-Za-z0-9_-`. Maximum of 100 characters.
+    """
+    display_name: Annotated[
+        StrictStr | None, Field(examples=["My Room's Name"], max_length=200)
+    ] = None
+    """
+    Display name of the room. Maximum of 200 characters. Defaults to the value of name.
+    """
+    description: Annotated[
+        StrictStr | None,
+        Field(
+            examples=["This room will be used for full company all hands meetings"], max_length=3000
+        ),
+    ] = None
+    """
+    Description of the room. Maximum of 3000 characters.
+    """
+    max_members: Annotated[StrictInt | None, Field(examples=[20], ge=1, le=300)] = 20
+    """
+    The maximum number of members in the room at a time. Must be at least 1 to a maximum of 300.
+    """
+    quality: Annotated[Literal["720p", "1080p"] | None, Field(examples=["720p"])] = "720p"
+    """
+    The room's resolution.
+    """
+    join_from: Annotated[datetime | None, Field(examples=["2022-01-01T00:00:00Z"])] = None
+    """
+    Room does not accept new participants before this time. Expects RFC 3339 datetime: `2022-01-01T23:59:60Z`. Date only: `2022-01-01` will be converted to `2022-01-01T00:00:00Z`.
+    """
+    join_until: Annotated[datetime | None, Field(examples=["2022-12-31T23:59:59Z"])] = None
+    """
+    Room stops accepting new participants at this time, but keeps running until all participants leave. Expects RFC 3339 datetime: `2022-01-01T23:59:60Z`. Date only: `2022-01-01` will be converted to `2022-01-01T00:00:00Z`.
+    """
+    remove_at: Annotated[datetime | None, Field(examples=["2022-12-31T23:59:59Z"])] = None
+    """
+    Remove users from the room at this time. Expects RFC 3339 datetime: `2022-01-01T23:59:60Z`. Date only: `2022-01-01` will be converted to `2022-01-01T00:00:00Z`.
+    """
+    remove_after_seconds_elapsed: Annotated[
+        StrictInt | None, Field(examples=[120], ge=1, le=200000)
+    ] = None
+    """
+    Remove users after they are in the room for N seconds.
+    """
+    layout: Annotated[
+        Literal[
+            "grid-responsive",
+            "grid-responsive-mobile",
+            "highlight-1-responsive",
+            "1x1",
+            "2x1",
+            "2x2",
+            "5up",
+            "3x3",
+            "4x4",
+            "5x5",
+            "6x6",
+            "8x8",
+            "10x10",
+        ]
+        | None,
+        Field(examples=["grid-responsive"]),
+    ] = "grid-responsive"
+    """
+    The room's initial layout.
+    """
+    record_on_start: Annotated[StrictBool | None, Field(examples=[False])] = False
+    """
+    Specifies whether to start recording a Room Session when one is started for this Room.
+    """
+    enable_room_previews: Annotated[StrictBool | None, Field(examples=[False])] = False
+    """
+    Whether a video with a preview of the content of the room is to be generated.
+    """
+    meta: Annotated[dict[str, Any] | None, Field(examples=[{}])] = None
+    """
+    User-defined metadata for the room. Must be a valid JSON object. Maximum of 2000 characters when serialized.
+    """
+    sync_audio_video: Annotated[StrictBool | None, Field(examples=[True])] = None
+    """
+    Enable/disable jitter buffer audio-video sync.
+    """
+
+
+class VideoCreateRoomTokenRequest(BaseModel):
+    """
+    Request body for creating a room token.
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    room_name: Annotated[
+        StrictStr, Field(examples=["my_room"], max_length=100, pattern="^[A-Za-z0-9_-]+$")
+    ]
+    """
+    Room's unique named identifier. Allowed characters: A-Za-z0-9_-. Up to 100 characters. The room does not have to exist when the token is created, but must exist prior to joining, or ensure auto_create_room is set to true.
+    """
+    user_name: Annotated[StrictStr | None, Field(examples=["John Smith"], max_length=100)] = None
+    """
+    A display name to use for the user. Up to 100 characters. (If not supplied, a random alphanumeric string will be returned for each authorization with this token.)
+    """
+    permissions: Annotated[
+        list[
+            Literal[
+                "room.member.audio_mute",
+                "room.member.audio_unmute",
+                "room.member.video_mute",
+                "room.member.video_unmute",
+                "room.member.deaf",
+                "room.member.undeaf",
+                "room.member.set_input_volume",
+                "room.member.set_output_volume",
+                "room.member.set_input_sensitivity",
+                "room.member.set_position",
+                "room.member.set_meta",
+                "room.member.raisehand",
+                "room.member.lowerhand",
+                "room.member.remove",
+                "room.member.promote",
+                "room.member.demote",
+                "room.hide_video_muted",
+                "room.list_available_layouts",
+                "room.lock",
+                "room.playback",
+                "room.playback_seek",
+                "room.prioritize_handraise",
+                "room.recording",
+                "room.set_layout",
+                "room.set_position",
+                "room.set_meta",
+                "room.show_video_muted",
+                "room.stream",
+                "room.unlock",
+                "room.self.audio_mute",
+                "room.self.audio_unmute",
+                "room.self.video_mute",
+                "room.self.video_unmute",
+                "room.self.deaf",
+                "room.self.undeaf",
+                "room.self.set_input_volume",
+                "room.self.set_output_volume",
+                "room.self.set_input_sensitivity",
+                "room.self.set_position",
+                "room.self.set_meta",
+                "room.self.raisehand",
+                "room.self.lowerhand",
+                "room.self.screenshare",
+                "room.self.additional_source",
+            ]
+        ]
+        | None,
+        Field(
+            examples=[
+                [
+                    "room.self.audio_mute",
+                    "room.self.audio_unmute",
+                    "room.self.video_mute",
+                    "room.self.video_unmute",
+                    "room.self.deaf",
+                    "room.self.undeaf",
+                    "room.self.set_input_volume",
+                    "room.self.set_output_volume",
+                    "room.self.set_input_sensitivity",
+                ]
+            ]
+        ),
+    ] = [
+        "room.self.audio_mute",
+        "room.self.audio_unmute",
+        "room.self.video_mute",
+        "room.self.video_unmute",
+        "room.self.deaf",
+        "room.self.undeaf",
+        "room.self.set_input_volume",
+        "room.self.set_output_volume",
+        "room.self.set_input_sensitivity",
+        "room.self.screenshare",
+        "room.self.additional_source",
+    ]
+    """
+    A list of permissions, which define what user can do once they join the room. If `join_as` is `audience`, permissions are set to an empty array regardless of the value provided.
+    """
+    join_from: Annotated[datetime | None, Field(examples=["2022-01-01T00:00:00Z"])] = None
+    """
+    The user can't join the room before this time. Expects RFC 3339 datetime: `2022-01-01T23:59:60Z`. Date only: `2022-01-01` will be converted to `2022-01-01T00:00:00Z`
+    """
+    join_until: Annotated[datetime | None, Field(examples=["2022-12-31T23:59:59Z"])] = None
+    """
+    The user can't join the room after this time. Expects RFC 3339 datetime: `2022-01-01T23:59:60Z`. Date only: `2022-01-01` will be converted to `2022-01-01T00:00:00Z`
+    """
+    remove_at: Annotated[datetime | None, Field(examples=["2022-12-31T23:59:59Z"])] = None
+    """
+    Remove user from the room at this time. Expects RFC 3339 datetime: `2022-01-01T23:59:60Z`. Date only: `2022-01-01` will be converted to `2022-01-01T00:00:00Z`
+    """
+    remove_after_seconds_elapsed: Annotated[
+        StrictInt | None, Field(examples=[900], gt=0, le=200000)
+    ] = None
+    """
+    Remove user after they are in the room for N seconds.
+    """
+    join_audio_muted: Annotated[StrictBool | None, Field(examples=[False])] = False
+    """
+    Whether the user joins the room with their audio muted.
+    """
+    join_video_muted: Annotated[StrictBool | None, Field(examples=[False])] = False
+    """
+    Whether the user joins the room with their video muted.
+    """
+    auto_create_room: Annotated[StrictBool | None, Field(examples=[True])] = True
+    """
+    By default, if the user tries to use this token to join a room that doesn't exist, it will be created with default configuration. Set this to false to require the room to exist beforehand.
+    """
+    enable_room_previews: Annotated[StrictBool | None, Field(examples=[True])] = False
+    """
+    Whether to generate a video with a preview of the content of the room. This parameter has effect only if this token auto-creates the room, thus it will be ignored if the room already exists.
+    """
+    room_display_name: Annotated[StrictStr | None, Field(examples=["My Room"], max_length=200)] = (
+        None
+    )
+    """
+    Display name used if a room is auto-created when the token joins. Maximum of 200 characters. Defaults to the value of room_name.
+    """
+    end_room_session_on_leave: Annotated[StrictBool | None, Field(examples=[False])] = False
+    """
+    Whether to end the room session when the member using this token leaves the room.
+    """
+    join_as: Annotated[Literal["audience", "member"] | None, Field(examples=["member"])] = "member"
+    """
+    Whether the user should join as a member or as a non-interactive audience participant. Audience participants cannot send audio or video.
+    """
+    media_allowed: Annotated[
+        Literal["all", "video-only", "audio-only"] | None, Field(examples=["video-only"])
+    ] = "all"
+    """
+    Indicates what media the user is allowed to receive.
+    """
+    room_meta: Annotated[dict[str, Any] | None, Field(examples=[{"topic": "team-meeting"}])] = None
+    """
+    Set the room meta. Maximum of 2000 characters when serialized to JSON.
+    """
+    meta: Annotated[dict[str, Any] | None, Field(examples=[{"name": "John Smith"}])] = None
+    """
+    Set the member meta. Maximum of 2000 characters when serialized to JSON.
+    """
+    sync_audio_video: Annotated[StrictBool | None, Field(examples=[True])] = False
+    """
+    Enable/disable jitter buffer audio-video sync.
+    """
+
+
+class VideoUpdateConferenceRequest(BaseModel):
+    """
+    Request body for updating a conference.
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    display_name: Annotated[StrictStr, Field(examples=["My Conference's Name"], max_length=200)]
+    """
+    Display name of the video conference. Maximum of 200 characters.
+    """
+    description: Annotated[
+        StrictStr | None,
+        Field(
+            examples=["This conference will be used for full company all hands meetings"],
+            max_length=3000,
+        ),
+    ] = None
+    """
+    Description of the conference. Maximum of 3000 characters.
+    """
+    join_from: Annotated[datetime | None, Field(examples=["2022-01-01T00:00:00Z"])] = None
+    """
+    Conference does not accept new participants before this time. Expects RFC 3339 datetime: `2022-01-01T23:59:60Z`. Date only: `2022-01-01` will be converted to `2022-01-01T00:00:00Z`.
+    """
+    join_until: Annotated[datetime | None, Field(examples=["2022-12-31T23:59:59Z"])] = None
+    """
+    Conference stops accepting new participants at this time, but keeps running until all participants leave. Expects RFC 3339 datetime: `2022-01-01T23:59:60Z`. Date only: `2022-01-01` will be converted to `2022-01-01T00:00:00Z`.
+    """
+    quality: Annotated[Literal["720p", "1080p"] | None, Field(examples=["720p"])] = "720p"
+    """
+    The conference's resolution.
+    """
+    layout: Annotated[
+        Literal[
+            "grid-responsive",
+            "grid-responsive-mobile",
+            "highlight-1-responsive",
+            "1x1",
+            "2x1",
+            "2x2",
+            "5up",
+            "3x3",
+            "4x4",
+            "5x5",
+            "6x6",
+            "8x8",
+            "10x10",
+        ]
+        | None,
+        Field(examples=["grid-responsive"]),
+    ] = "grid-responsive"
+    """
+    The conference's initial layout.
+    """
+    size: Annotated[Literal["small", "medium", "large"] | None, Field(examples=["medium"])] = (
+        "medium"
+    )
+    """
+    The size of the video conference.
+    """
+    record_on_start: Annotated[StrictBool | None, Field(examples=[True])] = None
+    """
+    Whether to start recording when a conference session begins.
+    """
+    tone_on_entry_and_exit: Annotated[StrictBool | None, Field(examples=[True])] = None
+    """
+    Whether a tone is played when a member enters or exits the conference.
+    """
+    room_join_video_off: Annotated[StrictBool | None, Field(examples=[False])] = None
+    """
+    Whether participants join with video off by room setting.
+    """
+    user_join_video_off: Annotated[StrictBool | None, Field(examples=[False])] = None
+    """
+    Whether participants join with video off by user setting.
+    """
+    enable_room_previews: Annotated[StrictBool | None, Field(examples=[True])] = None
+    """
+    Whether a preview video of the conference content is generated.
+    """
+    enable_chat: Annotated[StrictBool | None, Field(examples=[True])] = None
+    """
+    Whether group chat is enabled for conference participants.
+    """
+    dark_primary: Annotated[
+        StrictStr | None, Field(examples=["#044EF4"], pattern="^#[0-9a-fA-F]{6}$")
+    ] = None
+    """
+    CTA buttons and selected items color (dark theme).
+    """
+    dark_background: Annotated[
+        StrictStr | None, Field(examples=["#FFFFFF"], pattern="^#[0-9a-fA-F]{6}$")
+    ] = None
+    """
+    Main background color (dark theme).
+    """
+    dark_foreground: Annotated[
+        StrictStr | None, Field(examples=["#1D2127"], pattern="^#[0-9a-fA-F]{6}$")
+    ] = None
+    """
+    Main foreground color (dark theme).
+    """
+    dark_success: Annotated[
+        StrictStr | None, Field(examples=["#17BB58"], pattern="^#[0-9a-fA-F]{6}$")
+    ] = None
+    """
+    Success indication color (dark theme).
+    """
+    dark_negative: Annotated[
+        StrictStr | None, Field(examples=["#F42C50"], pattern="^#[0-9a-fA-F]{6}$")
+    ] = None
+    """
+    Error indication color (dark theme).
+    """
+    light_primary: Annotated[
+        StrictStr | None, Field(examples=["#044EF4"], pattern="^#[0-9a-fA-F]{6}$")
+    ] = None
+    """
+    CTA buttons and selected items color (light theme).
+    """
+    light_background: Annotated[
+        StrictStr | None, Field(examples=["#FFFFFF"], pattern="^#[0-9a-fA-F]{6}$")
+    ] = None
+    """
+    Main background color (light theme).
+    """
+    light_foreground: Annotated[
+        StrictStr | None, Field(examples=["#1D2127"], pattern="^#[0-9a-fA-F]{6}$")
+    ] = None
+    """
+    Main foreground color (light theme).
+    """
+    light_success: Annotated[
+        StrictStr | None, Field(examples=["#17BB58"], pattern="^#[0-9a-fA-F]{6}$")
+    ] = None
+    """
+    Success indication color (light theme).
+    """
+    light_negative: Annotated[
+        StrictStr | None, Field(examples=["#F42C50"], pattern="^#[0-9a-fA-F]{6}$")
+    ] = None
+    """
+    Error indication color (light theme).
+    """
+
+
+class VideoUpdateRoomRequest(BaseModel):
+    """
+    Request body for updating a room.
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    display_name: Annotated[
+        StrictStr | None, Field(examples=["My Room's Name"], max_length=200)
+    ] = None
+    """
+    Display name of the room. Maximum of 200 characters. Defaults to the value of name.
+    """
+    description: Annotated[
+        StrictStr | None,
+        Field(
+            examples=["This room will be used for full company all hands meetings"], max_length=3000
+        ),
+    ] = None
+    """
+    Description of the room. Maximum of 3000 characters.
+    """
+    max_members: Annotated[StrictInt | None, Field(examples=[20], ge=1, le=300)] = 20
+    """
+    The maximum number of members in the room at a time. Must be at least 1 to a maximum of 300.
+    """
+    quality: Annotated[Literal["720p", "1080p"] | None, Field(examples=["720p"])] = "720p"
+    """
+    The room's resolution.
+    """
+    join_from: Annotated[datetime | None, Field(examples=["2022-01-01T00:00:00Z"])] = None
+    """
+    Room does not accept new participants before this time. Expects RFC 3339 datetime: `2022-01-01T23:59:60Z`. Date only: `2022-01-01` will be converted to `2022-01-01T00:00:00Z`.
+    """
+    join_until: Annotated[datetime | None, Field(examples=["2022-12-31T23:59:59Z"])] = None
+    """
+    Room stops accepting new participants at this time, but keeps running until all participants leave. Expects RFC 3339 datetime: `2022-01-01T23:59:60Z`. Date only: `2022-01-01` will be converted to `2022-01-01T00:00:00Z`.
+    """
+    remove_at: Annotated[datetime | None, Field(examples=["2022-12-31T23:59:59Z"])] = None
+    """
+    Remove users from the room at this time. Expects RFC 3339 datetime: `2022-01-01T23:59:60Z`. Date only: `2022-01-01` will be converted to `2022-01-01T00:00:00Z`.
+    """
+    remove_after_seconds_elapsed: Annotated[
+        StrictInt | None, Field(examples=[120], ge=1, le=200000)
+    ] = None
+    """
+    Remove users after they are in the room for N seconds.
+    """
+    layout: Annotated[
+        Literal[
+            "grid-responsive",
+            "grid-responsive-mobile",
+            "highlight-1-responsive",
+            "1x1",
+            "2x1",
+            "2x2",
+            "5up",
+            "3x3",
+            "4x4",
+            "5x5",
+            "6x6",
+            "8x8",
+            "10x10",
+        ]
+        | None,
+        Field(examples=["grid-responsive"]),
+    ] = "grid-responsive"
+    """
+    The room's initial layout.
+    """
+    record_on_start: Annotated[StrictBool | None, Field(examples=[False])] = False
+    """
+    Specifies whether to start recording a Room Session when one is started for this Room.
+    """
+    enable_room_previews: Annotated[StrictBool | None, Field(examples=[False])] = False
+    """
+    Whether a video with a preview of the content of the room is to be generated.
+    """
+    meta: Annotated[dict[str, Any] | None, Field(examples=[{}])] = None
+    """
+    User-defined metadata for the room. Must be a valid JSON object. Maximum of 2000 characters when serialized.
+    """
+    sync_audio_video: Annotated[StrictBool | None, Field(examples=[True])] = None
+    """
+    Enable/disable jitter buffer audio-video sync.
     """

@@ -3,7 +3,7 @@
 """The errors the SignalWire Video REST API client raises: one tree, caught at the level you want.
 
 Error bodies are decoded into the models in `signalwire.models`
-(`RateLimitedError`, `TypesStatusCodesStatusCode400`, `TypesStatusCodesStatusCode401`, `TypesStatusCodesStatusCode500`, `VideoStatusCode422`) and kept on ``error.body``.
+(`RateLimitedError`, `TypesStatusCodesStatusCode400`, `TypesStatusCodesStatusCode401`, `TypesStatusCodesStatusCode404`, `TypesStatusCodesStatusCode500`, `VideoStatusCode422`, `VideoVideoStatusCode422`) and kept on ``error.body``.
 """
 
 from __future__ import annotations

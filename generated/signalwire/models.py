@@ -5,9 +5,157 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+
+class TypesStatusCodesRestApiErrorItem(BaseModel):
+    """
+    Details about a specific error.
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    type: str
+    """
+    The category of error.
+    """
+    code: str
+    """
+    A specific error code.
+    """
+    message: str
+    """
+    A description of what caused the error.
+    """
+    attribute: str | None = None
+    """
+    The request parameter that caused the error, if applicable.
+    """
+    url: str
+    """
+    A link to documentation about this error.
+    """
+
+
+class TypesStatusCodesStatusCode404(BaseModel):
+    """
+    The server cannot find the requested resource.
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    error: Literal["Not Found"] | str
+
+
+class VideoCreateStreamRequest(BaseModel):
+    """
+    Request body for creating a stream.
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    url: Annotated[str, Field(examples=["rtmp://broadcaster"])]
+    """
+    RTMP or RTMPS URL. This must be the address of a server accepting incoming RTMP/RTMPS streams.
+    """
+
+
+class VideoPaginationLinks(BaseModel):
+    """
+    Pagination links for list responses.
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    self: Annotated[str, Field(examples=["https://example.signalwire.com/api/video/rooms?page=2"])]
+    """
+    Link to the current page.
+    """
+    first: Annotated[str, Field(examples=["https://example.signalwire.com/api/video/rooms?page=1"])]
+    """
+    Link to the first page.
+    """
+    next: Annotated[
+        str | None, Field(examples=["https://example.signalwire.com/api/video/rooms?page=3"])
+    ] = None
+    """
+    Link to the next page.
+    """
+    prev: Annotated[
+        str | None, Field(examples=["https://example.signalwire.com/api/video/rooms?page=1"])
+    ] = None
+    """
+    Link to the previous page.
+    """
+
+
+class VideoRoomTokenResponse(BaseModel):
+    """
+    Room token response object.
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    token: Annotated[
+        str,
+        Field(
+            examples=[
+                "eyJ0eXAiOiJWUlQiLCJhbGciOiJIUzUxMiJ9.eyJpYXQiOjE2MjIxMjAxMjMsImp0aSI6ImRmMzFjYTQ4LWRiZGMtNGJjZi1hYWU2LTQ1NWEwOGM5NDg2YSIsInN1YiI6IjBjOTdmNjM1LTFjMTMtNGZjMS04NmY3LWJiMmJlODU5ZDhiOSIsInUiOiJKb2huIERvZSIsInIiOiJteV9zdXBlcl9hd2Vzb21lX3Jvb20iLCJzIjpbInJvb20uc2VsZi5hdWRpb191bm11dGUiXSwiYWNyIjp0cnVlLCJqZiI6MTYyMDg5NjQwMCwianUiOjE2MjA5MDU5NjgsInJhdCI6MTYyMDkwMDAwMCwicnNlIjo5MDB9.5mu_H2PjQLtNBbMsBlS0c91EgsDjJzvZUFgj5-tP4VA0VoHZPIGgV_DLRGKt-BqG-DqC5LhpsdMWEFjhVkTBpQ"
+            ]
+        ),
+    ]
+    """
+    A Room Token to be used by clients to connect to the Room.
+    """
+
+
+class VideoUpdateStreamRequest(BaseModel):
+    """
+    Request body for updating a stream.
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    url: Annotated[str, Field(examples=["rtmp://broadcaster"])]
+    """
+    RTMP or RTMPS URL. This must be the address of a server accepting incoming RTMP/RTMPS streams.
+    """
+
+
+class VideoVideoStatusCode422(BaseModel):
+    """
+    The request contains invalid parameters. See errors for details.
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    errors: list[TypesStatusCodesRestApiErrorItem]
+    """
+    List of validation errors.
+    """
 
 
 class CreateConferenceRequest(BaseModel):
@@ -379,6 +527,35 @@ class Conference(BaseModel):
     """
 
 
+class VideoStatusCode422(BaseModel):
+    """
+    The request contains invalid parameters. See errors for details.
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    errors: list[TypesStatusCodesRestApiErrorItem]
+    """
+    List of validation errors.
+    """
+
+
+class RateLimitedError(BaseModel):
+    """
+    Too many requests.
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    error: str
+
+
 class TypesStatusCodesStatusCode400(BaseModel):
     """
     The request is invalid.
@@ -409,54 +586,6 @@ class TypesStatusCodesStatusCode401(BaseModel):
     ]
 
 
-class TypesStatusCodesRestApiErrorItem(BaseModel):
-    """
-    Details about a specific error.
-    """
-
-    model_config = ConfigDict(
-        defer_build=True,
-        extra="allow",
-        populate_by_name=True,
-    )
-    type: str
-    """
-    The category of error.
-    """
-    code: str
-    """
-    A specific error code.
-    """
-    message: str
-    """
-    A description of what caused the error.
-    """
-    attribute: str | None = None
-    """
-    The request parameter that caused the error, if applicable.
-    """
-    url: str
-    """
-    A link to documentation about this error.
-    """
-
-
-class VideoStatusCode422(BaseModel):
-    """
-    The request contains invalid parameters. See errors for details.
-    """
-
-    model_config = ConfigDict(
-        defer_build=True,
-        extra="allow",
-        populate_by_name=True,
-    )
-    errors: list[TypesStatusCodesRestApiErrorItem]
-    """
-    List of validation errors.
-    """
-
-
 class TypesStatusCodesStatusCode500(BaseModel):
     """
     An internal server error occurred.
@@ -472,9 +601,9 @@ class TypesStatusCodesStatusCode500(BaseModel):
     ]
 
 
-class RateLimitedError(BaseModel):
+class VideoActiveSession(BaseModel):
     """
-    Too many requests.
+    Active session information for a room.
     """
 
     model_config = ConfigDict(
@@ -482,4 +611,1560 @@ class RateLimitedError(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    error: str
+    id: Annotated[str | None, Field(examples=["c22d24f6-5a47-4597-9a23-c7d01e696b92"])] = None
+    """
+    Unique ID of the session.
+    """
+    room_id: Annotated[str | None, Field(examples=["a1b2c3d4-5e6f-7890-abcd-ef1234567890"])] = None
+    """
+    Unique ID of the Room if the Session was created from a Room and was not an auto-created Session.
+    """
+    name: Annotated[str | None, Field(examples=["my_example_room"])] = None
+    """
+    The named identifier of room session.
+    """
+    display_name: Annotated[str | None, Field(examples=["My Room's Name"])] = None
+    """
+    Display name of room, no character limitations. Maximum of 200 characters. Defaults to the value of name.
+    """
+    join_from: Annotated[datetime | None, Field(examples=["2022-01-01T00:00:00Z"])] = None
+    """
+    Room Session does not accept new Members before this time.
+    """
+    join_until: Annotated[datetime | None, Field(examples=["2022-12-31T23:59:59Z"])] = None
+    """
+    Room Session stops accepting new Members at this time.
+    """
+    remove_at: Annotated[datetime | None, Field(examples=["2022-12-31T23:59:59Z"])] = None
+    """
+    Remove Members from the Room Session at this time.
+    """
+    remove_after_seconds_elapsed: Annotated[int | None, Field(examples=[120])] = None
+    """
+    Remove Members after they are in the Room Session for N seconds.
+    """
+    layout: Annotated[str | None, Field(examples=["grid-responsive"])] = None
+    """
+    The Room Session's initial layout. See documentation for a full list of supported layouts.
+    """
+    max_members: Annotated[int | None, Field(examples=[20])] = None
+    """
+    The maximum number of members allowed in the room at a time.
+    """
+    fps: Annotated[Literal[20, 30] | int | None, Field(examples=[20])] = None
+    """
+    The Room Session's frames per second.
+    """
+    quality: Annotated[Literal["720p", "1080p"] | str | None, Field(examples=["720p"])] = None
+    """
+    The Room Session's resolution.
+    """
+    start_time: Annotated[datetime | None, Field(examples=["2022-01-01T10:00:00Z"])] = None
+    """
+    Start time of the session.
+    """
+    end_time: Annotated[datetime | None, Field(examples=["2022-01-01T11:00:00Z"])] = None
+    """
+    End time of the session.
+    """
+    duration: Annotated[int | None, Field(examples=[120])] = None
+    """
+    How long, in seconds, the Room Session lasted.
+    """
+    status: Annotated[
+        Literal["in-progress", "completed"] | str | None, Field(examples=["completed"])
+    ] = None
+    """
+    Status of the session.
+    """
+    record_on_start: Annotated[bool | None, Field(examples=[True])] = None
+    """
+    Whether a recording was automatically started when this Room Session began.
+    """
+    enable_room_previews: Annotated[bool | None, Field(examples=[True])] = None
+    """
+    Whether a video with a preview of the content of the room is to be generated.
+    """
+    preview_url: Annotated[
+        str | None,
+        Field(
+            examples=[
+                "https://example.signalwire.com/api/video/room_sessions/c22d24f6-5a47-4597-9a23-c7d01e696b92/preview"
+            ]
+        ),
+    ] = None
+    """
+    If room previews are enabled and the room session is in progress, this is the URL of the preview video.
+    """
+    audio_video_sync: Annotated[bool | None, Field(examples=[True])] = None
+    """
+    Enable/disable jitter buffer audio-video sync.
+    """
+
+
+class VideoConference(BaseModel):
+    """
+    Video conference response object.
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    id: Annotated[str, Field(examples=["c22d24f6-5a47-4597-9a23-c7d01e696b92"])]
+    """
+    Unique ID of the video conference.
+    """
+    name: Annotated[str, Field(examples=["my_conference"])]
+    """
+    A named unique identifier for the conference. Allowed characters: `A-Za-z0-9_-`.
+    """
+    display_name: Annotated[str | None, Field(examples=["My Conference's Name"])] = None
+    """
+    Display name of the video conference. Maximum of 200 characters.
+    """
+    description: Annotated[
+        str | None,
+        Field(examples=["This conference will be used for full company all hands meetings"]),
+    ] = None
+    """
+    Description of the conference. Maximum of 3000 characters.
+    """
+    join_from: Annotated[datetime | None, Field(examples=["2022-01-01T00:00:00Z"])] = None
+    """
+    Conference does not accept new participants before this time.
+    """
+    join_until: Annotated[datetime | None, Field(examples=["2022-12-31T23:59:59Z"])] = None
+    """
+    Conference stops accepting new participants at this time, but keeps running until all participants leave.
+    """
+    quality: Annotated[Literal["720p", "1080p"] | str, Field(examples=["720p"])]
+    """
+    The conference's resolution.
+    """
+    layout: Annotated[
+        Literal[
+            "grid-responsive",
+            "grid-responsive-mobile",
+            "highlight-1-responsive",
+            "1x1",
+            "2x1",
+            "2x2",
+            "5up",
+            "3x3",
+            "4x4",
+            "5x5",
+            "6x6",
+            "8x8",
+            "10x10",
+        ]
+        | str,
+        Field(examples=["grid-responsive"]),
+    ]
+    """
+    The conference's initial layout.
+    """
+    size: Annotated[
+        Literal["small", "medium", "large"] | str | None, Field(examples=["medium"])
+    ] = None
+    """
+    The size of the video conference.
+    """
+    record_on_start: Annotated[bool, Field(examples=[False])]
+    """
+    Whether to start recording when a conference session begins.
+    """
+    tone_on_entry_and_exit: Annotated[bool, Field(examples=[True])]
+    """
+    Whether a tone is played when a member enters or exits the conference.
+    """
+    user_join_video_off: Annotated[bool, Field(examples=[False])]
+    """
+    Whether participants join with video off by user setting.
+    """
+    room_join_video_off: Annotated[bool, Field(examples=[False])]
+    """
+    Whether participants join with video off by room setting.
+    """
+    enable_chat: Annotated[bool, Field(examples=[True])]
+    """
+    Whether group chat is enabled for conference participants.
+    """
+    enable_room_previews: Annotated[bool | None, Field(examples=[False])] = None
+    """
+    Whether a preview video of the conference content is generated.
+    """
+    dark_primary: Annotated[str | None, Field(examples=["#044EF4"])] = None
+    """
+    CTA buttons and selected items color (dark theme).
+    """
+    dark_background: Annotated[str | None, Field(examples=["#FFFFFF"])] = None
+    """
+    Main background color (dark theme).
+    """
+    dark_foreground: Annotated[str | None, Field(examples=["#1D2127"])] = None
+    """
+    Main foreground color (dark theme).
+    """
+    dark_success: Annotated[str | None, Field(examples=["#17BB58"])] = None
+    """
+    Success indication color (dark theme).
+    """
+    dark_negative: Annotated[str | None, Field(examples=["#F42C50"])] = None
+    """
+    Error indication color (dark theme).
+    """
+    light_primary: Annotated[str | None, Field(examples=["#044EF4"])] = None
+    """
+    CTA buttons and selected items color (light theme).
+    """
+    light_background: Annotated[str | None, Field(examples=["#FFFFFF"])] = None
+    """
+    Main background color (light theme).
+    """
+    light_foreground: Annotated[str | None, Field(examples=["#1D2127"])] = None
+    """
+    Main foreground color (light theme).
+    """
+    light_success: Annotated[str | None, Field(examples=["#17BB58"])] = None
+    """
+    Success indication color (light theme).
+    """
+    light_negative: Annotated[str | None, Field(examples=["#F42C50"])] = None
+    """
+    Error indication color (light theme).
+    """
+    meta: Annotated[dict[str, Any] | None, Field(examples=[None])] = None
+    """
+    User-defined metadata for the conference.
+    """
+    created_at: Annotated[datetime, Field(examples=["2022-01-01T10:00:00Z"])]
+    """
+    Timestamp when the conference was created.
+    """
+    updated_at: Annotated[datetime, Field(examples=["2022-01-01T11:00:00Z"])]
+    """
+    Timestamp when the conference was last updated.
+    """
+    active_session: VideoActiveSession | None = None
+    """
+    Active session information. Only present when requested via the `include_active_session` query parameter.
+    """
+
+
+class VideoConferenceToken(BaseModel):
+    """
+    A conference token object.
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    id: Annotated[str, Field(examples=["c22d24f6-5a47-4597-9a23-c7d01e696b92"])]
+    """
+    Unique identifier for the conference token.
+    """
+    name: Annotated[str | None, Field(examples=["My First Token"])] = None
+    """
+    Name of the conference token.
+    """
+    token: Annotated[str, Field(examples=["vpt_62c65414de4d067d07415a7ced8183be"])]
+    """
+    Conference token's randomly generated sequence.
+    """
+    scopes: Annotated[list[str], Field(examples=[["room.member.audio_mute"]])]
+    """
+    List of permissions.
+    """
+
+
+class VideoCreateRoomRequest(BaseModel):
+    """
+    Request body for creating a room.
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    name: Annotated[str, Field(examples=["my_room"], max_length=100, pattern="^[A-Za-z0-9_\\-]+$")]
+    """
+    A named unique identifier for the room. Allowed characters: `A-Za-z0-9_-`. Maximum of 100 characters.
+    """
+    display_name: Annotated[str | None, Field(examples=["My Room's Name"], max_length=200)] = None
+    """
+    Display name of the room. Maximum of 200 characters. Defaults to the value of name.
+    """
+    description: Annotated[
+        str | None,
+        Field(
+            examples=["This room will be used for full company all hands meetings"], max_length=3000
+        ),
+    ] = None
+    """
+    Description of the room. Maximum of 3000 characters.
+    """
+    max_members: Annotated[int | None, Field(examples=[20], ge=1, le=300)] = 20
+    """
+    The maximum number of members in the room at a time. Must be at least 1 to a maximum of 300.
+    """
+    quality: Annotated[Literal["720p", "1080p"] | str | None, Field(examples=["720p"])] = "720p"
+    """
+    The room's resolution.
+    """
+    join_from: Annotated[datetime | None, Field(examples=["2022-01-01T00:00:00Z"])] = None
+    """
+    Room does not accept new participants before this time. Expects RFC 3339 datetime: `2022-01-01T23:59:60Z`. Date only: `2022-01-01` will be converted to `2022-01-01T00:00:00Z`.
+    """
+    join_until: Annotated[datetime | None, Field(examples=["2022-12-31T23:59:59Z"])] = None
+    """
+    Room stops accepting new participants at this time, but keeps running until all participants leave. Expects RFC 3339 datetime: `2022-01-01T23:59:60Z`. Date only: `2022-01-01` will be converted to `2022-01-01T00:00:00Z`.
+    """
+    remove_at: Annotated[datetime | None, Field(examples=["2022-12-31T23:59:59Z"])] = None
+    """
+    Remove users from the room at this time. Expects RFC 3339 datetime: `2022-01-01T23:59:60Z`. Date only: `2022-01-01` will be converted to `2022-01-01T00:00:00Z`.
+    """
+    remove_after_seconds_elapsed: Annotated[int | None, Field(examples=[120], ge=1, le=200000)] = (
+        None
+    )
+    """
+    Remove users after they are in the room for N seconds.
+    """
+    layout: Annotated[
+        Literal[
+            "grid-responsive",
+            "grid-responsive-mobile",
+            "highlight-1-responsive",
+            "1x1",
+            "2x1",
+            "2x2",
+            "5up",
+            "3x3",
+            "4x4",
+            "5x5",
+            "6x6",
+            "8x8",
+            "10x10",
+        ]
+        | str
+        | None,
+        Field(examples=["grid-responsive"]),
+    ] = "grid-responsive"
+    """
+    The room's initial layout.
+    """
+    record_on_start: Annotated[bool | None, Field(examples=[False])] = False
+    """
+    Specifies whether to start recording a Room Session when one is started for this Room.
+    """
+    enable_room_previews: Annotated[bool | None, Field(examples=[False])] = False
+    """
+    Whether a video with a preview of the content of the room is to be generated.
+    """
+    meta: Annotated[dict[str, Any] | None, Field(examples=[{}])] = None
+    """
+    User-defined metadata for the room. Must be a valid JSON object. Maximum of 2000 characters when serialized.
+    """
+    sync_audio_video: Annotated[bool | None, Field(examples=[True])] = None
+    """
+    Enable/disable jitter buffer audio-video sync.
+    """
+
+
+class VideoCreateRoomTokenRequest(BaseModel):
+    """
+    Request body for creating a room token.
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    room_name: Annotated[
+        str, Field(examples=["my_room"], max_length=100, pattern="^[A-Za-z0-9_-]+$")
+    ]
+    """
+    Room's unique named identifier. Allowed characters: A-Za-z0-9_-. Up to 100 characters. The room does not have to exist when the token is created, but must exist prior to joining, or ensure auto_create_room is set to true.
+    """
+    user_name: Annotated[str | None, Field(examples=["John Smith"], max_length=100)] = None
+    """
+    A display name to use for the user. Up to 100 characters. (If not supplied, a random alphanumeric string will be returned for each authorization with this token.)
+    """
+    permissions: Annotated[
+        list[
+            Literal[
+                "room.member.audio_mute",
+                "room.member.audio_unmute",
+                "room.member.video_mute",
+                "room.member.video_unmute",
+                "room.member.deaf",
+                "room.member.undeaf",
+                "room.member.set_input_volume",
+                "room.member.set_output_volume",
+                "room.member.set_input_sensitivity",
+                "room.member.set_position",
+                "room.member.set_meta",
+                "room.member.raisehand",
+                "room.member.lowerhand",
+                "room.member.remove",
+                "room.member.promote",
+                "room.member.demote",
+                "room.hide_video_muted",
+                "room.list_available_layouts",
+                "room.lock",
+                "room.playback",
+                "room.playback_seek",
+                "room.prioritize_handraise",
+                "room.recording",
+                "room.set_layout",
+                "room.set_position",
+                "room.set_meta",
+                "room.show_video_muted",
+                "room.stream",
+                "room.unlock",
+                "room.self.audio_mute",
+                "room.self.audio_unmute",
+                "room.self.video_mute",
+                "room.self.video_unmute",
+                "room.self.deaf",
+                "room.self.undeaf",
+                "room.self.set_input_volume",
+                "room.self.set_output_volume",
+                "room.self.set_input_sensitivity",
+                "room.self.set_position",
+                "room.self.set_meta",
+                "room.self.raisehand",
+                "room.self.lowerhand",
+                "room.self.screenshare",
+                "room.self.additional_source",
+            ]
+            | str
+        ]
+        | None,
+        Field(
+            examples=[
+                [
+                    "room.self.audio_mute",
+                    "room.self.audio_unmute",
+                    "room.self.video_mute",
+                    "room.self.video_unmute",
+                    "room.self.deaf",
+                    "room.self.undeaf",
+                    "room.self.set_input_volume",
+                    "room.self.set_output_volume",
+                    "room.self.set_input_sensitivity",
+                ]
+            ]
+        ),
+    ] = [
+        "room.self.audio_mute",
+        "room.self.audio_unmute",
+        "room.self.video_mute",
+        "room.self.video_unmute",
+        "room.self.deaf",
+        "room.self.undeaf",
+        "room.self.set_input_volume",
+        "room.self.set_output_volume",
+        "room.self.set_input_sensitivity",
+        "room.self.screenshare",
+        "room.self.additional_source",
+    ]
+    """
+    A list of permissions, which define what user can do once they join the room. If `join_as` is `audience`, permissions are set to an empty array regardless of the value provided.
+    """
+    join_from: Annotated[datetime | None, Field(examples=["2022-01-01T00:00:00Z"])] = None
+    """
+    The user can't join the room before this time. Expects RFC 3339 datetime: `2022-01-01T23:59:60Z`. Date only: `2022-01-01` will be converted to `2022-01-01T00:00:00Z`
+    """
+    join_until: Annotated[datetime | None, Field(examples=["2022-12-31T23:59:59Z"])] = None
+    """
+    The user can't join the room after this time. Expects RFC 3339 datetime: `2022-01-01T23:59:60Z`. Date only: `2022-01-01` will be converted to `2022-01-01T00:00:00Z`
+    """
+    remove_at: Annotated[datetime | None, Field(examples=["2022-12-31T23:59:59Z"])] = None
+    """
+    Remove user from the room at this time. Expects RFC 3339 datetime: `2022-01-01T23:59:60Z`. Date only: `2022-01-01` will be converted to `2022-01-01T00:00:00Z`
+    """
+    remove_after_seconds_elapsed: Annotated[int | None, Field(examples=[900], gt=0, le=200000)] = (
+        None
+    )
+    """
+    Remove user after they are in the room for N seconds.
+    """
+    join_audio_muted: Annotated[bool | None, Field(examples=[False])] = False
+    """
+    Whether the user joins the room with their audio muted.
+    """
+    join_video_muted: Annotated[bool | None, Field(examples=[False])] = False
+    """
+    Whether the user joins the room with their video muted.
+    """
+    auto_create_room: Annotated[bool | None, Field(examples=[True])] = True
+    """
+    By default, if the user tries to use this token to join a room that doesn't exist, it will be created with default configuration. Set this to false to require the room to exist beforehand.
+    """
+    enable_room_previews: Annotated[bool | None, Field(examples=[True])] = False
+    """
+    Whether to generate a video with a preview of the content of the room. This parameter has effect only if this token auto-creates the room, thus it will be ignored if the room already exists.
+    """
+    room_display_name: Annotated[str | None, Field(examples=["My Room"], max_length=200)] = None
+    """
+    Display name used if a room is auto-created when the token joins. Maximum of 200 characters. Defaults to the value of room_name.
+    """
+    end_room_session_on_leave: Annotated[bool | None, Field(examples=[False])] = False
+    """
+    Whether to end the room session when the member using this token leaves the room.
+    """
+    join_as: Annotated[Literal["audience", "member"] | str | None, Field(examples=["member"])] = (
+        "member"
+    )
+    """
+    Whether the user should join as a member or as a non-interactive audience participant. Audience participants cannot send audio or video.
+    """
+    media_allowed: Annotated[
+        Literal["all", "video-only", "audio-only"] | str | None, Field(examples=["video-only"])
+    ] = "all"
+    """
+    Indicates what media the user is allowed to receive.
+    """
+    room_meta: Annotated[dict[str, Any] | None, Field(examples=[{"topic": "team-meeting"}])] = None
+    """
+    Set the room meta. Maximum of 2000 characters when serialized to JSON.
+    """
+    meta: Annotated[dict[str, Any] | None, Field(examples=[{"name": "John Smith"}])] = None
+    """
+    Set the member meta. Maximum of 2000 characters when serialized to JSON.
+    """
+    sync_audio_video: Annotated[bool | None, Field(examples=[True])] = False
+    """
+    Enable/disable jitter buffer audio-video sync.
+    """
+
+
+class VideoListConferenceTokensResponse(BaseModel):
+    """
+    List conference tokens response.
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    links: VideoPaginationLinks
+    """
+    Pagination links.
+    """
+    data: list[VideoConferenceToken]
+    """
+    List of conference tokens.
+    """
+
+
+class VideoListConferencesResponse(BaseModel):
+    """
+    List conferences response.
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    links: VideoPaginationLinks
+    """
+    Pagination links.
+    """
+    data: list[VideoConference]
+    """
+    List of conferences.
+    """
+
+
+class VideoRoomRecording(BaseModel):
+    """
+    Room recording response object.
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    id: Annotated[str, Field(examples=["c22d24f6-5a47-4597-9a23-c7d01e696b92"])]
+    """
+    Unique ID of the Room Recording.
+    """
+    room_session_id: Annotated[str, Field(examples=["a1b2c3d4-5e6f-7890-abcd-ef1234567890"])]
+    """
+    Unique ID of the Room Session the Room Recording was made in.
+    """
+    status: Annotated[
+        Literal["recording", "paused", "processing", "completed"] | str | None,
+        Field(examples=["completed"]),
+    ] = None
+    """
+    Status of the recording.
+    """
+    started_at: Annotated[datetime | None, Field(examples=["2022-01-01T10:00:00Z"])] = None
+    """
+    Timestamp of when the Room Recording started.
+    """
+    finished_at: Annotated[datetime | None, Field(examples=["2022-01-01T11:00:00Z"])] = None
+    """
+    Timestamp of when the Room Recording stopped.
+    """
+    duration: Annotated[int | None, Field(examples=[120])] = None
+    """
+    The length of the Room Recording in seconds.
+    """
+    size_in_bytes: Annotated[int | None, Field(examples=[20971520])] = None
+    """
+    The number of bytes of the Room Recording file.
+    """
+    format: Annotated[str | None, Field(examples=["video/mp4"])] = None
+    """
+    The MIME type of the Room Recording file.
+    """
+    cost_in_dollars: Annotated[float, Field(examples=[0.05])]
+    """
+    The cost of the recording in dollars.
+    """
+    uri: Annotated[
+        str | None,
+        Field(examples=["https://files.signalwire.com/temporary/link/to/the/recording/file"]),
+    ] = None
+    """
+    A temporary URL for accessing the recording file. By default, valid for 15 minutes.
+    """
+    created_at: Annotated[datetime, Field(examples=["2022-01-01T10:00:00Z"])]
+    """
+    Timestamp when the recording was created.
+    """
+    updated_at: Annotated[datetime, Field(examples=["2022-01-01T11:00:00Z"])]
+    """
+    Timestamp when the recording was last updated.
+    """
+
+
+class VideoRoomResponse(BaseModel):
+    """
+    Room response object.
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    id: Annotated[str, Field(examples=["c22d24f6-5a47-4597-9a23-c7d01e696b92"])]
+    """
+    A unique identifier for the room.
+    """
+    name: Annotated[str, Field(examples=["my_room"])]
+    """
+    A named unique identifier for the room.
+    """
+    display_name: Annotated[str | None, Field(examples=["My Room's Name"])] = None
+    """
+    Display name of the room.
+    """
+    description: Annotated[
+        str | None, Field(examples=["This room will be used for full company all hands meetings"])
+    ] = None
+    """
+    Description of the room.
+    """
+    max_members: Annotated[int, Field(examples=[20])]
+    """
+    The maximum number of members in the room at a time.
+    """
+    quality: Annotated[Literal["720p", "1080p"] | str, Field(examples=["720p"])]
+    """
+    The room's resolution.
+    """
+    fps: Annotated[int, Field(examples=[20])]
+    """
+    Frames per second parameter of room video quality.
+    """
+    join_from: Annotated[datetime | None, Field(examples=["2022-01-01T00:00:00Z"])] = None
+    """
+    Room does not accept new participants before this time.
+    """
+    join_until: Annotated[datetime | None, Field(examples=["2022-12-31T23:59:59Z"])] = None
+    """
+    Room stops accepting new participants at this time.
+    """
+    remove_at: Annotated[datetime | None, Field(examples=["2022-12-31T23:59:59Z"])] = None
+    """
+    Remove users from the room at this time.
+    """
+    remove_after_seconds_elapsed: Annotated[int | None, Field(examples=[120])] = None
+    """
+    Remove users after they are in the room for N seconds.
+    """
+    layout: Annotated[
+        Literal[
+            "grid-responsive",
+            "grid-responsive-mobile",
+            "highlight-1-responsive",
+            "1x1",
+            "2x1",
+            "2x2",
+            "5up",
+            "3x3",
+            "4x4",
+            "5x5",
+            "6x6",
+            "8x8",
+            "10x10",
+        ]
+        | str,
+        Field(examples=["grid-responsive"]),
+    ]
+    """
+    The room's initial layout.
+    """
+    record_on_start: Annotated[bool, Field(examples=[False])]
+    """
+    Specifies whether to start recording a Room Session when one is started for this Room.
+    """
+    tone_on_entry_and_exit: Annotated[bool, Field(examples=[True])]
+    """
+    Whether a tone is played when participants enter or exit the room.
+    """
+    room_join_video_off: Annotated[bool, Field(examples=[False])]
+    """
+    Whether the room's video is turned off when participants join.
+    """
+    user_join_video_off: Annotated[bool, Field(examples=[False])]
+    """
+    Whether a user's video is turned off when they join the room.
+    """
+    enable_room_previews: Annotated[bool | None, Field(examples=[False])] = None
+    """
+    Whether a video with a preview of the content of the room is to be generated.
+    """
+    sync_audio_video: Annotated[bool | None, Field(examples=[True])] = None
+    """
+    Enable/disable jitter buffer audio-video sync.
+    """
+    meta: Annotated[dict[str, Any] | None, Field(examples=[{}])] = None
+    """
+    User-defined metadata for the room.
+    """
+    prioritize_handraise: Annotated[bool, Field(examples=[False])]
+    """
+    Whether hand raises are prioritized in the room layout.
+    """
+    active_session: VideoActiveSession | None = None
+    """
+    Active session information for the room.
+    """
+    created_at: Annotated[datetime, Field(examples=["2022-01-01T10:00:00Z"])]
+    """
+    Timestamp when the room was created.
+    """
+    updated_at: Annotated[datetime, Field(examples=["2022-01-01T11:00:00Z"])]
+    """
+    Timestamp when the room was last updated.
+    """
+
+
+class VideoRoomSession(BaseModel):
+    """
+    Room session response object.
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    id: Annotated[str, Field(examples=["c22d24f6-5a47-4597-9a23-c7d01e696b92"])]
+    """
+    Unique ID of the session.
+    """
+    room_id: Annotated[str | None, Field(examples=["a1b2c3d4-5e6f-7890-abcd-ef1234567890"])] = None
+    """
+    Unique ID of the Room if the Session was created from a Room and was not an auto-created Session. Null if the room was set to delete on end.
+    """
+    name: Annotated[str | None, Field(examples=["my_example_room"])] = None
+    """
+    The named identifier of the room session.
+    """
+    display_name: Annotated[str | None, Field(examples=["My Room's Name"])] = None
+    """
+    Display name of the room. Maximum of 200 characters. Defaults to the value of name.
+    """
+    max_members: Annotated[int | None, Field(examples=[20])] = None
+    """
+    The maximum number of members allowed in the room at a time.
+    """
+    quality: Annotated[Literal["720p", "1080p"] | str | None, Field(examples=["720p"])] = None
+    """
+    The room session's resolution.
+    """
+    fps: Annotated[Literal[20, 30] | int | None, Field(examples=[20])] = None
+    """
+    The room session's frames per second.
+    """
+    join_from: Annotated[datetime | None, Field(examples=["2022-01-01T00:00:00Z"])] = None
+    """
+    Room Session does not accept new Members before this time.
+    """
+    join_until: Annotated[datetime | None, Field(examples=["2022-12-31T23:59:59Z"])] = None
+    """
+    Room Session stops accepting new Members at this time.
+    """
+    remove_at: Annotated[datetime | None, Field(examples=["2022-12-31T23:59:59Z"])] = None
+    """
+    Remove Members from the Room Session at this time.
+    """
+    remove_after_seconds_elapsed: Annotated[int | None, Field(examples=[120])] = None
+    """
+    Remove Members after they are in the Room Session for N seconds.
+    """
+    layout: Annotated[str | None, Field(examples=["grid-responsive"])] = None
+    """
+    The room session's initial layout.
+    """
+    record_on_start: Annotated[bool, Field(examples=[False])]
+    """
+    Whether a recording was automatically started when this Room Session began.
+    """
+    tone_on_entry_and_exit: Annotated[bool, Field(examples=[True])]
+    """
+    Whether a tone is played when a member enters or exits the room session.
+    """
+    room_join_video_off: Annotated[bool, Field(examples=[False])]
+    """
+    Whether participants join with video off by room setting.
+    """
+    user_join_video_off: Annotated[bool, Field(examples=[False])]
+    """
+    Whether participants join with video off by user setting.
+    """
+    locked: Annotated[bool, Field(examples=[False])]
+    """
+    Whether the room session is locked.
+    """
+    start_time: Annotated[datetime | None, Field(examples=["2022-01-01T10:00:00Z"])] = None
+    """
+    Start time of the session.
+    """
+    end_time: Annotated[datetime | None, Field(examples=["2022-01-01T11:00:00Z"])] = None
+    """
+    End time of the session.
+    """
+    duration: Annotated[int | None, Field(examples=[120])] = None
+    """
+    How long, in seconds, the Room Session lasted.
+    """
+    status: Annotated[
+        Literal["in-progress", "completed"] | str | None, Field(examples=["completed"])
+    ] = None
+    """
+    Status of the session.
+    """
+    created_at: Annotated[datetime, Field(examples=["2022-01-01T10:00:00Z"])]
+    """
+    Timestamp when the room session was created.
+    """
+    updated_at: Annotated[datetime, Field(examples=["2022-01-01T11:00:00Z"])]
+    """
+    Timestamp when the room session was last updated.
+    """
+    preview_url: Annotated[
+        str | None, Field(examples=["https://example.signalwire.com/preview/abc123"])
+    ] = None
+    """
+    If room previews are enabled and the room session is in progress, this is the URL of the preview video.
+    """
+    prioritize_handraise: Annotated[bool | None, Field(examples=[False])] = None
+    """
+    Whether raised hands are prioritized in the layout.
+    """
+    sync_audio_video: Annotated[bool | None, Field(examples=[True])] = None
+    """
+    Enable/disable jitter buffer audio-video sync.
+    """
+    cost_in_dollars: Annotated[float, Field(examples=[0.05])]
+    """
+    The cost of the room session in dollars.
+    """
+    enable_room_previews: Annotated[bool, Field(examples=[True])]
+    """
+    Whether a video with a preview of the content of the room is to be generated.
+    """
+    locked_cover: Annotated[
+        str, Field(examples=["https://example.signalwire.com/locked-cover.png"])
+    ]
+    """
+    URL of the locked room cover image.
+    """
+
+
+class VideoRoomSessionEvent(BaseModel):
+    """
+    Room session event response object.
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    id: Annotated[str, Field(examples=["e44f56a8-7c69-6153-b45c-ab3456789012"])]
+    """
+    Unique ID of the event.
+    """
+    project_id: Annotated[str, Field(examples=["a1b2c3d4-5e6f-7890-abcd-ef1234567890"])]
+    """
+    The ID of the project.
+    """
+    room_id: Annotated[str, Field(examples=["b2c3d4e5-6f70-8901-bcde-f12345678901"])]
+    """
+    The ID of the room.
+    """
+    room_session_id: Annotated[str, Field(examples=["c22d24f6-5a47-4597-9a23-c7d01e696b92"])]
+    """
+    The ID of the room session.
+    """
+    room_recording_id: Annotated[
+        str | None, Field(examples=["d33e35f7-6b58-5042-a34b-ef2345678901"])
+    ] = None
+    """
+    The ID of the associated room recording. Only present for recording-related events.
+    """
+    room_participant_id: Annotated[
+        str | None, Field(examples=["e44f68a9-7c69-6153-b56d-ef3456789012"])
+    ] = None
+    """
+    The ID of the associated room participant. Only present for participant-related events.
+    """
+    level: Annotated[str, Field(examples=["info"])]
+    """
+    The severity level of the event.
+    """
+    name: Annotated[str, Field(examples=["room.started"])]
+    """
+    The name of the event.
+    """
+    payload: dict[str, Any]
+    """
+    Event-specific payload data.
+    """
+    created_at: Annotated[datetime, Field(examples=["2022-01-01T10:00:00Z"])]
+    """
+    Timestamp when the event was created.
+    """
+
+
+class VideoRoomSessionMember(BaseModel):
+    """
+    Room session member response object.
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    id: Annotated[str, Field(examples=["c22d24f6-5a47-4597-9a23-c7d01e696b92"])]
+    """
+    Unique ID of the Member.
+    """
+    room_session_id: Annotated[str, Field(examples=["a1b2c3d4-5e6f-7890-abcd-ef1234567890"])]
+    """
+    Unique ID of the Room Session.
+    """
+    name: Annotated[str | None, Field(examples=["John Smith"])] = None
+    """
+    Display name of the Member.
+    """
+    join_time: Annotated[datetime | None, Field(examples=["2022-01-01T10:00:00Z"])] = None
+    """
+    Timestamp of when the Member joined the Room Session.
+    """
+    leave_time: Annotated[datetime | None, Field(examples=["2022-01-01T11:00:00Z"])] = None
+    """
+    Timestamp of when the Member left the Room Session.
+    """
+    duration: Annotated[int | None, Field(examples=[120])] = None
+    """
+    How long the Member stayed in the Room Session, in seconds. Null if the member has not yet joined.
+    """
+    cost_in_dollars: Annotated[float, Field(examples=[0.05])]
+    """
+    The cost of the member's participation in dollars.
+    """
+
+
+class VideoRoomSessionSummary(BaseModel):
+    """
+    Room session summary, returned by the show endpoint. Omits list-only fields.
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    id: Annotated[str, Field(examples=["c22d24f6-5a47-4597-9a23-c7d01e696b92"])]
+    """
+    Unique ID of the session.
+    """
+    room_id: Annotated[str | None, Field(examples=["a1b2c3d4-5e6f-7890-abcd-ef1234567890"])] = None
+    """
+    Unique ID of the Room if the Session was created from a Room and was not an auto-created Session. Null if the room was set to delete on end.
+    """
+    name: Annotated[str | None, Field(examples=["my_example_room"])] = None
+    """
+    The named identifier of the room session.
+    """
+    display_name: Annotated[str | None, Field(examples=["My Room's Name"])] = None
+    """
+    Display name of the room. Maximum of 200 characters. Defaults to the value of name.
+    """
+    max_members: Annotated[int | None, Field(examples=[20])] = None
+    """
+    The maximum number of members allowed in the room at a time.
+    """
+    quality: Annotated[Literal["720p", "1080p"] | str | None, Field(examples=["720p"])] = None
+    """
+    The room session's resolution.
+    """
+    fps: Annotated[Literal[20, 30] | int | None, Field(examples=[20])] = None
+    """
+    The room session's frames per second.
+    """
+    join_from: Annotated[datetime | None, Field(examples=["2022-01-01T00:00:00Z"])] = None
+    """
+    Room Session does not accept new Members before this time.
+    """
+    join_until: Annotated[datetime | None, Field(examples=["2022-12-31T23:59:59Z"])] = None
+    """
+    Room Session stops accepting new Members at this time.
+    """
+    remove_at: Annotated[datetime | None, Field(examples=["2022-12-31T23:59:59Z"])] = None
+    """
+    Remove Members from the Room Session at this time.
+    """
+    remove_after_seconds_elapsed: Annotated[int | None, Field(examples=[120])] = None
+    """
+    Remove Members after they are in the Room Session for N seconds.
+    """
+    layout: Annotated[str | None, Field(examples=["grid-responsive"])] = None
+    """
+    The room session's initial layout.
+    """
+    record_on_start: Annotated[bool, Field(examples=[False])]
+    """
+    Whether a recording was automatically started when this Room Session began.
+    """
+    tone_on_entry_and_exit: Annotated[bool, Field(examples=[True])]
+    """
+    Whether a tone is played when a member enters or exits the room session.
+    """
+    room_join_video_off: Annotated[bool, Field(examples=[False])]
+    """
+    Whether participants join with video off by room setting.
+    """
+    user_join_video_off: Annotated[bool, Field(examples=[False])]
+    """
+    Whether participants join with video off by user setting.
+    """
+    locked: Annotated[bool, Field(examples=[False])]
+    """
+    Whether the room session is locked.
+    """
+    start_time: Annotated[datetime | None, Field(examples=["2022-01-01T10:00:00Z"])] = None
+    """
+    Start time of the session.
+    """
+    end_time: Annotated[datetime | None, Field(examples=["2022-01-01T11:00:00Z"])] = None
+    """
+    End time of the session.
+    """
+    duration: Annotated[int | None, Field(examples=[120])] = None
+    """
+    How long, in seconds, the Room Session lasted.
+    """
+    status: Annotated[
+        Literal["in-progress", "completed"] | str | None, Field(examples=["completed"])
+    ] = None
+    """
+    Status of the session.
+    """
+    created_at: Annotated[datetime, Field(examples=["2022-01-01T10:00:00Z"])]
+    """
+    Timestamp when the room session was created.
+    """
+    updated_at: Annotated[datetime, Field(examples=["2022-01-01T11:00:00Z"])]
+    """
+    Timestamp when the room session was last updated.
+    """
+    preview_url: Annotated[
+        str | None, Field(examples=["https://example.signalwire.com/preview/abc123"])
+    ] = None
+    """
+    If room previews are enabled and the room session is in progress, this is the URL of the preview video.
+    """
+    prioritize_handraise: Annotated[bool | None, Field(examples=[False])] = None
+    """
+    Whether raised hands are prioritized in the layout.
+    """
+    sync_audio_video: Annotated[bool | None, Field(examples=[True])] = None
+    """
+    Enable/disable jitter buffer audio-video sync.
+    """
+
+
+class VideoStream(BaseModel):
+    """
+    A video stream object.
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    id: Annotated[str, Field(examples=["c22d24f6-5a47-4597-9a23-c7d01e696b92"])]
+    """
+    Unique identifier for the stream.
+    """
+    url: Annotated[str | None, Field(examples=["rtmp://broadcaster"])] = None
+    """
+    RTMP or RTMPS URL. This must be the address of a server accepting incoming RTMP/RTMPS streams.
+    """
+    stream_type: Annotated[str | None, Field(examples=["rtmp"])] = None
+    """
+    The type of stream.
+    """
+    width: Annotated[int | None, Field(examples=[1920])] = None
+    """
+    The stream's width in pixels.
+    """
+    height: Annotated[int | None, Field(examples=[1080])] = None
+    """
+    The stream's height in pixels.
+    """
+    fps: Annotated[int | None, Field(examples=[20])] = None
+    """
+    The stream's frames per second.
+    """
+    created_at: Annotated[datetime, Field(examples=["2022-01-01T10:00:00Z"])]
+    """
+    Timestamp when the stream was created.
+    """
+    updated_at: Annotated[datetime, Field(examples=["2022-01-01T11:00:00Z"])]
+    """
+    Timestamp when the stream was last updated.
+    """
+
+
+class VideoUpdateConferenceRequest(BaseModel):
+    """
+    Request body for updating a conference.
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    display_name: Annotated[str, Field(examples=["My Conference's Name"], max_length=200)]
+    """
+    Display name of the video conference. Maximum of 200 characters.
+    """
+    description: Annotated[
+        str | None,
+        Field(
+            examples=["This conference will be used for full company all hands meetings"],
+            max_length=3000,
+        ),
+    ] = None
+    """
+    Description of the conference. Maximum of 3000 characters.
+    """
+    join_from: Annotated[datetime | None, Field(examples=["2022-01-01T00:00:00Z"])] = None
+    """
+    Conference does not accept new participants before this time. Expects RFC 3339 datetime: `2022-01-01T23:59:60Z`. Date only: `2022-01-01` will be converted to `2022-01-01T00:00:00Z`.
+    """
+    join_until: Annotated[datetime | None, Field(examples=["2022-12-31T23:59:59Z"])] = None
+    """
+    Conference stops accepting new participants at this time, but keeps running until all participants leave. Expects RFC 3339 datetime: `2022-01-01T23:59:60Z`. Date only: `2022-01-01` will be converted to `2022-01-01T00:00:00Z`.
+    """
+    quality: Annotated[Literal["720p", "1080p"] | str | None, Field(examples=["720p"])] = "720p"
+    """
+    The conference's resolution.
+    """
+    layout: Annotated[
+        Literal[
+            "grid-responsive",
+            "grid-responsive-mobile",
+            "highlight-1-responsive",
+            "1x1",
+            "2x1",
+            "2x2",
+            "5up",
+            "3x3",
+            "4x4",
+            "5x5",
+            "6x6",
+            "8x8",
+            "10x10",
+        ]
+        | str
+        | None,
+        Field(examples=["grid-responsive"]),
+    ] = "grid-responsive"
+    """
+    The conference's initial layout.
+    """
+    size: Annotated[
+        Literal["small", "medium", "large"] | str | None, Field(examples=["medium"])
+    ] = "medium"
+    """
+    The size of the video conference.
+    """
+    record_on_start: Annotated[bool | None, Field(examples=[True])] = None
+    """
+    Whether to start recording when a conference session begins.
+    """
+    tone_on_entry_and_exit: Annotated[bool | None, Field(examples=[True])] = None
+    """
+    Whether a tone is played when a member enters or exits the conference.
+    """
+    room_join_video_off: Annotated[bool | None, Field(examples=[False])] = None
+    """
+    Whether participants join with video off by room setting.
+    """
+    user_join_video_off: Annotated[bool | None, Field(examples=[False])] = None
+    """
+    Whether participants join with video off by user setting.
+    """
+    enable_room_previews: Annotated[bool | None, Field(examples=[True])] = None
+    """
+    Whether a preview video of the conference content is generated.
+    """
+    enable_chat: Annotated[bool | None, Field(examples=[True])] = None
+    """
+    Whether group chat is enabled for conference participants.
+    """
+    dark_primary: Annotated[
+        str | None, Field(examples=["#044EF4"], pattern="^#[0-9a-fA-F]{6}$")
+    ] = None
+    """
+    CTA buttons and selected items color (dark theme).
+    """
+    dark_background: Annotated[
+        str | None, Field(examples=["#FFFFFF"], pattern="^#[0-9a-fA-F]{6}$")
+    ] = None
+    """
+    Main background color (dark theme).
+    """
+    dark_foreground: Annotated[
+        str | None, Field(examples=["#1D2127"], pattern="^#[0-9a-fA-F]{6}$")
+    ] = None
+    """
+    Main foreground color (dark theme).
+    """
+    dark_success: Annotated[
+        str | None, Field(examples=["#17BB58"], pattern="^#[0-9a-fA-F]{6}$")
+    ] = None
+    """
+    Success indication color (dark theme).
+    """
+    dark_negative: Annotated[
+        str | None, Field(examples=["#F42C50"], pattern="^#[0-9a-fA-F]{6}$")
+    ] = None
+    """
+    Error indication color (dark theme).
+    """
+    light_primary: Annotated[
+        str | None, Field(examples=["#044EF4"], pattern="^#[0-9a-fA-F]{6}$")
+    ] = None
+    """
+    CTA buttons and selected items color (light theme).
+    """
+    light_background: Annotated[
+        str | None, Field(examples=["#FFFFFF"], pattern="^#[0-9a-fA-F]{6}$")
+    ] = None
+    """
+    Main background color (light theme).
+    """
+    light_foreground: Annotated[
+        str | None, Field(examples=["#1D2127"], pattern="^#[0-9a-fA-F]{6}$")
+    ] = None
+    """
+    Main foreground color (light theme).
+    """
+    light_success: Annotated[
+        str | None, Field(examples=["#17BB58"], pattern="^#[0-9a-fA-F]{6}$")
+    ] = None
+    """
+    Success indication color (light theme).
+    """
+    light_negative: Annotated[
+        str | None, Field(examples=["#F42C50"], pattern="^#[0-9a-fA-F]{6}$")
+    ] = None
+    """
+    Error indication color (light theme).
+    """
+
+
+class VideoUpdateRoomRequest(BaseModel):
+    """
+    Request body for updating a room.
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    display_name: Annotated[str | None, Field(examples=["My Room's Name"], max_length=200)] = None
+    """
+    Display name of the room. Maximum of 200 characters. Defaults to the value of name.
+    """
+    description: Annotated[
+        str | None,
+        Field(
+            examples=["This room will be used for full company all hands meetings"], max_length=3000
+        ),
+    ] = None
+    """
+    Description of the room. Maximum of 3000 characters.
+    """
+    max_members: Annotated[int | None, Field(examples=[20], ge=1, le=300)] = 20
+    """
+    The maximum number of members in the room at a time. Must be at least 1 to a maximum of 300.
+    """
+    quality: Annotated[Literal["720p", "1080p"] | str | None, Field(examples=["720p"])] = "720p"
+    """
+    The room's resolution.
+    """
+    join_from: Annotated[datetime | None, Field(examples=["2022-01-01T00:00:00Z"])] = None
+    """
+    Room does not accept new participants before this time. Expects RFC 3339 datetime: `2022-01-01T23:59:60Z`. Date only: `2022-01-01` will be converted to `2022-01-01T00:00:00Z`.
+    """
+    join_until: Annotated[datetime | None, Field(examples=["2022-12-31T23:59:59Z"])] = None
+    """
+    Room stops accepting new participants at this time, but keeps running until all participants leave. Expects RFC 3339 datetime: `2022-01-01T23:59:60Z`. Date only: `2022-01-01` will be converted to `2022-01-01T00:00:00Z`.
+    """
+    remove_at: Annotated[datetime | None, Field(examples=["2022-12-31T23:59:59Z"])] = None
+    """
+    Remove users from the room at this time. Expects RFC 3339 datetime: `2022-01-01T23:59:60Z`. Date only: `2022-01-01` will be converted to `2022-01-01T00:00:00Z`.
+    """
+    remove_after_seconds_elapsed: Annotated[int | None, Field(examples=[120], ge=1, le=200000)] = (
+        None
+    )
+    """
+    Remove users after they are in the room for N seconds.
+    """
+    layout: Annotated[
+        Literal[
+            "grid-responsive",
+            "grid-responsive-mobile",
+            "highlight-1-responsive",
+            "1x1",
+            "2x1",
+            "2x2",
+            "5up",
+            "3x3",
+            "4x4",
+            "5x5",
+            "6x6",
+            "8x8",
+            "10x10",
+        ]
+        | str
+        | None,
+        Field(examples=["grid-responsive"]),
+    ] = "grid-responsive"
+    """
+    The room's initial layout.
+    """
+    record_on_start: Annotated[bool | None, Field(examples=[False])] = False
+    """
+    Specifies whether to start recording a Room Session when one is started for this Room.
+    """
+    enable_room_previews: Annotated[bool | None, Field(examples=[False])] = False
+    """
+    Whether a video with a preview of the content of the room is to be generated.
+    """
+    meta: Annotated[dict[str, Any] | None, Field(examples=[{}])] = None
+    """
+    User-defined metadata for the room. Must be a valid JSON object. Maximum of 2000 characters when serialized.
+    """
+    sync_audio_video: Annotated[bool | None, Field(examples=[True])] = None
+    """
+    Enable/disable jitter buffer audio-video sync.
+    """
+
+
+class VideoListRoomRecordingEventsResponse(BaseModel):
+    """
+    List room recording events response.
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    links: VideoPaginationLinks
+    """
+    Pagination links.
+    """
+    data: list[VideoRoomSessionEvent]
+    """
+    List of room recording events.
+    """
+
+
+class VideoListRoomRecordingsResponse(BaseModel):
+    """
+    List room recordings response.
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    links: VideoPaginationLinks
+    """
+    Pagination links.
+    """
+    data: list[VideoRoomRecording]
+    """
+    List of room recordings.
+    """
+
+
+class VideoListRoomSessionEventsResponse(BaseModel):
+    """
+    List room session events response.
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    links: VideoPaginationLinks
+    """
+    Pagination links.
+    """
+    data: list[VideoRoomSessionEvent]
+    """
+    List of room session events.
+    """
+
+
+class VideoListRoomSessionMembersResponse(BaseModel):
+    """
+    List room session members response.
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    links: VideoPaginationLinks
+    """
+    Pagination links.
+    """
+    data: list[VideoRoomSessionMember]
+    """
+    List of room session members.
+    """
+
+
+class VideoListRoomSessionRecordingsResponse(BaseModel):
+    """
+    List room session recordings response.
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    links: VideoPaginationLinks
+    """
+    Pagination links.
+    """
+    data: list[VideoRoomRecording]
+    """
+    List of room recordings.
+    """
+
+
+class VideoListRoomSessionsResponse(BaseModel):
+    """
+    List room sessions response.
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    links: VideoPaginationLinks
+    """
+    Pagination links.
+    """
+    data: list[VideoRoomSession]
+    """
+    List of room sessions.
+    """
+
+
+class VideoListRoomsResponse(BaseModel):
+    """
+    List rooms response.
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    links: VideoPaginationLinks
+    """
+    Pagination links.
+    """
+    data: list[VideoRoomResponse]
+    """
+    List of rooms.
+    """
+
+
+class VideoListStreamsResponse(BaseModel):
+    """
+    List streams response.
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    links: VideoPaginationLinks
+    """
+    Pagination links.
+    """
+    data: list[VideoStream]
+    """
+    List of streams.
+    """

@@ -27,6 +27,30 @@ if TYPE_CHECKING:
         AsyncConferencesResource,
         ConferencesResource,
     )
+    from .resources.room_compositions import (
+        AsyncRoomCompositionsResource,
+        RoomCompositionsResource,
+    )
+    from .resources.room_participants import (
+        AsyncRoomParticipantsResource,
+        RoomParticipantsResource,
+    )
+    from .resources.room_recordings import (
+        AsyncRoomRecordingsResource,
+        RoomRecordingsResource,
+    )
+    from .resources.room_sessions import (
+        AsyncRoomSessionsResource,
+        RoomSessionsResource,
+    )
+    from .resources.rooms import (
+        AsyncRoomsResource,
+        RoomsResource,
+    )
+    from .resources.rooms_client_tokens import (
+        AsyncRoomsClientTokensResource,
+        RoomsClientTokensResource,
+    )
     from .webhooks import Webhooks
 
 __all__ = ["AsyncTelnyx", "Telnyx"]
@@ -84,7 +108,7 @@ class Telnyx(SyncAPIClient):
     """
 
     package_name = "telnyx"
-    package_version = "2"
+    package_version = "2.0.0"
 
     def __init__(
         self,
@@ -117,6 +141,48 @@ class Telnyx(SyncAPIClient):
         return ConferencesResource(self)
 
     @cached_property
+    def room_compositions(self) -> RoomCompositionsResource:
+        """The 'room_compositions' operations (loaded on first use)."""
+        from .resources.room_compositions import RoomCompositionsResource
+
+        return RoomCompositionsResource(self)
+
+    @cached_property
+    def room_participants(self) -> RoomParticipantsResource:
+        """The 'room_participants' operations (loaded on first use)."""
+        from .resources.room_participants import RoomParticipantsResource
+
+        return RoomParticipantsResource(self)
+
+    @cached_property
+    def room_recordings(self) -> RoomRecordingsResource:
+        """The 'room_recordings' operations (loaded on first use)."""
+        from .resources.room_recordings import RoomRecordingsResource
+
+        return RoomRecordingsResource(self)
+
+    @cached_property
+    def room_sessions(self) -> RoomSessionsResource:
+        """The 'room_sessions' operations (loaded on first use)."""
+        from .resources.room_sessions import RoomSessionsResource
+
+        return RoomSessionsResource(self)
+
+    @cached_property
+    def rooms(self) -> RoomsResource:
+        """The 'rooms' operations (loaded on first use)."""
+        from .resources.rooms import RoomsResource
+
+        return RoomsResource(self)
+
+    @cached_property
+    def rooms_client_tokens(self) -> RoomsClientTokensResource:
+        """The 'rooms_client_tokens' operations (loaded on first use)."""
+        from .resources.rooms_client_tokens import RoomsClientTokensResource
+
+        return RoomsClientTokensResource(self)
+
+    @cached_property
     def webhooks(self) -> Webhooks:
         """Verify and parse webhook deliveries (no I/O: the same on both clients)."""
         from .webhooks import Webhooks
@@ -141,7 +207,7 @@ class AsyncTelnyx(AsyncAPIClient):
     """
 
     package_name = "telnyx"
-    package_version = "2"
+    package_version = "2.0.0"
 
     def __init__(
         self,
@@ -172,6 +238,48 @@ class AsyncTelnyx(AsyncAPIClient):
         from .resources.conferences import AsyncConferencesResource
 
         return AsyncConferencesResource(self)
+
+    @cached_property
+    def room_compositions(self) -> AsyncRoomCompositionsResource:
+        """The 'room_compositions' operations (loaded on first use)."""
+        from .resources.room_compositions import AsyncRoomCompositionsResource
+
+        return AsyncRoomCompositionsResource(self)
+
+    @cached_property
+    def room_participants(self) -> AsyncRoomParticipantsResource:
+        """The 'room_participants' operations (loaded on first use)."""
+        from .resources.room_participants import AsyncRoomParticipantsResource
+
+        return AsyncRoomParticipantsResource(self)
+
+    @cached_property
+    def room_recordings(self) -> AsyncRoomRecordingsResource:
+        """The 'room_recordings' operations (loaded on first use)."""
+        from .resources.room_recordings import AsyncRoomRecordingsResource
+
+        return AsyncRoomRecordingsResource(self)
+
+    @cached_property
+    def room_sessions(self) -> AsyncRoomSessionsResource:
+        """The 'room_sessions' operations (loaded on first use)."""
+        from .resources.room_sessions import AsyncRoomSessionsResource
+
+        return AsyncRoomSessionsResource(self)
+
+    @cached_property
+    def rooms(self) -> AsyncRoomsResource:
+        """The 'rooms' operations (loaded on first use)."""
+        from .resources.rooms import AsyncRoomsResource
+
+        return AsyncRoomsResource(self)
+
+    @cached_property
+    def rooms_client_tokens(self) -> AsyncRoomsClientTokensResource:
+        """The 'rooms_client_tokens' operations (loaded on first use)."""
+        from .resources.rooms_client_tokens import AsyncRoomsClientTokensResource
+
+        return AsyncRoomsClientTokensResource(self)
 
     @cached_property
     def webhooks(self) -> Webhooks:

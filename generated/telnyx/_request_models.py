@@ -4,9 +4,254 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
+from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+
+
+class ActionsParticipantsRequest(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    exclude: list[UUID] | None = None
+    """
+    List of participant id to exclude from the action.
+    """
+    participants: Literal["all"] | list[UUID] | None = None
+    """
+    Either a list of participant id to perform the action on, or the keyword "all" to perform the action on all participant.
+    """
+
+
+class AwsVoiceSettings(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    type: Literal["aws"]
+    """
+    Voice settings provider type
+    """
+
+
+class AzureVoiceSettings(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    api_key_ref: Annotated[StrictStr | None, Field(examples=["my_azure_api_key"])] = None
+    """
+    The `identifier` for an integration secret that refers to your Azure Speech API key.
+    """
+    deployment_id: Annotated[StrictStr | None, Field(examples=["my-custom-voice-deployment"])] = (
+        None
+    )
+    """
+    The deployment ID for a custom Azure neural voice.
+    """
+    effect: Literal["eq_car", "eq_telecomhp8k"] | None = None
+    """
+    Audio effect to apply.
+    """
+    gender: Literal["Male", "Female"] | None = None
+    """
+    Voice gender filter.
+    """
+    region: Annotated[StrictStr | None, Field(examples=["eastus"])] = None
+    """
+    The Azure region for the Speech service (e.g., `eastus`, `westeurope`). Required when using a custom API key.
+    """
+    type: Literal["azure"]
+    """
+    Voice settings provider type
+    """
+
+
+class ConferenceGatherUsingAudioParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: UUID
+    """
+    Uniquely identifies the conference.
+    """
+
+
+class ConferenceGatherUsingAudioRequest(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    audio_url: Annotated[
+        StrictStr | None, Field(examples=["http://example.com/gather_prompt.wav"])
+    ] = None
+    """
+    The URL of the audio file to play as the gather prompt. Must be WAV or MP3 format.
+    """
+    call_control_id: Annotated[
+        StrictStr, Field(examples=["v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"])
+    ]
+    """
+    Unique identifier and token for controlling the call leg that will receive the gather prompt.
+    """
+    client_state: Annotated[StrictStr | None, Field(examples=["aGF2ZSBhIG5pY2UgZGF5ID1d"])] = None
+    """
+    Use this field to add state to every subsequent webhook. Must be a valid Base-64 encoded string.
+    """
+    gather_id: Annotated[StrictStr | None, Field(max_length=100)] = None
+    """
+    Identifier for this gather command. Will be included in the gather ended webhook. Maximum 100 characters.
+    """
+    initial_timeout_millis: Annotated[StrictInt | None, Field(examples=[10000])] = None
+    """
+    Duration in milliseconds to wait for the first digit before timing out.
+    """
+    inter_digit_timeout_millis: Annotated[StrictInt | None, Field(examples=[3000])] = 5000
+    """
+    Duration in milliseconds to wait between digits.
+    """
+    invalid_audio_url: StrictStr | None = None
+    """
+    URL of audio file to play when invalid input is received.
+    """
+    invalid_media_name: StrictStr | None = None
+    """
+    Name of media file to play when invalid input is received.
+    """
+    maximum_digits: Annotated[StrictInt | None, Field(examples=[10], ge=1)] = 128
+    """
+    Maximum number of digits to gather.
+    """
+    maximum_tries: Annotated[StrictInt | None, Field(examples=[3], ge=1)] = 3
+    """
+    Maximum number of times to play the prompt if no input is received.
+    """
+    media_name: StrictStr | None = None
+    """
+    The name of the media file uploaded to the Media Storage API to play as the gather prompt.
+    """
+    minimum_digits: Annotated[StrictInt | None, Field(examples=[1], ge=1)] = 1
+    """
+    Minimum number of digits to gather.
+    """
+    stop_playback_on_dtmf: Annotated[StrictBool | None, Field(examples=[True])] = True
+    """
+    Whether to stop the audio playback when a DTMF digit is received.
+    """
+    terminating_digit: Annotated[StrictStr | None, Field(examples=["#"])] = "#"
+    """
+    Digit that terminates gathering.
+    """
+    timeout_millis: Annotated[StrictInt | None, Field(examples=[30000])] = 60000
+    """
+    Duration in milliseconds to wait for input before timing out.
+    """
+    valid_digits: Annotated[StrictStr | None, Field(examples=["0123456789"])] = "0123456789#*"
+    """
+    Digits that are valid for gathering. All other digits will be ignored.
+    """
+
+
+class ConferenceSendDtmfParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: UUID
+    """
+    Uniquely identifies the conference.
+    """
+
+
+class ConferenceSendDtmfRequest(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    call_control_ids: Annotated[
+        list[StrictStr] | None,
+        Field(examples=[["v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"]]),
+    ] = None
+    """
+    Array of participant call control IDs to send DTMF to. When empty, DTMF will be sent to all participants.
+    """
+    client_state: Annotated[StrictStr | None, Field(examples=["aGF2ZSBhIG5pY2UgZGF5ID1d"])] = None
+    """
+    Use this field to add state to every subsequent webhook. Must be a valid Base-64 encoded string.
+    """
+    digits: Annotated[StrictStr, Field(examples=["1234#"])]
+    """
+    DTMF digits to send. Valid characters: 0-9, A-D, *, #, w (0.5s pause), W (1s pause).
+    """
+    duration_millis: Annotated[StrictInt | None, Field(examples=[250], ge=100, le=500)] = 250
+    """
+    Duration of each DTMF digit in milliseconds.
+    """
+
+
+class ConferenceStopRequest(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    call_control_ids: list[StrictStr] | None = None
+    """
+    List of call control ids identifying participants the audio file should stop be played to. If not given, the audio will be stoped to the entire conference.
+    """
+    region: Annotated[
+        Literal["Australia", "Europe", "Middle East", "US"] | None, Field(examples=["US"])
+    ] = None
+    """
+    Region where the conference data is located. Defaults to the region defined in user's data locality settings (Europe or US).
+    """
+
+
+class ConferenceUnholdRequest(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    call_control_ids: list[StrictStr]
+    """
+    List of unique identifiers and tokens for controlling the call. Enter each call control ID to be unheld.
+    """
+    region: Annotated[
+        Literal["Australia", "Europe", "Middle East", "US"] | None, Field(examples=["US"])
+    ] = None
+    """
+    Region where the conference data is located. Defaults to the region defined in user's data locality settings (Europe or US).
+    """
+
+
+class ConferenceUnmuteRequest(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    call_control_ids: list[StrictStr] | None = None
+    """
+    List of unique identifiers and tokens for controlling the call. Enter each call control ID to be unmuted. When empty all participants will be unmuted.
+    """
+    region: Annotated[
+        Literal["Australia", "Europe", "Middle East", "US"] | None, Field(examples=["US"])
+    ] = None
+    """
+    Region where the conference data is located. Defaults to the region defined in user's data locality settings (Europe or US).
+    """
 
 
 class CreateConferenceRequest(BaseModel):
@@ -62,4 +307,2226 @@ class CreateConferenceRequest(BaseModel):
     start_conference_on_create: StrictBool | None = True
     """
     Whether the conference should be started on creation. If the conference isn't started all participants that join are automatically put on hold. Defaults to "true".
+    """
+
+
+class CreateRoomClientTokenParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    room_id: Annotated[UUID, Field(examples=["0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"])]
+    """
+    The unique identifier of a room.
+    """
+
+
+class CreateRoomClientTokenRequest(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    refresh_token_ttl_secs: Annotated[StrictInt | None, Field(examples=[3600], ge=60, le=86400)] = (
+        3600
+    )
+    """
+    The time to live in seconds of the Refresh Token, after that time the Refresh Token is invalid and can't be used to refresh Client Token.
+    """
+    token_ttl_secs: Annotated[StrictInt | None, Field(examples=[600], ge=10, le=3600)] = 600
+    """
+    The time to live in seconds of the Client Token, after that time the Client Token is invalid and can't be used to join a Room.
+    """
+
+
+class CreateRoomRequest(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    enable_recording: Annotated[StrictBool | None, Field(examples=[True])] = False
+    """
+    Enable or disable recording for that room.
+    """
+    max_participants: Annotated[StrictInt | None, Field(examples=[10], ge=2, le=50)] = 10
+    """
+    The maximum amount of participants allowed in a room. If new participants try to join after that limit is reached, their request will be rejected.
+    """
+    unique_name: Annotated[StrictStr | None, Field(examples=["My room"])] = None
+    """
+    The unique (within the Telnyx account scope) name of the room.
+    """
+    webhook_event_failover_url: Annotated[
+        StrictStr | None,
+        Field(examples=["https://failover.example.com"], pattern="^[A-Za-z][A-Za-z0-9+.-]*:"),
+    ] = None
+    """
+    The failover URL where webhooks related to this room will be sent if sending to the primary URL fails. Must include a scheme, such as 'https'.
+    """
+    webhook_event_url: Annotated[
+        StrictStr | None,
+        Field(examples=["https://example.com"], pattern="^[A-Za-z][A-Za-z0-9+.-]*:"),
+    ] = None
+    """
+    The URL where webhooks related to this room will be sent. Must include a scheme, such as 'https'.
+    """
+    webhook_timeout_secs: Annotated[StrictInt | None, Field(examples=[25], ge=0, le=30)] = None
+    """
+    Specifies how many seconds to wait before timing out a webhook.
+    """
+
+
+class DeleteRoomCompositionParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    room_composition_id: Annotated[UUID, Field(examples=["5219b3af-87c6-4c08-9b58-5a533d893e21"])]
+    """
+    The unique identifier of a room composition.
+    """
+
+
+class DeleteRoomParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    room_id: Annotated[UUID, Field(examples=["0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"])]
+    """
+    The unique identifier of a room.
+    """
+
+
+class DeleteRoomRecordingParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    room_recording_id: Annotated[UUID, Field(examples=["0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"])]
+    """
+    The unique identifier of a room recording.
+    """
+
+
+class DateEndedAt(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    eq: Annotated[date | None, Field(examples=["2021-04-25"])] = None
+    """
+    ISO 8601 date for filtering room recordings ended on that date.
+    """
+    gte: Annotated[date | None, Field(examples=["2021-04-25"])] = None
+    """
+    ISO 8601 date for filtering room recordings ended on or after that date.
+    """
+    lte: Annotated[date | None, Field(examples=["2021-04-25"])] = None
+    """
+    ISO 8601 date for filtering room recordings ended on or before that date.
+    """
+
+
+class DateStartedAt(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    eq: Annotated[date | None, Field(examples=["2021-04-25"])] = None
+    """
+    ISO 8601 date for filtering room recordings started on that date.
+    """
+    gte: Annotated[date | None, Field(examples=["2021-04-25"])] = None
+    """
+    ISO 8601 date for filtering room recordings started on or after that date.
+    """
+    lte: Annotated[date | None, Field(examples=["2021-04-25"])] = None
+    """
+    ISO 8601 date for filtering room recordings started on or before that date.
+    """
+
+
+class Filter(BaseModel):
+    """
+    Consolidated filter parameter (deepObject style). Originally: filter[date_ended_at][eq], filter[date_ended_at][gte], filter[date_ended_at][lte], filter[date_started_at][eq], filter[date_started_at][gte], filter[date_started_at][lte], filter[room_id], filter[participant_id], filter[session_id], filter[status], filter[type], filter[duration_secs]
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    date_ended_at: DateEndedAt | None = None
+    date_started_at: DateStartedAt | None = None
+    duration_secs: Annotated[StrictInt | None, Field(examples=[20])] = None
+    """
+    duration_secs greater or equal for filtering room recordings.
+    """
+    participant_id: Annotated[
+        UUID | None, Field(examples=["0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"])
+    ] = None
+    """
+    participant_id for filtering room recordings.
+    """
+    room_id: Annotated[UUID | None, Field(examples=["0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"])] = None
+    """
+    room_id for filtering room recordings.
+    """
+    session_id: Annotated[UUID | None, Field(examples=["0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"])] = (
+        None
+    )
+    """
+    session_id for filtering room recordings.
+    """
+    status: Annotated[StrictStr | None, Field(examples=["completed"])] = None
+    """
+    status for filtering room recordings.
+    """
+    type: Annotated[StrictStr | None, Field(examples=["audio"])] = None
+    """
+    type for filtering room recordings.
+    """
+
+
+class Page(BaseModel):
+    """
+    Consolidated page parameter (deepObject style). Originally: page[size], page[number]
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    number: Annotated[StrictInt | None, Field(ge=1)] = 1
+    """
+    The page number to load.
+    """
+    size: Annotated[StrictInt | None, Field(ge=1, le=250)] = 20
+    """
+    The size of the page.
+    """
+
+
+class DeleteRoomRecordingsParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    filter: Filter | None = None
+    """
+    Consolidated filter parameter (deepObject style). Originally: filter[date_ended_at][eq], filter[date_ended_at][gte], filter[date_ended_at][lte], filter[date_started_at][eq], filter[date_started_at][gte], filter[date_started_at][lte], filter[room_id], filter[participant_id], filter[session_id], filter[status], filter[type], filter[duration_secs]
+    """
+    page: Page | None = None
+    """
+    Consolidated page parameter (deepObject style). Originally: page[size], page[number]
+    """
+
+
+class ElevenLabsVoiceSettings(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    api_key_ref: Annotated[StrictStr | None, Field(examples=["my_elevenlabs_api_key"])] = None
+    """
+    The `identifier` for an integration secret [/v2/integration_secrets](https://developers.telnyx.com/api/secrets-manager/integration-secrets/create-integration-secret) that refers to your ElevenLabs API key. Warning: Free plans are unlikely to work with this integration.
+    """
+    type: Literal["elevenlabs"]
+    """
+    Voice settings provider type
+    """
+
+
+class EndConferenceParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: UUID
+    """
+    Uniquely identifies the conference.
+    """
+
+
+class EndConferenceRequest(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    command_id: Annotated[
+        StrictStr | None, Field(examples=["891510ac-f3e4-11e8-af5b-de00688a4901"])
+    ] = None
+    """
+    Use this field to avoid duplicate commands. Telnyx will ignore any command with the same `command_id` for the same conference.
+    """
+
+
+class EndSessionParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    room_session_id: Annotated[UUID, Field(examples=["0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"])]
+    """
+    The unique identifier of a room session.
+    """
+
+
+class HoldConferenceParticipantsParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: Annotated[StrictStr, Field(min_length=1)]
+    """
+    Uniquely identifies the conference by id or name
+    """
+
+
+class InworldVoiceSettings(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    delivery_mode: Literal["STABLE", "BALANCED", "CREATIVE"] | None = None
+    """
+    Controls the expressiveness and consistency of the Inworld `TTS2` model's speech synthesis. `STABLE` favors consistent, predictable output, `CREATIVE` allows more expressive variation, and `BALANCED` sits in between. Optional and only supported by `TTS2`; when omitted, the provider default applies.
+    """
+    type: Literal["inworld"]
+    """
+    Voice settings provider type
+    """
+
+
+class JoinConferenceParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: Annotated[StrictStr, Field(min_length=1)]
+    """
+    Uniquely identifies the conference by id or name
+    """
+
+
+class JoinConferenceRequest(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    beep_enabled: Annotated[
+        Literal["always", "never", "on_enter", "on_exit"] | None, Field(examples=["on_exit"])
+    ] = None
+    """
+    Whether a beep sound should be played when the participant joins and/or leaves the conference. Can be used to override the conference-level setting.
+    """
+    call_control_id: Annotated[
+        StrictStr,
+        Field(
+            examples=[
+                "v2:T02llQxIyaRkhfRKxgAP8nY511EhFLizdvdUKJiSw8d6A9BborherQczRrZvZakpWxBlpw48KyZQ=="
+            ]
+        ),
+    ]
+    """
+    Unique identifier and token for controlling the call
+    """
+    client_state: Annotated[StrictStr | None, Field(examples=["aGF2ZSBhIG5pY2UgZGF5ID1d"])] = None
+    """
+    Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string. Please note that the client_state will be updated for the participient call leg and the change will not affect conferencing webhooks unless the participient is the owner of the conference.
+    """
+    command_id: Annotated[
+        StrictStr | None, Field(examples=["891510ac-f3e4-11e8-af5b-de00688a4901"])
+    ] = None
+    """
+    Use this field to avoid execution of duplicate commands. Telnyx will ignore subsequent commands with the same `command_id` as one that has already been executed.
+    """
+    end_conference_on_exit: Annotated[StrictBool | None, Field(examples=[True])] = None
+    """
+    Whether the conference should end and all remaining participants be hung up after the participant leaves the conference. Defaults to "false".
+    """
+    hold: Annotated[StrictBool | None, Field(examples=[True])] = None
+    """
+    Whether the participant should be put on hold immediately after joining the conference. Defaults to "false".
+    """
+    hold_audio_url: Annotated[
+        StrictStr | None, Field(examples=["http://example.com/message.wav"])
+    ] = None
+    """
+    The URL of a file to be played to the participant when they are put on hold after joining the conference. hold_media_name and hold_audio_url cannot be used together in one request. Takes effect only when "start_conference_on_create" is set to "false". This property takes effect only if "hold" is set to "true".
+    """
+    hold_media_name: Annotated[
+        StrictStr | None, Field(examples=["my_media_uploaded_to_media_storage_api"])
+    ] = None
+    """
+    The media_name of a file to be played to the participant when they are put on hold after joining the conference. The media_name must point to a file previously uploaded to api.telnyx.com/v2/media by the same user/organization. The file must either be a WAV or MP3 file. Takes effect only when "start_conference_on_create" is set to "false". This property takes effect only if "hold" is set to "true".
+    """
+    mute: Annotated[StrictBool | None, Field(examples=[True])] = None
+    """
+    Whether the participant should be muted immediately after joining the conference. Defaults to "false".
+    """
+    region: Annotated[
+        Literal["Australia", "Europe", "Middle East", "US"] | None, Field(examples=["US"])
+    ] = None
+    """
+    Region where the conference data is located. Defaults to the region defined in user's data locality settings (Europe or US).
+    """
+    soft_end_conference_on_exit: Annotated[StrictBool | None, Field(examples=[True])] = None
+    """
+    Whether the conference should end after the participant leaves the conference. NOTE this doesn't hang up the other participants. Defaults to "false".
+    """
+    start_conference_on_enter: Annotated[StrictBool | None, Field(examples=[True])] = None
+    """
+    Whether the conference should be started after the participant joins the conference. Defaults to "false".
+    """
+    supervisor_role: Annotated[
+        Literal["barge", "monitor", "none", "whisper"] | None, Field(examples=["whisper"])
+    ] = None
+    """
+    Sets the joining participant as a supervisor for the conference. A conference can have multiple supervisors. "barge" means the supervisor enters the conference as a normal participant. This is the same as "none". "monitor" means the supervisor is muted but can hear all participants. "whisper" means that only the specified "whisper_call_control_ids" can hear the supervisor. Defaults to "none".
+    """
+    whisper_call_control_ids: Annotated[
+        list[StrictStr] | None,
+        Field(
+            examples=[
+                [
+                    "v2:Sg1xxxQ_U3ixxxyXT_VDNI3xxxazZdg6Vxxxs4-GNYxxxVaJPOhFMRQ",
+                    "v2:qqpb0mmvd-ovhhBr0BUQQn0fld5jIboaaX3-De0DkqXHzbf8d75xkw",
+                ]
+            ]
+        ),
+    ] = None
+    """
+    Array of unique call_control_ids the joining supervisor can whisper to. If none provided, the supervisor will join the conference as a monitoring participant only.
+    """
+
+
+class KickParticipantInSessionParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    room_session_id: Annotated[UUID, Field(examples=["0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"])]
+    """
+    The unique identifier of a room session.
+    """
+
+
+class LeaveConferenceParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: Annotated[StrictStr, Field(min_length=1)]
+    """
+    Uniquely identifies the conference by id or name
+    """
+
+
+class LeaveConferenceRequest(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    beep_enabled: Annotated[
+        Literal["always", "never", "on_enter", "on_exit"] | None, Field(examples=["on_exit"])
+    ] = None
+    """
+    Whether a beep sound should be played when the participant leaves the conference. Can be used to override the conference-level setting.
+    """
+    call_control_id: Annotated[StrictStr, Field(examples=["f91269aa-61d1-417f-97b3-10e020e8bc47"])]
+    """
+    Unique identifier and token for controlling the call
+    """
+    command_id: Annotated[
+        StrictStr | None, Field(examples=["891510ac-f3e4-11e8-af5b-de00688a4901"])
+    ] = None
+    """
+    Use this field to avoid execution of duplicate commands. Telnyx will ignore subsequent commands with the same `command_id` as one that has already been executed.
+    """
+    region: Annotated[
+        Literal["Australia", "Europe", "Middle East", "US"] | None, Field(examples=["US"])
+    ] = None
+    """
+    Region where the conference data is located. Defaults to the region defined in user's data locality settings (Europe or US).
+    """
+
+
+class Page1(BaseModel):
+    """
+    Consolidated page parameter (deepObject style). Originally: page[after], page[before], page[limit], page[size], page[number]
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    after: StrictStr | None = "null"
+    """
+    Opaque identifier of next page
+    """
+    before: StrictStr | None = "null"
+    """
+    Opaque identifier of previous page
+    """
+    limit: Annotated[StrictInt | None, Field(ge=1, le=250)] = 20
+    """
+    Limit of records per single page
+    """
+    number: Annotated[StrictInt | None, Field(ge=1)] = 1
+    """
+    The page number to load
+    """
+    size: Annotated[StrictInt | None, Field(ge=1, le=250)] = 20
+    """
+    The size of the page
+    """
+
+
+class Filter1(BaseModel):
+    """
+    Consolidated filter parameter (deepObject style). Originally: filter[muted], filter[on_hold], filter[whispering]
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    muted: StrictBool | None = None
+    """
+    If present, participants will be filtered to those who are/are not muted
+    """
+    on_hold: StrictBool | None = None
+    """
+    If present, participants will be filtered to those who are/are not put on hold
+    """
+    whispering: StrictBool | None = None
+    """
+    If present, participants will be filtered to those who are whispering or are not
+    """
+
+
+class ListConferenceParticipantsParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    conference_id: Annotated[StrictStr, Field(min_length=1)]
+    """
+    Uniquely identifies the conference by id
+    """
+    region: Annotated[
+        Literal["Australia", "Europe", "Middle East", "US"] | None, Field(min_length=1)
+    ] = None
+    """
+    Region where the conference data is located
+    """
+    page: Page1 | None = None
+    """
+    Consolidated page parameter (deepObject style). Originally: page[after], page[before], page[limit], page[size], page[number]
+    """
+    filter: Filter1 | None = None
+    """
+    Consolidated filter parameter (deepObject style). Originally: filter[muted], filter[on_hold], filter[whispering]
+    """
+
+
+class ApplicationName(BaseModel):
+    """
+    Application name filters
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    contains: StrictStr | None = "null"
+    """
+    If present, applications with <code>application_name</code> containing the given value will be returned. Matching is not case-sensitive. Requires at least three characters.
+    """
+
+
+class OccurredAt(BaseModel):
+    """
+    Event occurred_at filters
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    eq: Annotated[StrictStr | None, Field(examples=["2019-03-29T11:10:00Z"])] = None
+    """
+    Event occurred_at: equal
+    """
+    gt: Annotated[StrictStr | None, Field(examples=["2019-03-29T11:10:00Z"])] = None
+    """
+    Event occurred_at: greater than
+    """
+    gte: Annotated[StrictStr | None, Field(examples=["2019-03-29T11:10:00Z"])] = None
+    """
+    Event occurred_at: greater than or equal
+    """
+    lt: Annotated[StrictStr | None, Field(examples=["2019-03-29T11:10:00Z"])] = None
+    """
+    Event occurred_at: lower than
+    """
+    lte: Annotated[StrictStr | None, Field(examples=["2019-03-29T11:10:00Z"])] = None
+    """
+    Event occurred_at: lower than or equal
+    """
+
+
+class Filter2(BaseModel):
+    """
+    Consolidated filter parameter (deepObject style). Originally: filter[application_name][contains], filter[outbound.outbound_voice_profile_id], filter[leg_id], filter[application_session_id], filter[connection_id], filter[product], filter[failed], filter[from], filter[to], filter[name], filter[type], filter[occurred_at][eq/gt/gte/lt/lte], filter[status]
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    application_name: ApplicationName | None = None
+    """
+    Application name filters
+    """
+    application_session_id: UUID | None = None
+    """
+    The unique identifier of the call session. A session may include multiple call leg events.
+    """
+    connection_id: StrictStr | None = None
+    """
+    The unique identifier of the conection.
+    """
+    failed: Annotated[StrictBool | None, Field(examples=[False])] = None
+    """
+    Delivery failed or not.
+    """
+    from_: Annotated[StrictStr | None, Field(alias="from", examples=["+12025550142"])] = None
+    """
+    Filter by From number.
+    """
+    leg_id: UUID | None = None
+    """
+    The unique identifier of an individual call leg.
+    """
+    name: StrictStr | None = None
+    """
+    If present, conferences will be filtered to those with a matching `name` attribute. Matching is case-sensitive
+    """
+    occurred_at: OccurredAt | None = None
+    """
+    Event occurred_at filters
+    """
+    outbound_outbound_voice_profile_id: Annotated[
+        StrictStr | None,
+        Field(alias="outbound.outbound_voice_profile_id", examples=["1293384261075731499"]),
+    ] = None
+    """
+    Identifies the associated outbound voice profile.
+    """
+    product: Annotated[
+        Literal["call_control", "fax", "texml"] | None, Field(examples=["texml"])
+    ] = None
+    """
+    Filter by product.
+    """
+    status: Literal["init", "in_progress", "completed"] | None = None
+    """
+    If present, conferences will be filtered by status.
+    """
+    to: Annotated[StrictStr | None, Field(examples=["+12025550142"])] = None
+    """
+    Filter by To number.
+    """
+    type: Annotated[Literal["command", "webhook"] | None, Field(examples=["webhook"])] = None
+    """
+    Event type
+    """
+
+
+class ListConferencesParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    region: Annotated[
+        Literal["Australia", "Europe", "Middle East", "US"] | None, Field(min_length=1)
+    ] = None
+    """
+    Region where the conference data is located
+    """
+    filter: Filter2 | None = None
+    """
+    Consolidated filter parameter (deepObject style). Originally: filter[application_name][contains], filter[outbound.outbound_voice_profile_id], filter[leg_id], filter[application_session_id], filter[connection_id], filter[product], filter[failed], filter[from], filter[to], filter[name], filter[type], filter[occurred_at][eq/gt/gte/lt/lte], filter[status]
+    """
+    page: Page1 | None = None
+    """
+    Consolidated page parameter (deepObject style). Originally: page[after], page[before], page[limit], page[size], page[number]
+    """
+
+
+class DateCreatedAt(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    eq: Annotated[date | None, Field(examples=["2021-04-25"])] = None
+    """
+    ISO 8601 date for filtering room compositions created on that date.
+    """
+    gte: Annotated[date | None, Field(examples=["2021-04-25"])] = None
+    """
+    ISO 8601 date for filtering room compositions created on or after that date.
+    """
+    lte: Annotated[date | None, Field(examples=["2021-04-25"])] = None
+    """
+    ISO 8601 date for filtering room compositions created on or before that date.
+    """
+
+
+class Filter3(BaseModel):
+    """
+    Consolidated filter parameter (deepObject style). Originally: filter[date_created_at][eq], filter[date_created_at][gte], filter[date_created_at][lte], filter[session_id], filter[status]
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    date_created_at: DateCreatedAt | None = None
+    session_id: Annotated[UUID | None, Field(examples=["92e7d459-bcc5-4386-9f5f-6dd14a82588d"])] = (
+        None
+    )
+    """
+    The session_id for filtering room compositions.
+    """
+    status: Annotated[
+        Literal["completed", "processing", "enqueued"] | None, Field(examples=["completed"])
+    ] = None
+    """
+    The status for filtering room compositions.
+    """
+
+
+class Page3(BaseModel):
+    """
+    Consolidated page parameter (deepObject style). Originally: page[size], page[number]
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    number: Annotated[StrictInt | None, Field(ge=1)] = 1
+    """
+    The page number to load.
+    """
+    size: Annotated[StrictInt | None, Field(ge=1, le=250)] = 20
+    """
+    The size of the page.
+    """
+
+
+class ListRoomCompositionsParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    filter: Filter3 | None = None
+    """
+    Consolidated filter parameter (deepObject style). Originally: filter[date_created_at][eq], filter[date_created_at][gte], filter[date_created_at][lte], filter[session_id], filter[status]
+    """
+    page: Page3 | None = None
+    """
+    Consolidated page parameter (deepObject style). Originally: page[size], page[number]
+    """
+
+
+class DateJoinedAt(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    eq: Annotated[date | None, Field(examples=["2021-04-25"])] = None
+    """
+    ISO 8601 date for filtering room participants that joined on that date.
+    """
+    gte: Annotated[date | None, Field(examples=["2021-04-25"])] = None
+    """
+    ISO 8601 date for filtering room participants that joined on or after that date.
+    """
+    lte: Annotated[date | None, Field(examples=["2021-04-25"])] = None
+    """
+    ISO 8601 date for filtering room participants that joined on or before that date.
+    """
+
+
+class DateLeftAt(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    eq: Annotated[date | None, Field(examples=["2021-04-25"])] = None
+    """
+    ISO 8601 date for filtering room participants that left on that date.
+    """
+    gte: Annotated[date | None, Field(examples=["2021-04-25"])] = None
+    """
+    ISO 8601 date for filtering room participants that left on or after that date.
+    """
+    lte: Annotated[date | None, Field(examples=["2021-04-25"])] = None
+    """
+    ISO 8601 date for filtering room participants that left on or before that date.
+    """
+
+
+class DateUpdatedAt(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    eq: Annotated[date | None, Field(examples=["2021-04-25"])] = None
+    """
+    ISO 8601 date for filtering room participants updated on that date.
+    """
+    gte: Annotated[date | None, Field(examples=["2021-04-25"])] = None
+    """
+    ISO 8601 date for filtering room participants updated on or after that date.
+    """
+    lte: Annotated[date | None, Field(examples=["2021-04-25"])] = None
+    """
+    ISO 8601 date for filtering room participants updated on or before that date.
+    """
+
+
+class Filter4(BaseModel):
+    """
+    Consolidated filter parameter (deepObject style). Originally: filter[date_joined_at][eq], filter[date_joined_at][gte], filter[date_joined_at][lte], filter[date_updated_at][eq], filter[date_updated_at][gte], filter[date_updated_at][lte], filter[date_left_at][eq], filter[date_left_at][gte], filter[date_left_at][lte], filter[context], filter[session_id]
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    context: Annotated[StrictStr | None, Field(examples=["Alice"])] = None
+    """
+    Filter room participants based on the context.
+    """
+    date_joined_at: DateJoinedAt | None = None
+    date_left_at: DateLeftAt | None = None
+    date_updated_at: DateUpdatedAt | None = None
+    session_id: Annotated[
+        StrictStr | None, Field(examples=["0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"])
+    ] = None
+    """
+    Session_id for filtering room participants.
+    """
+
+
+class ListRoomParticipantsParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    filter: Filter4 | None = None
+    """
+    Consolidated filter parameter (deepObject style). Originally: filter[date_joined_at][eq], filter[date_joined_at][gte], filter[date_joined_at][lte], filter[date_updated_at][eq], filter[date_updated_at][gte], filter[date_updated_at][lte], filter[date_left_at][eq], filter[date_left_at][gte], filter[date_left_at][lte], filter[context], filter[session_id]
+    """
+    page: Page3 | None = None
+    """
+    Consolidated page parameter (deepObject style). Originally: page[size], page[number]
+    """
+
+
+class Filter5(BaseModel):
+    """
+    Consolidated filter parameter (deepObject style). Originally: filter[date_ended_at][eq], filter[date_ended_at][gte], filter[date_ended_at][lte], filter[date_started_at][eq], filter[date_started_at][gte], filter[date_started_at][lte], filter[room_id], filter[participant_id], filter[session_id], filter[status], filter[type], filter[duration_secs]
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    date_ended_at: DateEndedAt | None = None
+    date_started_at: DateStartedAt | None = None
+    duration_secs: Annotated[StrictInt | None, Field(examples=[20])] = None
+    """
+    duration_secs greater or equal for filtering room recordings.
+    """
+    participant_id: Annotated[
+        UUID | None, Field(examples=["0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"])
+    ] = None
+    """
+    participant_id for filtering room recordings.
+    """
+    room_id: Annotated[UUID | None, Field(examples=["0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"])] = None
+    """
+    room_id for filtering room recordings.
+    """
+    session_id: Annotated[UUID | None, Field(examples=["0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"])] = (
+        None
+    )
+    """
+    session_id for filtering room recordings.
+    """
+    status: Annotated[StrictStr | None, Field(examples=["completed"])] = None
+    """
+    status for filtering room recordings.
+    """
+    type: Annotated[StrictStr | None, Field(examples=["audio"])] = None
+    """
+    type for filtering room recordings.
+    """
+
+
+class ListRoomRecordingsParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    filter: Filter5 | None = None
+    """
+    Consolidated filter parameter (deepObject style). Originally: filter[date_ended_at][eq], filter[date_ended_at][gte], filter[date_ended_at][lte], filter[date_started_at][eq], filter[date_started_at][gte], filter[date_started_at][lte], filter[room_id], filter[participant_id], filter[session_id], filter[status], filter[type], filter[duration_secs]
+    """
+    page: Page3 | None = None
+    """
+    Consolidated page parameter (deepObject style). Originally: page[size], page[number]
+    """
+
+
+class DateCreatedAt1(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    eq: Annotated[date | None, Field(examples=["2021-04-25"])] = None
+    """
+    ISO 8601 date for filtering room sessions created on that date.
+    """
+    gte: Annotated[date | None, Field(examples=["2021-04-25"])] = None
+    """
+    ISO 8601 date for filtering room sessions created on or after that date.
+    """
+    lte: Annotated[date | None, Field(examples=["2021-04-25"])] = None
+    """
+    ISO 8601 date for filtering room sessions created on or before that date.
+    """
+
+
+class DateEndedAt2(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    eq: Annotated[date | None, Field(examples=["2021-04-25"])] = None
+    """
+    ISO 8601 date for filtering room sessions ended on that date.
+    """
+    gte: Annotated[date | None, Field(examples=["2021-04-25"])] = None
+    """
+    ISO 8601 date for filtering room sessions ended on or after that date.
+    """
+    lte: Annotated[date | None, Field(examples=["2021-04-25"])] = None
+    """
+    ISO 8601 date for filtering room sessions ended on or before that date.
+    """
+
+
+class DateUpdatedAt1(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    eq: Annotated[date | None, Field(examples=["2021-04-25"])] = None
+    """
+    ISO 8601 date for filtering room sessions updated on that date.
+    """
+    gte: Annotated[date | None, Field(examples=["2021-04-25"])] = None
+    """
+    ISO 8601 date for filtering room sessions updated on or after that date.
+    """
+    lte: Annotated[date | None, Field(examples=["2021-04-25"])] = None
+    """
+    ISO 8601 date for filtering room sessions updated on or before that date.
+    """
+
+
+class Filter6(BaseModel):
+    """
+    Consolidated filter parameter (deepObject style). Originally: filter[date_created_at][eq], filter[date_created_at][gte], filter[date_created_at][lte], filter[date_updated_at][eq], filter[date_updated_at][gte], filter[date_updated_at][lte], filter[date_ended_at][eq], filter[date_ended_at][gte], filter[date_ended_at][lte], filter[room_id], filter[active]
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    active: Annotated[StrictBool | None, Field(examples=[True])] = None
+    """
+    Filter active or inactive room sessions.
+    """
+    date_created_at: DateCreatedAt1 | None = None
+    date_ended_at: DateEndedAt2 | None = None
+    date_updated_at: DateUpdatedAt1 | None = None
+    room_id: Annotated[
+        StrictStr | None, Field(examples=["0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"])
+    ] = None
+    """
+    Room_id for filtering room sessions.
+    """
+
+
+class ListRoomSessionsParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    include_participants: Annotated[StrictBool | None, Field(examples=[True])] = None
+    """
+    To decide if room participants should be included in the response.
+    """
+    filter: Filter6 | None = None
+    """
+    Consolidated filter parameter (deepObject style). Originally: filter[date_created_at][eq], filter[date_created_at][gte], filter[date_created_at][lte], filter[date_updated_at][eq], filter[date_updated_at][gte], filter[date_updated_at][lte], filter[date_ended_at][eq], filter[date_ended_at][gte], filter[date_ended_at][lte], filter[room_id], filter[active]
+    """
+    page: Page3 | None = None
+    """
+    Consolidated page parameter (deepObject style). Originally: page[size], page[number]
+    """
+
+
+class DateCreatedAt2(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    eq: Annotated[date | None, Field(examples=["2021-04-25"])] = None
+    """
+    ISO 8601 date for filtering rooms created on that date.
+    """
+    gte: Annotated[date | None, Field(examples=["2021-04-25"])] = None
+    """
+    ISO 8601 date for filtering rooms created on or after that date.
+    """
+    lte: Annotated[date | None, Field(examples=["2021-04-25"])] = None
+    """
+    ISO 8601 date for filtering rooms created on or before that date.
+    """
+
+
+class DateUpdatedAt2(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    eq: Annotated[date | None, Field(examples=["2021-04-25"])] = None
+    """
+    ISO 8601 date for filtering rooms updated on that date.
+    """
+    gte: Annotated[date | None, Field(examples=["2021-04-25"])] = None
+    """
+    ISO 8601 date for filtering rooms updated on or after that date.
+    """
+    lte: Annotated[date | None, Field(examples=["2021-04-25"])] = None
+    """
+    ISO 8601 date for filtering rooms updated on or before that date.
+    """
+
+
+class Filter7(BaseModel):
+    """
+    Consolidated filter parameter (deepObject style). Originally: filter[date_created_at][eq], filter[date_created_at][gte], filter[date_created_at][lte], filter[date_updated_at][eq], filter[date_updated_at][gte], filter[date_updated_at][lte], filter[unique_name]
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    date_created_at: DateCreatedAt2 | None = None
+    date_updated_at: DateUpdatedAt2 | None = None
+    unique_name: Annotated[StrictStr | None, Field(examples=["my_video_room"])] = None
+    """
+    Unique_name for filtering rooms.
+    """
+
+
+class ListRoomsParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    include_sessions: Annotated[StrictBool | None, Field(examples=[True])] = None
+    """
+    To decide if room sessions should be included in the response.
+    """
+    filter: Filter7 | None = None
+    """
+    Consolidated filter parameter (deepObject style). Originally: filter[date_created_at][eq], filter[date_created_at][gte], filter[date_created_at][lte], filter[date_updated_at][eq], filter[date_updated_at][gte], filter[date_updated_at][lte], filter[unique_name]
+    """
+    page: Page3 | None = None
+    """
+    Consolidated page parameter (deepObject style). Originally: page[size], page[number]
+    """
+
+
+class MinimaxVoiceSettings(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    language_boost: (
+        Literal[
+            "auto",
+            "Chinese",
+            "Chinese,Yue",
+            "English",
+            "Arabic",
+            "Russian",
+            "Spanish",
+            "French",
+            "Portuguese",
+            "German",
+            "Turkish",
+            "Dutch",
+            "Ukrainian",
+            "Vietnamese",
+            "Indonesian",
+            "Japanese",
+            "Italian",
+            "Korean",
+            "Thai",
+            "Polish",
+            "Romanian",
+            "Greek",
+            "Czech",
+            "Finnish",
+            "Hindi",
+            "Bulgarian",
+            "Danish",
+            "Hebrew",
+            "Malay",
+            "Persian",
+            "Slovak",
+            "Swedish",
+            "Croatian",
+            "Filipino",
+            "Hungarian",
+            "Norwegian",
+            "Slovenian",
+            "Catalan",
+            "Nynorsk",
+            "Tamil",
+            "Afrikaans",
+        ]
+        | None
+    ) = None
+    """
+    Enhances recognition for specific languages and dialects during MiniMax TTS synthesis. Default is null (no boost). Set to 'auto' for automatic language detection.
+    """
+    pitch: Annotated[StrictInt | None, Field(examples=[0])] = 0
+    """
+    Voice pitch adjustment. Default is 0.
+    """
+    speed: Annotated[float | None, Field(examples=[1.0])] = 1.0
+    """
+    Speech speed multiplier. Default is 1.0.
+    """
+    type: Literal["minimax"]
+    """
+    Voice settings provider type
+    """
+    vol: Annotated[float | None, Field(examples=[1.0])] = 1.0
+    """
+    Speech volume multiplier. Default is 1.0.
+    """
+
+
+class MuteConferenceParticipantsParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: Annotated[StrictStr, Field(min_length=1)]
+    """
+    Uniquely identifies the conference by id or name
+    """
+
+
+class MuteParticipantInSessionParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    room_session_id: Annotated[UUID, Field(examples=["0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"])]
+    """
+    The unique identifier of a room session.
+    """
+
+
+class PatchRoomRequest(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    enable_recording: Annotated[StrictBool | None, Field(examples=[True])] = False
+    """
+    Enable or disable recording for that room.
+    """
+    max_participants: Annotated[StrictInt | None, Field(examples=[10], ge=2, le=50)] = 10
+    """
+    The maximum amount of participants allowed in a room. If new participants try to join after that limit is reached, their request will be rejected.
+    """
+    unique_name: Annotated[StrictStr | None, Field(examples=["My room"])] = None
+    """
+    The unique (within the Telnyx account scope) name of the room.
+    """
+    webhook_event_failover_url: Annotated[
+        StrictStr | None,
+        Field(examples=["https://failover.example.com"], pattern="^[A-Za-z][A-Za-z0-9+.-]*:"),
+    ] = None
+    """
+    The failover URL where webhooks related to this room will be sent if sending to the primary URL fails. Must include a scheme, such as 'https'.
+    """
+    webhook_event_url: Annotated[
+        StrictStr | None,
+        Field(examples=["https://example.com"], pattern="^[A-Za-z][A-Za-z0-9+.-]*:"),
+    ] = None
+    """
+    The URL where webhooks related to this room will be sent. Must include a scheme, such as 'https'.
+    """
+    webhook_timeout_secs: Annotated[StrictInt | None, Field(examples=[25], ge=0, le=30)] = None
+    """
+    Specifies how many seconds to wait before timing out a webhook.
+    """
+
+
+class PauseConferenceRecordingParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: Annotated[StrictStr, Field(min_length=1)]
+    """
+    Specifies the conference by id or name
+    """
+
+
+class PauseConferenceRecordingRequest(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    command_id: Annotated[
+        StrictStr | None, Field(examples=["891510ac-f3e4-11e8-af5b-de00688a4901"])
+    ] = None
+    """
+    Use this field to avoid duplicate commands. Telnyx will ignore any command with the same `command_id` for the same `call_control_id`.
+    """
+    recording_id: Annotated[
+        StrictStr | None, Field(examples=["891510ac-f3e4-11e8-af5b-de00688a4901"])
+    ] = None
+    """
+    Use this field to pause specific recording.
+    """
+    region: Annotated[
+        Literal["Australia", "Europe", "Middle East", "US"] | None, Field(examples=["US"])
+    ] = None
+    """
+    Region where the conference data is located. Defaults to the region defined in user's data locality settings (Europe or US).
+    """
+
+
+class PlayConferenceAudioParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: Annotated[StrictStr, Field(min_length=1)]
+    """
+    Uniquely identifies the conference by id or name
+    """
+
+
+class RefreshRoomClientTokenParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    room_id: Annotated[UUID, Field(examples=["0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"])]
+    """
+    The unique identifier of a room.
+    """
+
+
+class RefreshRoomClientTokenRequest(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    refresh_token: Annotated[
+        StrictStr,
+        Field(
+            examples=[
+                "eyJhbGciOiJIUzUxMiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJ0ZWxueXhfdGVsZXBob255IiwiZXhwIjoxNTkwMDEwMTQzLCJpYXQiOjE1ODc1OTA5NDMsImlzcyI6InRlbG55eF90ZWxlcGhvbnkiLCJqdGkiOiJiOGM3NDgzNy1kODllLTRhNjUtOWNmMi0zNGM3YTZmYTYwYzgiLCJuYmYiOjE1ODc1OTA5NDIsInN1YiI6IjVjN2FjN2QwLWRiNjUtNGYxMS05OGUxLWVlYzBkMWQ1YzZhZSIsInRlbF90b2tlbiI6InJqX1pra1pVT1pNeFpPZk9tTHBFVUIzc2lVN3U2UmpaRmVNOXMtZ2JfeENSNTZXRktGQUppTXlGMlQ2Q0JSbWxoX1N5MGlfbGZ5VDlBSThzRWlmOE1USUlzenl6U2xfYURuRzQ4YU81MHlhSEd1UlNZYlViU1ltOVdJaVEwZz09IiwidHlwIjoiYWNjZXNzIn0.gNEwzTow5MLLPLQENytca7pUN79PmPj6FyqZWW06ZeEmesxYpwKh0xRtA0TzLh6CDYIRHrI8seofOO0YFGDhpQ"
+            ]
+        ),
+    ]
+    token_ttl_secs: Annotated[StrictInt | None, Field(examples=[600], ge=10, le=3600)] = 600
+    """
+    The time to live in seconds of the Client Token, after that time the Client Token is invalid and can't be used to join a Room.
+    """
+
+
+class ResembleVoiceSettings(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    format: Literal["wav", "mp3"] | None = "mp3"
+    """
+    Output audio format.
+    """
+    precision: Literal["PCM_16", "PCM_24", "PCM_32", "MULAW"] | None = "PCM_32"
+    """
+    Audio precision format.
+    """
+    sample_rate: Annotated[
+        Literal["8000", "16000", "22050", "32000", "44100", "48000"] | None,
+        Field(title="Resemble Sample Rate"),
+    ] = "48000"
+    """
+    Audio sample rate in Hz.
+    """
+    type: Literal["resemble"]
+    """
+    Voice settings provider type
+    """
+
+
+class ResumeConferenceRecordingParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: Annotated[StrictStr, Field(min_length=1)]
+    """
+    Specifies the conference by id or name
+    """
+
+
+class ResumeConferenceRecordingRequest(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    command_id: Annotated[
+        StrictStr | None, Field(examples=["891510ac-f3e4-11e8-af5b-de00688a4901"])
+    ] = None
+    """
+    Use this field to avoid duplicate commands. Telnyx will ignore any command with the same `command_id` for the same `call_control_id`.
+    """
+    recording_id: Annotated[
+        StrictStr | None, Field(examples=["891510ac-f3e4-11e8-af5b-de00688a4901"])
+    ] = None
+    """
+    Use this field to resume specific recording.
+    """
+    region: Annotated[
+        Literal["Australia", "Europe", "Middle East", "US"] | None, Field(examples=["US"])
+    ] = None
+    """
+    Region where the conference data is located. Defaults to the region defined in user's data locality settings (Europe or US).
+    """
+
+
+class RetrieveConferenceParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: Annotated[StrictStr, Field(min_length=1)]
+    """
+    Uniquely identifies the conference by id
+    """
+    region: Annotated[
+        Literal["Australia", "Europe", "Middle East", "US"] | None, Field(min_length=1)
+    ] = None
+    """
+    Region where the conference data is located
+    """
+
+
+class RetrieveConferenceParticipantParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: UUID
+    """
+    Uniquely identifies the conference.
+    """
+    participant_id: Annotated[StrictStr, Field(min_length=1)]
+    """
+    Uniquely identifies the participant by their ID or label.
+    """
+
+
+class DateUpdatedAt3(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    eq: Annotated[date | None, Field(examples=["2021-04-25"])] = None
+    """
+    ISO 8601 date for filtering room participants updated on that date.
+    """
+    gte: Annotated[date | None, Field(examples=["2021-04-25"])] = None
+    """
+    ISO 8601 date for filtering room participants updated on or after that date.
+    """
+    lte: Annotated[date | None, Field(examples=["2021-04-25"])] = None
+    """
+    ISO 8601 date for filtering room participants updated on or before that date.
+    """
+
+
+class Filter8(BaseModel):
+    """
+    Consolidated filter parameter (deepObject style). Originally: filter[date_joined_at][eq], filter[date_joined_at][gte], filter[date_joined_at][lte], filter[date_updated_at][eq], filter[date_updated_at][gte], filter[date_updated_at][lte], filter[date_left_at][eq], filter[date_left_at][gte], filter[date_left_at][lte], filter[context]
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    context: Annotated[StrictStr | None, Field(examples=["Alice"])] = None
+    """
+    Filter room participants based on the context.
+    """
+    date_joined_at: DateJoinedAt | None = None
+    date_left_at: DateLeftAt | None = None
+    date_updated_at: DateUpdatedAt3 | None = None
+
+
+class RetrieveListRoomParticipantsParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    room_session_id: Annotated[UUID, Field(examples=["0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"])]
+    """
+    The unique identifier of a room session.
+    """
+    filter: Filter8 | None = None
+    """
+    Consolidated filter parameter (deepObject style). Originally: filter[date_joined_at][eq], filter[date_joined_at][gte], filter[date_joined_at][lte], filter[date_updated_at][eq], filter[date_updated_at][gte], filter[date_updated_at][lte], filter[date_left_at][eq], filter[date_left_at][gte], filter[date_left_at][lte], filter[context]
+    """
+    page: Page3 | None = None
+    """
+    Consolidated page parameter (deepObject style). Originally: page[size], page[number]
+    """
+
+
+class DateCreatedAt3(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    eq: Annotated[date | None, Field(examples=["2021-04-25"])] = None
+    """
+    ISO 8601 date for filtering room sessions created on that date.
+    """
+    gte: Annotated[date | None, Field(examples=["2021-04-25"])] = None
+    """
+    ISO 8601 date for filtering room sessions created on or after that date.
+    """
+    lte: Annotated[date | None, Field(examples=["2021-04-25"])] = None
+    """
+    ISO 8601 date for filtering room sessions created on or before that date.
+    """
+
+
+class DateUpdatedAt4(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    eq: Annotated[date | None, Field(examples=["2021-04-25"])] = None
+    """
+    ISO 8601 date for filtering room sessions updated on that date.
+    """
+    gte: Annotated[date | None, Field(examples=["2021-04-25"])] = None
+    """
+    ISO 8601 date for filtering room sessions updated on or after that date.
+    """
+    lte: Annotated[date | None, Field(examples=["2021-04-25"])] = None
+    """
+    ISO 8601 date for filtering room sessions updated on or before that date.
+    """
+
+
+class Filter9(BaseModel):
+    """
+    Consolidated filter parameter (deepObject style). Originally: filter[date_created_at][eq], filter[date_created_at][gte], filter[date_created_at][lte], filter[date_updated_at][eq], filter[date_updated_at][gte], filter[date_updated_at][lte], filter[date_ended_at][eq], filter[date_ended_at][gte], filter[date_ended_at][lte], filter[active]
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    active: Annotated[StrictBool | None, Field(examples=[True])] = None
+    """
+    Filter active or inactive room sessions.
+    """
+    date_created_at: DateCreatedAt3 | None = None
+    date_ended_at: DateEndedAt2 | None = None
+    date_updated_at: DateUpdatedAt4 | None = None
+
+
+class RetrieveListRoomSessionsParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    room_id: Annotated[UUID, Field(examples=["0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"])]
+    """
+    The unique identifier of a room.
+    """
+    include_participants: Annotated[StrictBool | None, Field(examples=[True])] = None
+    """
+    To decide if room participants should be included in the response.
+    """
+    filter: Filter9 | None = None
+    """
+    Consolidated filter parameter (deepObject style). Originally: filter[date_created_at][eq], filter[date_created_at][gte], filter[date_created_at][lte], filter[date_updated_at][eq], filter[date_updated_at][gte], filter[date_updated_at][lte], filter[date_ended_at][eq], filter[date_ended_at][gte], filter[date_ended_at][lte], filter[active]
+    """
+    page: Page3 | None = None
+    """
+    Consolidated page parameter (deepObject style). Originally: page[size], page[number]
+    """
+
+
+class RimeVoiceSettings(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    type: Literal["rime"]
+    """
+    Voice settings provider type
+    """
+    voice_speed: Annotated[float | None, Field(examples=[1.0])] = 1.0
+    """
+    Speech speed multiplier. Default is 1.0.
+    """
+
+
+class SpeakTextToConferenceParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: Annotated[StrictStr, Field(min_length=1)]
+    """
+    Specifies the conference by id or name
+    """
+
+
+class StartConferenceRecordingParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: Annotated[StrictStr, Field(min_length=1)]
+    """
+    Specifies the conference to record by id or name
+    """
+
+
+class StartConferenceRecordingRequest(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    channels: Annotated[Literal["single", "dual"] | None, Field(examples=["dual"])] = "single"
+    """
+    When `dual`, final audio file will be stereo recorded with the conference creator on the first channel, and the rest on the second channel.
+    """
+    command_id: Annotated[
+        StrictStr | None, Field(examples=["891510ac-f3e4-11e8-af5b-de00688a4901"])
+    ] = None
+    """
+    Use this field to avoid duplicate commands. Telnyx will ignore any command with the same `command_id` for the same `conference_id`.
+    """
+    custom_file_name: Annotated[
+        StrictStr | None, Field(examples=["my_recording_file_name"], max_length=40, min_length=1)
+    ] = None
+    """
+    The custom recording file name to be used instead of the default `call_leg_id`. Telnyx will still add a Unix timestamp suffix.
+    """
+    format: Annotated[Literal["wav", "mp3"], Field(examples=["mp3"])]
+    """
+    The audio file format used when storing the conference recording. Can be either `mp3` or `wav`.
+    """
+    play_beep: Annotated[StrictBool | None, Field(examples=[True])] = None
+    """
+    If enabled, a beep sound will be played at the start of a recording.
+    """
+    region: Annotated[
+        Literal["Australia", "Europe", "Middle East", "US"] | None, Field(examples=["US"])
+    ] = None
+    """
+    Region where the conference data is located. Defaults to the region defined in user's data locality settings (Europe or US).
+    """
+    trim: Annotated[Literal["trim-silence"] | None, Field(examples=["trim-silence"])] = None
+    """
+    When set to `trim-silence`, silence will be removed from the beginning and end of the recording.
+    """
+
+
+class StopConferenceAudioParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: Annotated[StrictStr, Field(min_length=1)]
+    """
+    Uniquely identifies the conference by id or name
+    """
+
+
+class StopConferenceRecordingParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: Annotated[StrictStr, Field(min_length=1)]
+    """
+    Specifies the conference to stop the recording for by id or name
+    """
+
+
+class StopRecordingConferenceRequest(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    client_state: Annotated[StrictStr | None, Field(examples=["aGF2ZSBhIG5pY2UgZGF5ID1d"])] = None
+    """
+    Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
+    """
+    command_id: Annotated[
+        StrictStr | None, Field(examples=["891510ac-f3e4-11e8-af5b-de00688a4901"])
+    ] = None
+    """
+    Use this field to avoid duplicate commands. Telnyx will ignore any command with the same `command_id` for the same `call_control_id`.
+    """
+    recording_id: Annotated[
+        UUID | None, Field(examples=["6e00ab49-9487-4364-8ad6-23965965afb2"])
+    ] = None
+    """
+    Uniquely identifies the resource.
+    """
+    region: Annotated[
+        Literal["Australia", "Europe", "Middle East", "US"] | None, Field(examples=["US"])
+    ] = None
+    """
+    Region where the conference data is located. Defaults to the region defined in user's data locality settings (Europe or US).
+    """
+
+
+class TelnyxVoiceSettings(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    type: Literal["telnyx"]
+    """
+    Voice settings provider type
+    """
+    voice_speed: Annotated[float | None, Field(examples=[1.0], ge=0.1, le=2.0)] = 1.0
+    """
+    The voice speed to be used for the voice. The voice speed must be between 0.1 and 2.0. Default value is 1.0. Not supported for `Telnyx.Bayan.*` or `Telnyx.Sukhan.*` voices.
+    """
+
+
+class UnholdConferenceParticipantsParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: Annotated[StrictStr, Field(min_length=1)]
+    """
+    Uniquely identifies the conference by id or name
+    """
+
+
+class UnmuteConferenceParticipantsParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: Annotated[StrictStr, Field(min_length=1)]
+    """
+    Uniquely identifies the conference by id or name
+    """
+
+
+class UnmuteParticipantInSessionParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    room_session_id: Annotated[UUID, Field(examples=["0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"])]
+    """
+    The unique identifier of a room session.
+    """
+
+
+class UpdateConferenceParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: Annotated[StrictStr, Field(min_length=1)]
+    """
+    Uniquely identifies the conference by id or name
+    """
+
+
+class UpdateConferenceParticipantParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    id: UUID
+    """
+    Uniquely identifies the conference.
+    """
+    participant_id: Annotated[StrictStr, Field(min_length=1)]
+    """
+    Uniquely identifies the participant.
+    """
+
+
+class UpdateConferenceParticipantRequest(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    beep_enabled: Annotated[
+        Literal["always", "never", "on_enter", "on_exit"] | None, Field(examples=["always"])
+    ] = None
+    """
+    Whether entry/exit beeps are enabled for this participant.
+    """
+    end_conference_on_exit: Annotated[StrictBool | None, Field(examples=[False])] = None
+    """
+    Whether the conference should end when this participant exits.
+    """
+    soft_end_conference_on_exit: Annotated[StrictBool | None, Field(examples=[False])] = None
+    """
+    Whether the conference should soft-end when this participant exits. A soft end will stop new participants from joining but allow existing participants to remain.
+    """
+
+
+class UpdateConferenceRequest(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    call_control_id: Annotated[
+        StrictStr,
+        Field(
+            examples=[
+                "v2:T02llQxIyaRkhfRKxgAP8nY511EhFLizdvdUKJiSw8d6A9BborherQczRrZvZakpWxBlpw48KyZQ=="
+            ]
+        ),
+    ]
+    """
+    Unique identifier and token for controlling the call
+    """
+    command_id: Annotated[
+        StrictStr | None, Field(examples=["891510ac-f3e4-11e8-af5b-de00688a4901"])
+    ] = None
+    """
+    Use this field to avoid execution of duplicate commands. Telnyx will ignore subsequent commands with the same `command_id` as one that has already been executed.
+    """
+    region: Annotated[
+        Literal["Australia", "Europe", "Middle East", "US"] | None, Field(examples=["US"])
+    ] = None
+    """
+    Region where the conference data is located. Defaults to the region defined in user's data locality settings (Europe or US).
+    """
+    supervisor_role: Annotated[
+        Literal["barge", "monitor", "none", "whisper"], Field(examples=["whisper"])
+    ]
+    """
+    Sets the participant as a supervisor for the conference. A conference can have multiple supervisors. "barge" means the supervisor enters the conference as a normal participant. This is the same as "none". "monitor" means the supervisor is muted but can hear all participants. "whisper" means that only the specified "whisper_call_control_ids" can hear the supervisor. Defaults to "none".
+    """
+    whisper_call_control_ids: Annotated[
+        list[StrictStr] | None,
+        Field(
+            examples=[
+                [
+                    "v2:Sg1xxxQ_U3ixxxyXT_VDNI3xxxazZdg6Vxxxs4-GNYxxxVaJPOhFMRQ",
+                    "v2:qqpb0mmvd-ovhhBr0BUQQn0fld5jIboaaX3-De0DkqXHzbf8d75xkw",
+                ]
+            ]
+        ),
+    ] = None
+    """
+    Array of unique call_control_ids the supervisor can whisper to. If none provided, the supervisor will join the conference as a monitoring participant only.
+    """
+
+
+class UpdateRoomParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    room_id: Annotated[UUID, Field(examples=["0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"])]
+    """
+    The unique identifier of a room.
+    """
+
+
+class VideoRegion(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    height: Annotated[StrictInt | None, Field(examples=[360], ge=16)] = None
+    """
+    Height of the video region
+    """
+    max_columns: Annotated[StrictInt | None, Field(examples=[3], ge=1, le=1000)] = None
+    """
+    Maximum number of columns of the region's placement grid. By default, the region has as many columns as needed to layout all the specified video sources.
+    """
+    max_rows: Annotated[StrictInt | None, Field(examples=[3], ge=1, le=1000)] = None
+    """
+    Maximum number of rows of the region's placement grid. By default, the region has as many rows as needed to layout all the specified video sources.
+    """
+    video_sources: list[UUID] | None = None
+    """
+    Array of video recording ids to be composed in the region. Can be "*" to specify all video recordings in the session
+    """
+    width: Annotated[StrictInt | None, Field(examples=[480], ge=16)] = None
+    """
+    Width of the video region
+    """
+    x_pos: Annotated[StrictInt | None, Field(examples=[100])] = 0
+    """
+    X axis value (in pixels) of the region's upper left corner relative to the upper left corner of the whole room composition viewport.
+    """
+    y_pos: Annotated[StrictInt | None, Field(examples=[100])] = 0
+    """
+    Y axis value (in pixels) of the region's upper left corner relative to the upper left corner of the whole room composition viewport.
+    """
+    z_pos: Annotated[StrictInt | None, Field(examples=[1], ge=-99, le=99)] = 0
+    """
+    Regions with higher z_pos values are stacked on top of regions with lower z_pos values
+    """
+
+
+class ViewRoomCompositionParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    room_composition_id: Annotated[UUID, Field(examples=["5219b3af-87c6-4c08-9b58-5a533d893e21"])]
+    """
+    The unique identifier of a room composition.
+    """
+
+
+class ViewRoomParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    room_id: Annotated[UUID, Field(examples=["0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"])]
+    """
+    The unique identifier of a room.
+    """
+    include_sessions: Annotated[StrictBool | None, Field(examples=[True])] = None
+    """
+    To decide if room sessions should be included in the response.
+    """
+
+
+class ViewRoomParticipantParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    room_participant_id: Annotated[UUID, Field(examples=["0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"])]
+    """
+    The unique identifier of a room participant.
+    """
+
+
+class ViewRoomRecordingParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    room_recording_id: Annotated[UUID, Field(examples=["0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"])]
+    """
+    The unique identifier of a room recording.
+    """
+
+
+class ViewRoomSessionParams(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    room_session_id: Annotated[UUID, Field(examples=["0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"])]
+    """
+    The unique identifier of a room session.
+    """
+    include_participants: Annotated[StrictBool | None, Field(examples=[True])] = None
+    """
+    To decide if room participants should be included in the response.
+    """
+
+
+class XaiVoiceSettings(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    language: StrictStr | None = "auto"
+    """
+    Language code, or `auto` to detect automatically.
+    """
+    type: Literal["xai"]
+    """
+    Voice settings provider type
+    """
+
+
+class ConferenceHoldRequest(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    audio_url: Annotated[StrictStr | None, Field(examples=["http://example.com/message.wav"])] = (
+        None
+    )
+    """
+    The URL of a file to be played to the participants when they are put on hold. media_name and audio_url cannot be used together in one request.
+    """
+    call_control_ids: list[StrictStr] | None = None
+    """
+    List of unique identifiers and tokens for controlling the call. When empty all participants will be placed on hold.
+    """
+    media_name: Annotated[
+        StrictStr | None, Field(examples=["my_media_uploaded_to_media_storage_api"])
+    ] = None
+    """
+    The media_name of a file to be played to the participants when they are put on hold. The media_name must point to a file previously uploaded to api.telnyx.com/v2/media by the same user/organization. The file must either be a WAV or MP3 file.
+    """
+    region: Annotated[
+        Literal["Australia", "Europe", "Middle East", "US"] | None, Field(examples=["US"])
+    ] = None
+    """
+    Region where the conference data is located. Defaults to the region defined in user's data locality settings (Europe or US).
+    """
+
+
+class ConferenceMuteRequest(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    call_control_ids: list[StrictStr] | None = None
+    """
+    Array of unique identifiers and tokens for controlling the call. When empty all participants will be muted.
+    """
+    region: Annotated[
+        Literal["Australia", "Europe", "Middle East", "US"] | None, Field(examples=["US"])
+    ] = None
+    """
+    Region where the conference data is located. Defaults to the region defined in user's data locality settings (Europe or US).
+    """
+
+
+class ConferencePlayRequest(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    audio_url: Annotated[StrictStr | None, Field(examples=["http://example.com/message.wav"])] = (
+        None
+    )
+    """
+    The URL of a file to be played back in the conference. media_name and audio_url cannot be used together in one request.
+    """
+    call_control_ids: list[StrictStr] | None = None
+    """
+    List of call control ids identifying participants the audio file should be played to. If not given, the audio file will be played to the entire conference.
+    """
+    loop: Annotated[StrictStr | StrictInt | None, Field(examples=["infinity"])] = 1
+    """
+    The number of times the audio file should be played. If supplied, the value must be an integer between 1 and 100, or the special string `infinity` for an endless loop.
+    """
+    media_name: Annotated[
+        StrictStr | None, Field(examples=["my_media_uploaded_to_media_storage_api"])
+    ] = None
+    """
+    The media_name of a file to be played back in the conference. The media_name must point to a file previously uploaded to api.telnyx.com/v2/media by the same user/organization. The file must either be a WAV or MP3 file.
+    """
+    region: Annotated[
+        Literal["Australia", "Europe", "Middle East", "US"] | None, Field(examples=["US"])
+    ] = None
+    """
+    Region where the conference data is located. Defaults to the region defined in user's data locality settings (Europe or US).
+    """
+
+
+class ConferenceSpeakRequest(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    call_control_ids: list[StrictStr] | None = None
+    """
+    Call Control IDs of participants who will hear the spoken text. When empty all participants will hear the spoken text.
+    """
+    command_id: Annotated[
+        StrictStr | None, Field(examples=["891510ac-f3e4-11e8-af5b-de00688a4901"])
+    ] = None
+    """
+    Use this field to avoid execution of duplicate commands. Telnyx will ignore subsequent commands with the same `command_id` as one that has already been executed.
+    """
+    language: Annotated[
+        Literal[
+            "arb",
+            "cmn-CN",
+            "cy-GB",
+            "da-DK",
+            "de-DE",
+            "en-AU",
+            "en-GB",
+            "en-GB-WLS",
+            "en-IN",
+            "en-US",
+            "es-ES",
+            "es-MX",
+            "es-US",
+            "fr-CA",
+            "fr-FR",
+            "hi-IN",
+            "is-IS",
+            "it-IT",
+            "ja-JP",
+            "ko-KR",
+            "nb-NO",
+            "nl-NL",
+            "pl-PL",
+            "pt-BR",
+            "pt-PT",
+            "ro-RO",
+            "ru-RU",
+            "sv-SE",
+            "tr-TR",
+        ]
+        | None,
+        Field(examples=["en-US"]),
+    ] = None
+    """
+    The language you want spoken. This parameter is ignored when a `Polly.*` voice is specified.
+    """
+    payload: Annotated[StrictStr, Field(examples=["Say this to participants"])]
+    """
+    The text or SSML to be converted into speech. There is a 3,000 character limit.
+    """
+    payload_type: Annotated[Literal["text", "ssml"] | None, Field(examples=["ssml"])] = "text"
+    """
+    The type of the provided payload. The payload can either be plain text, or Speech Synthesis Markup Language (SSML).
+    """
+    region: Annotated[
+        Literal["Australia", "Europe", "Middle East", "US"] | None, Field(examples=["US"])
+    ] = None
+    """
+    Region where the conference data is located. Defaults to the region defined in user's data locality settings (Europe or US).
+    """
+    voice: Annotated[StrictStr, Field(examples=["Telnyx.KokoroTTS.af"])]
+    """
+    Specifies the voice used in speech synthesis.
+
+    - Define voices using the format `<Provider>.<Model>.<VoiceId>`. Specifying only the provider will give default values for voice_id and model_id.
+
+     **Supported Providers:**
+    - **AWS:** Use `AWS.Polly.<VoiceId>` (e.g., `AWS.Polly.Joanna`). For neural voices, which provide more realistic, human-like speech, append `-Neural` to the `VoiceId` (e.g., `AWS.Polly.Joanna-Neural`). Check the [available voices](https://docs.aws.amazon.com/polly/latest/dg/available-voices.html) for compatibility.
+    - **Azure:** Use `Azure.<VoiceId>` (e.g., `Azure.en-CA-ClaraNeural`, `Azure.en-US-BrianMultilingualNeural`, `Azure.en-US-Ava:DragonHDLatestNeural`). For a complete list of voices, go to [Azure Voice Gallery](https://speech.microsoft.com/portal/voicegallery). Use `voice_settings` to configure custom deployments, regions, or API keys.
+    - **ElevenLabs:** Use `ElevenLabs.<ModelId>.<VoiceId>` (e.g., `ElevenLabs.eleven_multilingual_v2.21m00Tcm4TlvDq8ikWAM`). The `ModelId` part is optional. To use ElevenLabs, you must provide your ElevenLabs API key as an integration identifier secret in `"voice_settings": {"api_key_ref": "<secret_identifier>"}`. See [integration secrets documentation](https://developers.telnyx.com/api/secrets-manager/integration-secrets/create-integration-secret) for details. Check [available voices](https://elevenlabs.io/docs/api-reference/get-voices).
+    - **Telnyx:** Use `Telnyx.<model_id>.<voice_id>` (e.g., `Telnyx.KokoroTTS.af`). Use `voice_settings` to configure voice_speed and other synthesis parameters. `Bayan` provides Arabic (multiple dialects) and English voices (e.g., `Telnyx.Bayan.Ahmed`, `Telnyx.Bayan.Amanda`). `Sukhan` provides Urdu voices (e.g., `Telnyx.Sukhan.urdu-professor`); `voice_speed` is not supported.
+    - **Minimax:** Use `Minimax.<ModelId>.<VoiceId>` (e.g., `Minimax.speech-02-hd.Wise_Woman`). Supported models: `speech-02-turbo`, `speech-02-hd`, `speech-2.6-turbo`, `speech-2.8-turbo`. Use `voice_settings` to configure speed, volume, pitch, and language_boost.
+    - **Rime:** Use `Rime.<model_id>.<voice_id>` (e.g., `Rime.Arcana.cove`). Supported model_ids: `Arcana`, `Mist`, `ArcanaV3`, `Coda`. Use `voice_settings` to configure voice_speed.
+    - **Resemble:** Use `Resemble.Turbo.<voice_id>` (e.g., `Resemble.Turbo.my_voice`). Only `Turbo` model is supported. Use `voice_settings` to configure precision, sample_rate, and format.
+    - **Inworld:** Use `Inworld.<ModelId>.<VoiceId>` (e.g., `Inworld.Mini.Loretta`, `Inworld.Max.Oliver`, `Inworld.TTS2.Loretta`). Supported models: `Mini`, `Max`, `TTS2`. Use `voice_settings` to configure `delivery_mode` (`STABLE`, `BALANCED`, `CREATIVE`), supported by `TTS2` only.
+    - **Fish Audio:** Use `FishAudio.<ModelId>.<VoiceId>` (e.g., `FishAudio.s2.1-pro.<reference_id>`). Supported models: `s2.1-pro`, `s2-pro`, `s1`. `VoiceId` is a Fish Voice-Library reference ID.
+    - **xAI:** Use `xAI.<VoiceId>` (e.g., `xAI.eve`). Available voices: `eve`, `ara`, `rex`, `sal`, `leo`.
+
+    For service_level basic, you may define the gender of the speaker (male or female).
+    """
+    voice_settings: Annotated[
+        ElevenLabsVoiceSettings
+        | TelnyxVoiceSettings
+        | AwsVoiceSettings
+        | MinimaxVoiceSettings
+        | AzureVoiceSettings
+        | RimeVoiceSettings
+        | ResembleVoiceSettings
+        | InworldVoiceSettings
+        | XaiVoiceSettings
+        | None,
+        Field(discriminator="type"),
+    ] = None
+    """
+    The settings associated with the voice selected
+    """
+
+
+class CreateRoomCompositionRequest(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    format: Annotated[StrictStr | None, Field(examples=["mp4"])] = "mp4"
+    """
+    The desired format of the room composition.
+    """
+    resolution: Annotated[StrictStr | None, Field(examples=["800x600"])] = "1280x720"
+    """
+    The desired resolution (width/height in pixels) of the resulting video of the room composition. Both width and height are required to be between 16 and 1280; and width * height should not exceed 1280 * 720
+    """
+    session_id: Annotated[UUID | None, Field(examples=["0ccc7b54-4df3-4bca-a65a-3da1ecc777b0"])] = (
+        None
+    )
+    """
+    id of the room session associated with the room composition.
+    """
+    video_layout: dict[str, VideoRegion] | None = None
+    """
+    Describes the video layout of the room composition in terms of regions.
+    """
+    webhook_event_failover_url: Annotated[
+        StrictStr | None,
+        Field(examples=["https://failover.example.com"], pattern="^[A-Za-z][A-Za-z0-9+.-]*:"),
+    ] = None
+    """
+    The failover URL where webhooks related to this room composition will be sent if sending to the primary URL fails. Must include a scheme, such as 'https'.
+    """
+    webhook_event_url: Annotated[
+        StrictStr | None,
+        Field(examples=["https://example.com"], pattern="^[A-Za-z][A-Za-z0-9+.-]*:"),
+    ] = None
+    """
+    The URL where webhooks related to this room composition will be sent. Must include a scheme, such as 'https'.
+    """
+    webhook_timeout_secs: Annotated[StrictInt | None, Field(examples=[25], ge=0, le=30)] = None
+    """
+    Specifies how many seconds to wait before timing out a webhook.
     """

@@ -3,7 +3,7 @@
 """The errors the Telnyx Call Control API client raises: one tree, caught at the level you want.
 
 Error bodies are decoded into the models in `telnyx.models`
-(`Errors`) and kept on ``error.body``.
+(`CallControlErrors`, `EndSessionError4XX`, `Errors`, `KickParticipantInSessionError4XX`, `ListRoomCompositionsError4XX`, `ListRoomParticipantsError4XX`, `ListRoomRecordingsError4XX`, `ListRoomSessionsError4XX`, `ListRoomsError4XX`, `MuteParticipantInSessionError4XX`, `RetrieveListRoomParticipantsError4XX`, `RetrieveListRoomSessionsError4XX`, `UnmuteParticipantInSessionError4XX`, `VideoError`, `VideoErrors`) and kept on ``error.body``.
 """
 
 from __future__ import annotations

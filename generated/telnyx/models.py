@@ -10,6 +10,740 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 
+class AwsVoiceSettings(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    type: Literal["AwsVoiceSettings"]
+    """
+    Voice settings provider type
+    """
+
+
+class ActionsParticipantsRequest(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    exclude: list[str] | None = None
+    """
+    List of participant id to exclude from the action.
+    """
+    participants: Literal["all"] | str | list[str] | None = None
+    """
+    Either a list of participant id to perform the action on, or the keyword "all" to perform the action on all participant.
+    """
+
+
+class AzureVoiceSettings(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    api_key_ref: Annotated[str | None, Field(examples=["my_azure_api_key"])] = None
+    """
+    The `identifier` for an integration secret that refers to your Azure Speech API key.
+    """
+    deployment_id: Annotated[str | None, Field(examples=["my-custom-voice-deployment"])] = None
+    """
+    The deployment ID for a custom Azure neural voice.
+    """
+    effect: Literal["eq_car", "eq_telecomhp8k"] | str | None = None
+    """
+    Audio effect to apply.
+    """
+    gender: Literal["Male", "Female"] | str | None = None
+    """
+    Voice gender filter.
+    """
+    region: Annotated[str | None, Field(examples=["eastus"])] = None
+    """
+    The Azure region for the Speech service (e.g., `eastus`, `westeurope`). Required when using a custom API key.
+    """
+    type: Literal["azure"]
+    """
+    Voice settings provider type
+    """
+
+
+class ConferenceCommandResult(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    result: Annotated[str, Field(examples=["ok"])]
+
+
+class ConferenceGatherUsingAudioRequest(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    audio_url: Annotated[str | None, Field(examples=["http://example.com/gather_prompt.wav"])] = (
+        None
+    )
+    """
+    The URL of the audio file to play as the gather prompt. Must be WAV or MP3 format.
+    """
+    call_control_id: Annotated[
+        str, Field(examples=["v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"])
+    ]
+    """
+    Unique identifier and token for controlling the call leg that will receive the gather prompt.
+    """
+    client_state: Annotated[str | None, Field(examples=["aGF2ZSBhIG5pY2UgZGF5ID1d"])] = None
+    """
+    Use this field to add state to every subsequent webhook. Must be a valid Base-64 encoded string.
+    """
+    gather_id: Annotated[str | None, Field(max_length=100)] = None
+    """
+    Identifier for this gather command. Will be included in the gather ended webhook. Maximum 100 characters.
+    """
+    initial_timeout_millis: Annotated[int | None, Field(examples=[10000])] = None
+    """
+    Duration in milliseconds to wait for the first digit before timing out.
+    """
+    inter_digit_timeout_millis: Annotated[int | None, Field(examples=[3000])] = 5000
+    """
+    Duration in milliseconds to wait between digits.
+    """
+    invalid_audio_url: str | None = None
+    """
+    URL of audio file to play when invalid input is received.
+    """
+    invalid_media_name: str | None = None
+    """
+    Name of media file to play when invalid input is received.
+    """
+    maximum_digits: Annotated[int | None, Field(examples=[10], ge=1)] = 128
+    """
+    Maximum number of digits to gather.
+    """
+    maximum_tries: Annotated[int | None, Field(examples=[3], ge=1)] = 3
+    """
+    Maximum number of times to play the prompt if no input is received.
+    """
+    media_name: str | None = None
+    """
+    The name of the media file uploaded to the Media Storage API to play as the gather prompt.
+    """
+    minimum_digits: Annotated[int | None, Field(examples=[1], ge=1)] = 1
+    """
+    Minimum number of digits to gather.
+    """
+    stop_playback_on_dtmf: Annotated[bool | None, Field(examples=[True])] = True
+    """
+    Whether to stop the audio playback when a DTMF digit is received.
+    """
+    terminating_digit: Annotated[str | None, Field(examples=["#"])] = "#"
+    """
+    Digit that terminates gathering.
+    """
+    timeout_millis: Annotated[int | None, Field(examples=[30000])] = 60000
+    """
+    Duration in milliseconds to wait for input before timing out.
+    """
+    valid_digits: Annotated[str | None, Field(examples=["0123456789"])] = "0123456789#*"
+    """
+    Digits that are valid for gathering. All other digits will be ignored.
+    """
+
+
+class ConferenceParticipant(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    call_control_id: str | None = None
+    """
+    Unique identifier and token for controlling the participant's call leg.
+    """
+    call_leg_id: str | None = None
+    """
+    Unique identifier for the call leg.
+    """
+    conference_id: str | None = None
+    """
+    Unique identifier for the conference.
+    """
+    created_at: datetime | None = None
+    """
+    Timestamp when the participant joined.
+    """
+    end_conference_on_exit: bool | None = None
+    """
+    Whether the conference ends when this participant exits.
+    """
+    id: str | None = None
+    """
+    Uniquely identifies the participant.
+    """
+    label: str | None = None
+    """
+    Label assigned to the participant when joining.
+    """
+    muted: bool | None = None
+    """
+    Whether the participant is muted.
+    """
+    on_hold: bool | None = None
+    """
+    Whether the participant is on hold.
+    """
+    soft_end_conference_on_exit: bool | None = None
+    """
+    Whether the conference soft-ends when this participant exits.
+    """
+    status: Literal["joining", "joined", "left"] | str | None = None
+    """
+    Status of the participant.
+    """
+    updated_at: datetime | None = None
+    """
+    Timestamp when the participant was last updated.
+    """
+    whisper_call_control_ids: list[str] | None = None
+    """
+    List of call control IDs this participant is whispering to.
+    """
+
+
+class Payload(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    call_control_id: Annotated[
+        str | None, Field(examples=["v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"])
+    ] = None
+    """
+    Participant's call ID used to issue commands via Call Control API.
+    """
+    call_leg_id: Annotated[str | None, Field(examples=["428c31b6-7af4-4bcb-b7f5-5013ef9657c1"])] = (
+        None
+    )
+    """
+    ID that is unique to the call and can be used to correlate webhook events.
+    """
+    call_session_id: Annotated[
+        str | None, Field(examples=["428c31b6-abf3-3bc1-b7f4-5013ef9657c1"])
+    ] = None
+    """
+    ID that is unique to the call session and can be used to correlate webhook events. Call session is a group of related call legs that logically belong to the same phone call, e.g. an inbound and outbound leg of a transferred call.
+    """
+    client_state: Annotated[str | None, Field(examples=["aGF2ZSBhIG5pY2UgZGF5ID1d"])] = None
+    """
+    State received from a command.
+    """
+    conference_id: Annotated[
+        str | None, Field(examples=["428c31b6-abf3-3bc1-b7f4-5013ef9657c1"])
+    ] = None
+    """
+    ID of the conference the text was spoken in.
+    """
+    connection_id: Annotated[str | None, Field(examples=["7267xxxxxxxxxxxxxx"])] = None
+    """
+    Call Control App ID (formerly Telnyx connection ID) used in the call.
+    """
+    creator_call_session_id: Annotated[
+        str | None, Field(examples=["428c31b6-abf3-3bc1-b7f4-5013ef9657c1"])
+    ] = None
+    """
+    ID that is unique to the call session that started the conference.
+    """
+    media_name: Annotated[
+        str | None, Field(examples=["my_media_uploaded_to_media_storage_api"])
+    ] = None
+    """
+    The name of the audio media file being played back, if media_name has been used to start.
+    """
+    media_url: Annotated[str | None, Field(examples=["http://example.com/audio.wav"])] = None
+    """
+    The audio URL being played back, if audio_url has been used to start.
+    """
+    occurred_at: Annotated[datetime | None, Field(examples=["2018-02-02T22:25:27.521Z"])] = None
+    """
+    ISO 8601 datetime of when the event occurred.
+    """
+
+
+class ConferenceParticipantPlaybackEnded(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    event_type: Annotated[
+        Literal["conference.participant.playback.ended"] | str | None,
+        Field(examples=["conference.participant.playback.ended"]),
+    ] = None
+    """
+    The type of event being delivered.
+    """
+    id: Annotated[str | None, Field(examples=["0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"])] = None
+    """
+    Identifies the type of resource.
+    """
+    payload: Payload | None = None
+    record_type: Annotated[Literal["event"] | str | None, Field(examples=["event"])] = None
+    """
+    Identifies the type of the resource.
+    """
+
+
+class ConferenceParticipantPlaybackEndedEvent(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: ConferenceParticipantPlaybackEnded | None = None
+
+
+class ConferenceParticipantPlaybackStarted(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    event_type: Annotated[
+        Literal["conference.participant.playback.started"] | str | None,
+        Field(examples=["conference.participant.playback.started"]),
+    ] = None
+    """
+    The type of event being delivered.
+    """
+    id: Annotated[str | None, Field(examples=["0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"])] = None
+    """
+    Identifies the type of resource.
+    """
+    payload: Payload | None = None
+    record_type: Annotated[Literal["event"] | str | None, Field(examples=["event"])] = None
+    """
+    Identifies the type of the resource.
+    """
+
+
+class ConferenceParticipantPlaybackStartedEvent(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: ConferenceParticipantPlaybackStarted | None = None
+
+
+class ConferenceParticipantResource(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: ConferenceParticipant | None = None
+
+
+class Payload2(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    call_control_id: Annotated[
+        str | None, Field(examples=["v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"])
+    ] = None
+    """
+    Participant's call ID used to issue commands via Call Control API.
+    """
+    call_leg_id: Annotated[str | None, Field(examples=["428c31b6-7af4-4bcb-b7f5-5013ef9657c1"])] = (
+        None
+    )
+    """
+    ID that is unique to the call and can be used to correlate webhook events.
+    """
+    call_session_id: Annotated[
+        str | None, Field(examples=["428c31b6-abf3-3bc1-b7f4-5013ef9657c1"])
+    ] = None
+    """
+    ID that is unique to the call session and can be used to correlate webhook events. Call session is a group of related call legs that logically belong to the same phone call, e.g. an inbound and outbound leg of a transferred call.
+    """
+    client_state: Annotated[str | None, Field(examples=["aGF2ZSBhIG5pY2UgZGF5ID1d"])] = None
+    """
+    State received from a command.
+    """
+    conference_id: Annotated[
+        str | None, Field(examples=["428c31b6-abf3-3bc1-b7f4-5013ef9657c1"])
+    ] = None
+    """
+    ID of the conference the text was spoken in.
+    """
+    connection_id: Annotated[str | None, Field(examples=["7267xxxxxxxxxxxxxx"])] = None
+    """
+    Call Control App ID (formerly Telnyx connection ID) used in the call.
+    """
+    creator_call_session_id: Annotated[
+        str | None, Field(examples=["428c31b6-abf3-3bc1-b7f4-5013ef9657c1"])
+    ] = None
+    """
+    ID that is unique to the call session that started the conference.
+    """
+    occurred_at: Annotated[datetime | None, Field(examples=["2018-02-02T22:25:27.521Z"])] = None
+    """
+    ISO 8601 datetime of when the event occurred.
+    """
+
+
+class ConferenceParticipantSpeakEnded(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    event_type: Annotated[
+        Literal["conference.participant.speak.ended"] | str | None,
+        Field(examples=["conference.participant.speak.ended"]),
+    ] = None
+    """
+    The type of event being delivered.
+    """
+    id: Annotated[str | None, Field(examples=["0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"])] = None
+    """
+    Identifies the type of resource.
+    """
+    payload: Payload2 | None = None
+    record_type: Annotated[Literal["event"] | str | None, Field(examples=["event"])] = None
+    """
+    Identifies the type of the resource.
+    """
+
+
+class ConferenceParticipantSpeakEndedEvent(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: ConferenceParticipantSpeakEnded | None = None
+
+
+class ConferenceParticipantSpeakStarted(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    event_type: Annotated[
+        Literal["conference.participant.speak.started"] | str | None,
+        Field(examples=["conference.participant.speak.started"]),
+    ] = None
+    """
+    The type of event being delivered.
+    """
+    id: Annotated[str | None, Field(examples=["0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"])] = None
+    """
+    Identifies the type of resource.
+    """
+    payload: Payload2 | None = None
+    record_type: Annotated[Literal["event"] | str | None, Field(examples=["event"])] = None
+    """
+    Identifies the type of the resource.
+    """
+
+
+class ConferenceParticipantSpeakStartedEvent(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: ConferenceParticipantSpeakStarted | None = None
+
+
+class Payload4(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    conference_id: Annotated[
+        str | None, Field(examples=["428c31b6-abf3-3bc1-b7f4-5013ef9657c1"])
+    ] = None
+    """
+    ID of the conference the text was spoken in.
+    """
+    connection_id: Annotated[str | None, Field(examples=["7267xxxxxxxxxxxxxx"])] = None
+    """
+    Call Control App ID (formerly Telnyx connection ID) used in the call.
+    """
+    creator_call_session_id: Annotated[
+        str | None, Field(examples=["428c31b6-abf3-3bc1-b7f4-5013ef9657c1"])
+    ] = None
+    """
+    ID that is unique to the call session that started the conference.
+    """
+    media_name: Annotated[
+        str | None, Field(examples=["my_media_uploaded_to_media_storage_api"])
+    ] = None
+    """
+    The name of the audio media file being played back, if media_name has been used to start.
+    """
+    media_url: Annotated[str | None, Field(examples=["http://example.com/audio.wav"])] = None
+    """
+    The audio URL being played back, if audio_url has been used to start.
+    """
+    occurred_at: Annotated[datetime | None, Field(examples=["2018-02-02T22:25:27.521Z"])] = None
+    """
+    ISO 8601 datetime of when the event occurred.
+    """
+
+
+class ConferencePlaybackEnded(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    event_type: Annotated[
+        Literal["conference.playback.ended"] | str | None,
+        Field(examples=["conference.playback.ended"]),
+    ] = None
+    """
+    The type of event being delivered.
+    """
+    id: Annotated[str | None, Field(examples=["0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"])] = None
+    """
+    Identifies the type of resource.
+    """
+    payload: Payload4 | None = None
+    record_type: Annotated[Literal["event"] | str | None, Field(examples=["event"])] = None
+    """
+    Identifies the type of the resource.
+    """
+
+
+class ConferencePlaybackEndedEvent(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: ConferencePlaybackEnded | None = None
+
+
+class ConferencePlaybackStarted(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    event_type: Annotated[
+        Literal["conference.playback.started"] | str | None,
+        Field(examples=["conference.playback.started"]),
+    ] = None
+    """
+    The type of event being delivered.
+    """
+    id: Annotated[str | None, Field(examples=["0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"])] = None
+    """
+    Identifies the type of resource.
+    """
+    payload: Payload4 | None = None
+    record_type: Annotated[Literal["event"] | str | None, Field(examples=["event"])] = None
+    """
+    Identifies the type of the resource.
+    """
+
+
+class ConferencePlaybackStartedEvent(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: ConferencePlaybackStarted | None = None
+
+
+class ConferenceSendDtmfRequest(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    call_control_ids: Annotated[
+        list[str] | None,
+        Field(examples=[["v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"]]),
+    ] = None
+    """
+    Array of participant call control IDs to send DTMF to. When empty, DTMF will be sent to all participants.
+    """
+    client_state: Annotated[str | None, Field(examples=["aGF2ZSBhIG5pY2UgZGF5ID1d"])] = None
+    """
+    Use this field to add state to every subsequent webhook. Must be a valid Base-64 encoded string.
+    """
+    digits: Annotated[str, Field(examples=["1234#"])]
+    """
+    DTMF digits to send. Valid characters: 0-9, A-D, *, #, w (0.5s pause), W (1s pause).
+    """
+    duration_millis: Annotated[int | None, Field(examples=[250], ge=100, le=500)] = 250
+    """
+    Duration of each DTMF digit in milliseconds.
+    """
+
+
+class Payload6(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    conference_id: Annotated[
+        str | None, Field(examples=["428c31b6-abf3-3bc1-b7f4-5013ef9657c1"])
+    ] = None
+    """
+    ID of the conference the text was spoken in.
+    """
+    connection_id: Annotated[str | None, Field(examples=["7267xxxxxxxxxxxxxx"])] = None
+    """
+    Call Control App ID (formerly Telnyx connection ID) used in the call.
+    """
+    creator_call_session_id: Annotated[
+        str | None, Field(examples=["428c31b6-abf3-3bc1-b7f4-5013ef9657c1"])
+    ] = None
+    """
+    ID that is unique to the call session that started the conference.
+    """
+    occurred_at: Annotated[datetime | None, Field(examples=["2018-02-02T22:25:27.521Z"])] = None
+    """
+    ISO 8601 datetime of when the event occurred.
+    """
+
+
+class ConferenceSpeakEnded(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    event_type: Annotated[
+        Literal["conference.speak.ended"] | str | None, Field(examples=["conference.speak.ended"])
+    ] = None
+    """
+    The type of event being delivered.
+    """
+    id: Annotated[str | None, Field(examples=["0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"])] = None
+    """
+    Identifies the type of resource.
+    """
+    payload: Payload6 | None = None
+    record_type: Annotated[Literal["event"] | str | None, Field(examples=["event"])] = None
+    """
+    Identifies the type of the resource.
+    """
+
+
+class ConferenceSpeakEndedEvent(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: ConferenceSpeakEnded | None = None
+
+
+class ConferenceSpeakStarted(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    event_type: Annotated[
+        Literal["conference.speak.started"] | str | None,
+        Field(examples=["conference.speak.started"]),
+    ] = None
+    """
+    The type of event being delivered.
+    """
+    id: Annotated[str | None, Field(examples=["0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"])] = None
+    """
+    Identifies the type of resource.
+    """
+    payload: Payload6 | None = None
+    record_type: Annotated[Literal["event"] | str | None, Field(examples=["event"])] = None
+    """
+    Identifies the type of the resource.
+    """
+
+
+class ConferenceSpeakStartedEvent(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: ConferenceSpeakStarted | None = None
+
+
+class ConferenceStopRequest(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    call_control_ids: list[str] | None = None
+    """
+    List of call control ids identifying participants the audio file should stop be played to. If not given, the audio will be stoped to the entire conference.
+    """
+    region: Annotated[
+        Literal["Australia", "Europe", "Middle East", "US"] | str | None, Field(examples=["US"])
+    ] = None
+    """
+    Region where the conference data is located. Defaults to the region defined in user's data locality settings (Europe or US).
+    """
+
+
+class ConferenceUnholdRequest(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    call_control_ids: list[str]
+    """
+    List of unique identifiers and tokens for controlling the call. Enter each call control ID to be unheld.
+    """
+    region: Annotated[
+        Literal["Australia", "Europe", "Middle East", "US"] | str | None, Field(examples=["US"])
+    ] = None
+    """
+    Region where the conference data is located. Defaults to the region defined in user's data locality settings (Europe or US).
+    """
+
+
+class ConferenceUnmuteRequest(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    call_control_ids: list[str] | None = None
+    """
+    List of unique identifiers and tokens for controlling the call. Enter each call control ID to be unmuted. When empty all participants will be unmuted.
+    """
+    region: Annotated[
+        Literal["Australia", "Europe", "Middle East", "US"] | str | None, Field(examples=["US"])
+    ] = None
+    """
+    Region where the conference data is located. Defaults to the region defined in user's data locality settings (Europe or US).
+    """
+
+
 class CreateConferenceRequest(BaseModel):
     """
     Create a conference
@@ -66,6 +800,973 @@ class CreateConferenceRequest(BaseModel):
     """
 
 
+class CreateRoomClientTokenRequest(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    refresh_token_ttl_secs: Annotated[int | None, Field(examples=[3600], ge=60, le=86400)] = 3600
+    """
+    The time to live in seconds of the Refresh Token, after that time the Refresh Token is invalid and can't be used to refresh Client Token.
+    """
+    token_ttl_secs: Annotated[int | None, Field(examples=[600], ge=10, le=3600)] = 600
+    """
+    The time to live in seconds of the Client Token, after that time the Client Token is invalid and can't be used to join a Room.
+    """
+
+
+class CreateRoomRequest(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    enable_recording: Annotated[bool | None, Field(examples=[True])] = False
+    """
+    Enable or disable recording for that room.
+    """
+    max_participants: Annotated[int | None, Field(examples=[10], ge=2, le=50)] = 10
+    """
+    The maximum amount of participants allowed in a room. If new participants try to join after that limit is reached, their request will be rejected.
+    """
+    unique_name: Annotated[str | None, Field(examples=["My room"])] = None
+    """
+    The unique (within the Telnyx account scope) name of the room.
+    """
+    webhook_event_failover_url: Annotated[
+        str | None, Field(examples=["https://failover.example.com"])
+    ] = ""
+    """
+    The failover URL where webhooks related to this room will be sent if sending to the primary URL fails. Must include a scheme, such as 'https'.
+    """
+    webhook_event_url: Annotated[str | None, Field(examples=["https://example.com"])] = None
+    """
+    The URL where webhooks related to this room will be sent. Must include a scheme, such as 'https'.
+    """
+    webhook_timeout_secs: Annotated[int | None, Field(examples=[25], ge=0, le=30)] = None
+    """
+    Specifies how many seconds to wait before timing out a webhook.
+    """
+
+
+class ElevenLabsVoiceSettings(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    api_key_ref: Annotated[str | None, Field(examples=["my_elevenlabs_api_key"])] = None
+    """
+    The `identifier` for an integration secret [/v2/integration_secrets](https://developers.telnyx.com/api/secrets-manager/integration-secrets/create-integration-secret) that refers to your ElevenLabs API key. Warning: Free plans are unlikely to work with this integration.
+    """
+    type: Literal["elevenlabs"]
+    """
+    Voice settings provider type
+    """
+
+
+class EndConferenceRequest(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    command_id: Annotated[str | None, Field(examples=["891510ac-f3e4-11e8-af5b-de00688a4901"])] = (
+        None
+    )
+    """
+    Use this field to avoid duplicate commands. Telnyx will ignore any command with the same `command_id` for the same conference.
+    """
+
+
+class InworldVoiceSettings(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    delivery_mode: Literal["STABLE", "BALANCED", "CREATIVE"] | str | None = None
+    """
+    Controls the expressiveness and consistency of the Inworld `TTS2` model's speech synthesis. `STABLE` favors consistent, predictable output, `CREATIVE` allows more expressive variation, and `BALANCED` sits in between. Optional and only supported by `TTS2`; when omitted, the provider default applies.
+    """
+    type: Literal["inworld"]
+    """
+    Voice settings provider type
+    """
+
+
+class JoinConferenceRequest(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    beep_enabled: Annotated[
+        Literal["always", "never", "on_enter", "on_exit"] | str | None, Field(examples=["on_exit"])
+    ] = None
+    """
+    Whether a beep sound should be played when the participant joins and/or leaves the conference. Can be used to override the conference-level setting.
+    """
+    call_control_id: Annotated[
+        str,
+        Field(
+            examples=[
+                "v2:T02llQxIyaRkhfRKxgAP8nY511EhFLizdvdUKJiSw8d6A9BborherQczRrZvZakpWxBlpw48KyZQ=="
+            ]
+        ),
+    ]
+    """
+    Unique identifier and token for controlling the call
+    """
+    client_state: Annotated[str | None, Field(examples=["aGF2ZSBhIG5pY2UgZGF5ID1d"])] = None
+    """
+    Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string. Please note that the client_state will be updated for the participient call leg and the change will not affect conferencing webhooks unless the participient is the owner of the conference.
+    """
+    command_id: Annotated[str | None, Field(examples=["891510ac-f3e4-11e8-af5b-de00688a4901"])] = (
+        None
+    )
+    """
+    Use this field to avoid execution of duplicate commands. Telnyx will ignore subsequent commands with the same `command_id` as one that has already been executed.
+    """
+    end_conference_on_exit: Annotated[bool | None, Field(examples=[True])] = None
+    """
+    Whether the conference should end and all remaining participants be hung up after the participant leaves the conference. Defaults to "false".
+    """
+    hold: Annotated[bool | None, Field(examples=[True])] = None
+    """
+    Whether the participant should be put on hold immediately after joining the conference. Defaults to "false".
+    """
+    hold_audio_url: Annotated[str | None, Field(examples=["http://example.com/message.wav"])] = None
+    """
+    The URL of a file to be played to the participant when they are put on hold after joining the conference. hold_media_name and hold_audio_url cannot be used together in one request. Takes effect only when "start_conference_on_create" is set to "false". This property takes effect only if "hold" is set to "true".
+    """
+    hold_media_name: Annotated[
+        str | None, Field(examples=["my_media_uploaded_to_media_storage_api"])
+    ] = None
+    """
+    The media_name of a file to be played to the participant when they are put on hold after joining the conference. The media_name must point to a file previously uploaded to api.telnyx.com/v2/media by the same user/organization. The file must either be a WAV or MP3 file. Takes effect only when "start_conference_on_create" is set to "false". This property takes effect only if "hold" is set to "true".
+    """
+    mute: Annotated[bool | None, Field(examples=[True])] = None
+    """
+    Whether the participant should be muted immediately after joining the conference. Defaults to "false".
+    """
+    region: Annotated[
+        Literal["Australia", "Europe", "Middle East", "US"] | str | None, Field(examples=["US"])
+    ] = None
+    """
+    Region where the conference data is located. Defaults to the region defined in user's data locality settings (Europe or US).
+    """
+    soft_end_conference_on_exit: Annotated[bool | None, Field(examples=[True])] = None
+    """
+    Whether the conference should end after the participant leaves the conference. NOTE this doesn't hang up the other participants. Defaults to "false".
+    """
+    start_conference_on_enter: Annotated[bool | None, Field(examples=[True])] = None
+    """
+    Whether the conference should be started after the participant joins the conference. Defaults to "false".
+    """
+    supervisor_role: Annotated[
+        Literal["barge", "monitor", "none", "whisper"] | str | None, Field(examples=["whisper"])
+    ] = None
+    """
+    Sets the joining participant as a supervisor for the conference. A conference can have multiple supervisors. "barge" means the supervisor enters the conference as a normal participant. This is the same as "none". "monitor" means the supervisor is muted but can hear all participants. "whisper" means that only the specified "whisper_call_control_ids" can hear the supervisor. Defaults to "none".
+    """
+    whisper_call_control_ids: Annotated[
+        list[str] | None,
+        Field(
+            examples=[
+                [
+                    "v2:Sg1xxxQ_U3ixxxyXT_VDNI3xxxazZdg6Vxxxs4-GNYxxxVaJPOhFMRQ",
+                    "v2:qqpb0mmvd-ovhhBr0BUQQn0fld5jIboaaX3-De0DkqXHzbf8d75xkw",
+                ]
+            ]
+        ),
+    ] = None
+    """
+    Array of unique call_control_ids the joining supervisor can whisper to. If none provided, the supervisor will join the conference as a monitoring participant only.
+    """
+
+
+class LeaveConferenceRequest(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    beep_enabled: Annotated[
+        Literal["always", "never", "on_enter", "on_exit"] | str | None, Field(examples=["on_exit"])
+    ] = None
+    """
+    Whether a beep sound should be played when the participant leaves the conference. Can be used to override the conference-level setting.
+    """
+    call_control_id: Annotated[str, Field(examples=["f91269aa-61d1-417f-97b3-10e020e8bc47"])]
+    """
+    Unique identifier and token for controlling the call
+    """
+    command_id: Annotated[str | None, Field(examples=["891510ac-f3e4-11e8-af5b-de00688a4901"])] = (
+        None
+    )
+    """
+    Use this field to avoid execution of duplicate commands. Telnyx will ignore subsequent commands with the same `command_id` as one that has already been executed.
+    """
+    region: Annotated[
+        Literal["Australia", "Europe", "Middle East", "US"] | str | None, Field(examples=["US"])
+    ] = None
+    """
+    Region where the conference data is located. Defaults to the region defined in user's data locality settings (Europe or US).
+    """
+
+
+class MinimaxVoiceSettings(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    language_boost: (
+        Literal[
+            "auto",
+            "Chinese",
+            "Chinese,Yue",
+            "English",
+            "Arabic",
+            "Russian",
+            "Spanish",
+            "French",
+            "Portuguese",
+            "German",
+            "Turkish",
+            "Dutch",
+            "Ukrainian",
+            "Vietnamese",
+            "Indonesian",
+            "Japanese",
+            "Italian",
+            "Korean",
+            "Thai",
+            "Polish",
+            "Romanian",
+            "Greek",
+            "Czech",
+            "Finnish",
+            "Hindi",
+            "Bulgarian",
+            "Danish",
+            "Hebrew",
+            "Malay",
+            "Persian",
+            "Slovak",
+            "Swedish",
+            "Croatian",
+            "Filipino",
+            "Hungarian",
+            "Norwegian",
+            "Slovenian",
+            "Catalan",
+            "Nynorsk",
+            "Tamil",
+            "Afrikaans",
+        ]
+        | str
+        | None
+    ) = None
+    """
+    Enhances recognition for specific languages and dialects during MiniMax TTS synthesis. Default is null (no boost). Set to 'auto' for automatic language detection.
+    """
+    pitch: Annotated[int | None, Field(examples=[0])] = 0
+    """
+    Voice pitch adjustment. Default is 0.
+    """
+    speed: Annotated[float | None, Field(examples=[1.0])] = 1.0
+    """
+    Speech speed multiplier. Default is 1.0.
+    """
+    type: Literal["minimax"]
+    """
+    Voice settings provider type
+    """
+    vol: Annotated[float | None, Field(examples=[1.0])] = 1.0
+    """
+    Speech volume multiplier. Default is 1.0.
+    """
+
+
+class PaginationMeta(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    page_number: Annotated[int | None, Field(examples=[2])] = None
+    page_size: Annotated[int | None, Field(examples=[25])] = None
+    total_pages: Annotated[int | None, Field(examples=[3])] = None
+    total_results: Annotated[int | None, Field(examples=[55])] = None
+
+
+class Conference1(BaseModel):
+    """
+    Info about the conference that the participant is in
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    id: Annotated[str | None, Field(examples=["3fa85f64-5717-4562-b3fc-2c963f66afa6"])] = None
+    """
+    Uniquely identifies the conference
+    """
+    name: Annotated[str | None, Field(examples=["All hands meeting"])] = None
+    """
+    Name of the conference
+    """
+
+
+class Participant(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    call_control_id: Annotated[
+        str,
+        Field(
+            examples=[
+                "v2:v2:T02llQxIyaRkhfRKxgAP8nY511EhFLizdvdUKJiSw8d6A9BborherQczRrZvZakpWxBlpw48KyZQ"
+            ]
+        ),
+    ]
+    """
+    Call Control ID associated with the partiipant of the conference
+    """
+    call_leg_id: Annotated[str, Field(examples=["3fa85f64-5717-4562-b3fc-2c963f66afa6"])]
+    """
+    Uniquely identifies the call leg associated with the participant
+    """
+    conference: Conference1
+    """
+    Info about the conference that the participant is in
+    """
+    created_at: Annotated[str, Field(examples=["2019-01-23T18:10:02.574Z"])]
+    """
+    ISO 8601 formatted date of when the participant was created
+    """
+    end_conference_on_exit: Annotated[bool, Field(examples=[True])]
+    """
+    Whether the conference will end and all remaining participants be hung up after the participant leaves the conference.
+    """
+    id: Annotated[str, Field(examples=["3fa85f64-5717-4562-b3fc-2c963f66afa6"])]
+    """
+    Uniquely identifies the participant
+    """
+    muted: Annotated[bool, Field(examples=[True])]
+    """
+    Whether the participant is muted.
+    """
+    on_hold: Annotated[bool, Field(examples=[True])]
+    """
+    Whether the participant is put on_hold.
+    """
+    record_type: Annotated[Literal["participant"] | str, Field(examples=["participant"])]
+    soft_end_conference_on_exit: Annotated[bool, Field(examples=[True])]
+    """
+    Whether the conference will end after the participant leaves the conference.
+    """
+    status: Annotated[Literal["joining", "joined", "left"] | str, Field(examples=["joining"])]
+    """
+    The status of the participant with respect to the lifecycle within the conference
+    """
+    updated_at: Annotated[str, Field(examples=["2019-01-23T18:10:02.574Z"])]
+    """
+    ISO 8601 formatted date of when the participant was last updated
+    """
+    whisper_call_control_ids: Annotated[
+        list[str],
+        Field(
+            examples=[
+                [
+                    "v2:Sg1xxxQ_U3ixxxyXT_VDNI3xxxazZdg6Vxxxs4-GNYxxxVaJPOhFMRQ",
+                    "v2:qqpb0mmvd-ovhhBr0BUQQn0fld5jIboaaX3-De0DkqXHzbf8d75xkw",
+                ]
+            ]
+        ),
+    ]
+    """
+    Array of unique call_control_ids the participant can whisper to..
+    """
+
+
+class PatchRoomRequest(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    enable_recording: Annotated[bool | None, Field(examples=[True])] = False
+    """
+    Enable or disable recording for that room.
+    """
+    max_participants: Annotated[int | None, Field(examples=[10], ge=2, le=50)] = 10
+    """
+    The maximum amount of participants allowed in a room. If new participants try to join after that limit is reached, their request will be rejected.
+    """
+    unique_name: Annotated[str | None, Field(examples=["My room"])] = None
+    """
+    The unique (within the Telnyx account scope) name of the room.
+    """
+    webhook_event_failover_url: Annotated[
+        str | None, Field(examples=["https://failover.example.com"])
+    ] = ""
+    """
+    The failover URL where webhooks related to this room will be sent if sending to the primary URL fails. Must include a scheme, such as 'https'.
+    """
+    webhook_event_url: Annotated[str | None, Field(examples=["https://example.com"])] = None
+    """
+    The URL where webhooks related to this room will be sent. Must include a scheme, such as 'https'.
+    """
+    webhook_timeout_secs: Annotated[int | None, Field(examples=[25], ge=0, le=30)] = None
+    """
+    Specifies how many seconds to wait before timing out a webhook.
+    """
+
+
+class PauseConferenceRecordingRequest(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    command_id: Annotated[str | None, Field(examples=["891510ac-f3e4-11e8-af5b-de00688a4901"])] = (
+        None
+    )
+    """
+    Use this field to avoid duplicate commands. Telnyx will ignore any command with the same `command_id` for the same `call_control_id`.
+    """
+    recording_id: Annotated[
+        str | None, Field(examples=["891510ac-f3e4-11e8-af5b-de00688a4901"])
+    ] = None
+    """
+    Use this field to pause specific recording.
+    """
+    region: Annotated[
+        Literal["Australia", "Europe", "Middle East", "US"] | str | None, Field(examples=["US"])
+    ] = None
+    """
+    Region where the conference data is located. Defaults to the region defined in user's data locality settings (Europe or US).
+    """
+
+
+class RefreshRoomClientTokenRequest(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    refresh_token: Annotated[
+        str,
+        Field(
+            examples=[
+                "eyJhbGciOiJIUzUxMiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJ0ZWxueXhfdGVsZXBob255IiwiZXhwIjoxNTkwMDEwMTQzLCJpYXQiOjE1ODc1OTA5NDMsImlzcyI6InRlbG55eF90ZWxlcGhvbnkiLCJqdGkiOiJiOGM3NDgzNy1kODllLTRhNjUtOWNmMi0zNGM3YTZmYTYwYzgiLCJuYmYiOjE1ODc1OTA5NDIsInN1YiI6IjVjN2FjN2QwLWRiNjUtNGYxMS05OGUxLWVlYzBkMWQ1YzZhZSIsInRlbF90b2tlbiI6InJqX1pra1pVT1pNeFpPZk9tTHBFVUIzc2lVN3U2UmpaRmVNOXMtZ2JfeENSNTZXRktGQUppTXlGMlQ2Q0JSbWxoX1N5MGlfbGZ5VDlBSThzRWlmOE1USUlzenl6U2xfYURuRzQ4YU81MHlhSEd1UlNZYlViU1ltOVdJaVEwZz09IiwidHlwIjoiYWNjZXNzIn0.gNEwzTow5MLLPLQENytca7pUN79PmPj6FyqZWW06ZeEmesxYpwKh0xRtA0TzLh6CDYIRHrI8seofOO0YFGDhpQ"
+            ]
+        ),
+    ]
+    token_ttl_secs: Annotated[int | None, Field(examples=[600], ge=10, le=3600)] = 600
+    """
+    The time to live in seconds of the Client Token, after that time the Client Token is invalid and can't be used to join a Room.
+    """
+
+
+class ResembleVoiceSettings(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    format: Literal["wav", "mp3"] | str | None = "mp3"
+    """
+    Output audio format.
+    """
+    precision: Literal["PCM_16", "PCM_24", "PCM_32", "MULAW"] | str | None = "PCM_32"
+    """
+    Audio precision format.
+    """
+    sample_rate: Annotated[
+        Literal["8000", "16000", "22050", "32000", "44100", "48000"] | str | None,
+        Field(title="Resemble Sample Rate"),
+    ] = "48000"
+    """
+    Audio sample rate in Hz.
+    """
+    type: Literal["resemble"]
+    """
+    Voice settings provider type
+    """
+
+
+class ResumeConferenceRecordingRequest(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    command_id: Annotated[str | None, Field(examples=["891510ac-f3e4-11e8-af5b-de00688a4901"])] = (
+        None
+    )
+    """
+    Use this field to avoid duplicate commands. Telnyx will ignore any command with the same `command_id` for the same `call_control_id`.
+    """
+    recording_id: Annotated[
+        str | None, Field(examples=["891510ac-f3e4-11e8-af5b-de00688a4901"])
+    ] = None
+    """
+    Use this field to resume specific recording.
+    """
+    region: Annotated[
+        Literal["Australia", "Europe", "Middle East", "US"] | str | None, Field(examples=["US"])
+    ] = None
+    """
+    Region where the conference data is located. Defaults to the region defined in user's data locality settings (Europe or US).
+    """
+
+
+class RimeVoiceSettings(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    type: Literal["rime"]
+    """
+    Voice settings provider type
+    """
+    voice_speed: Annotated[float | None, Field(examples=[1.0])] = 1.0
+    """
+    Speech speed multiplier. Default is 1.0.
+    """
+
+
+class RoomParticipant(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    context: Annotated[str | None, Field(examples=["Alice"])] = None
+    """
+    Context provided to the given participant through the client SDK
+    """
+    id: Annotated[str | None, Field(examples=["0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"])] = None
+    """
+    A unique identifier for the room participant.
+    """
+    joined_at: Annotated[datetime | None, Field(examples=["2021-03-26T17:51:59.588408Z"])] = None
+    """
+    ISO 8601 timestamp when the participant joined the session.
+    """
+    left_at: Annotated[datetime | None, Field(examples=["2021-03-26T17:51:59.588408Z"])] = None
+    """
+    ISO 8601 timestamp when the participant left the session.
+    """
+    record_type: Annotated[str | None, Field(examples=["room_participant"])] = None
+    session_id: Annotated[str | None, Field(examples=["0ccc7b54-4df3-4bca-a65a-3da1ecc777b0"])] = (
+        None
+    )
+    """
+    Identify the room session that participant is part of.
+    """
+    updated_at: Annotated[datetime | None, Field(examples=["2021-03-26T17:51:59.588408Z"])] = None
+    """
+    ISO 8601 timestamp when the participant was updated.
+    """
+
+
+class RoomRecording(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    codec: Annotated[str | None, Field(examples=["opus"])] = None
+    """
+    Shows the codec used for the room recording.
+    """
+    completed_at: Annotated[datetime | None, Field(examples=["2021-03-26T17:51:59.588408Z"])] = None
+    """
+    ISO 8601 timestamp when the room recording has completed.
+    """
+    created_at: Annotated[datetime | None, Field(examples=["2021-03-26T17:51:59.588408Z"])] = None
+    """
+    ISO 8601 timestamp when the room recording was created.
+    """
+    download_url: Annotated[str | None, Field(examples=["https://www.example.com"])] = None
+    """
+    Url to download the recording.
+    """
+    duration_secs: Annotated[int | None, Field(examples=[67])] = None
+    """
+    Shows the room recording duration in seconds.
+    """
+    ended_at: Annotated[datetime | None, Field(examples=["2021-03-26T17:51:59.588408Z"])] = None
+    """
+    ISO 8601 timestamp when the room recording has ended.
+    """
+    id: Annotated[str | None, Field(examples=["0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"])] = None
+    """
+    A unique identifier for the room recording.
+    """
+    participant_id: Annotated[
+        str | None, Field(examples=["0ccc7b54-4df3-4bca-a65a-3da1ecc777b0"])
+    ] = None
+    """
+    Identify the room participant associated with the room recording.
+    """
+    record_type: Annotated[str | None, Field(examples=["room_recording"])] = None
+    room_id: Annotated[str | None, Field(examples=["0ccc7b54-4df3-4bca-a65a-3da1ecc777b0"])] = None
+    """
+    Identify the room associated with the room recording.
+    """
+    session_id: Annotated[str | None, Field(examples=["0ccc7b54-4df3-4bca-a65a-3da1ecc777b0"])] = (
+        None
+    )
+    """
+    Identify the room session associated with the room recording.
+    """
+    size_mb: Annotated[float | None, Field(examples=[10.5])] = None
+    """
+    Shows the room recording size in MB.
+    """
+    started_at: Annotated[datetime | None, Field(examples=["2021-03-26T17:51:59.588408Z"])] = None
+    """
+    ISO 8601 timestamp when the room recording has stated.
+    """
+    status: Annotated[
+        Literal["completed", "processing"] | str | None, Field(examples=["completed"])
+    ] = None
+    """
+    Shows the room recording status.
+    """
+    type: Annotated[Literal["audio", "video"] | str | None, Field(examples=["audio"])] = None
+    """
+    Shows the room recording type.
+    """
+    updated_at: Annotated[datetime | None, Field(examples=["2021-03-26T17:51:59.588408Z"])] = None
+    """
+    ISO 8601 timestamp when the room recording was updated.
+    """
+
+
+class RoomSession(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    active: Annotated[bool | None, Field(examples=[False])] = None
+    """
+    Shows if the room session is active or not.
+    """
+    created_at: Annotated[datetime | None, Field(examples=["2021-03-26T17:51:59.588408Z"])] = None
+    """
+    ISO 8601 timestamp when the room session was created.
+    """
+    ended_at: Annotated[datetime | None, Field(examples=["2021-03-26T17:51:59.588408Z"])] = None
+    """
+    ISO 8601 timestamp when the room session has ended.
+    """
+    id: Annotated[str | None, Field(examples=["0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"])] = None
+    """
+    A unique identifier for the room session.
+    """
+    participants: list[RoomParticipant] | None = None
+    record_type: Annotated[str | None, Field(examples=["room_session"])] = None
+    room_id: Annotated[str | None, Field(examples=["0ccc7b54-4df3-4bca-a65a-3da1ecc777b0"])] = None
+    """
+    Identify the room hosting that room session.
+    """
+    updated_at: Annotated[datetime | None, Field(examples=["2021-03-26T17:51:59.588408Z"])] = None
+    """
+    ISO 8601 timestamp when the room session was updated.
+    """
+
+
+class StartConferenceRecordingRequest(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    channels: Annotated[Literal["single", "dual"] | str | None, Field(examples=["dual"])] = "single"
+    """
+    When `dual`, final audio file will be stereo recorded with the conference creator on the first channel, and the rest on the second channel.
+    """
+    command_id: Annotated[str | None, Field(examples=["891510ac-f3e4-11e8-af5b-de00688a4901"])] = (
+        None
+    )
+    """
+    Use this field to avoid duplicate commands. Telnyx will ignore any command with the same `command_id` for the same `conference_id`.
+    """
+    custom_file_name: Annotated[
+        str | None, Field(examples=["my_recording_file_name"], max_length=40, min_length=1)
+    ] = None
+    """
+    The custom recording file name to be used instead of the default `call_leg_id`. Telnyx will still add a Unix timestamp suffix.
+    """
+    format: Annotated[Literal["wav", "mp3"] | str, Field(examples=["mp3"])]
+    """
+    The audio file format used when storing the conference recording. Can be either `mp3` or `wav`.
+    """
+    play_beep: Annotated[bool | None, Field(examples=[True])] = None
+    """
+    If enabled, a beep sound will be played at the start of a recording.
+    """
+    region: Annotated[
+        Literal["Australia", "Europe", "Middle East", "US"] | str | None, Field(examples=["US"])
+    ] = None
+    """
+    Region where the conference data is located. Defaults to the region defined in user's data locality settings (Europe or US).
+    """
+    trim: Annotated[Literal["trim-silence"] | str | None, Field(examples=["trim-silence"])] = None
+    """
+    When set to `trim-silence`, silence will be removed from the beginning and end of the recording.
+    """
+
+
+class StopRecordingConferenceRequest(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    client_state: Annotated[str | None, Field(examples=["aGF2ZSBhIG5pY2UgZGF5ID1d"])] = None
+    """
+    Use this field to add state to every subsequent webhook. It must be a valid Base-64 encoded string.
+    """
+    command_id: Annotated[str | None, Field(examples=["891510ac-f3e4-11e8-af5b-de00688a4901"])] = (
+        None
+    )
+    """
+    Use this field to avoid duplicate commands. Telnyx will ignore any command with the same `command_id` for the same `call_control_id`.
+    """
+    recording_id: Annotated[
+        str | None, Field(examples=["6e00ab49-9487-4364-8ad6-23965965afb2"])
+    ] = None
+    """
+    Uniquely identifies the resource.
+    """
+    region: Annotated[
+        Literal["Australia", "Europe", "Middle East", "US"] | str | None, Field(examples=["US"])
+    ] = None
+    """
+    Region where the conference data is located. Defaults to the region defined in user's data locality settings (Europe or US).
+    """
+
+
+class TelnyxVoiceSettings(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    type: Literal["telnyx"]
+    """
+    Voice settings provider type
+    """
+    voice_speed: Annotated[float | None, Field(examples=[1.0], ge=0.1, le=2.0)] = 1.0
+    """
+    The voice speed to be used for the voice. The voice speed must be between 0.1 and 2.0. Default value is 1.0. Not supported for `Telnyx.Bayan.*` or `Telnyx.Sukhan.*` voices.
+    """
+
+
+class UpdateConferenceParticipantRequest(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    beep_enabled: Annotated[
+        Literal["always", "never", "on_enter", "on_exit"] | str | None, Field(examples=["always"])
+    ] = None
+    """
+    Whether entry/exit beeps are enabled for this participant.
+    """
+    end_conference_on_exit: Annotated[bool | None, Field(examples=[False])] = None
+    """
+    Whether the conference should end when this participant exits.
+    """
+    soft_end_conference_on_exit: Annotated[bool | None, Field(examples=[False])] = None
+    """
+    Whether the conference should soft-end when this participant exits. A soft end will stop new participants from joining but allow existing participants to remain.
+    """
+
+
+class UpdateConferenceRequest(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    call_control_id: Annotated[
+        str,
+        Field(
+            examples=[
+                "v2:T02llQxIyaRkhfRKxgAP8nY511EhFLizdvdUKJiSw8d6A9BborherQczRrZvZakpWxBlpw48KyZQ=="
+            ]
+        ),
+    ]
+    """
+    Unique identifier and token for controlling the call
+    """
+    command_id: Annotated[str | None, Field(examples=["891510ac-f3e4-11e8-af5b-de00688a4901"])] = (
+        None
+    )
+    """
+    Use this field to avoid execution of duplicate commands. Telnyx will ignore subsequent commands with the same `command_id` as one that has already been executed.
+    """
+    region: Annotated[
+        Literal["Australia", "Europe", "Middle East", "US"] | str | None, Field(examples=["US"])
+    ] = None
+    """
+    Region where the conference data is located. Defaults to the region defined in user's data locality settings (Europe or US).
+    """
+    supervisor_role: Annotated[
+        Literal["barge", "monitor", "none", "whisper"] | str, Field(examples=["whisper"])
+    ]
+    """
+    Sets the participant as a supervisor for the conference. A conference can have multiple supervisors. "barge" means the supervisor enters the conference as a normal participant. This is the same as "none". "monitor" means the supervisor is muted but can hear all participants. "whisper" means that only the specified "whisper_call_control_ids" can hear the supervisor. Defaults to "none".
+    """
+    whisper_call_control_ids: Annotated[
+        list[str] | None,
+        Field(
+            examples=[
+                [
+                    "v2:Sg1xxxQ_U3ixxxyXT_VDNI3xxxazZdg6Vxxxs4-GNYxxxVaJPOhFMRQ",
+                    "v2:qqpb0mmvd-ovhhBr0BUQQn0fld5jIboaaX3-De0DkqXHzbf8d75xkw",
+                ]
+            ]
+        ),
+    ] = None
+    """
+    Array of unique call_control_ids the supervisor can whisper to. If none provided, the supervisor will join the conference as a monitoring participant only.
+    """
+
+
+class VideoRegion(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    height: Annotated[int | None, Field(examples=[360], ge=16)] = None
+    """
+    Height of the video region
+    """
+    max_columns: Annotated[int | None, Field(examples=[3], ge=1, le=1000)] = None
+    """
+    Maximum number of columns of the region's placement grid. By default, the region has as many columns as needed to layout all the specified video sources.
+    """
+    max_rows: Annotated[int | None, Field(examples=[3], ge=1, le=1000)] = None
+    """
+    Maximum number of rows of the region's placement grid. By default, the region has as many rows as needed to layout all the specified video sources.
+    """
+    video_sources: list[str] | None = None
+    """
+    Array of video recording ids to be composed in the region. Can be "*" to specify all video recordings in the session
+    """
+    width: Annotated[int | None, Field(examples=[480], ge=16)] = None
+    """
+    Width of the video region
+    """
+    x_pos: Annotated[int | None, Field(examples=[100])] = 0
+    """
+    X axis value (in pixels) of the region's upper left corner relative to the upper left corner of the whole room composition viewport.
+    """
+    y_pos: Annotated[int | None, Field(examples=[100])] = 0
+    """
+    Y axis value (in pixels) of the region's upper left corner relative to the upper left corner of the whole room composition viewport.
+    """
+    z_pos: Annotated[int | None, Field(examples=[1], ge=-99, le=99)] = 0
+    """
+    Regions with higher z_pos values are stacked on top of regions with lower z_pos values
+    """
+
+
+class XaiVoiceSettings(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    language: str | None = "auto"
+    """
+    Language code, or `auto` to detect automatically.
+    """
+    type: Literal["XaiVoiceSettings"]
+    """
+    Voice settings provider type
+    """
+
+
+class Source(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    parameter: str | None = None
+    """
+    Indicates which query parameter caused the error.
+    """
+    pointer: str | None = None
+    """
+    JSON pointer (RFC6901) to the offending entity.
+    """
+
+
+class CallControlError(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    code: int
+    detail: str | None = None
+    meta: dict[str, Any] | None = None
+    source: Source | None = None
+    title: str
+
+
+class CallControlErrors(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    errors: list[CallControlError] | None = None
+
+
+class VideoError(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    code: str
+    detail: str | None = None
+    meta: dict[str, Any] | None = None
+    source: Source | None = None
+    title: str
+
+
+class VideoErrors(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    errors: list[VideoError] | None = None
+
+
 class ConferenceEndedBy(BaseModel):
     model_config = ConfigDict(
         defer_build=True,
@@ -76,7 +1777,7 @@ class ConferenceEndedBy(BaseModel):
     call_session_id: str | None = None
 
 
-class Source(BaseModel):
+class Source2(BaseModel):
     """
     What in the request caused the error.
     """
@@ -118,7 +1819,7 @@ class Error(BaseModel):
     """
     A human-readable explanation of this occurrence.
     """
-    source: Source | None = None
+    source: Source2 | None = None
     """
     What in the request caused the error.
     """
@@ -382,6 +2083,525 @@ class ConferenceRecordingSavedEvent(BaseModel):
     meta: WebhookMeta | None = None
 
 
+class ConferenceGatherUsingAudioResponse(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: ConferenceCommandResult | None = None
+
+
+class ConferenceSendDtmfResponse(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: ConferenceCommandResult | None = None
+
+
+class Data(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    refresh_token: Annotated[
+        str | None,
+        Field(
+            examples=[
+                "eyJhbGciOiJIUzUxMiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJ0ZWxueXhfdGVsZXBob255IiwiZXhwIjoxNTkwMDEwMTQzLCJpYXQiOjE1ODc1OTA5NDMsImlzcyI6InRlbG55eF90ZWxlcGhvbnkiLCJqdGkiOiJiOGM3NDgzNy1kODllLTRhNjUtOWNmMi0zNGM3YTZmYTYwYzgiLCJuYmYiOjE1ODc1OTA5NDIsInN1YiI6IjVjN2FjN2QwLWRiNjUtNGYxMS05OGUxLWVlYzBkMWQ1YzZhZSIsInRlbF90b2tlbiI6InJqX1pra1pVT1pNeFpPZk9tTHBFVUIzc2lVN3U2UmpaRmVNOXMtZ2JfeENSNTZXRktGQUppTXlGMlQ2Q0JSbWxoX1N5MGlfbGZ5VDlBSThzRWlmOE1USUlzenl6U2xfYURuRzQ4YU81MHlhSEd1UlNZYlViU1ltOVdJaVEwZz09IiwidHlwIjoiYWNjZXNzIn0.gNEwzTow5MLLPLQENytca7pUN79PmPj6FyqZWW06ZeEmesxYpwKh0xRtA0TzLh6CDYIRHrI8seofOO0YFGDhpQ"
+            ]
+        ),
+    ] = None
+    refresh_token_expires_at: Annotated[
+        datetime | None, Field(examples=["2021-03-26T17:51:59Z"])
+    ] = None
+    """
+    ISO 8601 timestamp when the refresh token expires.
+    """
+    token: Annotated[
+        str | None,
+        Field(
+            examples=[
+                "eyJhbGciOiJIUzUxMiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJ0ZWxueXhfdGVsZXBob255IiwiZXhwIjoxNTkwMDEwMTQzLCJpYXQiOjE1ODc1OTA5NDMsImlzcyI6InRlbG55eF90ZWxlcGhvbnkiLCJqdGkiOiJiOGM3NDgzNy1kODllLTRhNjUtOWNmMi0zNGM3YTZmYTYwYzgiLCJuYmYiOjE1ODc1OTA5NDIsInN1YiI6IjVjN2FjN2QwLWRiNjUtNGYxMS05OGUxLWVlYzBkMWQ1YzZhZSIsInRlbF90b2tlbiI6InJqX1pra1pVT1pNeFpPZk9tTHBFVUIzc2lVN3U2UmpaRmVNOXMtZ2JfeENSNTZXRktGQUppTXlGMlQ2Q0JSbWxoX1N5MGlfbGZ5VDlBSThzRWlmOE1USUlzenl6U2xfYURuRzQ4YU81MHlhSEd1UlNZYlViU1ltOVdJaVEwZz09IiwidHlwIjoiYWNjZXNzIn0.gNEwzTow5MLLPLQENytca7pUN79PmPj6FyqZWW06ZeEmesxYpwKh0xRtA0TzLh6CDYIRHrI8seofOO0YFGDhpQ"
+            ]
+        ),
+    ] = None
+    token_expires_at: Annotated[datetime | None, Field(examples=["2021-03-26T17:51:59Z"])] = None
+    """
+    ISO 8601 timestamp when the token expires.
+    """
+
+
+class CreateRoomClientTokenResponse(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: Annotated[
+        Data | None,
+        Field(
+            examples=[
+                {
+                    "refresh_token": "eyJhbGciOiJFZDI1NTE5IiwidHlwIjoiSldUIn0.eyJhdWQiOiJ0ZWxueXhfYWNjZXNzX3Rva2VuIiwiZXhwIjoxNjE5MDkzNzA1LCJncmFudHMiOlt7ImFjdGlvbnMiOlsiam9pbiJdLCJyZXNvdXJjZXMiOlsidGVsbnl4OnZpZGVvOnJvb21zOjllMmEwY2JlLWNlNjYtNDExZS1hMWFjLTQ2OGYwYjEwM2M5YSJdLCJzdWJqZWN0cyI6WyJ0ZWxueXg6dXNlcnM6NzgyYjJjYmUtODQ2Ni00ZTNmLWE0ZDMtOTc4MWViNTc3ZTUwIl19XSwiZ3JhbnRzX3ZlcnNpb24iOiIxLjAuMCIsImlhdCI6MTYxOTA5MzY5NSwiaXNzIjoidGVsbnl4X2FjY2Vzc190b2tlbiIsImp0aSI6ImQ3OWJlMzhjLWFkNTQtNGQ5ZC1hODc4LWExNjVjNTk0MGQwNyIsIm5iZiI6MTYxOTA5MzY5NCwic3ViIjoibnVsbCIsInR5cCI6InJlZnJlc2gifQ.FHsp7KlVXn1E5tTUiKZzmQ4of39gi57AakeQeqI0oAa8hzjFMVb0RGj-mxWTvHVen4GpgsUW_epqqaxK16viCA",
+                    "refresh_token_expires_at": "2021-04-22T12:15:05Z",
+                    "token": "eyJhbGciOiJFZDI1NTE5IiwidHlwIjoiSldUIn0.eyJhdWQiOiJ0ZWxueXhfYWNjZXNzX3Rva2VuIiwiZXhwIjoxNjE5MDk0Mjk1LCJncmFudHMiOlt7ImFjdGlvbnMiOlsiam9pbiJdLCJyZXNvdXJjZXMiOlsidGVsbnl4OnZpZGVvOnJvb21zOjllMmEwY2JlLWNlNjYtNDExZS1hMWFjLTQ2OGYwYjEwM2M5YSJdLCJzdWJqZWN0cyI6WyJ0ZWxueXg6dXNlcnM6NzgyYjJjYmUtODQ2Ni00ZTNmLWE0ZDMtOTc4MWViNTc3ZTUwIl19XSwiZ3JhbnRzX3ZlcnNpb24iOiIxLjAuMCIsImlhdCI6MTYxOTA5MzY5NSwiaXNzIjoidGVsbnl4X2FjY2Vzc190b2tlbiIsImp0aSI6IjllNjIyOTA2LTc1ZTctNDBiNi1iOTAwLTc1NGIxZjNlZDMyZiIsIm5iZiI6MTYxOTA5MzY5NCwic3ViIjoibnVsbCIsInR5cCI6ImFjY2VzcyJ9.1JGK9PyHkTtoP_iMu-8TzXH_fhmnsDtZZOAJLDzLW6DDtAb80wZ93l1VH5yNx5tFqwIFG0t48dRiBKWlW-nzDA",
+                    "token_expires_at": "2021-04-22T12:24:55Z",
+                }
+            ]
+        ),
+    ] = None
+
+
+class Data1(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    room_recordings: Annotated[int | None, Field(examples=[5])] = None
+    """
+    Amount of room recordings affected
+    """
+
+
+class DeleteRoomRecordingsResponse(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: Data1 | None = None
+
+
+class EndConferenceResponse(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: ConferenceCommandResult | None = None
+
+
+class EndSessionError4XX(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    message: Annotated[str | None, Field(examples=["Error"])] = None
+    success: Annotated[bool | None, Field(examples=[False])] = None
+
+
+class Data2(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    result: Annotated[str | None, Field(examples=["ok"])] = None
+
+
+class EndSessionResponse(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: Data2 | None = None
+
+
+class HoldConferenceParticipantsResponse(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: ConferenceCommandResult | None = None
+
+
+class JoinConferenceResponse(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: ConferenceCommandResult | None = None
+
+
+class KickParticipantInSessionError4XX(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    message: Annotated[str | None, Field(examples=["Error"])] = None
+    success: Annotated[bool | None, Field(examples=[False])] = None
+
+
+class KickParticipantInSessionResponse(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: Data2 | None = None
+
+
+class LeaveConferenceResponse(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: ConferenceCommandResult | None = None
+
+
+class ListConferenceParticipantsResponse(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: list[Participant] | None = None
+    meta: PaginationMeta | None = None
+
+
+class ListRoomCompositionsError4XX(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    message: Annotated[str | None, Field(examples=["Error"])] = None
+    success: Annotated[bool | None, Field(examples=[False])] = None
+
+
+class ListRoomParticipantsError4XX(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    message: Annotated[str | None, Field(examples=["Error"])] = None
+    success: Annotated[bool | None, Field(examples=[False])] = None
+
+
+class ListRoomParticipantsResponse(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: list[RoomParticipant] | None = None
+    meta: PaginationMeta | None = None
+
+
+class ListRoomRecordingsError4XX(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    message: Annotated[str | None, Field(examples=["Error"])] = None
+    success: Annotated[bool | None, Field(examples=[False])] = None
+
+
+class ListRoomRecordingsResponse(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: list[RoomRecording] | None = None
+    meta: PaginationMeta | None = None
+
+
+class ListRoomSessionsError4XX(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    message: Annotated[str | None, Field(examples=["Error"])] = None
+    success: Annotated[bool | None, Field(examples=[False])] = None
+
+
+class ListRoomSessionsResponse(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: list[RoomSession] | None = None
+    meta: PaginationMeta | None = None
+
+
+class ListRoomsError4XX(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    message: Annotated[str | None, Field(examples=["Error"])] = None
+    success: Annotated[bool | None, Field(examples=[False])] = None
+
+
+class MuteConferenceParticipantsResponse(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: ConferenceCommandResult | None = None
+
+
+class MuteParticipantInSessionError4XX(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    message: Annotated[str | None, Field(examples=["Error"])] = None
+    success: Annotated[bool | None, Field(examples=[False])] = None
+
+
+class MuteParticipantInSessionResponse(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: Data2 | None = None
+
+
+class PauseConferenceRecordingResponse(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: ConferenceCommandResult | None = None
+
+
+class PlayConferenceAudioResponse(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: ConferenceCommandResult | None = None
+
+
+class Data5(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    token: Annotated[
+        str | None,
+        Field(
+            examples=[
+                "eyJhbGciOiJIUzUxMiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJ0ZWxueXhfdGVsZXBob255IiwiZXhwIjoxNTkwMDEwMTQzLCJpYXQiOjE1ODc1OTA5NDMsImlzcyI6InRlbG55eF90ZWxlcGhvbnkiLCJqdGkiOiJiOGM3NDgzNy1kODllLTRhNjUtOWNmMi0zNGM3YTZmYTYwYzgiLCJuYmYiOjE1ODc1OTA5NDIsInN1YiI6IjVjN2FjN2QwLWRiNjUtNGYxMS05OGUxLWVlYzBkMWQ1YzZhZSIsInRlbF90b2tlbiI6InJqX1pra1pVT1pNeFpPZk9tTHBFVUIzc2lVN3U2UmpaRmVNOXMtZ2JfeENSNTZXRktGQUppTXlGMlQ2Q0JSbWxoX1N5MGlfbGZ5VDlBSThzRWlmOE1USUlzenl6U2xfYURuRzQ4YU81MHlhSEd1UlNZYlViU1ltOVdJaVEwZz09IiwidHlwIjoiYWNjZXNzIn0.gNEwzTow5MLLPLQENytca7pUN79PmPj6FyqZWW06ZeEmesxYpwKh0xRtA0TzLh6CDYIRHrI8seofOO0YFGDhpQ"
+            ]
+        ),
+    ] = None
+    token_expires_at: Annotated[datetime | None, Field(examples=["2021-03-26T17:51:59Z"])] = None
+    """
+    ISO 8601 timestamp when the token expires.
+    """
+
+
+class RefreshRoomClientTokenResponse(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: Annotated[
+        Data5 | None,
+        Field(
+            examples=[
+                {
+                    "token": "eyJhbGciOiJFZDI1NTE5IiwidHlwIjoiSldUIn0.eyJhdWQiOiJ0ZWxueXhfYWNjZXNzX3Rva2VuIiwiZXhwIjoxNjE5MDk0Mjk1LCJncmFudHMiOlt7ImFjdGlvbnMiOlsiam9pbiJdLCJyZXNvdXJjZXMiOlsidGVsbnl4OnZpZGVvOnJvb21zOjllMmEwY2JlLWNlNjYtNDExZS1hMWFjLTQ2OGYwYjEwM2M5YSJdLCJzdWJqZWN0cyI6WyJ0ZWxueXg6dXNlcnM6NzgyYjJjYmUtODQ2Ni00ZTNmLWE0ZDMtOTc4MWViNTc3ZTUwIl19XSwiZ3JhbnRzX3ZlcnNpb24iOiIxLjAuMCIsImlhdCI6MTYxOTA5MzY5NSwiaXNzIjoidGVsbnl4X2FjY2Vzc190b2tlbiIsImp0aSI6IjllNjIyOTA2LTc1ZTctNDBiNi1iOTAwLTc1NGIxZjNlZDMyZiIsIm5iZiI6MTYxOTA5MzY5NCwic3ViIjoibnVsbCIsInR5cCI6ImFjY2VzcyJ9.1JGK9PyHkTtoP_iMu-8TzXH_fhmnsDtZZOAJLDzLW6DDtAb80wZ93l1VH5yNx5tFqwIFG0t48dRiBKWlW-nzDA",
+                    "token_expires_at": "2021-04-22T12:24:55Z",
+                }
+            ]
+        ),
+    ] = None
+
+
+class ResumeConferenceRecordingResponse(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: ConferenceCommandResult | None = None
+
+
+class RetrieveListRoomParticipantsError4XX(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    message: Annotated[str | None, Field(examples=["Error"])] = None
+    success: Annotated[bool | None, Field(examples=[False])] = None
+
+
+class RetrieveListRoomParticipantsResponse(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: list[RoomParticipant] | None = None
+    meta: PaginationMeta | None = None
+
+
+class RetrieveListRoomSessionsError4XX(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    message: Annotated[str | None, Field(examples=["Error"])] = None
+    success: Annotated[bool | None, Field(examples=[False])] = None
+
+
+class RetrieveListRoomSessionsResponse(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: list[RoomSession] | None = None
+    meta: PaginationMeta | None = None
+
+
+class SpeakTextToConferenceResponse(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: ConferenceCommandResult | None = None
+
+
+class StartConferenceRecordingResponse(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: ConferenceCommandResult | None = None
+
+
+class StopConferenceAudioResponse(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: ConferenceCommandResult | None = None
+
+
+class StopConferenceRecordingResponse(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: ConferenceCommandResult | None = None
+
+
+class UnholdConferenceParticipantsResponse(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: ConferenceCommandResult | None = None
+
+
+class UnmuteConferenceParticipantsResponse(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: ConferenceCommandResult | None = None
+
+
+class UnmuteParticipantInSessionError4XX(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    message: Annotated[str | None, Field(examples=["Error"])] = None
+    success: Annotated[bool | None, Field(examples=[False])] = None
+
+
+class Data6(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    result: Annotated[str | None, Field(examples=["ok"])] = None
+
+
+class UnmuteParticipantInSessionResponse(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: Data6 | None = None
+
+
+class UpdateConferenceResponse(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: ConferenceCommandResult | None = None
+
+
+class ViewRoomParticipantResponse(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: RoomParticipant | None = None
+
+
+class ViewRoomRecordingResponse(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: RoomRecording | None = None
+
+
+class ViewRoomSessionResponse(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: RoomSession | None = None
+
+
 class Conference(BaseModel):
     model_config = ConfigDict(
         defer_build=True,
@@ -403,6 +2623,376 @@ class Conference(BaseModel):
     connection_id: str | None = None
 
 
+class ConferenceHoldRequest(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    audio_url: Annotated[str | None, Field(examples=["http://example.com/message.wav"])] = None
+    """
+    The URL of a file to be played to the participants when they are put on hold. media_name and audio_url cannot be used together in one request.
+    """
+    call_control_ids: list[str] | None = None
+    """
+    List of unique identifiers and tokens for controlling the call. When empty all participants will be placed on hold.
+    """
+    media_name: Annotated[
+        str | None, Field(examples=["my_media_uploaded_to_media_storage_api"])
+    ] = None
+    """
+    The media_name of a file to be played to the participants when they are put on hold. The media_name must point to a file previously uploaded to api.telnyx.com/v2/media by the same user/organization. The file must either be a WAV or MP3 file.
+    """
+    region: Annotated[
+        Literal["Australia", "Europe", "Middle East", "US"] | str | None, Field(examples=["US"])
+    ] = None
+    """
+    Region where the conference data is located. Defaults to the region defined in user's data locality settings (Europe or US).
+    """
+
+
+class ConferenceMuteRequest(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    call_control_ids: list[str] | None = None
+    """
+    Array of unique identifiers and tokens for controlling the call. When empty all participants will be muted.
+    """
+    region: Annotated[
+        Literal["Australia", "Europe", "Middle East", "US"] | str | None, Field(examples=["US"])
+    ] = None
+    """
+    Region where the conference data is located. Defaults to the region defined in user's data locality settings (Europe or US).
+    """
+
+
+class ConferencePlayRequest(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    audio_url: Annotated[str | None, Field(examples=["http://example.com/message.wav"])] = None
+    """
+    The URL of a file to be played back in the conference. media_name and audio_url cannot be used together in one request.
+    """
+    call_control_ids: list[str] | None = None
+    """
+    List of call control ids identifying participants the audio file should be played to. If not given, the audio file will be played to the entire conference.
+    """
+    loop: Annotated[str | int | None, Field(examples=["infinity"])] = 1
+    """
+    The number of times the audio file should be played. If supplied, the value must be an integer between 1 and 100, or the special string `infinity` for an endless loop.
+    """
+    media_name: Annotated[
+        str | None, Field(examples=["my_media_uploaded_to_media_storage_api"])
+    ] = None
+    """
+    The media_name of a file to be played back in the conference. The media_name must point to a file previously uploaded to api.telnyx.com/v2/media by the same user/organization. The file must either be a WAV or MP3 file.
+    """
+    region: Annotated[
+        Literal["Australia", "Europe", "Middle East", "US"] | str | None, Field(examples=["US"])
+    ] = None
+    """
+    Region where the conference data is located. Defaults to the region defined in user's data locality settings (Europe or US).
+    """
+
+
+class ConferenceSpeakRequest(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    call_control_ids: list[str] | None = None
+    """
+    Call Control IDs of participants who will hear the spoken text. When empty all participants will hear the spoken text.
+    """
+    command_id: Annotated[str | None, Field(examples=["891510ac-f3e4-11e8-af5b-de00688a4901"])] = (
+        None
+    )
+    """
+    Use this field to avoid execution of duplicate commands. Telnyx will ignore subsequent commands with the same `command_id` as one that has already been executed.
+    """
+    language: Annotated[
+        Literal[
+            "arb",
+            "cmn-CN",
+            "cy-GB",
+            "da-DK",
+            "de-DE",
+            "en-AU",
+            "en-GB",
+            "en-GB-WLS",
+            "en-IN",
+            "en-US",
+            "es-ES",
+            "es-MX",
+            "es-US",
+            "fr-CA",
+            "fr-FR",
+            "hi-IN",
+            "is-IS",
+            "it-IT",
+            "ja-JP",
+            "ko-KR",
+            "nb-NO",
+            "nl-NL",
+            "pl-PL",
+            "pt-BR",
+            "pt-PT",
+            "ro-RO",
+            "ru-RU",
+            "sv-SE",
+            "tr-TR",
+        ]
+        | str
+        | None,
+        Field(examples=["en-US"]),
+    ] = None
+    """
+    The language you want spoken. This parameter is ignored when a `Polly.*` voice is specified.
+    """
+    payload: Annotated[str, Field(examples=["Say this to participants"])]
+    """
+    The text or SSML to be converted into speech. There is a 3,000 character limit.
+    """
+    payload_type: Annotated[Literal["text", "ssml"] | str | None, Field(examples=["ssml"])] = "text"
+    """
+    The type of the provided payload. The payload can either be plain text, or Speech Synthesis Markup Language (SSML).
+    """
+    region: Annotated[
+        Literal["Australia", "Europe", "Middle East", "US"] | str | None, Field(examples=["US"])
+    ] = None
+    """
+    Region where the conference data is located. Defaults to the region defined in user's data locality settings (Europe or US).
+    """
+    voice: Annotated[str, Field(examples=["Telnyx.KokoroTTS.af"])]
+    """
+    Specifies the voice used in speech synthesis.
+
+    - Define voices using the format `<Provider>.<Model>.<VoiceId>`. Specifying only the provider will give default values for voice_id and model_id.
+
+     **Supported Providers:**
+    - **AWS:** Use `AWS.Polly.<VoiceId>` (e.g., `AWS.Polly.Joanna`). For neural voices, which provide more realistic, human-like speech, append `-Neural` to the `VoiceId` (e.g., `AWS.Polly.Joanna-Neural`). Check the [available voices](https://docs.aws.amazon.com/polly/latest/dg/available-voices.html) for compatibility.
+    - **Azure:** Use `Azure.<VoiceId>` (e.g., `Azure.en-CA-ClaraNeural`, `Azure.en-US-BrianMultilingualNeural`, `Azure.en-US-Ava:DragonHDLatestNeural`). For a complete list of voices, go to [Azure Voice Gallery](https://speech.microsoft.com/portal/voicegallery). Use `voice_settings` to configure custom deployments, regions, or API keys.
+    - **ElevenLabs:** Use `ElevenLabs.<ModelId>.<VoiceId>` (e.g., `ElevenLabs.eleven_multilingual_v2.21m00Tcm4TlvDq8ikWAM`). The `ModelId` part is optional. To use ElevenLabs, you must provide your ElevenLabs API key as an integration identifier secret in `"voice_settings": {"api_key_ref": "<secret_identifier>"}`. See [integration secrets documentation](https://developers.telnyx.com/api/secrets-manager/integration-secrets/create-integration-secret) for details. Check [available voices](https://elevenlabs.io/docs/api-reference/get-voices).
+    - **Telnyx:** Use `Telnyx.<model_id>.<voice_id>` (e.g., `Telnyx.KokoroTTS.af`). Use `voice_settings` to configure voice_speed and other synthesis parameters. `Bayan` provides Arabic (multiple dialects) and English voices (e.g., `Telnyx.Bayan.Ahmed`, `Telnyx.Bayan.Amanda`). `Sukhan` provides Urdu voices (e.g., `Telnyx.Sukhan.urdu-professor`); `voice_speed` is not supported.
+    - **Minimax:** Use `Minimax.<ModelId>.<VoiceId>` (e.g., `Minimax.speech-02-hd.Wise_Woman`). Supported models: `speech-02-turbo`, `speech-02-hd`, `speech-2.6-turbo`, `speech-2.8-turbo`. Use `voice_settings` to configure speed, volume, pitch, and language_boost.
+    - **Rime:** Use `Rime.<model_id>.<voice_id>` (e.g., `Rime.Arcana.cove`). Supported model_ids: `Arcana`, `Mist`, `ArcanaV3`, `Coda`. Use `voice_settings` to configure voice_speed.
+    - **Resemble:** Use `Resemble.Turbo.<voice_id>` (e.g., `Resemble.Turbo.my_voice`). Only `Turbo` model is supported. Use `voice_settings` to configure precision, sample_rate, and format.
+    - **Inworld:** Use `Inworld.<ModelId>.<VoiceId>` (e.g., `Inworld.Mini.Loretta`, `Inworld.Max.Oliver`, `Inworld.TTS2.Loretta`). Supported models: `Mini`, `Max`, `TTS2`. Use `voice_settings` to configure `delivery_mode` (`STABLE`, `BALANCED`, `CREATIVE`), supported by `TTS2` only.
+    - **Fish Audio:** Use `FishAudio.<ModelId>.<VoiceId>` (e.g., `FishAudio.s2.1-pro.<reference_id>`). Supported models: `s2.1-pro`, `s2-pro`, `s1`. `VoiceId` is a Fish Voice-Library reference ID.
+    - **xAI:** Use `xAI.<VoiceId>` (e.g., `xAI.eve`). Available voices: `eve`, `ara`, `rex`, `sal`, `leo`.
+
+    For service_level basic, you may define the gender of the speaker (male or female).
+    """
+    voice_settings: Annotated[
+        ElevenLabsVoiceSettings
+        | TelnyxVoiceSettings
+        | AwsVoiceSettings
+        | MinimaxVoiceSettings
+        | AzureVoiceSettings
+        | RimeVoiceSettings
+        | ResembleVoiceSettings
+        | InworldVoiceSettings
+        | XaiVoiceSettings
+        | None,
+        Field(discriminator="type"),
+    ] = None
+    """
+    The settings associated with the voice selected
+    """
+
+
+class CreateRoomCompositionRequest(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    format: Annotated[str | None, Field(examples=["mp4"])] = "mp4"
+    """
+    The desired format of the room composition.
+    """
+    resolution: Annotated[str | None, Field(examples=["800x600"])] = "1280x720"
+    """
+    The desired resolution (width/height in pixels) of the resulting video of the room composition. Both width and height are required to be between 16 and 1280; and width * height should not exceed 1280 * 720
+    """
+    session_id: Annotated[str | None, Field(examples=["0ccc7b54-4df3-4bca-a65a-3da1ecc777b0"])] = (
+        None
+    )
+    """
+    id of the room session associated with the room composition.
+    """
+    video_layout: dict[str, VideoRegion] | None = None
+    """
+    Describes the video layout of the room composition in terms of regions.
+    """
+    webhook_event_failover_url: Annotated[
+        str | None, Field(examples=["https://failover.example.com"])
+    ] = ""
+    """
+    The failover URL where webhooks related to this room composition will be sent if sending to the primary URL fails. Must include a scheme, such as 'https'.
+    """
+    webhook_event_url: Annotated[str | None, Field(examples=["https://example.com"])] = None
+    """
+    The URL where webhooks related to this room composition will be sent. Must include a scheme, such as 'https'.
+    """
+    webhook_timeout_secs: Annotated[int | None, Field(examples=[25], ge=0, le=30)] = None
+    """
+    Specifies how many seconds to wait before timing out a webhook.
+    """
+
+
+class Room(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    active_session_id: Annotated[
+        str | None, Field(examples=["0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"])
+    ] = None
+    """
+    The identifier of the active room session if any.
+    """
+    created_at: Annotated[datetime | None, Field(examples=["2021-03-26T17:51:59.588408Z"])] = None
+    """
+    ISO 8601 timestamp when the room was created.
+    """
+    enable_recording: Annotated[bool | None, Field(examples=[True])] = False
+    """
+    Enable or disable recording for that room.
+    """
+    id: Annotated[str | None, Field(examples=["0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"])] = None
+    """
+    A unique identifier for the room.
+    """
+    max_participants: Annotated[int | None, Field(examples=[50])] = None
+    """
+    Maximum participants allowed in the room.
+    """
+    record_type: Annotated[str | None, Field(examples=["room"])] = None
+    sessions: list[RoomSession] | None = None
+    unique_name: Annotated[str | None, Field(examples=["My room"])] = None
+    """
+    The unique (within the Telnyx account scope) name of the room.
+    """
+    updated_at: Annotated[datetime | None, Field(examples=["2021-03-26T17:51:59.588408Z"])] = None
+    """
+    ISO 8601 timestamp when the room was updated.
+    """
+    webhook_event_failover_url: Annotated[
+        str | None, Field(examples=["https://failover.example.com"])
+    ] = ""
+    """
+    The failover URL where webhooks related to this room will be sent if sending to the primary URL fails. Must include a scheme, such as 'https'.
+    """
+    webhook_event_url: Annotated[str | None, Field(examples=["https://example.com"])] = None
+    """
+    The URL where webhooks related to this room will be sent. Must include a scheme, such as 'https'.
+    """
+    webhook_timeout_secs: Annotated[int | None, Field(examples=[25], ge=0, le=30)] = None
+    """
+    Specifies how many seconds to wait before timing out a webhook.
+    """
+
+
+class RoomComposition(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    completed_at: Annotated[datetime | None, Field(examples=["2021-03-26T17:51:59.588408Z"])] = None
+    """
+    ISO 8601 timestamp when the room composition has completed.
+    """
+    created_at: Annotated[datetime | None, Field(examples=["2021-03-26T17:51:59.588408Z"])] = None
+    """
+    ISO 8601 timestamp when the room composition was created.
+    """
+    download_url: Annotated[str | None, Field(examples=["https://www.example.com"])] = None
+    """
+    Url to download the composition.
+    """
+    duration_secs: Annotated[int | None, Field(examples=[67])] = None
+    """
+    Shows the room composition duration in seconds.
+    """
+    ended_at: Annotated[datetime | None, Field(examples=["2021-03-26T17:51:59.588408Z"])] = None
+    """
+    ISO 8601 timestamp when the room composition has ended.
+    """
+    format: Annotated[Literal["mp4"] | str | None, Field(examples=["mp4"])] = None
+    """
+    Shows format of the room composition.
+    """
+    id: Annotated[str | None, Field(examples=["0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"])] = None
+    """
+    A unique identifier for the room composition.
+    """
+    record_type: Annotated[str | None, Field(examples=["room_composition"])] = None
+    resolution: Annotated[str | None, Field(examples=["1280x720"])] = None
+    """
+    The resolution of the room composition.
+    """
+    room_id: Annotated[str | None, Field(examples=["0ccc7b54-4df3-4bca-a65a-3da1ecc777b0"])] = None
+    """
+    Identify the room associated with the room composition.
+    """
+    session_id: Annotated[str | None, Field(examples=["0ccc7b54-4df3-4bca-a65a-3da1ecc777b0"])] = (
+        None
+    )
+    """
+    Identify the room session associated with the room composition.
+    """
+    size_mb: Annotated[float | None, Field(examples=[10.5])] = None
+    """
+    Shows the room composition size in MB.
+    """
+    started_at: Annotated[datetime | None, Field(examples=["2021-03-26T17:51:59.588408Z"])] = None
+    """
+    ISO 8601 timestamp when the room composition has stated.
+    """
+    status: Annotated[
+        Literal["completed", "enqueued", "processing"] | str | None, Field(examples=["completed"])
+    ] = None
+    """
+    Shows the room composition status.
+    """
+    updated_at: Annotated[datetime | None, Field(examples=["2021-03-26T17:51:59.588408Z"])] = None
+    """
+    ISO 8601 timestamp when the room composition was updated.
+    """
+    user_id: Annotated[str | None, Field(examples=["0ccc7b54-4df3-4bca-a65a-3da1ecc777b0"])] = None
+    """
+    Identify the user associated with the room composition.
+    """
+    video_layout: dict[str, VideoRegion] | None = None
+    """
+    Describes the video layout of the room composition in terms of regions. Limited to 2 regions.
+    """
+    webhook_event_failover_url: Annotated[
+        str | None, Field(examples=["https://failover.example.com"])
+    ] = ""
+    """
+    The failover URL where webhooks related to this room composition will be sent if sending to the primary URL fails. Must include a scheme, such as 'https'.
+    """
+    webhook_event_url: Annotated[str | None, Field(examples=["https://example.com"])] = None
+    """
+    The URL where webhooks related to this room composition will be sent. Must include a scheme, such as 'https'.
+    """
+    webhook_timeout_secs: Annotated[int | None, Field(examples=[25], ge=0, le=30)] = None
+    """
+    Specifies how many seconds to wait before timing out a webhook.
+    """
+
+
 class ConferenceResponse(BaseModel):
     model_config = ConfigDict(
         defer_build=True,
@@ -410,3 +3000,87 @@ class ConferenceResponse(BaseModel):
         populate_by_name=True,
     )
     data: Conference | None = None
+
+
+class CreateRoomCompositionResponse(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: RoomComposition | None = None
+
+
+class CreateRoomResponse(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: Room | None = None
+
+
+class ListConferencesResponse(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: list[Conference] | None = None
+    meta: PaginationMeta | None = None
+
+
+class ListRoomCompositionsResponse(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: list[RoomComposition] | None = None
+    meta: PaginationMeta | None = None
+
+
+class ListRoomsResponse(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: list[Room] | None = None
+    meta: PaginationMeta | None = None
+
+
+class RetrieveConferenceResponse(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: Conference | None = None
+
+
+class UpdateRoomResponse(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: Room | None = None
+
+
+class ViewRoomCompositionResponse(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: RoomComposition | None = None
+
+
+class ViewRoomResponse(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: Room | None = None

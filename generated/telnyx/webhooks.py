@@ -5,7 +5,7 @@
     from generated.telnyx.webhooks import unwrap
 
     event = unwrap(raw_body, headers=request_headers)  # verified, then parsed
-    if isinstance(event, ConferenceCreatedWebhook):
+    if isinstance(event, ConferenceParticipantPlaybackEndedWebhook):
         ...
 
 A body is ``{"data": event, "meta": ...}`` or the event alone; both parse. An event
@@ -44,9 +44,17 @@ from .models import (
     ConferenceFloorChangedEvent,
     ConferenceParticipantJoined,
     ConferenceParticipantLeft,
+    ConferenceParticipantPlaybackEnded,
+    ConferenceParticipantPlaybackStarted,
+    ConferenceParticipantSpeakEnded,
+    ConferenceParticipantSpeakStarted,
+    ConferencePlaybackEnded,
+    ConferencePlaybackStarted,
     ConferenceRecordingSaved,
     ConferenceRecordingSavedPayload,
     ConferenceRecordingUrls,
+    ConferenceSpeakEnded,
+    ConferenceSpeakStarted,
 )
 
 __all__ = [
@@ -63,10 +71,26 @@ __all__ = [
     "ConferenceParticipantJoinedWebhook",
     "ConferenceParticipantLeft",
     "ConferenceParticipantLeftWebhook",
+    "ConferenceParticipantPlaybackEnded",
+    "ConferenceParticipantPlaybackEndedWebhook",
+    "ConferenceParticipantPlaybackStarted",
+    "ConferenceParticipantPlaybackStartedWebhook",
+    "ConferenceParticipantSpeakEnded",
+    "ConferenceParticipantSpeakEndedWebhook",
+    "ConferenceParticipantSpeakStarted",
+    "ConferenceParticipantSpeakStartedWebhook",
+    "ConferencePlaybackEnded",
+    "ConferencePlaybackEndedWebhook",
+    "ConferencePlaybackStarted",
+    "ConferencePlaybackStartedWebhook",
     "ConferenceRecordingSaved",
     "ConferenceRecordingSavedPayload",
     "ConferenceRecordingSavedWebhook",
     "ConferenceRecordingUrls",
+    "ConferenceSpeakEnded",
+    "ConferenceSpeakEndedWebhook",
+    "ConferenceSpeakStarted",
+    "ConferenceSpeakStartedWebhook",
     "Event",
     "UnknownEvent",
     "UnknownEventData",
@@ -139,6 +163,54 @@ class UnknownEventData(BaseModel):
     event_type: Any = None
 
 
+class ConferenceParticipantPlaybackEndedWebhook(BaseWebhookEvent):
+    """``conferenceParticipantPlaybackEnded``: Conference Participant Playback Ended."""
+
+    data: ConferenceParticipantPlaybackEnded
+
+
+class ConferenceParticipantPlaybackStartedWebhook(BaseWebhookEvent):
+    """``conferenceParticipantPlaybackStarted``: Conference Participant Playback Started."""
+
+    data: ConferenceParticipantPlaybackStarted
+
+
+class ConferenceParticipantSpeakEndedWebhook(BaseWebhookEvent):
+    """``conferenceParticipantSpeakEnded``: Conference Participant Speak Ended."""
+
+    data: ConferenceParticipantSpeakEnded
+
+
+class ConferenceParticipantSpeakStartedWebhook(BaseWebhookEvent):
+    """``conferenceParticipantSpeakStarted``: Conference Participant Speak Started."""
+
+    data: ConferenceParticipantSpeakStarted
+
+
+class ConferencePlaybackEndedWebhook(BaseWebhookEvent):
+    """``conferencePlaybackEnded``: Conference Playback Ended."""
+
+    data: ConferencePlaybackEnded
+
+
+class ConferencePlaybackStartedWebhook(BaseWebhookEvent):
+    """``conferencePlaybackStarted``: Conference Playback Started."""
+
+    data: ConferencePlaybackStarted
+
+
+class ConferenceSpeakEndedWebhook(BaseWebhookEvent):
+    """``conferenceSpeakEnded``: Conference Speak Ended."""
+
+    data: ConferenceSpeakEnded
+
+
+class ConferenceSpeakStartedWebhook(BaseWebhookEvent):
+    """``conferenceSpeakStarted``: Conference Speak Started."""
+
+    data: ConferenceSpeakStarted
+
+
 class ConferenceCreatedWebhook(BaseWebhookEvent):
     """``conference.created``."""
 
@@ -182,6 +254,14 @@ class UnknownEvent(BaseWebhookEvent):
 
 
 _CLASSES: dict[str, str] = {
+    "conference.participant.playback.ended": "ConferenceParticipantPlaybackEndedWebhook",
+    "conference.participant.playback.started": "ConferenceParticipantPlaybackStartedWebhook",
+    "conference.participant.speak.ended": "ConferenceParticipantSpeakEndedWebhook",
+    "conference.participant.speak.started": "ConferenceParticipantSpeakStartedWebhook",
+    "conference.playback.ended": "ConferencePlaybackEndedWebhook",
+    "conference.playback.started": "ConferencePlaybackStartedWebhook",
+    "conference.speak.ended": "ConferenceSpeakEndedWebhook",
+    "conference.speak.started": "ConferenceSpeakStartedWebhook",
     "conference.created": "ConferenceCreatedWebhook",
     "conference.participant.joined": "ConferenceParticipantJoinedWebhook",
     "conference.participant.left": "ConferenceParticipantLeftWebhook",
@@ -208,7 +288,24 @@ def _envelope(value: Any) -> Any:
 
 
 Event: TypeAlias = Annotated[
-    Annotated[ConferenceCreatedWebhook, Tag("ConferenceCreatedWebhook")]
+    Annotated[
+        ConferenceParticipantPlaybackEndedWebhook, Tag("ConferenceParticipantPlaybackEndedWebhook")
+    ]
+    | Annotated[
+        ConferenceParticipantPlaybackStartedWebhook,
+        Tag("ConferenceParticipantPlaybackStartedWebhook"),
+    ]
+    | Annotated[
+        ConferenceParticipantSpeakEndedWebhook, Tag("ConferenceParticipantSpeakEndedWebhook")
+    ]
+    | Annotated[
+        ConferenceParticipantSpeakStartedWebhook, Tag("ConferenceParticipantSpeakStartedWebhook")
+    ]
+    | Annotated[ConferencePlaybackEndedWebhook, Tag("ConferencePlaybackEndedWebhook")]
+    | Annotated[ConferencePlaybackStartedWebhook, Tag("ConferencePlaybackStartedWebhook")]
+    | Annotated[ConferenceSpeakEndedWebhook, Tag("ConferenceSpeakEndedWebhook")]
+    | Annotated[ConferenceSpeakStartedWebhook, Tag("ConferenceSpeakStartedWebhook")]
+    | Annotated[ConferenceCreatedWebhook, Tag("ConferenceCreatedWebhook")]
     | Annotated[ConferenceParticipantJoinedWebhook, Tag("ConferenceParticipantJoinedWebhook")]
     | Annotated[ConferenceParticipantLeftWebhook, Tag("ConferenceParticipantLeftWebhook")]
     | Annotated[ConferenceEndedWebhook, Tag("ConferenceEndedWebhook")]
@@ -218,7 +315,7 @@ Event: TypeAlias = Annotated[
     Discriminator(_tag),
     BeforeValidator(_envelope),
 ]
-"""Any Telnyx Call Control API webhook delivery: `ConferenceCreatedWebhook`, `ConferenceParticipantJoinedWebhook`, `ConferenceParticipantLeftWebhook`, `ConferenceEndedWebhook`, `ConferenceRecordingSavedWebhook`, `ConferenceFloorChangedWebhook`, or `UnknownEvent`."""
+"""Any Telnyx Call Control API webhook delivery: `ConferenceParticipantPlaybackEndedWebhook`, `ConferenceParticipantPlaybackStartedWebhook`, `ConferenceParticipantSpeakEndedWebhook`, `ConferenceParticipantSpeakStartedWebhook`, `ConferencePlaybackEndedWebhook`, `ConferencePlaybackStartedWebhook`, `ConferenceSpeakEndedWebhook`, `ConferenceSpeakStartedWebhook`, `ConferenceCreatedWebhook`, `ConferenceParticipantJoinedWebhook`, `ConferenceParticipantLeftWebhook`, `ConferenceEndedWebhook`, `ConferenceRecordingSavedWebhook`, `ConferenceFloorChangedWebhook`, or `UnknownEvent`."""
 
 
 @cache

@@ -6,6 +6,13 @@
 
     async with AsyncTrueConfRoom(host="127.0.0.1", pin="1234") as room:
         result = await room.create_conference(...)
+        result = await room.get_conference_participants(...)
+        result = await room.get_conferences(...)
+        result = await room.hang_up(...)
+        result = await room.invite_to_conference(...)
+        result = await room.kick_peer(...)
+        result = await room.turn_remote_camera(...)
+        result = await room.turn_remote_mic(...)
         async for event in room.events():
             ...
 

@@ -14,6 +14,13 @@ from typing import Literal
 from . import models
 from ._request_models import (
     CreateConferenceRequest,
+    GetConferenceParticipantsRequest,
+    GetConferencesRequest,
+    HangUpRequest,
+    InviteToConferenceRequest,
+    KickPeerRequest,
+    TurnRemoteCameraRequest,
+    TurnRemoteMicRequest,
 )
 from ._runtime._client import AsyncRoomClient, ClientConfig, Command, Precondition, SyncRoomClient
 from ._runtime._connection import Envelope, EventStream, Match
@@ -66,6 +73,72 @@ _CREATE_CONFERENCE = Command(
     ),
     result_name="conferenceCreated",
     result_model=models.ConferenceCreatedEvent,
+)
+
+_GET_CONFERENCE_PARTICIPANTS = Command(
+    method="getConferenceParticipants",
+    request_model=GetConferenceParticipantsRequest,
+    reply_model=models.GetConferenceParticipantsReply,
+    completion=(),
+    result_name=None,
+    result_model=None,
+)
+
+_GET_CONFERENCES = Command(
+    method="getConferences",
+    request_model=GetConferencesRequest,
+    reply_model=models.GetConferencesReply,
+    completion=(Match("conferenceList", {}),),
+    result_name="conferenceList",
+    result_model=models.ConferenceListEvent,
+)
+
+_HANG_UP = Command(
+    method="hangUp",
+    request_model=HangUpRequest,
+    reply_model=models.HangUpReply,
+    completion=(
+        Match("conferenceDeleted", {}),
+        Match("appStateChanged", {"appState": 3}),
+    ),
+    result_name="conferenceDeleted",
+    result_model=models.ConferenceDeletedEvent,
+)
+
+_INVITE_TO_CONFERENCE = Command(
+    method="inviteToConference",
+    request_model=InviteToConferenceRequest,
+    reply_model=models.InviteToConferenceReply,
+    completion=(Match("inviteSent", {}),),
+    result_name="inviteSent",
+    result_model=models.InviteSentEvent,
+)
+
+_KICK_PEER = Command(
+    method="kickPeer",
+    request_model=KickPeerRequest,
+    reply_model=models.KickPeerReply,
+    completion=(Match("participantLeftConference", {}),),
+    result_name="participantLeftConference",
+    result_model=models.ParticipantLeftConferenceEvent,
+)
+
+_TURN_REMOTE_CAMERA = Command(
+    method="turnRemoteCamera",
+    request_model=TurnRemoteCameraRequest,
+    reply_model=models.TurnRemoteCameraReply,
+    completion=(),
+    result_name=None,
+    result_model=None,
+)
+
+_TURN_REMOTE_MIC = Command(
+    method="turnRemoteMic",
+    request_model=TurnRemoteMicRequest,
+    reply_model=models.TurnRemoteMicReply,
+    completion=(),
+    result_name=None,
+    result_model=None,
 )
 
 
@@ -156,6 +229,161 @@ class AsyncTrueConfRoom(AsyncRoomClient):
         )
         return result
 
+    async def get_conference_participants(
+        self,
+        *,
+        timeout: float | None = None,
+    ) -> models.GetConferenceParticipantsReply:
+        """To view conference participants list.
+
+        Args:
+            timeout: Seconds for each wait of this call (reply, notification).
+        """
+        result: models.GetConferenceParticipantsReply = await self._execute(
+            _GET_CONFERENCE_PARTICIPANTS,
+            strip_not_given({}),
+            timeout,
+        )
+        return result
+
+    async def get_conferences(
+        self,
+        *,
+        timeout: float | None = None,
+    ) -> models.ConferenceListEvent:
+        """getConferences.
+
+        Args:
+            timeout: Seconds for each wait of this call (reply, notification).
+        """
+        result: models.ConferenceListEvent = await self._execute(
+            _GET_CONFERENCES,
+            strip_not_given({}),
+            timeout,
+        )
+        return result
+
+    async def hang_up(
+        self,
+        *,
+        for_all: bool | NotGiven = NOT_GIVEN,
+        timeout: float | None = None,
+    ) -> models.ConferenceDeletedEvent:
+        """End a call or a conference. The command is used when the conference has already been created.
+
+        Args:
+            for_all: (no description)
+            timeout: Seconds for each wait of this call (reply, notification).
+        """
+        result: models.ConferenceDeletedEvent = await self._execute(
+            _HANG_UP,
+            strip_not_given(
+                {
+                    "forAll": for_all,
+                }
+            ),
+            timeout,
+        )
+        return result
+
+    async def invite_to_conference(
+        self,
+        *,
+        peer_id: str,
+        timeout: float | None = None,
+    ) -> models.InviteSentEvent:
+        """Invite a user into the conference. It can be used only by the conference owner.
+
+        Args:
+            peer_id: (no description)
+            timeout: Seconds for each wait of this call (reply, notification).
+        """
+        result: models.InviteSentEvent = await self._execute(
+            _INVITE_TO_CONFERENCE,
+            strip_not_given(
+                {
+                    "peerId": peer_id,
+                }
+            ),
+            timeout,
+        )
+        return result
+
+    async def kick_peer(
+        self,
+        *,
+        peer_id: str,
+        timeout: float | None = None,
+    ) -> models.ParticipantLeftConferenceEvent:
+        """Remove a participant from the conference using participant's peerId. It is used only in video conferences and only by the conference owner.
+
+        Args:
+            peer_id: (no description)
+            timeout: Seconds for each wait of this call (reply, notification).
+        """
+        result: models.ParticipantLeftConferenceEvent = await self._execute(
+            _KICK_PEER,
+            strip_not_given(
+                {
+                    "peerId": peer_id,
+                }
+            ),
+            timeout,
+        )
+        return result
+
+    async def turn_remote_camera(
+        self,
+        *,
+        peer_id: str,
+        on: bool,
+        timeout: float | None = None,
+    ) -> models.TurnRemoteCameraReply:
+        """Turn off or turn on the video capture device of a group conference participant.
+
+        Args:
+            peer_id: (no description)
+            on: (no description)
+            timeout: Seconds for each wait of this call (reply, notification).
+        """
+        result: models.TurnRemoteCameraReply = await self._execute(
+            _TURN_REMOTE_CAMERA,
+            strip_not_given(
+                {
+                    "peerId": peer_id,
+                    "on": on,
+                }
+            ),
+            timeout,
+        )
+        return result
+
+    async def turn_remote_mic(
+        self,
+        *,
+        peer_id: str,
+        on: bool,
+        timeout: float | None = None,
+    ) -> models.TurnRemoteMicReply:
+        """Turn off or turn on the audio capture device of a group conference participant.
+
+        Args:
+            peer_id: (no description)
+            on: (no description)
+            timeout: Seconds for each wait of this call (reply, notification).
+        """
+        result: models.TurnRemoteMicReply = await self._execute(
+            _TURN_REMOTE_MIC,
+            strip_not_given(
+                {
+                    "peerId": peer_id,
+                    "on": on,
+                }
+            ),
+            timeout,
+        )
+        return result
+
 
 class TrueConfRoom(SyncRoomClient):
     """The same client for synchronous code: `AsyncTrueConfRoom` run on a private
@@ -228,6 +456,139 @@ class TrueConfRoom(SyncRoomClient):
                 mute_mic_on_join=mute_mic_on_join,
                 casters_count=casters_count,
                 smart_meeting=smart_meeting,
+                timeout=timeout,
+            )
+        )
+
+    def get_conference_participants(
+        self,
+        *,
+        timeout: float | None = None,
+    ) -> models.GetConferenceParticipantsReply:
+        """To view conference participants list.
+
+        Args:
+            timeout: Seconds for each wait of this call (reply, notification).
+        """
+        return self._run(
+            self._async.get_conference_participants(
+                timeout=timeout,
+            )
+        )
+
+    def get_conferences(
+        self,
+        *,
+        timeout: float | None = None,
+    ) -> models.ConferenceListEvent:
+        """getConferences.
+
+        Args:
+            timeout: Seconds for each wait of this call (reply, notification).
+        """
+        return self._run(
+            self._async.get_conferences(
+                timeout=timeout,
+            )
+        )
+
+    def hang_up(
+        self,
+        *,
+        for_all: bool | NotGiven = NOT_GIVEN,
+        timeout: float | None = None,
+    ) -> models.ConferenceDeletedEvent:
+        """End a call or a conference. The command is used when the conference has already been created.
+
+        Args:
+            for_all: (no description)
+            timeout: Seconds for each wait of this call (reply, notification).
+        """
+        return self._run(
+            self._async.hang_up(
+                for_all=for_all,
+                timeout=timeout,
+            )
+        )
+
+    def invite_to_conference(
+        self,
+        *,
+        peer_id: str,
+        timeout: float | None = None,
+    ) -> models.InviteSentEvent:
+        """Invite a user into the conference. It can be used only by the conference owner.
+
+        Args:
+            peer_id: (no description)
+            timeout: Seconds for each wait of this call (reply, notification).
+        """
+        return self._run(
+            self._async.invite_to_conference(
+                peer_id=peer_id,
+                timeout=timeout,
+            )
+        )
+
+    def kick_peer(
+        self,
+        *,
+        peer_id: str,
+        timeout: float | None = None,
+    ) -> models.ParticipantLeftConferenceEvent:
+        """Remove a participant from the conference using participant's peerId. It is used only in video conferences and only by the conference owner.
+
+        Args:
+            peer_id: (no description)
+            timeout: Seconds for each wait of this call (reply, notification).
+        """
+        return self._run(
+            self._async.kick_peer(
+                peer_id=peer_id,
+                timeout=timeout,
+            )
+        )
+
+    def turn_remote_camera(
+        self,
+        *,
+        peer_id: str,
+        on: bool,
+        timeout: float | None = None,
+    ) -> models.TurnRemoteCameraReply:
+        """Turn off or turn on the video capture device of a group conference participant.
+
+        Args:
+            peer_id: (no description)
+            on: (no description)
+            timeout: Seconds for each wait of this call (reply, notification).
+        """
+        return self._run(
+            self._async.turn_remote_camera(
+                peer_id=peer_id,
+                on=on,
+                timeout=timeout,
+            )
+        )
+
+    def turn_remote_mic(
+        self,
+        *,
+        peer_id: str,
+        on: bool,
+        timeout: float | None = None,
+    ) -> models.TurnRemoteMicReply:
+        """Turn off or turn on the audio capture device of a group conference participant.
+
+        Args:
+            peer_id: (no description)
+            on: (no description)
+            timeout: Seconds for each wait of this call (reply, notification).
+        """
+        return self._run(
+            self._async.turn_remote_mic(
+                peer_id=peer_id,
+                on=on,
                 timeout=timeout,
             )
         )

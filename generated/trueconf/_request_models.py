@@ -81,3 +81,125 @@ class CreateConferenceRequest(BaseModel):
     """
     a flag that starts thevideo selector in the mode Automatic stage entry via VAD and should only be present if thevideo selector is launched. This parameter is optional and if not present, defaults tofalse.
     """
+
+
+class GetConferenceParticipantsRequest(BaseModel):
+    """
+    To view conference participants list
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    method: Literal["getConferenceParticipants"]
+    request_id: Annotated[StrictStr, Field(alias="requestId")]
+    """
+    a unique request identifier.
+    """
+
+
+class GetConferencesRequest(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    method: Literal["getConferences"]
+    request_id: Annotated[StrictStr, Field(alias="requestId")]
+    """
+    a unique request identifier.
+    """
+
+
+class HangUpRequest(BaseModel):
+    """
+    End a call or a conference. The command is used when the conference has already been created.
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    method: Literal["hangUp"]
+    request_id: Annotated[StrictStr, Field(alias="requestId")]
+    """
+    a unique request identifier.
+    """
+    for_all: Annotated[StrictBool | None, Field(alias="forAll")] = False
+
+
+class InviteToConferenceRequest(BaseModel):
+    """
+    Invite a user into the conference. It can be used only by the conference owner
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    method: Literal["inviteToConference"]
+    request_id: Annotated[StrictStr, Field(alias="requestId")]
+    """
+    a unique request identifier.
+    """
+    peer_id: Annotated[StrictStr, Field(alias="peerId")]
+
+
+class KickPeerRequest(BaseModel):
+    """
+    Remove a participant from the conference using participant's peerId. It is used only in video conferences and only by the conference owner
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    method: Literal["kickPeer"]
+    request_id: Annotated[StrictStr, Field(alias="requestId")]
+    """
+    a unique request identifier.
+    """
+    peer_id: Annotated[StrictStr, Field(alias="peerId")]
+
+
+class TurnRemoteCameraRequest(BaseModel):
+    """
+    Turn off or turn on the video capture device of a group conference participant.
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    method: Literal["turnRemoteCamera"]
+    request_id: Annotated[StrictStr, Field(alias="requestId")]
+    """
+    a unique request identifier.
+    """
+    peer_id: Annotated[StrictStr, Field(alias="peerId")]
+    on: StrictBool
+
+
+class TurnRemoteMicRequest(BaseModel):
+    """
+    Turn off or turn on the audio capture device of a group conference participant.
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="forbid",
+        populate_by_name=True,
+    )
+    method: Literal["turnRemoteMic"]
+    request_id: Annotated[StrictStr, Field(alias="requestId")]
+    """
+    a unique request identifier.
+    """
+    peer_id: Annotated[StrictStr, Field(alias="peerId")]
+    on: StrictBool

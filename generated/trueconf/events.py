@@ -38,6 +38,10 @@ Event: TypeAlias = (
     | models.ParticipantPresenceInWaitingRoomChangedEvent
     | models.WaitingRoomStateChangedEvent
     | models.MyStateInWaitingRoomChangedEvent
+    | models.ConferenceListEvent
+    | models.InviteSentEvent
+    | models.MicStateChangedByConferenceOwnerEvent
+    | models.CameraStateChangedByConferenceOwnerEvent
     | UnknownEvent
 )
 """Any notification: a documented one's model, or `UnknownEvent`."""
@@ -53,6 +57,10 @@ EVENT_MODELS: Final[Mapping[str, type[BaseModel]]] = {
     "participantPresenceInWaitingRoomChanged": models.ParticipantPresenceInWaitingRoomChangedEvent,
     "waitingRoomStateChanged": models.WaitingRoomStateChangedEvent,
     "myStateInWaitingRoomChanged": models.MyStateInWaitingRoomChangedEvent,
+    "conferenceList": models.ConferenceListEvent,
+    "inviteSent": models.InviteSentEvent,
+    "micStateChangedByConferenceOwner": models.MicStateChangedByConferenceOwnerEvent,
+    "cameraStateChangedByConferenceOwner": models.CameraStateChangedByConferenceOwnerEvent,
 }
 """The model of each documented notification, by its ``event`` name."""
 

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -130,6 +130,7 @@ class ConferenceDeletedEvent(BaseModel):
     )
     method: Literal["event"]
     event: Literal["conferenceDeleted"]
+    conf_id: Annotated[Any | None, Field(alias="confId")] = None
 
 
 class ParticipantLeftConferenceEvent(BaseModel):
@@ -140,6 +141,7 @@ class ParticipantLeftConferenceEvent(BaseModel):
     )
     method: Literal["event"]
     event: Literal["participantLeftConference"]
+    peer_id: Annotated[Any | None, Field(alias="peerId")] = None
 
 
 class NewParticipantInConferenceEvent(BaseModel):
@@ -190,6 +192,259 @@ class MyStateInWaitingRoomChangedEvent(BaseModel):
     )
     method: Literal["event"]
     event: Literal["myStateInWaitingRoomChanged"]
+
+
+class GetConferencesRequest(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    method: Literal["getConferences"]
+    request_id: Annotated[str, Field(alias="requestId")]
+    """
+    a unique request identifier.
+    """
+
+
+class GetConferencesReply(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    method: Literal["getConferences"]
+    request_id: Annotated[str, Field(alias="requestId")]
+    result: bool
+    conf_id: Annotated[Any | None, Field(alias="confId")] = None
+
+
+class GetConferenceParticipantsRequest(BaseModel):
+    """
+    To view conference participants list
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    method: Literal["getConferenceParticipants"]
+    request_id: Annotated[str, Field(alias="requestId")]
+    """
+    a unique request identifier.
+    """
+
+
+class GetConferenceParticipantsReply(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    method: Literal["getConferenceParticipants"]
+    request_id: Annotated[str, Field(alias="requestId")]
+    result: bool
+    conf_id: Annotated[Any | None, Field(alias="confId")] = None
+    participants: Any | None = None
+
+
+class InviteToConferenceRequest(BaseModel):
+    """
+    Invite a user into the conference. It can be used only by the conference owner
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    method: Literal["inviteToConference"]
+    request_id: Annotated[str, Field(alias="requestId")]
+    """
+    a unique request identifier.
+    """
+    peer_id: Annotated[str, Field(alias="peerId")]
+
+
+class InviteToConferenceReply(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    method: Literal["inviteToConference"]
+    request_id: Annotated[str, Field(alias="requestId")]
+    result: bool
+
+
+class KickPeerRequest(BaseModel):
+    """
+    Remove a participant from the conference using participant's peerId. It is used only in video conferences and only by the conference owner
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    method: Literal["kickPeer"]
+    request_id: Annotated[str, Field(alias="requestId")]
+    """
+    a unique request identifier.
+    """
+    peer_id: Annotated[str, Field(alias="peerId")]
+
+
+class KickPeerReply(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    method: Literal["kickPeer"]
+    request_id: Annotated[str, Field(alias="requestId")]
+    result: bool
+
+
+class HangUpRequest(BaseModel):
+    """
+    End a call or a conference. The command is used when the conference has already been created.
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    method: Literal["hangUp"]
+    request_id: Annotated[str, Field(alias="requestId")]
+    """
+    a unique request identifier.
+    """
+    for_all: Annotated[bool | None, Field(alias="forAll")] = False
+
+
+class HangUpReply(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    method: Literal["hangUp"]
+    request_id: Annotated[str, Field(alias="requestId")]
+    result: bool
+
+
+class TurnRemoteMicRequest(BaseModel):
+    """
+    Turn off or turn on the audio capture device of a group conference participant.
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    method: Literal["turnRemoteMic"]
+    request_id: Annotated[str, Field(alias="requestId")]
+    """
+    a unique request identifier.
+    """
+    peer_id: Annotated[str, Field(alias="peerId")]
+    on: bool
+
+
+class TurnRemoteMicReply(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    method: Literal["turnRemoteMic"]
+    request_id: Annotated[str, Field(alias="requestId")]
+    result: bool
+
+
+class TurnRemoteCameraRequest(BaseModel):
+    """
+    Turn off or turn on the video capture device of a group conference participant.
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    method: Literal["turnRemoteCamera"]
+    request_id: Annotated[str, Field(alias="requestId")]
+    """
+    a unique request identifier.
+    """
+    peer_id: Annotated[str, Field(alias="peerId")]
+    on: bool
+
+
+class TurnRemoteCameraReply(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    method: Literal["turnRemoteCamera"]
+    request_id: Annotated[str, Field(alias="requestId")]
+    result: bool
+
+
+class ConferenceListEvent(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    method: Literal["event"]
+    event: Literal["conferenceList"]
+    cnt: Any | None = None
+    conferences: Any | None = None
+    succeed: Any | None = None
+
+
+class InviteSentEvent(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    method: Literal["event"]
+    event: Literal["inviteSent"]
+    peer_id: Annotated[Any | None, Field(alias="peerId")] = None
+    peer_dn: Annotated[Any | None, Field(alias="peerDn")] = None
+    conf_type: Annotated[Any | None, Field(alias="confType")] = None
+    conf_id: Annotated[Any | None, Field(alias="confId")] = None
+
+
+class MicStateChangedByConferenceOwnerEvent(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    method: Literal["event"]
+    event: Literal["micStateChangedByConferenceOwner"]
+    mute: Any | None = None
+    conf_id: Annotated[Any | None, Field(alias="confId")] = None
+
+
+class CameraStateChangedByConferenceOwnerEvent(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    method: Literal["event"]
+    event: Literal["cameraStateChangedByConferenceOwner"]
+    mute: Any | None = None
+    conf_id: Annotated[Any | None, Field(alias="confId")] = None
 
 
 class AuthRequest(BaseModel):

@@ -433,7 +433,9 @@ def _write_and_format(
     format_python(
         [folder / r for r in python if not r.startswith(split) or r.endswith("__init__.py")],
         imports_sorted=[
-            folder / r for r in python if r.startswith(split) and not r.endswith("__init__.py")
+            *(folder / r for r in python if r.startswith(split) and not r.endswith("__init__.py")),
+            # README examples: ruff formats Python blocks in Markdown too (long list values).
+            *(folder / r for r in files if r.endswith(".md")),
         ],
     )
     built = {relative: (folder / relative).read_bytes() for relative in files}

@@ -71,6 +71,8 @@ _NON_STR_FORMATS = frozenset(
     {"uri", "date-time", "date", "time", "duration", "binary", "password", "ipv4", "ipv6"}
     | {"uuid", "uuid1", "uuid2", "uuid3", "uuid4", "uuid5"}
 )
+# RFC 3986 section 4.3: an absolute URI starts with a scheme and a colon.
+_ABSOLUTE_URI = "^[A-Za-z][A-Za-z0-9+.-]*:"
 _TYPE_CHECKS: dict[str, Any] = {
     "string": lambda v: isinstance(v, str),
     "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
@@ -135,6 +137,11 @@ def fit_schema(node: Any, *, lenient: bool) -> Any:
             out[key] = fit_schema(node[key], lenient=lenient)
     if "default" in node and not _default_fits(node, node["default"]):
         del out["default"]
+    if not lenient and node.get("format") == "uri":
+        # A URL type would normalise the caller's value on the wire (``https://A.AI`` sent
+        # as ``https://a.ai/``); the request side checks the scheme and sends the string.
+        del out["format"]
+        out.setdefault("pattern", _ABSOLUTE_URI)
     properties, required = node.get("properties"), node.get("required")
     if lenient and isinstance(properties, Mapping) and isinstance(required, list):
         out["required"] = [name for name in required if not _allows_null(properties.get(name))]

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 import httpx
 
 from generator.errors import ConfgenError
-from generator.manifest import SourcePage
+from generator.manifest import PublishedSource, SourcePage
+
+Source = SourcePage | PublishedSource
 
 
 class FetchError(ConfgenError):
@@ -28,17 +30,18 @@ class FetchPolicy:
 
 def fetch_page(
     client: httpx.Client,
-    page: SourcePage,
+    page: Source,
     policy: FetchPolicy = FetchPolicy(),
     sleep: Callable[[float], None] = time.sleep,
 ) -> str:
-    """The text of ``page.url``; ``FetchError`` (naming the URL) once retries run out."""
+    """The text at ``page.fetch_url`` (a page's text form, a published source's raw
+    file); ``FetchError`` (naming the URL) once retries run out."""
     problem = ""
     for attempt in range(policy.attempts):
         if attempt:
             sleep(policy.backoff * 2 ** (attempt - 1))
         try:
-            response = client.get(page.url)
+            response = client.get(page.fetch_url)
         except (httpx.TransportError, httpx.TimeoutException) as error:
             problem = f"{type(error).__name__}: {error}"
             continue
@@ -46,17 +49,17 @@ def fetch_page(
             problem = f"HTTP {response.status_code}"
             continue
         if response.status_code != 200:
-            raise FetchError(f"HTTP {response.status_code}", source=page.url)
+            raise FetchError(f"HTTP {response.status_code}", source=page.fetch_url)
         return response.text
-    raise FetchError(f"gave up after {policy.attempts} attempts ({problem})", source=page.url)
+    raise FetchError(f"gave up after {policy.attempts} attempts ({problem})", source=page.fetch_url)
 
 
 def fetch_pages(
-    pages: Sequence[SourcePage],
+    pages: Sequence[Source],
     *,
     policy: FetchPolicy = FetchPolicy(),
     transport: httpx.BaseTransport | None = None,
-) -> dict[SourcePage, str]:
+) -> dict[Source, str]:
     """Every page's published text, by page (all downloaded before any is used)."""
     headers = {"user-agent": "confgen-drift (+https://github.com/; spec drift check)"}
     with httpx.Client(

@@ -6,6 +6,7 @@ published pages instead of the vendored ones; ``--update`` writes what the run b
 from __future__ import annotations
 
 import functools
+import hashlib
 import shutil
 import sys
 import tempfile
@@ -15,10 +16,16 @@ from pathlib import Path
 
 from generator.drift.compare import Change, diff_specs
 from generator.drift.report import DriftReport, FileDrift, format_report
+from generator.extract.merge import Difference
 from generator.extract.page import Page
-from generator.extract.pipeline import build_spec, render_spec
+from generator.extract.pipeline import (
+    build_spec_and_report,
+    render_spec,
+    report_path,
+    update_report,
+)
 from generator.fsutil import display_path, replace_tree, write_files_atomically
-from generator.manifest import Provider, SourcePage
+from generator.manifest import Provider, PublishedSource, SourcePage
 from generator.yamlio import load_yaml
 
 
@@ -62,8 +69,9 @@ def check_drift(
     providers: Sequence[Provider],
     workdir: Path,
     *,
-    fetched: Mapping[SourcePage, str] | None = None,
+    fetched: Mapping[SourcePage | PublishedSource, str] | None = None,
     render_packages: bool = True,
+    manifest: Path | None = None,
 ) -> DriftReport:
     """Re-run the pipeline for ``providers`` and compare with what is committed.
 
@@ -75,6 +83,8 @@ def check_drift(
     specs: list[FileDrift] = []
     files: dict[Path, bytes] = {}
     rebuilt_specs: dict[str, Path] = {}
+    sections: dict[str, list[Difference]] = {}
+    manifest_text = manifest.read_text(encoding="utf-8") if manifest is not None else None
     for provider in providers:
         if fetched is not None:
             pages = []
@@ -85,10 +95,26 @@ def check_drift(
                 files[source.path] = data
                 if committed != data:
                     sources.append(FileDrift(source.path, committed, data))
-                pages.append(Page(path=source.url, text=text))
-            document = build_spec(provider, pages)
+                # Named as the vendored file it becomes (specs/REPORT.md locates by file).
+                pages.append(Page(path=display_path(source.path), text=text))
+            published = {}
+            for item in provider.published:
+                text = fetched[item]
+                data = text.encode("utf-8")
+                committed = item.path.read_bytes() if item.path.exists() else None
+                files[item.path] = data
+                if committed != data:
+                    sources.append(FileDrift(item.path, committed, data))
+                    if manifest_text is not None:
+                        # The manifest records the vendored bytes' sha256: --update records
+                        # the new copy's (the only line that names the old digest).
+                        digest = hashlib.sha256(data).hexdigest()
+                        manifest_text = manifest_text.replace(item.sha256, digest)
+                published[item.name] = Page(path=display_path(item.path), text=text)
+            document, differences = build_spec_and_report(provider, pages, published)
         else:
-            document = build_spec(provider)
+            document, differences = build_spec_and_report(provider)
+        sections[provider.name] = differences
         data = render_spec(provider, document)
         files[provider.spec] = data
         committed = provider.spec.read_bytes() if provider.spec.exists() else None
@@ -104,6 +130,20 @@ def check_drift(
         spec_copy.parent.mkdir(parents=True, exist_ok=True)
         spec_copy.write_bytes(data)
         rebuilt_specs[provider.name] = spec_copy
+
+    if providers:
+        report = report_path(providers[0])
+        data = update_report(report, sections)
+        committed = report.read_bytes() if report.exists() else None
+        if committed != data:
+            specs.append(FileDrift(report, committed, data))
+        files[report] = data
+    if (
+        manifest is not None
+        and manifest_text is not None
+        and manifest_text != manifest.read_text(encoding="utf-8")
+    ):
+        files[manifest] = manifest_text.encode("utf-8")
 
     render = _package_renderer() if render_packages else None
     packages: list[FileDrift] = []
@@ -157,7 +197,13 @@ def _copy_tree(source: Path, staging: Path) -> None:
     )
 
 
-def run_drift(providers: Sequence[Provider], *, fetch: bool = False, update: bool = False) -> int:
+def run_drift(
+    providers: Sequence[Provider],
+    *,
+    fetch: bool = False,
+    update: bool = False,
+    manifest: Path | None = None,
+) -> int:
     """``confgen drift``: check ``providers`` in a temporary folder, print the report and,
     with ``update``, write what the run built. Returns the exit code (1: drift found).
 
@@ -168,10 +214,18 @@ def run_drift(providers: Sequence[Provider], *, fetch: bool = False, update: boo
     if fetch:
         from generator.drift.fetch import fetch_pages  # httpx only when fetching
 
-        fetched = fetch_pages([page for provider in providers for page in provider.pages])
+        sources: list[SourcePage | PublishedSource] = []
+        for provider in providers:
+            sources += provider.pages
+            sources += provider.published
+        fetched = fetch_pages(sources)
     with tempfile.TemporaryDirectory(prefix="confgen-drift-") as workdir:
         report = check_drift(
-            providers, Path(workdir), fetched=fetched, render_packages=update or not fetch
+            providers,
+            Path(workdir),
+            fetched=fetched,
+            render_packages=update or not fetch,
+            manifest=manifest,
         )
         if update:
             if report.drifted:

@@ -7,7 +7,7 @@ They are looked up by the names the manifest uses and imported only when used.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from generator.extract.page import Page
@@ -23,6 +23,28 @@ EXTRACTORS: dict[str, tuple[str, str]] = {
 }
 
 
+PublishedExtractor = Callable[[Mapping[str, Page], Mapping[str, Any]], dict[str, Any]]
+
+#: manifest ``published_extractor`` name -> (module, function): (sources by name, the
+#: manifest's ``select``) -> the published spec document, before it is merged with the pages'.
+PUBLISHED_EXTRACTORS: dict[str, tuple[str, str]] = {
+    "openapi-subset": ("generator.extract.openapi_subset", "extract_published_openapi"),
+    "trueconf-wrapper": ("generator.extract.trueconf_wrapper", "extract_trueconf_wrapper"),
+}
+
+
+def get_published_extractor(name: str) -> PublishedExtractor:
+    """The published-source extractor registered under ``name``."""
+    try:
+        module_name, function_name = PUBLISHED_EXTRACTORS[name]
+    except KeyError:
+        raise KeyError(
+            f"unknown published_extractor {name!r}; known: {', '.join(sorted(PUBLISHED_EXTRACTORS))}"
+        ) from None
+    extractor: PublishedExtractor = getattr(importlib.import_module(module_name), function_name)
+    return extractor
+
+
 def get_extractor(name: str) -> Extractor:
     """The extractor registered under ``name``; ``KeyError`` lists the known ones."""
     try:
@@ -35,4 +57,12 @@ def get_extractor(name: str) -> Extractor:
     return extractor
 
 
-__all__ = ["EXTRACTORS", "Extractor", "Page", "get_extractor"]
+__all__ = [
+    "EXTRACTORS",
+    "PUBLISHED_EXTRACTORS",
+    "Extractor",
+    "Page",
+    "PublishedExtractor",
+    "get_extractor",
+    "get_published_extractor",
+]

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from generator.errors import ConfgenError, ExtractError
-from generator.extract import Page, get_extractor
+from generator.extract import Page, get_extractor, get_published_extractor
+from generator.extract.merge import Difference, merge_openapi, render_report
 from generator.extract.overlay import apply_overlay
 from generator.extract.validate import validate_asyncapi, validate_openapi
 from generator.fsutil import display_path, write_files_atomically
@@ -29,15 +31,79 @@ def read_page(path: Path) -> Page:
         ) from None
 
 
-def build_spec(provider: Provider, pages: Sequence[Page] | None = None) -> dict[str, Any]:
+def read_published(provider: Provider) -> dict[str, Page]:
+    """The provider's published sources by name, each checked against its recorded sha256."""
+    result = {}
+    for source in provider.published:
+        shown = display_path(source.path)
+        data = source.read_bytes(shown)
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise ExtractError(f"not UTF-8 (byte {error.start})", source=shown) from None
+        result[source.name] = Page(path=shown, text=text)
+    return result
+
+
+def build_spec(
+    provider: Provider,
+    pages: Sequence[Page] | None = None,
+    published: Mapping[str, Page] | None = None,
+) -> dict[str, Any]:
     """Extract, overlay and validate one provider's spec (nothing is written)."""
+    return build_spec_and_report(provider, pages, published)[0]
+
+
+def build_spec_and_report(
+    provider: Provider,
+    pages: Sequence[Page] | None = None,
+    published: Mapping[str, Page] | None = None,
+) -> tuple[dict[str, Any], list[Difference]]:
+    """`build_spec`, with the differences the merge with the published sources found."""
     if pages is None:
         pages = [read_page(page.path) for page in provider.pages]
+    if published is None:
+        published = read_published(provider)
     try:
         extractor = get_extractor(provider.extractor)
+        published_extractor = (
+            get_published_extractor(provider.published_extractor)
+            if provider.published_extractor
+            else None
+        )
     except KeyError as error:
         raise ConfgenError(str(error.args[0]), source="specs/providers.toml") from None
     document = extractor(pages)
+    differences: list[Difference] = []
+    if published_extractor is not None and provider.spec_format == "asyncapi":
+        from generator.extract.trueconf_wrapper import merge_asyncapi
+
+        wrapper = published_extractor(published, provider.select)
+        named = [
+            Page(path=provider.relative(source.path), text=page.text)
+            for source, page in zip(provider.pages, pages, strict=True)
+        ]
+        by_name = {source.name: provider.relative(source.path) for source in provider.published}
+        document, differences = merge_asyncapi(
+            document,
+            wrapper,
+            pages=named,
+            methods_source=by_name["methods"],
+            consts_source=by_name["consts"],
+        )
+    elif published_extractor is not None:
+        published_document = published_extractor(published, provider.select)
+        # The report names files relative to the project root, wherever it runs from.
+        named = [
+            Page(path=provider.relative(source.path), text=page.text)
+            for source, page in zip(provider.pages, pages, strict=True)
+        ]
+        document, differences = merge_openapi(
+            document,
+            published_document,
+            pages=named,
+            published_source=provider.relative(provider.published[0].path),
+        )
     if provider.overlay is not None:
         overlay_source = display_path(provider.overlay)
         try:
@@ -50,7 +116,7 @@ def build_spec(provider: Provider, pages: Sequence[Page] | None = None) -> dict[
         validate_asyncapi(document, source=spec_source)
     else:
         validate_openapi(document, source=spec_source)
-    return document
+    return document, differences
 
 
 #: Top-level keys first in this order (the order readers expect); the rest keep theirs.
@@ -79,13 +145,47 @@ def canonical_order(document: dict[str, Any]) -> dict[str, Any]:
 
 def render_spec(provider: Provider, document: dict[str, Any]) -> bytes:
     """The spec file's bytes: a header naming its inputs, then deterministic YAML."""
-    sources = ", ".join(provider.relative(page.path) for page in provider.pages)
+    sources = ", ".join(
+        provider.relative(path)
+        for path in [
+            *(page.path for page in provider.pages),
+            *(source.path for source in provider.published if source.name != "licence"),
+        ]
+    )
     header = (
         f"# Extracted by `confgen extract` from {sources}"
         + (f" with {provider.relative(provider.overlay)}" if provider.overlay else "")
         + ".\n# Do not edit: change the source or the overlay and run `make generate`.\n"
     )
     return (header + dump_yaml(canonical_order(document))).encode("utf-8")
+
+
+def report_path(provider: Provider) -> Path:
+    """``specs/REPORT.md`` of the project ``provider`` belongs to."""
+    return provider.root / "specs" / "REPORT.md"
+
+
+_SECTION = re.compile(r"(?m)^## (\S+)\n")
+
+
+def update_report(path: Path, sections: Mapping[str, list[Difference]]) -> bytes:
+    """REPORT.md with ``sections`` rendered anew; other providers' sections kept as they are."""
+    kept: dict[str, str] = {}
+    if path.exists():
+        text = path.read_text(encoding="utf-8")
+        marks = list(_SECTION.finditer(text))
+        for number, mark in enumerate(marks):
+            end = marks[number + 1].start() if number + 1 < len(marks) else len(text)
+            kept[mark[1]] = text[mark.start() : end].rstrip("\n") + "\n"
+    rendered = render_report(sections)
+    header, _, _ = rendered.partition("\n## ")
+    body = {
+        name: render_report({name: items}).split("\n## ", 1)[1] for name, items in sections.items()
+    }
+    parts = [header.rstrip("\n") + "\n"]
+    for name in sorted(kept.keys() | body.keys()):
+        parts.append(("## " + body[name]).rstrip("\n") + "\n" if name in body else kept[name])
+    return "\n".join(parts).encode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -102,7 +202,15 @@ def extract_specs(providers: Sequence[Provider], *, check: bool = False) -> Extr
     Every spec is built before anything is written, so one bad page leaves every
     committed spec untouched.
     """
-    outputs = {provider.spec: render_spec(provider, build_spec(provider)) for provider in providers}
+    outputs: dict[Path, bytes] = {}
+    sections: dict[str, list[Difference]] = {}
+    for provider in providers:
+        document, differences = build_spec_and_report(provider)
+        outputs[provider.spec] = render_spec(provider, document)
+        sections[provider.name] = differences
+    if providers:
+        report = report_path(providers[0])
+        outputs[report] = update_report(report, sections)
     stale = [
         path for path, data in outputs.items() if not path.exists() or path.read_bytes() != data
     ]

@@ -59,7 +59,13 @@ def test_retry_modes_in_the_index_follow_the_overlays() -> None:
 
 def test_the_websocket_index_lists_commands_and_room_settings() -> None:
     index = _index("trueconf")
-    (info,) = index.OPERATIONS
+    assert all(
+        (op.transport, op.path, op.resource) == ("websocket", None, None) for op in index.OPERATIONS
+    )
+    from generated.trueconf import AsyncTrueConfRoom as Room
+
+    assert all(callable(getattr(Room, op.attribute)) for op in index.OPERATIONS)
+    info = index.operation("createConference")
     assert (info.transport, info.method, info.path, info.resource, info.attribute) == (
         "websocket",
         "createConference",

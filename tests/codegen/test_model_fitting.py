@@ -199,6 +199,15 @@ def test_defaults_that_do_not_fit_their_field_are_left_out(notes: tuple[Any, Pat
     assert (model(body="b").hook, model(body="b").kinds) == (None, None)
 
 
+def test_a_uri_argument_goes_out_as_the_caller_wrote_it(notes: tuple[Any, Path]) -> None:
+    package, _ = notes
+    model = package._request_models.CreateNoteBody
+    # A URL type would send https://a.ai/ (lower-cased, slash added).
+    assert model(body="b", hook="https://A.AI").model_dump(mode="json")["hook"] == "https://A.AI"
+    with pytest.raises(ValueError, match="hook"):
+        model(body="b", hook="no scheme")
+
+
 def test_mypy_strict_passes_on_the_package(notes: tuple[Any, Path]) -> None:
     _, out = notes
     result = subprocess.run(

@@ -245,6 +245,12 @@ def strategy_for(schema: Mapping[str, Any]) -> Any:
     kind = schema.get("type")
     if "enum" in schema or "const" in schema:
         return from_schema(dict(schema))
+    for keyword in ("oneOf", "anyOf"):
+        if isinstance(schema.get(keyword), list) and schema[keyword]:
+            # Each alternative with the shared keywords (a discriminated union's branches
+            # are objects, which hypothesis-jsonschema cannot draw itself here).
+            shared = {k: v for k, v in schema.items() if k not in (keyword, "discriminator")}
+            return st.one_of([strategy_for({**shared, **branch}) for branch in schema[keyword]])
     if kind == "object" or (kind is None and "properties" in schema):
         properties = schema.get("properties") or {}
         required = set(schema.get("required") or [])
@@ -264,6 +270,9 @@ def strategy_for(schema: Mapping[str, Any]) -> Any:
             if schema.get("uniqueItems")
             else None,
         )
+    if kind == "string" and schema.get("format") == "uuid":
+        # hypothesis-jsonschema does not know the uuid format (it would draw any string).
+        return st.uuids().map(str)
     return from_schema(dict(schema))
 
 

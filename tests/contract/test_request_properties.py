@@ -103,9 +103,14 @@ def test_valid_input_gives_a_request_the_spec_accepts(
 def violations(case: Case) -> list[tuple[str, Any, str]]:
     """(argument, bad value, which rule) for every constraint of the method's inputs."""
     schema = case.arguments_schema()
+    path_arguments = {param.argument for param in case.params if param.location == "path"}
     found = []
     for name, sub in schema["properties"].items():
         kind = sub.get("type")
+        if kind == "string" and sub.get("format") == "uuid":
+            found.append((name, "not-a-uuid", "format"))
+        if name in path_arguments and int(sub.get("minLength", 0)) > 0:
+            found.append((name, "", "minLength"))  # an empty path segment is another path
         if "enum" in sub:
             found.append((name, "not-" + "-".join(map(str, sub["enum"]))[:40], "enum"))
         if "maxLength" in sub:

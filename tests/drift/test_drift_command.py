@@ -3,6 +3,7 @@ reads the published pages (here a loopback server); `--update` accepts the chang
 
 from __future__ import annotations
 
+import hashlib
 import http.server
 import shutil
 import threading
@@ -15,6 +16,7 @@ import pytest
 from generator.cli import main
 from generator.drift.fetch import FetchError, FetchPolicy, fetch_page
 from generator.manifest import SourcePage
+from generator.yamlio import load_yaml
 from tests.conftest import ROOT
 
 TELNYX_PAGE = "specs/sources/telnyx-create-conference.txt"
@@ -214,7 +216,13 @@ def point_manifest_at(project: Path, base_url: str) -> dict[str, bytes]:
         for page in entry["pages"]:
             name = Path(page["path"]).name
             text = text.replace(f'url = "{page["url"]}"', f'url = "{base_url}/{name}"')
+            if "fetch" in page:  # the page's text form (Voximplant's .md twin)
+                text = text.replace(f'fetch = "{page["fetch"]}"', f'fetch = "{base_url}/{name}"')
             pages[f"/{name}"] = (project / page["path"]).read_bytes()
+        for source in entry.get("published", []):
+            name = Path(source["path"]).name
+            text = text.replace(f'url = "{source["url"]}"', f'url = "{base_url}/{name}"')
+            pages[f"/{name}"] = (project / source["path"]).read_bytes()
     manifest.write_text(text, encoding="utf-8")
     return pages
 
@@ -256,7 +264,9 @@ def test_fetch_update_rewrites_sources_and_specs(
 
     assert drift(project, "--fetch", "--update") == 0
     assert (project / TELNYX_PAGE).read_bytes() == published
-    assert "on_exit" not in (project / "specs/telnyx.openapi.yaml").read_text()
+    spec = load_yaml((project / "specs/telnyx.openapi.yaml").read_text())
+    beep = spec["components"]["schemas"]["CreateConferenceRequest"]["properties"]["beep_enabled"]
+    assert "on_exit" not in beep["enum"]  # the page's operation, from the page
     assert drift(project) == 0
     assert drift(project, "--fetch") == 0
 
@@ -290,3 +300,64 @@ def test_fetch_retries_connect_errors_with_backoff_then_gives_up() -> None:
         )
     assert len(attempts) == 4
     assert waits == [0.5, 1.0, 2.0]
+
+
+#: A conferencing operation the published Telnyx spec might add (tag "Conference Commands").
+NEW_TELNYX_OPERATION = b"""  /conferences/{id}/actions/lock:
+    post:
+      operationId: LockConference
+      summary: Lock conference
+      tags:
+      - Conference Commands
+      parameters:
+      - name: id
+        in: path
+        required: true
+        schema:
+          type: string
+      responses:
+        '200':
+          description: Locked.
+"""
+
+
+def test_fetch_sees_an_operation_added_to_the_published_spec_and_update_takes_it(
+    project: Path,
+    serve: Callable[[dict[str, bytes]], str],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    pages: dict[str, bytes] = {}
+    pages.update(point_manifest_at(project, serve(pages)))
+    vendored = pages["/telnyx-openapi-3.1.yml"]
+    assert vendored.startswith(b"components:") and b"\npaths:\n" in vendored
+    published = vendored.replace(b"\npaths:\n", b"\npaths:\n" + NEW_TELNYX_OPERATION, 1)
+    pages["/telnyx-openapi-3.1.yml"] = published
+    manifest = project / "specs/providers.toml"
+    old_digest = hashlib.sha256(vendored).hexdigest()
+    assert old_digest in manifest.read_text()
+
+    assert drift(project, "--fetch") == 1
+    err = capsys.readouterr().err
+    [line] = [line for line in err.splitlines() if "new operation" in line]
+    assert line.strip().startswith("non-breaking")
+    assert line.endswith("POST /conferences/{id}/actions/lock: new operation LockConference")
+    assert "0 breaking and 1 non-breaking spec change(s)" in err
+    assert (project / "specs/sources/telnyx-openapi-3.1.yml").read_bytes() == vendored
+
+    assert drift(project, "--fetch", "--update") == 0
+    assert (project / "specs/sources/telnyx-openapi-3.1.yml").read_bytes() == published
+    text = manifest.read_text()
+    assert hashlib.sha256(published).hexdigest() in text and old_digest not in text
+    resource = (project / "generated/telnyx/resources/conferences.py").read_text()
+    assert "def lock_conference(" in resource
+    assert drift(project) == 0  # sources, manifest, specs and code agree again
+
+
+def test_extract_refuses_a_published_source_that_is_not_the_recorded_copy(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = project / "specs/sources/signalwire-rest.openapi.yaml"
+    source.write_bytes(source.read_bytes() + b"\n# edited\n")
+    assert confgen(project, "extract", "--provider", "signalwire") == 1
+    err = capsys.readouterr().err
+    assert "signalwire-rest.openapi.yaml: not the vendored copy specs/providers.toml records" in err

@@ -434,8 +434,19 @@ def test_one_page_only() -> None:
 
 
 def _overlaid() -> dict[str, Any]:
+    """The page's extraction merged with the wrapper's commands (as `confgen extract`
+    does), then the overlay, which also describes the wrapper's commands."""
+    from generator.extract.pipeline import read_published
+    from generator.extract.trueconf_wrapper import extract_trueconf_wrapper, merge_asyncapi
+    from generator.manifest import load_manifest
+
+    [provider] = [p for p in load_manifest(ROOT / "specs/providers.toml") if p.name == "trueconf"]
+    wrapper = extract_trueconf_wrapper(read_published(provider), provider.select)
+    merged, _ = merge_asyncapi(
+        _extract(), wrapper, pages=[], methods_source="methods.py", consts_source="consts.py"
+    )
     overlay = load_yaml((ROOT / OVERLAY).read_text(encoding="utf-8"))
-    return apply_overlay(_extract(), overlay, source=OVERLAY)
+    return apply_overlay(merged, overlay, source=OVERLAY)
 
 
 def test_overlay_applies_and_stays_valid_asyncapi() -> None:

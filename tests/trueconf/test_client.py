@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import threading
 from typing import Any
 
 import pytest
@@ -254,27 +253,6 @@ async def test_secrets_never_in_reprs_logs_or_errors(caplog: pytest.LogCaptureFi
     text += "\n".join(client_logs) + str(refused.value)
     for secret in ("s3cret-pin", "wrong-pin", *server.tokens_issued):
         assert secret not in text
-
-
-@pytest.fixture
-def server_thread() -> Any:
-    """A RoomServer on its own loop in a thread, for the synchronous client."""
-    loop = asyncio.new_event_loop()
-    ready = threading.Event()
-    holder: dict[str, Any] = {}
-
-    async def main() -> None:
-        async with RoomServer(pin="1234") as room_server:
-            holder["server"], holder["stop"] = room_server, asyncio.Event()
-            ready.set()
-            await holder["stop"].wait()
-
-    thread = threading.Thread(target=loop.run_until_complete, args=(main(),), daemon=True)
-    thread.start()
-    assert ready.wait(LIMIT)
-    yield holder["server"]
-    loop.call_soon_threadsafe(holder["stop"].set)
-    thread.join(LIMIT)
 
 
 class _InProcessRoom:

@@ -5,10 +5,11 @@ Nothing here imports httpx at run time: the package's public names must import f
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from typing import Any, Final, Literal, TypeVar
 
-__all__ = ["NOT_GIVEN", "NotGiven", "strip_not_given"]
+__all__ = ["NOT_GIVEN", "NotGiven", "new_uuid4", "strip_not_given"]
 
 _V = TypeVar("_V")
 
@@ -51,4 +52,18 @@ NOT_GIVEN: Final = NotGiven()
 
 def strip_not_given(mapping: Mapping[str, _V | NotGiven]) -> dict[str, _V]:
     """Return ``mapping`` without its ``NOT_GIVEN`` entries (``None`` entries are kept)."""
-    return {key: value for key, value in mapping.items() if not isinstance(value, NotGiven)}
+    # Identity, not isinstance: NotGiven is a singleton, and this runs on every call.
+    return {key: value for key, value in mapping.items() if value is not NOT_GIVEN}  # type: ignore[misc]
+
+
+def new_uuid4() -> str:
+    """A random (version 4) UUID as text, as ``str(uuid.uuid4())`` spells it.
+
+    The idempotency key of every such call: built from ``os.urandom`` directly, about
+    a third of the cost of going through a `uuid.UUID` object.
+    """
+    raw = bytearray(os.urandom(16))
+    raw[6] = raw[6] & 0x0F | 0x40  # version 4
+    raw[8] = raw[8] & 0x3F | 0x80  # the RFC 4122 variant
+    h = raw.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"

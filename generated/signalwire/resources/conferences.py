@@ -20,6 +20,7 @@ from .._runtime import (
     to_raw_response_wrapper,
     validate_request,
 )
+from .._runtime._params import ParamStyle
 
 if TYPE_CHECKING:
     import httpx
@@ -33,7 +34,7 @@ __all__ = [
 
 _CREATE_VIDEO_CONFERENCE = Operation(
     method="POST",
-    path="/conferences",
+    path="/api/video/conferences",
     retry="unprocessed",
     error_models={
         400: models.TypesStatusCodesStatusCode400,
@@ -43,7 +44,64 @@ _CREATE_VIDEO_CONFERENCE = Operation(
         500: models.TypesStatusCodesStatusCode500,
     },
 )
-"""POST /conferences (create-video-conference)."""
+"""POST /api/video/conferences (create-video-conference)."""
+_DELETE_VIDEO_CONFERENCE = Operation(
+    method="DELETE",
+    path="/api/video/conferences/{id}",
+    error_models={
+        400: models.TypesStatusCodesStatusCode400,
+        401: models.TypesStatusCodesStatusCode401,
+        404: models.TypesStatusCodesStatusCode404,
+        500: models.TypesStatusCodesStatusCode500,
+    },
+)
+"""DELETE /api/video/conferences/{id} (delete_video_conference)."""
+_GET_VIDEO_CONFERENCE = Operation(
+    method="GET",
+    path="/api/video/conferences/{id}",
+    query_styles={
+        "include_active_session": ParamStyle("form", False),
+    },
+    error_models={
+        400: models.TypesStatusCodesStatusCode400,
+        401: models.TypesStatusCodesStatusCode401,
+        404: models.TypesStatusCodesStatusCode404,
+        422: models.VideoVideoStatusCode422,
+        500: models.TypesStatusCodesStatusCode500,
+    },
+)
+"""GET /api/video/conferences/{id} (get_video_conference)."""
+_LIST_VIDEO_CONFERENCES = Operation(
+    method="GET",
+    path="/api/video/conferences",
+    query_styles={
+        "starts_after": ParamStyle("form", False),
+        "ends_before": ParamStyle("form", False),
+        "include_active_session": ParamStyle("form", False),
+        "page_number": ParamStyle("form", False),
+        "page_size": ParamStyle("form", False),
+        "page_token": ParamStyle("form", False),
+    },
+    error_models={
+        400: models.TypesStatusCodesStatusCode400,
+        401: models.TypesStatusCodesStatusCode401,
+        422: models.VideoVideoStatusCode422,
+        500: models.TypesStatusCodesStatusCode500,
+    },
+)
+"""GET /api/video/conferences (list_video_conferences)."""
+_UPDATE_VIDEO_CONFERENCE = Operation(
+    method="PUT",
+    path="/api/video/conferences/{id}",
+    error_models={
+        400: models.TypesStatusCodesStatusCode400,
+        401: models.TypesStatusCodesStatusCode401,
+        404: models.TypesStatusCodesStatusCode404,
+        422: models.VideoVideoStatusCode422,
+        500: models.TypesStatusCodesStatusCode500,
+    },
+)
+"""PUT /api/video/conferences/{id} (update_video_conference)."""
 
 
 class ConferencesResource(SyncResource):
@@ -177,12 +235,330 @@ class ConferencesResource(SyncResource):
             max_retries=max_retries,
         )
 
+    def delete_video_conference(
+        self,
+        *,
+        id: str,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> None:
+        """Delete video conference.
+
+        Delete a Video Conference.
+
+        #### Permissions
+
+        The API token used to authenticate must have the following scope(s) enabled to make a successful request: _Video_.
+
+        [Learn more about API scopes](/docs/platform/your-signalwire-api-space).
+
+        Args:
+            id: Unique ID of the video conference.
+            extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
+            timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
+        """
+        params = validate_request(
+            _request_models.DeleteVideoConferenceParams,
+            strip_not_given(
+                {
+                    "id": id,
+                }
+            ),
+        ).model_dump(mode="json", by_alias=True, exclude_unset=True)
+        return self._client.request(
+            _DELETE_VIDEO_CONFERENCE,
+            cast_to=None,
+            path_params=params,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
+        )
+
+    def get_video_conference(
+        self,
+        *,
+        id: str,
+        include_active_session: bool | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> models.VideoConference:
+        """Get video conference.
+
+        Find a Video Conference by ID.
+
+        #### Permissions
+
+        The API token used to authenticate must have the following scope(s) enabled to make a successful request: _Video_.
+
+        [Learn more about API scopes](/docs/platform/your-signalwire-api-space).
+
+        Args:
+            id: Unique ID of the video conference.
+            include_active_session: Specifies whether to include information about the
+                conference's active session (if any).
+            extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
+            timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
+        """
+        params = validate_request(
+            _request_models.GetVideoConferenceParams,
+            strip_not_given(
+                {
+                    "id": id,
+                    "include_active_session": include_active_session,
+                }
+            ),
+        ).model_dump(mode="json", by_alias=True, exclude_unset=True)
+        return self._client.request(
+            _GET_VIDEO_CONFERENCE,
+            cast_to=models.VideoConference,
+            path_params={key: value for key, value in params.items() if key in ("id",)},
+            query={
+                key: value for key, value in params.items() if key in ("include_active_session",)
+            },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
+        )
+
+    def list_video_conferences(
+        self,
+        *,
+        starts_after: str | NotGiven = NOT_GIVEN,
+        ends_before: str | NotGiven = NOT_GIVEN,
+        include_active_session: bool | NotGiven = NOT_GIVEN,
+        page_number: int | NotGiven = NOT_GIVEN,
+        page_size: int | NotGiven = NOT_GIVEN,
+        page_token: str | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> models.VideoListConferencesResponse:
+        """List video conferences.
+
+        List Video Conferences.
+
+        #### Permissions
+
+        The API token used to authenticate must have the following scope(s) enabled to make a successful request: _Video_.
+
+        [Learn more about API scopes](/docs/platform/your-signalwire-api-space).
+
+        Args:
+            starts_after: Return conferences with a `join_from` time on or after this timestamp.
+                Accepts RFC 3339 datetime or Unix timestamp.
+            ends_before: Return conferences with a `join_until` time on or before this
+                timestamp. Accepts RFC 3339 datetime or Unix timestamp.
+            include_active_session: Specifies whether to include information about the
+                conference's active session (if any).
+            page_number: Page number to return. Requires `page_token` for values greater than 0.
+            page_size: Specify the number of results to return on a single page. The default
+                page size is `50` and the maximum is `1000`.
+            page_token: Token for cursor-based pagination. Required when `page_number` is
+                greater than 0.
+            extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
+            timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
+        """
+        params = validate_request(
+            _request_models.ListVideoConferencesParams,
+            strip_not_given(
+                {
+                    "starts_after": starts_after,
+                    "ends_before": ends_before,
+                    "include_active_session": include_active_session,
+                    "page_number": page_number,
+                    "page_size": page_size,
+                    "page_token": page_token,
+                }
+            ),
+        ).model_dump(mode="json", by_alias=True, exclude_unset=True)
+        return self._client.request(
+            _LIST_VIDEO_CONFERENCES,
+            cast_to=models.VideoListConferencesResponse,
+            query=params,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
+        )
+
+    def update_video_conference(
+        self,
+        *,
+        id: str,
+        display_name: str,
+        description: str | NotGiven = NOT_GIVEN,
+        join_from: str | datetime.datetime | NotGiven = NOT_GIVEN,
+        join_until: str | datetime.datetime | NotGiven = NOT_GIVEN,
+        quality: Literal["720p", "1080p"] | NotGiven = NOT_GIVEN,
+        layout: Literal[
+            "grid-responsive",
+            "grid-responsive-mobile",
+            "highlight-1-responsive",
+            "1x1",
+            "2x1",
+            "2x2",
+            "5up",
+            "3x3",
+            "4x4",
+            "5x5",
+            "6x6",
+            "8x8",
+            "10x10",
+        ]
+        | NotGiven = NOT_GIVEN,
+        size: Literal["small", "medium", "large"] | NotGiven = NOT_GIVEN,
+        record_on_start: bool | NotGiven = NOT_GIVEN,
+        tone_on_entry_and_exit: bool | NotGiven = NOT_GIVEN,
+        room_join_video_off: bool | NotGiven = NOT_GIVEN,
+        user_join_video_off: bool | NotGiven = NOT_GIVEN,
+        enable_room_previews: bool | NotGiven = NOT_GIVEN,
+        enable_chat: bool | NotGiven = NOT_GIVEN,
+        dark_primary: str | NotGiven = NOT_GIVEN,
+        dark_background: str | NotGiven = NOT_GIVEN,
+        dark_foreground: str | NotGiven = NOT_GIVEN,
+        dark_success: str | NotGiven = NOT_GIVEN,
+        dark_negative: str | NotGiven = NOT_GIVEN,
+        light_primary: str | NotGiven = NOT_GIVEN,
+        light_background: str | NotGiven = NOT_GIVEN,
+        light_foreground: str | NotGiven = NOT_GIVEN,
+        light_success: str | NotGiven = NOT_GIVEN,
+        light_negative: str | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> models.VideoConference:
+        """Update video conference.
+
+        Update a Video Conference.
+
+        #### Permissions
+
+        The API token used to authenticate must have the following scope(s) enabled to make a successful request: _Video_.
+
+        [Learn more about API scopes](/docs/platform/your-signalwire-api-space).
+
+        Args:
+            id: Unique ID of the video conference.
+            display_name: Display name of the video conference. Maximum of 200 characters.
+            description: Description of the conference. Maximum of 3000 characters.
+            join_from: Conference does not accept new participants before this time. Expects RFC
+                3339 datetime: `2022-01-01T23:59:60Z`. Date only: `2022-01-01` will be converted
+                to `2022-01-01T00:00:00Z`.
+            join_until: Conference stops accepting new participants at this time, but keeps
+                running until all participants leave. Expects RFC 3339 datetime:
+                `2022-01-01T23:59:60Z`. Date only: `2022-01-01` will be converted to
+                `2022-01-01T00:00:00Z`.
+            quality: The conference's resolution.
+            layout: The conference's initial layout.
+            size: The size of the video conference.
+            record_on_start: Whether to start recording when a conference session begins.
+            tone_on_entry_and_exit: Whether a tone is played when a member enters or exits the
+                conference.
+            room_join_video_off: Whether participants join with video off by room setting.
+            user_join_video_off: Whether participants join with video off by user setting.
+            enable_room_previews: Whether a preview video of the conference content is
+                generated.
+            enable_chat: Whether group chat is enabled for conference participants.
+            dark_primary: CTA buttons and selected items color (dark theme).
+            dark_background: Main background color (dark theme).
+            dark_foreground: Main foreground color (dark theme).
+            dark_success: Success indication color (dark theme).
+            dark_negative: Error indication color (dark theme).
+            light_primary: CTA buttons and selected items color (light theme).
+            light_background: Main background color (light theme).
+            light_foreground: Main foreground color (light theme).
+            light_success: Success indication color (light theme).
+            light_negative: Error indication color (light theme).
+            extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
+            timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
+        """
+        params = validate_request(
+            _request_models.UpdateVideoConferenceParams,
+            strip_not_given(
+                {
+                    "id": id,
+                }
+            ),
+        ).model_dump(mode="json", by_alias=True, exclude_unset=True)
+        body = validate_request(
+            _request_models.VideoUpdateConferenceRequest,
+            strip_not_given(
+                {
+                    "display_name": display_name,
+                    "description": description,
+                    "join_from": join_from,
+                    "join_until": join_until,
+                    "quality": quality,
+                    "layout": layout,
+                    "size": size,
+                    "record_on_start": record_on_start,
+                    "tone_on_entry_and_exit": tone_on_entry_and_exit,
+                    "room_join_video_off": room_join_video_off,
+                    "user_join_video_off": user_join_video_off,
+                    "enable_room_previews": enable_room_previews,
+                    "enable_chat": enable_chat,
+                    "dark_primary": dark_primary,
+                    "dark_background": dark_background,
+                    "dark_foreground": dark_foreground,
+                    "dark_success": dark_success,
+                    "dark_negative": dark_negative,
+                    "light_primary": light_primary,
+                    "light_background": light_background,
+                    "light_foreground": light_foreground,
+                    "light_success": light_success,
+                    "light_negative": light_negative,
+                }
+            ),
+        )
+        return self._client.request(
+            _UPDATE_VIDEO_CONFERENCE,
+            cast_to=models.VideoConference,
+            path_params=params,
+            json=body,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
+        )
+
 
 class ConferencesResourceWithRawResponse:
     """`ConferencesResource`'s methods, each returning an `APIResponse`."""
 
     def __init__(self, resource: ConferencesResource) -> None:
         self.create_video_conference = to_raw_response_wrapper(resource.create_video_conference)
+        self.delete_video_conference = to_raw_response_wrapper(resource.delete_video_conference)
+        self.get_video_conference = to_raw_response_wrapper(resource.get_video_conference)
+        self.list_video_conferences = to_raw_response_wrapper(resource.list_video_conferences)
+        self.update_video_conference = to_raw_response_wrapper(resource.update_video_conference)
 
 
 class AsyncConferencesResource(AsyncResource):
@@ -316,6 +692,320 @@ class AsyncConferencesResource(AsyncResource):
             max_retries=max_retries,
         )
 
+    async def delete_video_conference(
+        self,
+        *,
+        id: str,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> None:
+        """Delete video conference.
+
+        Delete a Video Conference.
+
+        #### Permissions
+
+        The API token used to authenticate must have the following scope(s) enabled to make a successful request: _Video_.
+
+        [Learn more about API scopes](/docs/platform/your-signalwire-api-space).
+
+        Args:
+            id: Unique ID of the video conference.
+            extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
+            timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
+        """
+        params = validate_request(
+            _request_models.DeleteVideoConferenceParams,
+            strip_not_given(
+                {
+                    "id": id,
+                }
+            ),
+        ).model_dump(mode="json", by_alias=True, exclude_unset=True)
+        return await self._client.request(
+            _DELETE_VIDEO_CONFERENCE,
+            cast_to=None,
+            path_params=params,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
+        )
+
+    async def get_video_conference(
+        self,
+        *,
+        id: str,
+        include_active_session: bool | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> models.VideoConference:
+        """Get video conference.
+
+        Find a Video Conference by ID.
+
+        #### Permissions
+
+        The API token used to authenticate must have the following scope(s) enabled to make a successful request: _Video_.
+
+        [Learn more about API scopes](/docs/platform/your-signalwire-api-space).
+
+        Args:
+            id: Unique ID of the video conference.
+            include_active_session: Specifies whether to include information about the
+                conference's active session (if any).
+            extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
+            timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
+        """
+        params = validate_request(
+            _request_models.GetVideoConferenceParams,
+            strip_not_given(
+                {
+                    "id": id,
+                    "include_active_session": include_active_session,
+                }
+            ),
+        ).model_dump(mode="json", by_alias=True, exclude_unset=True)
+        return await self._client.request(
+            _GET_VIDEO_CONFERENCE,
+            cast_to=models.VideoConference,
+            path_params={key: value for key, value in params.items() if key in ("id",)},
+            query={
+                key: value for key, value in params.items() if key in ("include_active_session",)
+            },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
+        )
+
+    async def list_video_conferences(
+        self,
+        *,
+        starts_after: str | NotGiven = NOT_GIVEN,
+        ends_before: str | NotGiven = NOT_GIVEN,
+        include_active_session: bool | NotGiven = NOT_GIVEN,
+        page_number: int | NotGiven = NOT_GIVEN,
+        page_size: int | NotGiven = NOT_GIVEN,
+        page_token: str | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> models.VideoListConferencesResponse:
+        """List video conferences.
+
+        List Video Conferences.
+
+        #### Permissions
+
+        The API token used to authenticate must have the following scope(s) enabled to make a successful request: _Video_.
+
+        [Learn more about API scopes](/docs/platform/your-signalwire-api-space).
+
+        Args:
+            starts_after: Return conferences with a `join_from` time on or after this timestamp.
+                Accepts RFC 3339 datetime or Unix timestamp.
+            ends_before: Return conferences with a `join_until` time on or before this
+                timestamp. Accepts RFC 3339 datetime or Unix timestamp.
+            include_active_session: Specifies whether to include information about the
+                conference's active session (if any).
+            page_number: Page number to return. Requires `page_token` for values greater than 0.
+            page_size: Specify the number of results to return on a single page. The default
+                page size is `50` and the maximum is `1000`.
+            page_token: Token for cursor-based pagination. Required when `page_number` is
+                greater than 0.
+            extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
+            timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
+        """
+        params = validate_request(
+            _request_models.ListVideoConferencesParams,
+            strip_not_given(
+                {
+                    "starts_after": starts_after,
+                    "ends_before": ends_before,
+                    "include_active_session": include_active_session,
+                    "page_number": page_number,
+                    "page_size": page_size,
+                    "page_token": page_token,
+                }
+            ),
+        ).model_dump(mode="json", by_alias=True, exclude_unset=True)
+        return await self._client.request(
+            _LIST_VIDEO_CONFERENCES,
+            cast_to=models.VideoListConferencesResponse,
+            query=params,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
+        )
+
+    async def update_video_conference(
+        self,
+        *,
+        id: str,
+        display_name: str,
+        description: str | NotGiven = NOT_GIVEN,
+        join_from: str | datetime.datetime | NotGiven = NOT_GIVEN,
+        join_until: str | datetime.datetime | NotGiven = NOT_GIVEN,
+        quality: Literal["720p", "1080p"] | NotGiven = NOT_GIVEN,
+        layout: Literal[
+            "grid-responsive",
+            "grid-responsive-mobile",
+            "highlight-1-responsive",
+            "1x1",
+            "2x1",
+            "2x2",
+            "5up",
+            "3x3",
+            "4x4",
+            "5x5",
+            "6x6",
+            "8x8",
+            "10x10",
+        ]
+        | NotGiven = NOT_GIVEN,
+        size: Literal["small", "medium", "large"] | NotGiven = NOT_GIVEN,
+        record_on_start: bool | NotGiven = NOT_GIVEN,
+        tone_on_entry_and_exit: bool | NotGiven = NOT_GIVEN,
+        room_join_video_off: bool | NotGiven = NOT_GIVEN,
+        user_join_video_off: bool | NotGiven = NOT_GIVEN,
+        enable_room_previews: bool | NotGiven = NOT_GIVEN,
+        enable_chat: bool | NotGiven = NOT_GIVEN,
+        dark_primary: str | NotGiven = NOT_GIVEN,
+        dark_background: str | NotGiven = NOT_GIVEN,
+        dark_foreground: str | NotGiven = NOT_GIVEN,
+        dark_success: str | NotGiven = NOT_GIVEN,
+        dark_negative: str | NotGiven = NOT_GIVEN,
+        light_primary: str | NotGiven = NOT_GIVEN,
+        light_background: str | NotGiven = NOT_GIVEN,
+        light_foreground: str | NotGiven = NOT_GIVEN,
+        light_success: str | NotGiven = NOT_GIVEN,
+        light_negative: str | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> models.VideoConference:
+        """Update video conference.
+
+        Update a Video Conference.
+
+        #### Permissions
+
+        The API token used to authenticate must have the following scope(s) enabled to make a successful request: _Video_.
+
+        [Learn more about API scopes](/docs/platform/your-signalwire-api-space).
+
+        Args:
+            id: Unique ID of the video conference.
+            display_name: Display name of the video conference. Maximum of 200 characters.
+            description: Description of the conference. Maximum of 3000 characters.
+            join_from: Conference does not accept new participants before this time. Expects RFC
+                3339 datetime: `2022-01-01T23:59:60Z`. Date only: `2022-01-01` will be converted
+                to `2022-01-01T00:00:00Z`.
+            join_until: Conference stops accepting new participants at this time, but keeps
+                running until all participants leave. Expects RFC 3339 datetime:
+                `2022-01-01T23:59:60Z`. Date only: `2022-01-01` will be converted to
+                `2022-01-01T00:00:00Z`.
+            quality: The conference's resolution.
+            layout: The conference's initial layout.
+            size: The size of the video conference.
+            record_on_start: Whether to start recording when a conference session begins.
+            tone_on_entry_and_exit: Whether a tone is played when a member enters or exits the
+                conference.
+            room_join_video_off: Whether participants join with video off by room setting.
+            user_join_video_off: Whether participants join with video off by user setting.
+            enable_room_previews: Whether a preview video of the conference content is
+                generated.
+            enable_chat: Whether group chat is enabled for conference participants.
+            dark_primary: CTA buttons and selected items color (dark theme).
+            dark_background: Main background color (dark theme).
+            dark_foreground: Main foreground color (dark theme).
+            dark_success: Success indication color (dark theme).
+            dark_negative: Error indication color (dark theme).
+            light_primary: CTA buttons and selected items color (light theme).
+            light_background: Main background color (light theme).
+            light_foreground: Main foreground color (light theme).
+            light_success: Success indication color (light theme).
+            light_negative: Error indication color (light theme).
+            extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
+            timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
+        """
+        params = validate_request(
+            _request_models.UpdateVideoConferenceParams,
+            strip_not_given(
+                {
+                    "id": id,
+                }
+            ),
+        ).model_dump(mode="json", by_alias=True, exclude_unset=True)
+        body = validate_request(
+            _request_models.VideoUpdateConferenceRequest,
+            strip_not_given(
+                {
+                    "display_name": display_name,
+                    "description": description,
+                    "join_from": join_from,
+                    "join_until": join_until,
+                    "quality": quality,
+                    "layout": layout,
+                    "size": size,
+                    "record_on_start": record_on_start,
+                    "tone_on_entry_and_exit": tone_on_entry_and_exit,
+                    "room_join_video_off": room_join_video_off,
+                    "user_join_video_off": user_join_video_off,
+                    "enable_room_previews": enable_room_previews,
+                    "enable_chat": enable_chat,
+                    "dark_primary": dark_primary,
+                    "dark_background": dark_background,
+                    "dark_foreground": dark_foreground,
+                    "dark_success": dark_success,
+                    "dark_negative": dark_negative,
+                    "light_primary": light_primary,
+                    "light_background": light_background,
+                    "light_foreground": light_foreground,
+                    "light_success": light_success,
+                    "light_negative": light_negative,
+                }
+            ),
+        )
+        return await self._client.request(
+            _UPDATE_VIDEO_CONFERENCE,
+            cast_to=models.VideoConference,
+            path_params=params,
+            json=body,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
+        )
+
 
 class AsyncConferencesResourceWithRawResponse:
     """`AsyncConferencesResource`'s methods, each returning an `APIResponse`."""
@@ -323,4 +1013,12 @@ class AsyncConferencesResourceWithRawResponse:
     def __init__(self, resource: AsyncConferencesResource) -> None:
         self.create_video_conference = async_to_raw_response_wrapper(
             resource.create_video_conference
+        )
+        self.delete_video_conference = async_to_raw_response_wrapper(
+            resource.delete_video_conference
+        )
+        self.get_video_conference = async_to_raw_response_wrapper(resource.get_video_conference)
+        self.list_video_conferences = async_to_raw_response_wrapper(resource.list_video_conferences)
+        self.update_video_conference = async_to_raw_response_wrapper(
+            resource.update_video_conference
         )

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
@@ -15,7 +14,7 @@ import pydantic_core
 from pydantic import BaseModel
 
 from ._files import file_part, is_file
-from ._types import NOT_GIVEN
+from ._types import NOT_GIVEN, new_uuid4
 
 __all__ = [
     "EncodedBody",
@@ -53,15 +52,47 @@ def encode_json(body: BaseModel | Mapping[str, object], key: str | None = None) 
     has no value for it; the caller's value is never replaced.
     """
     if isinstance(body, BaseModel):
+        # Fast path: pydantic-core serialises straight to bytes, no dict in between.
+        encoded = body.__pydantic_serializer__.to_json(body, by_alias=True, exclude_unset=True)
         if key is None:
-            # Fast path: pydantic-core serialises straight to bytes, no dict in between.
-            return body.__pydantic_serializer__.to_json(body, by_alias=True, exclude_unset=True)
+            return encoded
+        field, prefix = _key_field(type(body), key)
+        if field is not None and encoded[:1] == b"{":
+            if field in body.model_fields_set:
+                if getattr(body, field) is not None:
+                    return encoded  # the caller's own key
+            else:
+                # Unset, so absent from the bytes: append it, as the dict path would.
+                value = new_uuid4().encode()
+                if encoded == b"{}":
+                    return b"{" + prefix[1:] + value + b'"}'
+                return encoded[:-1] + prefix + value + b'"}'
         data: dict[str, Any] = body.model_dump(mode="json", by_alias=True, exclude_unset=True)
     else:
         data = {k: v for k, v in body.items() if v is not NOT_GIVEN}
     if key is not None and data.get(key) is None:
-        data[key] = str(uuid.uuid4())
+        data[key] = new_uuid4()
     return pydantic_core.to_json(data, by_alias=True)
+
+
+_KEY_FIELDS: dict[tuple[type[BaseModel], str], tuple[str | None, bytes]] = {}
+
+
+def _key_field(model: type[BaseModel], key: str) -> tuple[str | None, bytes]:
+    """The Python name of ``model``'s field whose wire name is ``key`` (if any) and the
+    JSON text ``,"<key>":"`` that starts its member; cached per model."""
+    try:
+        return _KEY_FIELDS[model, key]
+    except KeyError:
+        pass
+    found = None
+    for name, info in model.model_fields.items():
+        if (info.serialization_alias or info.alias or name) == key:
+            found = name
+            break
+    entry = found, b"," + pydantic_core.to_json(key) + b':"'
+    _KEY_FIELDS[model, key] = entry
+    return entry
 
 
 def encode_form(body: BaseModel | Mapping[str, object], key: str | None = None) -> bytes:
@@ -71,7 +102,7 @@ def encode_form(body: BaseModel | Mapping[str, object], key: str | None = None) 
     else:
         data = dict(body)
     if key is not None and data.get(key) is None:
-        data[key] = str(uuid.uuid4())
+        data[key] = new_uuid4()
     return urlencode(_pairs(data)).encode("ascii")
 
 

@@ -4,8 +4,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal
 
 from .. import _request_models, models
 from .._runtime import (
@@ -19,6 +19,8 @@ from .._runtime import (
     to_raw_response_wrapper,
     validate_request,
 )
+from .._runtime._pagination import AsyncPage, Pagination, SyncPage
+from .._runtime._params import ParamStyle
 
 if TYPE_CHECKING:
     import httpx
@@ -30,6 +32,26 @@ __all__ = [
     "ConferencesResourceWithRawResponse",
 ]
 
+_CONFERENCE_GATHER_USING_AUDIO = Operation(
+    method="POST",
+    path="/conferences/{id}/actions/gather_using_audio",
+    error_models={
+        401: models.CallControlErrors,
+        404: models.CallControlErrors,
+        422: models.CallControlErrors,
+    },
+)
+"""POST /conferences/{id}/actions/gather_using_audio (ConferenceGatherUsingAudio)."""
+_CONFERENCE_SEND_DTMF = Operation(
+    method="POST",
+    path="/conferences/{id}/actions/send_dtmf",
+    error_models={
+        401: models.CallControlErrors,
+        404: models.CallControlErrors,
+        422: models.CallControlErrors,
+    },
+)
+"""POST /conferences/{id}/actions/send_dtmf (ConferenceSendDTMF)."""
 _CREATE_CONFERENCE = Operation(
     method="POST",
     path="/conferences",
@@ -43,6 +65,238 @@ _CREATE_CONFERENCE = Operation(
     },
 )
 """POST /conferences (create-conference)."""
+_END_CONFERENCE = Operation(
+    method="POST",
+    path="/conferences/{id}/actions/end",
+    retry="idempotency-key",
+    idempotency_key=("body", "command_id"),
+    error_models={
+        401: models.CallControlErrors,
+        404: models.CallControlErrors,
+        422: models.CallControlErrors,
+    },
+)
+"""POST /conferences/{id}/actions/end (EndConference)."""
+_HOLD_CONFERENCE_PARTICIPANTS = Operation(
+    method="POST",
+    path="/conferences/{id}/actions/hold",
+    error_models={
+        401: models.CallControlErrors,
+        404: models.CallControlErrors,
+        422: models.CallControlErrors,
+    },
+)
+"""POST /conferences/{id}/actions/hold (HoldConferenceParticipants)."""
+_JOIN_CONFERENCE = Operation(
+    method="POST",
+    path="/conferences/{id}/actions/join",
+    retry="idempotency-key",
+    idempotency_key=("body", "command_id"),
+    error_models={
+        401: models.CallControlErrors,
+        422: models.CallControlErrors,
+    },
+)
+"""POST /conferences/{id}/actions/join (JoinConference)."""
+_LEAVE_CONFERENCE = Operation(
+    method="POST",
+    path="/conferences/{id}/actions/leave",
+    retry="idempotency-key",
+    idempotency_key=("body", "command_id"),
+    error_models={
+        401: models.CallControlErrors,
+        422: models.CallControlErrors,
+    },
+)
+"""POST /conferences/{id}/actions/leave (LeaveConference)."""
+_LIST_CONFERENCE_PARTICIPANTS = Operation(
+    method="GET",
+    path="/conferences/{conference_id}/participants",
+    pagination=Pagination(
+        "page-number",
+        items=("data",),
+        param=("page", "number"),
+        total_pages=("meta", "total_pages"),
+    ),
+    query_styles={
+        "page": ParamStyle("deepObject", True),
+        "filter": ParamStyle("deepObject", True),
+    },
+    error_models={
+        401: models.CallControlErrors,
+        404: models.CallControlErrors,
+        422: models.CallControlErrors,
+    },
+)
+"""GET /conferences/{conference_id}/participants (ListConferenceParticipants)."""
+_LIST_CONFERENCES = Operation(
+    method="GET",
+    path="/conferences",
+    pagination=Pagination(
+        "page-number",
+        items=("data",),
+        param=("page", "number"),
+        total_pages=("meta", "total_pages"),
+    ),
+    query_styles={
+        "filter": ParamStyle("deepObject", True),
+        "page": ParamStyle("deepObject", True),
+    },
+    error_models={
+        401: models.CallControlErrors,
+        422: models.CallControlErrors,
+    },
+)
+"""GET /conferences (ListConferences)."""
+_MUTE_CONFERENCE_PARTICIPANTS = Operation(
+    method="POST",
+    path="/conferences/{id}/actions/mute",
+    error_models={
+        401: models.CallControlErrors,
+        404: models.CallControlErrors,
+        422: models.CallControlErrors,
+    },
+)
+"""POST /conferences/{id}/actions/mute (MuteConferenceParticipants)."""
+_PAUSE_CONFERENCE_RECORDING = Operation(
+    method="POST",
+    path="/conferences/{id}/actions/record_pause",
+    retry="idempotency-key",
+    idempotency_key=("body", "command_id"),
+    error_models={
+        401: models.CallControlErrors,
+        404: models.CallControlErrors,
+        422: models.CallControlErrors,
+    },
+)
+"""POST /conferences/{id}/actions/record_pause (PauseConferenceRecording)."""
+_PLAY_CONFERENCE_AUDIO = Operation(
+    method="POST",
+    path="/conferences/{id}/actions/play",
+    error_models={
+        401: models.CallControlErrors,
+        404: models.CallControlErrors,
+        422: models.CallControlErrors,
+    },
+)
+"""POST /conferences/{id}/actions/play (PlayConferenceAudio)."""
+_RESUME_CONFERENCE_RECORDING = Operation(
+    method="POST",
+    path="/conferences/{id}/actions/record_resume",
+    retry="idempotency-key",
+    idempotency_key=("body", "command_id"),
+    error_models={
+        401: models.CallControlErrors,
+        404: models.CallControlErrors,
+        422: models.CallControlErrors,
+    },
+)
+"""POST /conferences/{id}/actions/record_resume (ResumeConferenceRecording)."""
+_RETRIEVE_CONFERENCE = Operation(
+    method="GET",
+    path="/conferences/{id}",
+    error_models={
+        404: models.CallControlErrors,
+    },
+)
+"""GET /conferences/{id} (RetrieveConference)."""
+_RETRIEVE_CONFERENCE_PARTICIPANT = Operation(
+    method="GET",
+    path="/conferences/{id}/participants/{participant_id}",
+    error_models={
+        401: models.CallControlErrors,
+        404: models.CallControlErrors,
+        422: models.CallControlErrors,
+    },
+)
+"""GET /conferences/{id}/participants/{participant_id} (RetrieveConferenceParticipant)."""
+_SPEAK_TEXT_TO_CONFERENCE = Operation(
+    method="POST",
+    path="/conferences/{id}/actions/speak",
+    retry="idempotency-key",
+    idempotency_key=("body", "command_id"),
+    error_models={
+        401: models.CallControlErrors,
+        404: models.CallControlErrors,
+        422: models.CallControlErrors,
+    },
+)
+"""POST /conferences/{id}/actions/speak (SpeakTextToConference)."""
+_START_CONFERENCE_RECORDING = Operation(
+    method="POST",
+    path="/conferences/{id}/actions/record_start",
+    retry="idempotency-key",
+    idempotency_key=("body", "command_id"),
+    error_models={
+        401: models.CallControlErrors,
+        404: models.CallControlErrors,
+        422: models.CallControlErrors,
+    },
+)
+"""POST /conferences/{id}/actions/record_start (StartConferenceRecording)."""
+_STOP_CONFERENCE_AUDIO = Operation(
+    method="POST",
+    path="/conferences/{id}/actions/stop",
+    error_models={
+        401: models.CallControlErrors,
+        404: models.CallControlErrors,
+        422: models.CallControlErrors,
+    },
+)
+"""POST /conferences/{id}/actions/stop (StopConferenceAudio)."""
+_STOP_CONFERENCE_RECORDING = Operation(
+    method="POST",
+    path="/conferences/{id}/actions/record_stop",
+    retry="idempotency-key",
+    idempotency_key=("body", "command_id"),
+    error_models={
+        401: models.CallControlErrors,
+        404: models.CallControlErrors,
+        422: models.CallControlErrors,
+    },
+)
+"""POST /conferences/{id}/actions/record_stop (StopConferenceRecording)."""
+_UNHOLD_CONFERENCE_PARTICIPANTS = Operation(
+    method="POST",
+    path="/conferences/{id}/actions/unhold",
+    error_models={
+        401: models.CallControlErrors,
+        404: models.CallControlErrors,
+        422: models.CallControlErrors,
+    },
+)
+"""POST /conferences/{id}/actions/unhold (UnholdConferenceParticipants)."""
+_UNMUTE_CONFERENCE_PARTICIPANTS = Operation(
+    method="POST",
+    path="/conferences/{id}/actions/unmute",
+    error_models={
+        401: models.CallControlErrors,
+        404: models.CallControlErrors,
+        422: models.CallControlErrors,
+    },
+)
+"""POST /conferences/{id}/actions/unmute (UnmuteConferenceParticipants)."""
+_UPDATE_CONFERENCE = Operation(
+    method="POST",
+    path="/conferences/{id}/actions/update",
+    retry="idempotency-key",
+    idempotency_key=("body", "command_id"),
+    error_models={
+        401: models.CallControlErrors,
+        422: models.CallControlErrors,
+    },
+)
+"""POST /conferences/{id}/actions/update (UpdateConference)."""
+_UPDATE_CONFERENCE_PARTICIPANT = Operation(
+    method="PATCH",
+    path="/conferences/{id}/participants/{participant_id}",
+    error_models={
+        401: models.CallControlErrors,
+        404: models.CallControlErrors,
+        422: models.CallControlErrors,
+    },
+)
+"""PATCH /conferences/{id}/participants/{participant_id} (UpdateConferenceParticipant)."""
 
 
 class ConferencesResource(SyncResource):
@@ -52,6 +306,174 @@ class ConferencesResource(SyncResource):
     def with_raw_response(self) -> ConferencesResourceWithRawResponse:
         """The same methods, returning the `APIResponse` (status, headers, ``parse()``)."""
         return ConferencesResourceWithRawResponse(self)
+
+    def conference_gather_using_audio(
+        self,
+        *,
+        id: str,
+        call_control_id: str,
+        audio_url: str | NotGiven = NOT_GIVEN,
+        client_state: str | NotGiven = NOT_GIVEN,
+        gather_id: str | NotGiven = NOT_GIVEN,
+        initial_timeout_millis: int | NotGiven = NOT_GIVEN,
+        inter_digit_timeout_millis: int | NotGiven = NOT_GIVEN,
+        invalid_audio_url: str | NotGiven = NOT_GIVEN,
+        invalid_media_name: str | NotGiven = NOT_GIVEN,
+        maximum_digits: int | NotGiven = NOT_GIVEN,
+        maximum_tries: int | NotGiven = NOT_GIVEN,
+        media_name: str | NotGiven = NOT_GIVEN,
+        minimum_digits: int | NotGiven = NOT_GIVEN,
+        stop_playback_on_dtmf: bool | NotGiven = NOT_GIVEN,
+        terminating_digit: str | NotGiven = NOT_GIVEN,
+        timeout_millis: int | NotGiven = NOT_GIVEN,
+        valid_digits: str | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> models.ConferenceGatherUsingAudioResponse:
+        """Gather DTMF using audio prompt in a conference.
+
+        Play an audio file to a specific conference participant and gather DTMF input.
+
+        Args:
+            id: Uniquely identifies the conference.
+            call_control_id: Unique identifier and token for controlling the call leg that will
+                receive the gather prompt.
+            audio_url: The URL of the audio file to play as the gather prompt. Must be WAV or
+                MP3 format.
+            client_state: Use this field to add state to every subsequent webhook. Must be a
+                valid Base-64 encoded string.
+            gather_id: Identifier for this gather command. Will be included in the gather ended
+                webhook. Maximum 100 characters.
+            initial_timeout_millis: Duration in milliseconds to wait for the first digit before
+                timing out.
+            inter_digit_timeout_millis: Duration in milliseconds to wait between digits.
+            invalid_audio_url: URL of audio file to play when invalid input is received.
+            invalid_media_name: Name of media file to play when invalid input is received.
+            maximum_digits: Maximum number of digits to gather.
+            maximum_tries: Maximum number of times to play the prompt if no input is received.
+            media_name: The name of the media file uploaded to the Media Storage API to play as
+                the gather prompt.
+            minimum_digits: Minimum number of digits to gather.
+            stop_playback_on_dtmf: Whether to stop the audio playback when a DTMF digit is
+                received.
+            terminating_digit: Digit that terminates gathering.
+            timeout_millis: Duration in milliseconds to wait for input before timing out.
+            valid_digits: Digits that are valid for gathering. All other digits will be ignored.
+            extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
+            timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
+        """
+        params = validate_request(
+            _request_models.ConferenceGatherUsingAudioParams,
+            strip_not_given(
+                {
+                    "id": id,
+                }
+            ),
+        ).model_dump(mode="json", by_alias=True, exclude_unset=True)
+        body = validate_request(
+            _request_models.ConferenceGatherUsingAudioRequest,
+            strip_not_given(
+                {
+                    "call_control_id": call_control_id,
+                    "audio_url": audio_url,
+                    "client_state": client_state,
+                    "gather_id": gather_id,
+                    "initial_timeout_millis": initial_timeout_millis,
+                    "inter_digit_timeout_millis": inter_digit_timeout_millis,
+                    "invalid_audio_url": invalid_audio_url,
+                    "invalid_media_name": invalid_media_name,
+                    "maximum_digits": maximum_digits,
+                    "maximum_tries": maximum_tries,
+                    "media_name": media_name,
+                    "minimum_digits": minimum_digits,
+                    "stop_playback_on_dtmf": stop_playback_on_dtmf,
+                    "terminating_digit": terminating_digit,
+                    "timeout_millis": timeout_millis,
+                    "valid_digits": valid_digits,
+                }
+            ),
+        )
+        return self._client.request(
+            _CONFERENCE_GATHER_USING_AUDIO,
+            cast_to=models.ConferenceGatherUsingAudioResponse,
+            path_params=params,
+            json=body,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
+        )
+
+    def conference_send_dtmf(
+        self,
+        *,
+        id: str,
+        digits: str,
+        call_control_ids: Sequence[str] | NotGiven = NOT_GIVEN,
+        client_state: str | NotGiven = NOT_GIVEN,
+        duration_millis: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> models.ConferenceSendDtmfResponse:
+        """Send DTMF to conference participants.
+
+        Send DTMF tones to one or more conference participants.
+
+        Args:
+            id: Uniquely identifies the conference.
+            digits: DTMF digits to send. Valid characters: 0-9, A-D, *, #, w (0.5s pause), W (1s
+                pause).
+            call_control_ids: Array of participant call control IDs to send DTMF to. When empty,
+                DTMF will be sent to all participants.
+            client_state: Use this field to add state to every subsequent webhook. Must be a
+                valid Base-64 encoded string.
+            duration_millis: Duration of each DTMF digit in milliseconds.
+            extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
+            timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
+        """
+        params = validate_request(
+            _request_models.ConferenceSendDtmfParams,
+            strip_not_given(
+                {
+                    "id": id,
+                }
+            ),
+        ).model_dump(mode="json", by_alias=True, exclude_unset=True)
+        body = validate_request(
+            _request_models.ConferenceSendDtmfRequest,
+            strip_not_given(
+                {
+                    "digits": digits,
+                    "call_control_ids": call_control_ids,
+                    "client_state": client_state,
+                    "duration_millis": duration_millis,
+                }
+            ),
+        )
+        return self._client.request(
+            _CONFERENCE_SEND_DTMF,
+            cast_to=models.ConferenceSendDtmfResponse,
+            path_params=params,
+            json=body,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
+        )
 
     def create_conference(
         self,
@@ -139,12 +561,1431 @@ class ConferencesResource(SyncResource):
             max_retries=max_retries,
         )
 
+    def end_conference(
+        self,
+        *,
+        id: str,
+        command_id: str | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> models.EndConferenceResponse:
+        """End a conference.
+
+        and terminate all active participants.
+
+        Args:
+            id: Uniquely identifies the conference.
+            command_id: Use this field to avoid duplicate commands. Telnyx will ignore any
+                command with the same `command_id` for the same conference.
+            extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
+            timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
+        """
+        params = validate_request(
+            _request_models.EndConferenceParams,
+            strip_not_given(
+                {
+                    "id": id,
+                }
+            ),
+        ).model_dump(mode="json", by_alias=True, exclude_unset=True)
+        body = validate_request(
+            _request_models.EndConferenceRequest,
+            strip_not_given(
+                {
+                    "command_id": command_id,
+                }
+            ),
+        )
+        return self._client.request(
+            _END_CONFERENCE,
+            cast_to=models.EndConferenceResponse,
+            path_params=params,
+            json=body,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
+        )
+
+    def hold_conference_participants(
+        self,
+        *,
+        id: str,
+        audio_url: str | NotGiven = NOT_GIVEN,
+        call_control_ids: Sequence[str] | NotGiven = NOT_GIVEN,
+        media_name: str | NotGiven = NOT_GIVEN,
+        region: Literal["Australia", "Europe", "Middle East", "US"] | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> models.HoldConferenceParticipantsResponse:
+        """Hold conference participants.
+
+        Hold a list of participants in a conference call
+
+        Args:
+            id: Uniquely identifies the conference by id or name
+            audio_url: The URL of a file to be played to the participants when they are put on
+                hold. media_name and audio_url cannot be used together in one request.
+            call_control_ids: List of unique identifiers and tokens for controlling the call.
+                When empty all participants will be placed on hold.
+            media_name: The media_name of a file to be played to the participants when they are
+                put on hold. The media_name must point to a file previously uploaded to
+                api.telnyx.com/v2/media by the same user/organization. The file must either be a
+                WAV or MP3 file.
+            region: Region where the conference data is located. Defaults to the region defined
+                in user's data locality settings (Europe or US).
+            extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
+            timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
+        """
+        params = validate_request(
+            _request_models.HoldConferenceParticipantsParams,
+            strip_not_given(
+                {
+                    "id": id,
+                }
+            ),
+        ).model_dump(mode="json", by_alias=True, exclude_unset=True)
+        body = validate_request(
+            _request_models.ConferenceHoldRequest,
+            strip_not_given(
+                {
+                    "audio_url": audio_url,
+                    "call_control_ids": call_control_ids,
+                    "media_name": media_name,
+                    "region": region,
+                }
+            ),
+        )
+        return self._client.request(
+            _HOLD_CONFERENCE_PARTICIPANTS,
+            cast_to=models.HoldConferenceParticipantsResponse,
+            path_params=params,
+            json=body,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
+        )
+
+    def join_conference(
+        self,
+        *,
+        id: str,
+        call_control_id: str,
+        beep_enabled: Literal["always", "never", "on_enter", "on_exit"] | NotGiven = NOT_GIVEN,
+        client_state: str | NotGiven = NOT_GIVEN,
+        command_id: str | NotGiven = NOT_GIVEN,
+        end_conference_on_exit: bool | NotGiven = NOT_GIVEN,
+        hold: bool | NotGiven = NOT_GIVEN,
+        hold_audio_url: str | NotGiven = NOT_GIVEN,
+        hold_media_name: str | NotGiven = NOT_GIVEN,
+        mute: bool | NotGiven = NOT_GIVEN,
+        region: Literal["Australia", "Europe", "Middle East", "US"] | NotGiven = NOT_GIVEN,
+        soft_end_conference_on_exit: bool | NotGiven = NOT_GIVEN,
+        start_conference_on_enter: bool | NotGiven = NOT_GIVEN,
+        supervisor_role: Literal["barge", "monitor", "none", "whisper"] | NotGiven = NOT_GIVEN,
+        whisper_call_control_ids: Sequence[str] | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> models.JoinConferenceResponse:
+        """Join a conference.
+
+        Join an existing call leg to a conference. Issue the Join Conference command with the conference ID in the path and the `call_control_id` of the leg you wish to join to the conference as an attribute. The conference can have up to a certain amount of active participants, as set by the `max_participants` parameter in conference creation request.
+
+        **Expected Webhooks:**
+
+        - `conference.participant.joined`
+        - `conference.participant.left`
+
+        Args:
+            id: Uniquely identifies the conference by id or name
+            call_control_id: Unique identifier and token for controlling the call
+            beep_enabled: Whether a beep sound should be played when the participant joins
+                and/or leaves the conference. Can be used to override the conference-level
+                setting.
+            client_state: Use this field to add state to every subsequent webhook. It must be a
+                valid Base-64 encoded string. Please note that the client_state will be updated
+                for the participient call leg and the change will not affect conferencing
+                webhooks unless the participient is the owner of the conference.
+            command_id: Use this field to avoid execution of duplicate commands. Telnyx will
+                ignore subsequent commands with the same `command_id` as one that has already
+                been executed.
+            end_conference_on_exit: Whether the conference should end and all remaining
+                participants be hung up after the participant leaves the conference. Defaults to
+                "false".
+            hold: Whether the participant should be put on hold immediately after joining the
+                conference. Defaults to "false".
+            hold_audio_url: The URL of a file to be played to the participant when they are put
+                on hold after joining the conference. hold_media_name and hold_audio_url cannot
+                be used together in one request. Takes effect only when
+                "start_conference_on_create" is set to "false". This property takes effect only
+                if "hold" is set to "true".
+            hold_media_name: The media_name of a file to be played to the participant when they
+                are put on hold after joining the conference. The media_name must point to a
+                file previously uploaded to api.telnyx.com/v2/media by the same
+                user/organization. The file must either be a WAV or MP3 file. Takes effect only
+                when "start_conference_on_create" is set to "false". This property takes effect
+                only if "hold" is set to "true".
+            mute: Whether the participant should be muted immediately after joining the
+                conference. Defaults to "false".
+            region: Region where the conference data is located. Defaults to the region defined
+                in user's data locality settings (Europe or US).
+            soft_end_conference_on_exit: Whether the conference should end after the participant
+                leaves the conference. NOTE this doesn't hang up the other participants.
+                Defaults to "false".
+            start_conference_on_enter: Whether the conference should be started after the
+                participant joins the conference. Defaults to "false".
+            supervisor_role: Sets the joining participant as a supervisor for the conference. A
+                conference can have multiple supervisors. "barge" means the supervisor enters
+                the conference as a normal participant. This is the same as "none". "monitor"
+                means the supervisor is muted but can hear all participants. "whisper" means
+                that only the specified "whisper_call_control_ids" can hear the supervisor.
+                Defaults to "none".
+            whisper_call_control_ids: Array of unique call_control_ids the joining supervisor
+                can whisper to. If none provided, the supervisor will join the conference as a
+                monitoring participant only.
+            extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
+            timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
+        """
+        params = validate_request(
+            _request_models.JoinConferenceParams,
+            strip_not_given(
+                {
+                    "id": id,
+                }
+            ),
+        ).model_dump(mode="json", by_alias=True, exclude_unset=True)
+        body = validate_request(
+            _request_models.JoinConferenceRequest,
+            strip_not_given(
+                {
+                    "call_control_id": call_control_id,
+                    "beep_enabled": beep_enabled,
+                    "client_state": client_state,
+                    "command_id": command_id,
+                    "end_conference_on_exit": end_conference_on_exit,
+                    "hold": hold,
+                    "hold_audio_url": hold_audio_url,
+                    "hold_media_name": hold_media_name,
+                    "mute": mute,
+                    "region": region,
+                    "soft_end_conference_on_exit": soft_end_conference_on_exit,
+                    "start_conference_on_enter": start_conference_on_enter,
+                    "supervisor_role": supervisor_role,
+                    "whisper_call_control_ids": whisper_call_control_ids,
+                }
+            ),
+        )
+        return self._client.request(
+            _JOIN_CONFERENCE,
+            cast_to=models.JoinConferenceResponse,
+            path_params=params,
+            json=body,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
+        )
+
+    def leave_conference(
+        self,
+        *,
+        id: str,
+        call_control_id: str,
+        beep_enabled: Literal["always", "never", "on_enter", "on_exit"] | NotGiven = NOT_GIVEN,
+        command_id: str | NotGiven = NOT_GIVEN,
+        region: Literal["Australia", "Europe", "Middle East", "US"] | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> models.LeaveConferenceResponse:
+        """Leave a conference.
+
+        Removes a call leg from a conference and moves it back to parked state.
+
+        **Expected Webhooks:**
+
+        - `conference.participant.left`
+
+        Args:
+            id: Uniquely identifies the conference by id or name
+            call_control_id: Unique identifier and token for controlling the call
+            beep_enabled: Whether a beep sound should be played when the participant leaves the
+                conference. Can be used to override the conference-level setting.
+            command_id: Use this field to avoid execution of duplicate commands. Telnyx will
+                ignore subsequent commands with the same `command_id` as one that has already
+                been executed.
+            region: Region where the conference data is located. Defaults to the region defined
+                in user's data locality settings (Europe or US).
+            extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
+            timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
+        """
+        params = validate_request(
+            _request_models.LeaveConferenceParams,
+            strip_not_given(
+                {
+                    "id": id,
+                }
+            ),
+        ).model_dump(mode="json", by_alias=True, exclude_unset=True)
+        body = validate_request(
+            _request_models.LeaveConferenceRequest,
+            strip_not_given(
+                {
+                    "call_control_id": call_control_id,
+                    "beep_enabled": beep_enabled,
+                    "command_id": command_id,
+                    "region": region,
+                }
+            ),
+        )
+        return self._client.request(
+            _LEAVE_CONFERENCE,
+            cast_to=models.LeaveConferenceResponse,
+            path_params=params,
+            json=body,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
+        )
+
+    def list_conference_participants(
+        self,
+        *,
+        conference_id: str,
+        region: Literal["Australia", "Europe", "Middle East", "US"] | NotGiven = NOT_GIVEN,
+        page: Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        filter: Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> SyncPage[models.Participant]:
+        """List conference participants.
+
+        Lists conference participants
+
+        Args:
+            conference_id: Uniquely identifies the conference by id
+            region: Region where the conference data is located
+            page: Consolidated page parameter (deepObject style). Originally: page[after],
+                page[before], page[limit], page[size], page[number]
+            filter: Consolidated filter parameter (deepObject style). Originally: filter[muted],
+                filter[on_hold], filter[whispering]
+            extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
+            timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
+        """
+        params = validate_request(
+            _request_models.ListConferenceParticipantsParams,
+            strip_not_given(
+                {
+                    "conference_id": conference_id,
+                    "region": region,
+                    "page": page,
+                    "filter": filter,
+                }
+            ),
+        ).model_dump(mode="json", by_alias=True, exclude_unset=True)
+        return SyncPage.fetch(
+            self._client,
+            _LIST_CONFERENCE_PARTICIPANTS,
+            cast_to=models.ListConferenceParticipantsResponse,
+            path_params={key: value for key, value in params.items() if key in ("conference_id",)},
+            query={
+                key: value for key, value in params.items() if key in ("region", "page", "filter")
+            },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
+        )
+
+    def list_conferences(
+        self,
+        *,
+        region: Literal["Australia", "Europe", "Middle East", "US"] | NotGiven = NOT_GIVEN,
+        filter: Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        page: Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> SyncPage[models.Conference]:
+        """List conferences.
+
+        Lists conferences. Conferences are created on demand, and will expire after all participants have left the conference or after 4 hours regardless of the number of active participants. Conferences are listed in descending order by `expires_at`.
+
+        Args:
+            region: Region where the conference data is located
+            filter: Consolidated filter parameter (deepObject style). Originally:
+                filter[application_name][contains], filter[outbound.outbound_voice_profile_id],
+                filter[leg_id], filter[application_session_id], filter[connection_id],
+                filter[product], filter[failed], filter[from], filter[to], filter[name],
+                filter[type], filter[occurred_at][eq/gt/gte/lt/lte], filter[status]
+            page: Consolidated page parameter (deepObject style). Originally: page[after],
+                page[before], page[limit], page[size], page[number]
+            extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
+            timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
+        """
+        params = validate_request(
+            _request_models.ListConferencesParams,
+            strip_not_given(
+                {
+                    "region": region,
+                    "filter": filter,
+                    "page": page,
+                }
+            ),
+        ).model_dump(mode="json", by_alias=True, exclude_unset=True)
+        return SyncPage.fetch(
+            self._client,
+            _LIST_CONFERENCES,
+            cast_to=models.ListConferencesResponse,
+            query=params,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
+        )
+
+    def mute_conference_participants(
+        self,
+        *,
+        id: str,
+        call_control_ids: Sequence[str] | NotGiven = NOT_GIVEN,
+        region: Literal["Australia", "Europe", "Middle East", "US"] | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> models.MuteConferenceParticipantsResponse:
+        """Mute conference participants.
+
+        Mute a list of participants in a conference call
+
+        Args:
+            id: Uniquely identifies the conference by id or name
+            call_control_ids: Array of unique identifiers and tokens for controlling the call.
+                When empty all participants will be muted.
+            region: Region where the conference data is located. Defaults to the region defined
+                in user's data locality settings (Europe or US).
+            extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
+            timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
+        """
+        params = validate_request(
+            _request_models.MuteConferenceParticipantsParams,
+            strip_not_given(
+                {
+                    "id": id,
+                }
+            ),
+        ).model_dump(mode="json", by_alias=True, exclude_unset=True)
+        body = validate_request(
+            _request_models.ConferenceMuteRequest,
+            strip_not_given(
+                {
+                    "call_control_ids": call_control_ids,
+                    "region": region,
+                }
+            ),
+        )
+        return self._client.request(
+            _MUTE_CONFERENCE_PARTICIPANTS,
+            cast_to=models.MuteConferenceParticipantsResponse,
+            path_params=params,
+            json=body,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
+        )
+
+    def pause_conference_recording(
+        self,
+        *,
+        id: str,
+        command_id: str | NotGiven = NOT_GIVEN,
+        recording_id: str | NotGiven = NOT_GIVEN,
+        region: Literal["Australia", "Europe", "Middle East", "US"] | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> models.PauseConferenceRecordingResponse:
+        """Conference recording pause.
+
+        Pause conference recording.
+
+        Args:
+            id: Specifies the conference by id or name
+            command_id: Use this field to avoid duplicate commands. Telnyx will ignore any
+                command with the same `command_id` for the same `call_control_id`.
+            recording_id: Use this field to pause specific recording.
+            region: Region where the conference data is located. Defaults to the region defined
+                in user's data locality settings (Europe or US).
+            extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
+            timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
+        """
+        params = validate_request(
+            _request_models.PauseConferenceRecordingParams,
+            strip_not_given(
+                {
+                    "id": id,
+                }
+            ),
+        ).model_dump(mode="json", by_alias=True, exclude_unset=True)
+        body = validate_request(
+            _request_models.PauseConferenceRecordingRequest,
+            strip_not_given(
+                {
+                    "command_id": command_id,
+                    "recording_id": recording_id,
+                    "region": region,
+                }
+            ),
+        )
+        return self._client.request(
+            _PAUSE_CONFERENCE_RECORDING,
+            cast_to=models.PauseConferenceRecordingResponse,
+            path_params=params,
+            json=body,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
+        )
+
+    def play_conference_audio(
+        self,
+        *,
+        id: str,
+        audio_url: str | NotGiven = NOT_GIVEN,
+        call_control_ids: Sequence[str] | NotGiven = NOT_GIVEN,
+        loop: str | int | NotGiven = NOT_GIVEN,
+        media_name: str | NotGiven = NOT_GIVEN,
+        region: Literal["Australia", "Europe", "Middle East", "US"] | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> models.PlayConferenceAudioResponse:
+        """Play audio to conference participants.
+
+        Play audio to all or some participants on a conference call.
+
+        Args:
+            id: Uniquely identifies the conference by id or name
+            audio_url: The URL of a file to be played back in the conference. media_name and
+                audio_url cannot be used together in one request.
+            call_control_ids: List of call control ids identifying participants the audio file
+                should be played to. If not given, the audio file will be played to the entire
+                conference.
+            loop: The number of times the audio file should be played. If supplied, the value
+                must be an integer between 1 and 100, or the special string `infinity` for an
+                endless loop.
+            media_name: The media_name of a file to be played back in the conference. The
+                media_name must point to a file previously uploaded to api.telnyx.com/v2/media
+                by the same user/organization. The file must either be a WAV or MP3 file.
+            region: Region where the conference data is located. Defaults to the region defined
+                in user's data locality settings (Europe or US).
+            extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
+            timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
+        """
+        params = validate_request(
+            _request_models.PlayConferenceAudioParams,
+            strip_not_given(
+                {
+                    "id": id,
+                }
+            ),
+        ).model_dump(mode="json", by_alias=True, exclude_unset=True)
+        body = validate_request(
+            _request_models.ConferencePlayRequest,
+            strip_not_given(
+                {
+                    "audio_url": audio_url,
+                    "call_control_ids": call_control_ids,
+                    "loop": loop,
+                    "media_name": media_name,
+                    "region": region,
+                }
+            ),
+        )
+        return self._client.request(
+            _PLAY_CONFERENCE_AUDIO,
+            cast_to=models.PlayConferenceAudioResponse,
+            path_params=params,
+            json=body,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
+        )
+
+    def resume_conference_recording(
+        self,
+        *,
+        id: str,
+        command_id: str | NotGiven = NOT_GIVEN,
+        recording_id: str | NotGiven = NOT_GIVEN,
+        region: Literal["Australia", "Europe", "Middle East", "US"] | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> models.ResumeConferenceRecordingResponse:
+        """Conference recording resume.
+
+        Resume conference recording.
+
+        Args:
+            id: Specifies the conference by id or name
+            command_id: Use this field to avoid duplicate commands. Telnyx will ignore any
+                command with the same `command_id` for the same `call_control_id`.
+            recording_id: Use this field to resume specific recording.
+            region: Region where the conference data is located. Defaults to the region defined
+                in user's data locality settings (Europe or US).
+            extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
+            timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
+        """
+        params = validate_request(
+            _request_models.ResumeConferenceRecordingParams,
+            strip_not_given(
+                {
+                    "id": id,
+                }
+            ),
+        ).model_dump(mode="json", by_alias=True, exclude_unset=True)
+        body = validate_request(
+            _request_models.ResumeConferenceRecordingRequest,
+            strip_not_given(
+                {
+                    "command_id": command_id,
+                    "recording_id": recording_id,
+                    "region": region,
+                }
+            ),
+        )
+        return self._client.request(
+            _RESUME_CONFERENCE_RECORDING,
+            cast_to=models.ResumeConferenceRecordingResponse,
+            path_params=params,
+            json=body,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
+        )
+
+    def retrieve_conference(
+        self,
+        *,
+        id: str,
+        region: Literal["Australia", "Europe", "Middle East", "US"] | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> models.RetrieveConferenceResponse:
+        """Retrieve a conference.
+
+        Retrieve an existing conference
+
+        Args:
+            id: Uniquely identifies the conference by id
+            region: Region where the conference data is located
+            extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
+            timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
+        """
+        params = validate_request(
+            _request_models.RetrieveConferenceParams,
+            strip_not_given(
+                {
+                    "id": id,
+                    "region": region,
+                }
+            ),
+        ).model_dump(mode="json", by_alias=True, exclude_unset=True)
+        return self._client.request(
+            _RETRIEVE_CONFERENCE,
+            cast_to=models.RetrieveConferenceResponse,
+            path_params={key: value for key, value in params.items() if key in ("id",)},
+            query={key: value for key, value in params.items() if key in ("region",)},
+            extra_headers=extra_headers,
+            timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
+        )
+
+    def retrieve_conference_participant(
+        self,
+        *,
+        id: str,
+        participant_id: str,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> models.ConferenceParticipantResource:
+        """Retrieve a conference participant.
+
+        Retrieve details of a specific conference participant by their ID or label.
+
+        Args:
+            id: Uniquely identifies the conference.
+            participant_id: Uniquely identifies the participant by their ID or label.
+            extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
+            timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
+        """
+        params = validate_request(
+            _request_models.RetrieveConferenceParticipantParams,
+            strip_not_given(
+                {
+                    "id": id,
+                    "participant_id": participant_id,
+                }
+            ),
+        ).model_dump(mode="json", by_alias=True, exclude_unset=True)
+        return self._client.request(
+            _RETRIEVE_CONFERENCE_PARTICIPANT,
+            cast_to=models.ConferenceParticipantResource,
+            path_params=params,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
+        )
+
+    def speak_text_to_conference(
+        self,
+        *,
+        id: str,
+        payload: str,
+        voice: str,
+        call_control_ids: Sequence[str] | NotGiven = NOT_GIVEN,
+        command_id: str | NotGiven = NOT_GIVEN,
+        language: Literal[
+            "arb",
+            "cmn-CN",
+            "cy-GB",
+            "da-DK",
+            "de-DE",
+            "en-AU",
+            "en-GB",
+            "en-GB-WLS",
+            "en-IN",
+            "en-US",
+            "es-ES",
+            "es-MX",
+            "es-US",
+            "fr-CA",
+            "fr-FR",
+            "hi-IN",
+            "is-IS",
+            "it-IT",
+            "ja-JP",
+            "ko-KR",
+            "nb-NO",
+            "nl-NL",
+            "pl-PL",
+            "pt-BR",
+            "pt-PT",
+            "ro-RO",
+            "ru-RU",
+            "sv-SE",
+            "tr-TR",
+        ]
+        | NotGiven = NOT_GIVEN,
+        payload_type: Literal["text", "ssml"] | NotGiven = NOT_GIVEN,
+        region: Literal["Australia", "Europe", "Middle East", "US"] | NotGiven = NOT_GIVEN,
+        voice_settings: Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> models.SpeakTextToConferenceResponse:
+        """Speak text to conference participants.
+
+        Convert text to speech and play it to all or some participants.
+
+        Args:
+            id: Specifies the conference by id or name
+            payload: The text or SSML to be converted into speech. There is a 3,000 character
+                limit.
+            voice: Specifies the voice used in speech synthesis. - Define voices using the
+                format `<Provider>.<Model>.<VoiceId>`. Specifying only the provider will give
+                default values for voice_id and model_id. **Supported Providers:** - **AWS:**
+                Use `AWS.Polly.<VoiceId>` (e.g., `AWS.Polly.Joanna`). For neural voices, which
+                provide more realistic, human-like speech, append `-Neural` to the `VoiceId`
+                (e.g., `AWS.Polly.Joanna-Neural`). Check the [available
+                voices](https://docs.aws.amazon.com/polly/latest/dg/available-voices.html) for
+                compatibility. - **Azure:** Use `Azure.<VoiceId>` (e.g.,
+                `Azure.en-CA-ClaraNeural`, `Azure.en-US-BrianMultilingualNeural`,
+                `Azure.en-US-Ava:DragonHDLatestNeural`). For a complete list of voices, go to
+                [Azure Voice Gallery](https://speech.microsoft.com/portal/voicegallery). Use
+                `voice_settings` to configure custom deployments, regions, or API keys. -
+                **ElevenLabs:** Use `ElevenLabs.<ModelId>.<VoiceId>` (e.g.,
+                `ElevenLabs.eleven_multilingual_v2.21m00Tcm4TlvDq8ikWAM`). The `ModelId` part is
+                optional. To use ElevenLabs, you must provide your ElevenLabs API key as an
+                integration identifier secret in `"voice_settings": {"api_key_ref":
+                "<secret_identifier>"}`. See [integration secrets
+                documentation](https://developers.telnyx.com/api/secrets-manager/integration-secrets/create-integration-secret)
+                for details. Check [available
+                voices](https://elevenlabs.io/docs/api-reference/get-voices). - **Telnyx:** Use
+                `Telnyx.<model_id>.<voice_id>` (e.g., `Telnyx.KokoroTTS.af`). Use
+                `voice_settings` to configure voice_speed and other synthesis parameters.
+                `Bayan` provides Arabic (multiple dialects) and English voices (e.g.,
+                `Telnyx.Bayan.Ahmed`, `Telnyx.Bayan.Amanda`). `Sukhan` provides Urdu voices
+                (e.g., `Telnyx.Sukhan.urdu-professor`); `voice_speed` is not supported. -
+                **Minimax:** Use `Minimax.<ModelId>.<VoiceId>` (e.g.,
+                `Minimax.speech-02-hd.Wise_Woman`). Supported models: `speech-02-turbo`,
+                `speech-02-hd`, `speech-2.6-turbo`, `speech-2.8-turbo`. Use `voice_settings` to
+                configure speed, volume, pitch, and language_boost. - **Rime:** Use
+                `Rime.<model_id>.<voice_id>` (e.g., `Rime.Arcana.cove`). Supported model_ids:
+                `Arcana`, `Mist`, `ArcanaV3`, `Coda`. Use `voice_settings` to configure
+                voice_speed. - **Resemble:** Use `Resemble.Turbo.<voice_id>` (e.g.,
+                `Resemble.Turbo.my_voice`). Only `Turbo` model is supported. Use
+                `voice_settings` to configure precision, sample_rate, and format. - **Inworld:**
+                Use `Inworld.<ModelId>.<VoiceId>` (e.g., `Inworld.Mini.Loretta`,
+                `Inworld.Max.Oliver`, `Inworld.TTS2.Loretta`). Supported models: `Mini`, `Max`,
+                `TTS2`. Use `voice_settings` to configure `delivery_mode` (`STABLE`, `BALANCED`,
+                `CREATIVE`), supported by `TTS2` only. - **Fish Audio:** Use
+                `FishAudio.<ModelId>.<VoiceId>` (e.g., `FishAudio.s2.1-pro.<reference_id>`).
+                Supported models: `s2.1-pro`, `s2-pro`, `s1`. `VoiceId` is a Fish Voice-Library
+                reference ID. - **xAI:** Use `xAI.<VoiceId>` (e.g., `xAI.eve`). Available
+                voices: `eve`, `ara`, `rex`, `sal`, `leo`. For service_level basic, you may
+                define the gender of the speaker (male or female).
+            call_control_ids: Call Control IDs of participants who will hear the spoken text.
+                When empty all participants will hear the spoken text.
+            command_id: Use this field to avoid execution of duplicate commands. Telnyx will
+                ignore subsequent commands with the same `command_id` as one that has already
+                been executed.
+            language: The language you want spoken. This parameter is ignored when a `Polly.*`
+                voice is specified.
+            payload_type: The type of the provided payload. The payload can either be plain
+                text, or Speech Synthesis Markup Language (SSML).
+            region: Region where the conference data is located. Defaults to the region defined
+                in user's data locality settings (Europe or US).
+            voice_settings: The settings associated with the voice selected
+            extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
+            timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
+        """
+        params = validate_request(
+            _request_models.SpeakTextToConferenceParams,
+            strip_not_given(
+                {
+                    "id": id,
+                }
+            ),
+        ).model_dump(mode="json", by_alias=True, exclude_unset=True)
+        body = validate_request(
+            _request_models.ConferenceSpeakRequest,
+            strip_not_given(
+                {
+                    "payload": payload,
+                    "voice": voice,
+                    "call_control_ids": call_control_ids,
+                    "command_id": command_id,
+                    "language": language,
+                    "payload_type": payload_type,
+                    "region": region,
+                    "voice_settings": voice_settings,
+                }
+            ),
+        )
+        return self._client.request(
+            _SPEAK_TEXT_TO_CONFERENCE,
+            cast_to=models.SpeakTextToConferenceResponse,
+            path_params=params,
+            json=body,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
+        )
+
+    def start_conference_recording(
+        self,
+        *,
+        id: str,
+        format: Literal["wav", "mp3"],
+        channels: Literal["single", "dual"] | NotGiven = NOT_GIVEN,
+        command_id: str | NotGiven = NOT_GIVEN,
+        custom_file_name: str | NotGiven = NOT_GIVEN,
+        play_beep: bool | NotGiven = NOT_GIVEN,
+        region: Literal["Australia", "Europe", "Middle East", "US"] | NotGiven = NOT_GIVEN,
+        trim: Literal["trim-silence"] | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> models.StartConferenceRecordingResponse:
+        """Conference recording start.
+
+        Start recording the conference. Recording will stop on conference end, or via the Stop Recording command.
+
+        **Expected Webhooks:**
+
+        - `conference.recording.saved`
+
+        Args:
+            id: Specifies the conference to record by id or name
+            format: The audio file format used when storing the conference recording. Can be
+                either `mp3` or `wav`.
+            channels: When `dual`, final audio file will be stereo recorded with the conference
+                creator on the first channel, and the rest on the second channel.
+            command_id: Use this field to avoid duplicate commands. Telnyx will ignore any
+                command with the same `command_id` for the same `conference_id`.
+            custom_file_name: The custom recording file name to be used instead of the default
+                `call_leg_id`. Telnyx will still add a Unix timestamp suffix.
+            play_beep: If enabled, a beep sound will be played at the start of a recording.
+            region: Region where the conference data is located. Defaults to the region defined
+                in user's data locality settings (Europe or US).
+            trim: When set to `trim-silence`, silence will be removed from the beginning and end
+                of the recording.
+            extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
+            timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
+        """
+        params = validate_request(
+            _request_models.StartConferenceRecordingParams,
+            strip_not_given(
+                {
+                    "id": id,
+                }
+            ),
+        ).model_dump(mode="json", by_alias=True, exclude_unset=True)
+        body = validate_request(
+            _request_models.StartConferenceRecordingRequest,
+            strip_not_given(
+                {
+                    "format": format,
+                    "channels": channels,
+                    "command_id": command_id,
+                    "custom_file_name": custom_file_name,
+                    "play_beep": play_beep,
+                    "region": region,
+                    "trim": trim,
+                }
+            ),
+        )
+        return self._client.request(
+            _START_CONFERENCE_RECORDING,
+            cast_to=models.StartConferenceRecordingResponse,
+            path_params=params,
+            json=body,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
+        )
+
+    def stop_conference_audio(
+        self,
+        *,
+        id: str,
+        call_control_ids: Sequence[str] | NotGiven = NOT_GIVEN,
+        region: Literal["Australia", "Europe", "Middle East", "US"] | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> models.StopConferenceAudioResponse:
+        """Stop audio being played on the conference.
+
+        Stop audio being played to all or some participants on a conference call.
+
+        Args:
+            id: Uniquely identifies the conference by id or name
+            call_control_ids: List of call control ids identifying participants the audio file
+                should stop be played to. If not given, the audio will be stoped to the entire
+                conference.
+            region: Region where the conference data is located. Defaults to the region defined
+                in user's data locality settings (Europe or US).
+            extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
+            timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
+        """
+        params = validate_request(
+            _request_models.StopConferenceAudioParams,
+            strip_not_given(
+                {
+                    "id": id,
+                }
+            ),
+        ).model_dump(mode="json", by_alias=True, exclude_unset=True)
+        body = validate_request(
+            _request_models.ConferenceStopRequest,
+            strip_not_given(
+                {
+                    "call_control_ids": call_control_ids,
+                    "region": region,
+                }
+            ),
+        )
+        return self._client.request(
+            _STOP_CONFERENCE_AUDIO,
+            cast_to=models.StopConferenceAudioResponse,
+            path_params=params,
+            json=body,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
+        )
+
+    def stop_conference_recording(
+        self,
+        *,
+        id: str,
+        client_state: str | NotGiven = NOT_GIVEN,
+        command_id: str | NotGiven = NOT_GIVEN,
+        recording_id: str | NotGiven = NOT_GIVEN,
+        region: Literal["Australia", "Europe", "Middle East", "US"] | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> models.StopConferenceRecordingResponse:
+        """Conference recording stop.
+
+        Stop recording the conference.
+
+        **Expected Webhooks:**
+
+        - `conference.recording.saved`
+
+        Args:
+            id: Specifies the conference to stop the recording for by id or name
+            client_state: Use this field to add state to every subsequent webhook. It must be a
+                valid Base-64 encoded string.
+            command_id: Use this field to avoid duplicate commands. Telnyx will ignore any
+                command with the same `command_id` for the same `call_control_id`.
+            recording_id: Uniquely identifies the resource.
+            region: Region where the conference data is located. Defaults to the region defined
+                in user's data locality settings (Europe or US).
+            extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
+            timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
+        """
+        params = validate_request(
+            _request_models.StopConferenceRecordingParams,
+            strip_not_given(
+                {
+                    "id": id,
+                }
+            ),
+        ).model_dump(mode="json", by_alias=True, exclude_unset=True)
+        body = validate_request(
+            _request_models.StopRecordingConferenceRequest,
+            strip_not_given(
+                {
+                    "client_state": client_state,
+                    "command_id": command_id,
+                    "recording_id": recording_id,
+                    "region": region,
+                }
+            ),
+        )
+        return self._client.request(
+            _STOP_CONFERENCE_RECORDING,
+            cast_to=models.StopConferenceRecordingResponse,
+            path_params=params,
+            json=body,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
+        )
+
+    def unhold_conference_participants(
+        self,
+        *,
+        id: str,
+        call_control_ids: Sequence[str],
+        region: Literal["Australia", "Europe", "Middle East", "US"] | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> models.UnholdConferenceParticipantsResponse:
+        """Unhold conference participants.
+
+        Unhold a list of participants in a conference call
+
+        Args:
+            id: Uniquely identifies the conference by id or name
+            call_control_ids: List of unique identifiers and tokens for controlling the call.
+                Enter each call control ID to be unheld.
+            region: Region where the conference data is located. Defaults to the region defined
+                in user's data locality settings (Europe or US).
+            extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
+            timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
+        """
+        params = validate_request(
+            _request_models.UnholdConferenceParticipantsParams,
+            strip_not_given(
+                {
+                    "id": id,
+                }
+            ),
+        ).model_dump(mode="json", by_alias=True, exclude_unset=True)
+        body = validate_request(
+            _request_models.ConferenceUnholdRequest,
+            strip_not_given(
+                {
+                    "call_control_ids": call_control_ids,
+                    "region": region,
+                }
+            ),
+        )
+        return self._client.request(
+            _UNHOLD_CONFERENCE_PARTICIPANTS,
+            cast_to=models.UnholdConferenceParticipantsResponse,
+            path_params=params,
+            json=body,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
+        )
+
+    def unmute_conference_participants(
+        self,
+        *,
+        id: str,
+        call_control_ids: Sequence[str] | NotGiven = NOT_GIVEN,
+        region: Literal["Australia", "Europe", "Middle East", "US"] | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> models.UnmuteConferenceParticipantsResponse:
+        """Unmute conference participants.
+
+        Unmute a list of participants in a conference call
+
+        Args:
+            id: Uniquely identifies the conference by id or name
+            call_control_ids: List of unique identifiers and tokens for controlling the call.
+                Enter each call control ID to be unmuted. When empty all participants will be
+                unmuted.
+            region: Region where the conference data is located. Defaults to the region defined
+                in user's data locality settings (Europe or US).
+            extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
+            timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
+        """
+        params = validate_request(
+            _request_models.UnmuteConferenceParticipantsParams,
+            strip_not_given(
+                {
+                    "id": id,
+                }
+            ),
+        ).model_dump(mode="json", by_alias=True, exclude_unset=True)
+        body = validate_request(
+            _request_models.ConferenceUnmuteRequest,
+            strip_not_given(
+                {
+                    "call_control_ids": call_control_ids,
+                    "region": region,
+                }
+            ),
+        )
+        return self._client.request(
+            _UNMUTE_CONFERENCE_PARTICIPANTS,
+            cast_to=models.UnmuteConferenceParticipantsResponse,
+            path_params=params,
+            json=body,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
+        )
+
+    def update_conference(
+        self,
+        *,
+        id: str,
+        call_control_id: str,
+        supervisor_role: Literal["barge", "monitor", "none", "whisper"],
+        command_id: str | NotGiven = NOT_GIVEN,
+        region: Literal["Australia", "Europe", "Middle East", "US"] | NotGiven = NOT_GIVEN,
+        whisper_call_control_ids: Sequence[str] | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> models.UpdateConferenceResponse:
+        """Update conference participant.
+
+        supervisor_role
+
+        Args:
+            id: Uniquely identifies the conference by id or name
+            call_control_id: Unique identifier and token for controlling the call
+            supervisor_role: Sets the participant as a supervisor for the conference. A
+                conference can have multiple supervisors. "barge" means the supervisor enters
+                the conference as a normal participant. This is the same as "none". "monitor"
+                means the supervisor is muted but can hear all participants. "whisper" means
+                that only the specified "whisper_call_control_ids" can hear the supervisor.
+                Defaults to "none".
+            command_id: Use this field to avoid execution of duplicate commands. Telnyx will
+                ignore subsequent commands with the same `command_id` as one that has already
+                been executed.
+            region: Region where the conference data is located. Defaults to the region defined
+                in user's data locality settings (Europe or US).
+            whisper_call_control_ids: Array of unique call_control_ids the supervisor can
+                whisper to. If none provided, the supervisor will join the conference as a
+                monitoring participant only.
+            extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
+            timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
+        """
+        params = validate_request(
+            _request_models.UpdateConferenceParams,
+            strip_not_given(
+                {
+                    "id": id,
+                }
+            ),
+        ).model_dump(mode="json", by_alias=True, exclude_unset=True)
+        body = validate_request(
+            _request_models.UpdateConferenceRequest,
+            strip_not_given(
+                {
+                    "call_control_id": call_control_id,
+                    "supervisor_role": supervisor_role,
+                    "command_id": command_id,
+                    "region": region,
+                    "whisper_call_control_ids": whisper_call_control_ids,
+                }
+            ),
+        )
+        return self._client.request(
+            _UPDATE_CONFERENCE,
+            cast_to=models.UpdateConferenceResponse,
+            path_params=params,
+            json=body,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
+        )
+
+    def update_conference_participant(
+        self,
+        *,
+        id: str,
+        participant_id: str,
+        beep_enabled: Literal["always", "never", "on_enter", "on_exit"] | NotGiven = NOT_GIVEN,
+        end_conference_on_exit: bool | NotGiven = NOT_GIVEN,
+        soft_end_conference_on_exit: bool | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> models.ConferenceParticipantResource:
+        """Update a conference participant.
+
+        Update properties of a conference participant.
+
+        Args:
+            id: Uniquely identifies the conference.
+            participant_id: Uniquely identifies the participant.
+            beep_enabled: Whether entry/exit beeps are enabled for this participant.
+            end_conference_on_exit: Whether the conference should end when this participant
+                exits.
+            soft_end_conference_on_exit: Whether the conference should soft-end when this
+                participant exits. A soft end will stop new participants from joining but allow
+                existing participants to remain.
+            extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
+            timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
+        """
+        params = validate_request(
+            _request_models.UpdateConferenceParticipantParams,
+            strip_not_given(
+                {
+                    "id": id,
+                    "participant_id": participant_id,
+                }
+            ),
+        ).model_dump(mode="json", by_alias=True, exclude_unset=True)
+        body = validate_request(
+            _request_models.UpdateConferenceParticipantRequest,
+            strip_not_given(
+                {
+                    "beep_enabled": beep_enabled,
+                    "end_conference_on_exit": end_conference_on_exit,
+                    "soft_end_conference_on_exit": soft_end_conference_on_exit,
+                }
+            ),
+        )
+        return self._client.request(
+            _UPDATE_CONFERENCE_PARTICIPANT,
+            cast_to=models.ConferenceParticipantResource,
+            path_params=params,
+            json=body,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
+        )
+
 
 class ConferencesResourceWithRawResponse:
     """`ConferencesResource`'s methods, each returning an `APIResponse`."""
 
     def __init__(self, resource: ConferencesResource) -> None:
+        self.conference_gather_using_audio = to_raw_response_wrapper(
+            resource.conference_gather_using_audio
+        )
+        self.conference_send_dtmf = to_raw_response_wrapper(resource.conference_send_dtmf)
         self.create_conference = to_raw_response_wrapper(resource.create_conference)
+        self.end_conference = to_raw_response_wrapper(resource.end_conference)
+        self.hold_conference_participants = to_raw_response_wrapper(
+            resource.hold_conference_participants
+        )
+        self.join_conference = to_raw_response_wrapper(resource.join_conference)
+        self.leave_conference = to_raw_response_wrapper(resource.leave_conference)
+        self.list_conference_participants = to_raw_response_wrapper(
+            resource.list_conference_participants
+        )
+        self.list_conferences = to_raw_response_wrapper(resource.list_conferences)
+        self.mute_conference_participants = to_raw_response_wrapper(
+            resource.mute_conference_participants
+        )
+        self.pause_conference_recording = to_raw_response_wrapper(
+            resource.pause_conference_recording
+        )
+        self.play_conference_audio = to_raw_response_wrapper(resource.play_conference_audio)
+        self.resume_conference_recording = to_raw_response_wrapper(
+            resource.resume_conference_recording
+        )
+        self.retrieve_conference = to_raw_response_wrapper(resource.retrieve_conference)
+        self.retrieve_conference_participant = to_raw_response_wrapper(
+            resource.retrieve_conference_participant
+        )
+        self.speak_text_to_conference = to_raw_response_wrapper(resource.speak_text_to_conference)
+        self.start_conference_recording = to_raw_response_wrapper(
+            resource.start_conference_recording
+        )
+        self.stop_conference_audio = to_raw_response_wrapper(resource.stop_conference_audio)
+        self.stop_conference_recording = to_raw_response_wrapper(resource.stop_conference_recording)
+        self.unhold_conference_participants = to_raw_response_wrapper(
+            resource.unhold_conference_participants
+        )
+        self.unmute_conference_participants = to_raw_response_wrapper(
+            resource.unmute_conference_participants
+        )
+        self.update_conference = to_raw_response_wrapper(resource.update_conference)
+        self.update_conference_participant = to_raw_response_wrapper(
+            resource.update_conference_participant
+        )
 
 
 class AsyncConferencesResource(AsyncResource):
@@ -154,6 +1995,174 @@ class AsyncConferencesResource(AsyncResource):
     def with_raw_response(self) -> AsyncConferencesResourceWithRawResponse:
         """The same methods, returning the `APIResponse` (status, headers, ``parse()``)."""
         return AsyncConferencesResourceWithRawResponse(self)
+
+    async def conference_gather_using_audio(
+        self,
+        *,
+        id: str,
+        call_control_id: str,
+        audio_url: str | NotGiven = NOT_GIVEN,
+        client_state: str | NotGiven = NOT_GIVEN,
+        gather_id: str | NotGiven = NOT_GIVEN,
+        initial_timeout_millis: int | NotGiven = NOT_GIVEN,
+        inter_digit_timeout_millis: int | NotGiven = NOT_GIVEN,
+        invalid_audio_url: str | NotGiven = NOT_GIVEN,
+        invalid_media_name: str | NotGiven = NOT_GIVEN,
+        maximum_digits: int | NotGiven = NOT_GIVEN,
+        maximum_tries: int | NotGiven = NOT_GIVEN,
+        media_name: str | NotGiven = NOT_GIVEN,
+        minimum_digits: int | NotGiven = NOT_GIVEN,
+        stop_playback_on_dtmf: bool | NotGiven = NOT_GIVEN,
+        terminating_digit: str | NotGiven = NOT_GIVEN,
+        timeout_millis: int | NotGiven = NOT_GIVEN,
+        valid_digits: str | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> models.ConferenceGatherUsingAudioResponse:
+        """Gather DTMF using audio prompt in a conference.
+
+        Play an audio file to a specific conference participant and gather DTMF input.
+
+        Args:
+            id: Uniquely identifies the conference.
+            call_control_id: Unique identifier and token for controlling the call leg that will
+                receive the gather prompt.
+            audio_url: The URL of the audio file to play as the gather prompt. Must be WAV or
+                MP3 format.
+            client_state: Use this field to add state to every subsequent webhook. Must be a
+                valid Base-64 encoded string.
+            gather_id: Identifier for this gather command. Will be included in the gather ended
+                webhook. Maximum 100 characters.
+            initial_timeout_millis: Duration in milliseconds to wait for the first digit before
+                timing out.
+            inter_digit_timeout_millis: Duration in milliseconds to wait between digits.
+            invalid_audio_url: URL of audio file to play when invalid input is received.
+            invalid_media_name: Name of media file to play when invalid input is received.
+            maximum_digits: Maximum number of digits to gather.
+            maximum_tries: Maximum number of times to play the prompt if no input is received.
+            media_name: The name of the media file uploaded to the Media Storage API to play as
+                the gather prompt.
+            minimum_digits: Minimum number of digits to gather.
+            stop_playback_on_dtmf: Whether to stop the audio playback when a DTMF digit is
+                received.
+            terminating_digit: Digit that terminates gathering.
+            timeout_millis: Duration in milliseconds to wait for input before timing out.
+            valid_digits: Digits that are valid for gathering. All other digits will be ignored.
+            extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
+            timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
+        """
+        params = validate_request(
+            _request_models.ConferenceGatherUsingAudioParams,
+            strip_not_given(
+                {
+                    "id": id,
+                }
+            ),
+        ).model_dump(mode="json", by_alias=True, exclude_unset=True)
+        body = validate_request(
+            _request_models.ConferenceGatherUsingAudioRequest,
+            strip_not_given(
+                {
+                    "call_control_id": call_control_id,
+                    "audio_url": audio_url,
+                    "client_state": client_state,
+                    "gather_id": gather_id,
+                    "initial_timeout_millis": initial_timeout_millis,
+                    "inter_digit_timeout_millis": inter_digit_timeout_millis,
+                    "invalid_audio_url": invalid_audio_url,
+                    "invalid_media_name": invalid_media_name,
+                    "maximum_digits": maximum_digits,
+                    "maximum_tries": maximum_tries,
+                    "media_name": media_name,
+                    "minimum_digits": minimum_digits,
+                    "stop_playback_on_dtmf": stop_playback_on_dtmf,
+                    "terminating_digit": terminating_digit,
+                    "timeout_millis": timeout_millis,
+                    "valid_digits": valid_digits,
+                }
+            ),
+        )
+        return await self._client.request(
+            _CONFERENCE_GATHER_USING_AUDIO,
+            cast_to=models.ConferenceGatherUsingAudioResponse,
+            path_params=params,
+            json=body,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
+        )
+
+    async def conference_send_dtmf(
+        self,
+        *,
+        id: str,
+        digits: str,
+        call_control_ids: Sequence[str] | NotGiven = NOT_GIVEN,
+        client_state: str | NotGiven = NOT_GIVEN,
+        duration_millis: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> models.ConferenceSendDtmfResponse:
+        """Send DTMF to conference participants.
+
+        Send DTMF tones to one or more conference participants.
+
+        Args:
+            id: Uniquely identifies the conference.
+            digits: DTMF digits to send. Valid characters: 0-9, A-D, *, #, w (0.5s pause), W (1s
+                pause).
+            call_control_ids: Array of participant call control IDs to send DTMF to. When empty,
+                DTMF will be sent to all participants.
+            client_state: Use this field to add state to every subsequent webhook. Must be a
+                valid Base-64 encoded string.
+            duration_millis: Duration of each DTMF digit in milliseconds.
+            extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
+            timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
+        """
+        params = validate_request(
+            _request_models.ConferenceSendDtmfParams,
+            strip_not_given(
+                {
+                    "id": id,
+                }
+            ),
+        ).model_dump(mode="json", by_alias=True, exclude_unset=True)
+        body = validate_request(
+            _request_models.ConferenceSendDtmfRequest,
+            strip_not_given(
+                {
+                    "digits": digits,
+                    "call_control_ids": call_control_ids,
+                    "client_state": client_state,
+                    "duration_millis": duration_millis,
+                }
+            ),
+        )
+        return await self._client.request(
+            _CONFERENCE_SEND_DTMF,
+            cast_to=models.ConferenceSendDtmfResponse,
+            path_params=params,
+            json=body,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
+        )
 
     async def create_conference(
         self,
@@ -241,9 +2250,1432 @@ class AsyncConferencesResource(AsyncResource):
             max_retries=max_retries,
         )
 
+    async def end_conference(
+        self,
+        *,
+        id: str,
+        command_id: str | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> models.EndConferenceResponse:
+        """End a conference.
+
+        and terminate all active participants.
+
+        Args:
+            id: Uniquely identifies the conference.
+            command_id: Use this field to avoid duplicate commands. Telnyx will ignore any
+                command with the same `command_id` for the same conference.
+            extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
+            timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
+        """
+        params = validate_request(
+            _request_models.EndConferenceParams,
+            strip_not_given(
+                {
+                    "id": id,
+                }
+            ),
+        ).model_dump(mode="json", by_alias=True, exclude_unset=True)
+        body = validate_request(
+            _request_models.EndConferenceRequest,
+            strip_not_given(
+                {
+                    "command_id": command_id,
+                }
+            ),
+        )
+        return await self._client.request(
+            _END_CONFERENCE,
+            cast_to=models.EndConferenceResponse,
+            path_params=params,
+            json=body,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
+        )
+
+    async def hold_conference_participants(
+        self,
+        *,
+        id: str,
+        audio_url: str | NotGiven = NOT_GIVEN,
+        call_control_ids: Sequence[str] | NotGiven = NOT_GIVEN,
+        media_name: str | NotGiven = NOT_GIVEN,
+        region: Literal["Australia", "Europe", "Middle East", "US"] | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> models.HoldConferenceParticipantsResponse:
+        """Hold conference participants.
+
+        Hold a list of participants in a conference call
+
+        Args:
+            id: Uniquely identifies the conference by id or name
+            audio_url: The URL of a file to be played to the participants when they are put on
+                hold. media_name and audio_url cannot be used together in one request.
+            call_control_ids: List of unique identifiers and tokens for controlling the call.
+                When empty all participants will be placed on hold.
+            media_name: The media_name of a file to be played to the participants when they are
+                put on hold. The media_name must point to a file previously uploaded to
+                api.telnyx.com/v2/media by the same user/organization. The file must either be a
+                WAV or MP3 file.
+            region: Region where the conference data is located. Defaults to the region defined
+                in user's data locality settings (Europe or US).
+            extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
+            timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
+        """
+        params = validate_request(
+            _request_models.HoldConferenceParticipantsParams,
+            strip_not_given(
+                {
+                    "id": id,
+                }
+            ),
+        ).model_dump(mode="json", by_alias=True, exclude_unset=True)
+        body = validate_request(
+            _request_models.ConferenceHoldRequest,
+            strip_not_given(
+                {
+                    "audio_url": audio_url,
+                    "call_control_ids": call_control_ids,
+                    "media_name": media_name,
+                    "region": region,
+                }
+            ),
+        )
+        return await self._client.request(
+            _HOLD_CONFERENCE_PARTICIPANTS,
+            cast_to=models.HoldConferenceParticipantsResponse,
+            path_params=params,
+            json=body,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
+        )
+
+    async def join_conference(
+        self,
+        *,
+        id: str,
+        call_control_id: str,
+        beep_enabled: Literal["always", "never", "on_enter", "on_exit"] | NotGiven = NOT_GIVEN,
+        client_state: str | NotGiven = NOT_GIVEN,
+        command_id: str | NotGiven = NOT_GIVEN,
+        end_conference_on_exit: bool | NotGiven = NOT_GIVEN,
+        hold: bool | NotGiven = NOT_GIVEN,
+        hold_audio_url: str | NotGiven = NOT_GIVEN,
+        hold_media_name: str | NotGiven = NOT_GIVEN,
+        mute: bool | NotGiven = NOT_GIVEN,
+        region: Literal["Australia", "Europe", "Middle East", "US"] | NotGiven = NOT_GIVEN,
+        soft_end_conference_on_exit: bool | NotGiven = NOT_GIVEN,
+        start_conference_on_enter: bool | NotGiven = NOT_GIVEN,
+        supervisor_role: Literal["barge", "monitor", "none", "whisper"] | NotGiven = NOT_GIVEN,
+        whisper_call_control_ids: Sequence[str] | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> models.JoinConferenceResponse:
+        """Join a conference.
+
+        Join an existing call leg to a conference. Issue the Join Conference command with the conference ID in the path and the `call_control_id` of the leg you wish to join to the conference as an attribute. The conference can have up to a certain amount of active participants, as set by the `max_participants` parameter in conference creation request.
+
+        **Expected Webhooks:**
+
+        - `conference.participant.joined`
+        - `conference.participant.left`
+
+        Args:
+            id: Uniquely identifies the conference by id or name
+            call_control_id: Unique identifier and token for controlling the call
+            beep_enabled: Whether a beep sound should be played when the participant joins
+                and/or leaves the conference. Can be used to override the conference-level
+                setting.
+            client_state: Use this field to add state to every subsequent webhook. It must be a
+                valid Base-64 encoded string. Please note that the client_state will be updated
+                for the participient call leg and the change will not affect conferencing
+                webhooks unless the participient is the owner of the conference.
+            command_id: Use this field to avoid execution of duplicate commands. Telnyx will
+                ignore subsequent commands with the same `command_id` as one that has already
+                been executed.
+            end_conference_on_exit: Whether the conference should end and all remaining
+                participants be hung up after the participant leaves the conference. Defaults to
+                "false".
+            hold: Whether the participant should be put on hold immediately after joining the
+                conference. Defaults to "false".
+            hold_audio_url: The URL of a file to be played to the participant when they are put
+                on hold after joining the conference. hold_media_name and hold_audio_url cannot
+                be used together in one request. Takes effect only when
+                "start_conference_on_create" is set to "false". This property takes effect only
+                if "hold" is set to "true".
+            hold_media_name: The media_name of a file to be played to the participant when they
+                are put on hold after joining the conference. The media_name must point to a
+                file previously uploaded to api.telnyx.com/v2/media by the same
+                user/organization. The file must either be a WAV or MP3 file. Takes effect only
+                when "start_conference_on_create" is set to "false". This property takes effect
+                only if "hold" is set to "true".
+            mute: Whether the participant should be muted immediately after joining the
+                conference. Defaults to "false".
+            region: Region where the conference data is located. Defaults to the region defined
+                in user's data locality settings (Europe or US).
+            soft_end_conference_on_exit: Whether the conference should end after the participant
+                leaves the conference. NOTE this doesn't hang up the other participants.
+                Defaults to "false".
+            start_conference_on_enter: Whether the conference should be started after the
+                participant joins the conference. Defaults to "false".
+            supervisor_role: Sets the joining participant as a supervisor for the conference. A
+                conference can have multiple supervisors. "barge" means the supervisor enters
+                the conference as a normal participant. This is the same as "none". "monitor"
+                means the supervisor is muted but can hear all participants. "whisper" means
+                that only the specified "whisper_call_control_ids" can hear the supervisor.
+                Defaults to "none".
+            whisper_call_control_ids: Array of unique call_control_ids the joining supervisor
+                can whisper to. If none provided, the supervisor will join the conference as a
+                monitoring participant only.
+            extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
+            timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
+        """
+        params = validate_request(
+            _request_models.JoinConferenceParams,
+            strip_not_given(
+                {
+                    "id": id,
+                }
+            ),
+        ).model_dump(mode="json", by_alias=True, exclude_unset=True)
+        body = validate_request(
+            _request_models.JoinConferenceRequest,
+            strip_not_given(
+                {
+                    "call_control_id": call_control_id,
+                    "beep_enabled": beep_enabled,
+                    "client_state": client_state,
+                    "command_id": command_id,
+                    "end_conference_on_exit": end_conference_on_exit,
+                    "hold": hold,
+                    "hold_audio_url": hold_audio_url,
+                    "hold_media_name": hold_media_name,
+                    "mute": mute,
+                    "region": region,
+                    "soft_end_conference_on_exit": soft_end_conference_on_exit,
+                    "start_conference_on_enter": start_conference_on_enter,
+                    "supervisor_role": supervisor_role,
+                    "whisper_call_control_ids": whisper_call_control_ids,
+                }
+            ),
+        )
+        return await self._client.request(
+            _JOIN_CONFERENCE,
+            cast_to=models.JoinConferenceResponse,
+            path_params=params,
+            json=body,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
+        )
+
+    async def leave_conference(
+        self,
+        *,
+        id: str,
+        call_control_id: str,
+        beep_enabled: Literal["always", "never", "on_enter", "on_exit"] | NotGiven = NOT_GIVEN,
+        command_id: str | NotGiven = NOT_GIVEN,
+        region: Literal["Australia", "Europe", "Middle East", "US"] | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> models.LeaveConferenceResponse:
+        """Leave a conference.
+
+        Removes a call leg from a conference and moves it back to parked state.
+
+        **Expected Webhooks:**
+
+        - `conference.participant.left`
+
+        Args:
+            id: Uniquely identifies the conference by id or name
+            call_control_id: Unique identifier and token for controlling the call
+            beep_enabled: Whether a beep sound should be played when the participant leaves the
+                conference. Can be used to override the conference-level setting.
+            command_id: Use this field to avoid execution of duplicate commands. Telnyx will
+                ignore subsequent commands with the same `command_id` as one that has already
+                been executed.
+            region: Region where the conference data is located. Defaults to the region defined
+                in user's data locality settings (Europe or US).
+            extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
+            timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
+        """
+        params = validate_request(
+            _request_models.LeaveConferenceParams,
+            strip_not_given(
+                {
+                    "id": id,
+                }
+            ),
+        ).model_dump(mode="json", by_alias=True, exclude_unset=True)
+        body = validate_request(
+            _request_models.LeaveConferenceRequest,
+            strip_not_given(
+                {
+                    "call_control_id": call_control_id,
+                    "beep_enabled": beep_enabled,
+                    "command_id": command_id,
+                    "region": region,
+                }
+            ),
+        )
+        return await self._client.request(
+            _LEAVE_CONFERENCE,
+            cast_to=models.LeaveConferenceResponse,
+            path_params=params,
+            json=body,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
+        )
+
+    async def list_conference_participants(
+        self,
+        *,
+        conference_id: str,
+        region: Literal["Australia", "Europe", "Middle East", "US"] | NotGiven = NOT_GIVEN,
+        page: Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        filter: Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> AsyncPage[models.Participant]:
+        """List conference participants.
+
+        Lists conference participants
+
+        Args:
+            conference_id: Uniquely identifies the conference by id
+            region: Region where the conference data is located
+            page: Consolidated page parameter (deepObject style). Originally: page[after],
+                page[before], page[limit], page[size], page[number]
+            filter: Consolidated filter parameter (deepObject style). Originally: filter[muted],
+                filter[on_hold], filter[whispering]
+            extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
+            timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
+        """
+        params = validate_request(
+            _request_models.ListConferenceParticipantsParams,
+            strip_not_given(
+                {
+                    "conference_id": conference_id,
+                    "region": region,
+                    "page": page,
+                    "filter": filter,
+                }
+            ),
+        ).model_dump(mode="json", by_alias=True, exclude_unset=True)
+        return await AsyncPage.fetch(
+            self._client,
+            _LIST_CONFERENCE_PARTICIPANTS,
+            cast_to=models.ListConferenceParticipantsResponse,
+            path_params={key: value for key, value in params.items() if key in ("conference_id",)},
+            query={
+                key: value for key, value in params.items() if key in ("region", "page", "filter")
+            },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
+        )
+
+    async def list_conferences(
+        self,
+        *,
+        region: Literal["Australia", "Europe", "Middle East", "US"] | NotGiven = NOT_GIVEN,
+        filter: Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        page: Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> AsyncPage[models.Conference]:
+        """List conferences.
+
+        Lists conferences. Conferences are created on demand, and will expire after all participants have left the conference or after 4 hours regardless of the number of active participants. Conferences are listed in descending order by `expires_at`.
+
+        Args:
+            region: Region where the conference data is located
+            filter: Consolidated filter parameter (deepObject style). Originally:
+                filter[application_name][contains], filter[outbound.outbound_voice_profile_id],
+                filter[leg_id], filter[application_session_id], filter[connection_id],
+                filter[product], filter[failed], filter[from], filter[to], filter[name],
+                filter[type], filter[occurred_at][eq/gt/gte/lt/lte], filter[status]
+            page: Consolidated page parameter (deepObject style). Originally: page[after],
+                page[before], page[limit], page[size], page[number]
+            extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
+            timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
+        """
+        params = validate_request(
+            _request_models.ListConferencesParams,
+            strip_not_given(
+                {
+                    "region": region,
+                    "filter": filter,
+                    "page": page,
+                }
+            ),
+        ).model_dump(mode="json", by_alias=True, exclude_unset=True)
+        return await AsyncPage.fetch(
+            self._client,
+            _LIST_CONFERENCES,
+            cast_to=models.ListConferencesResponse,
+            query=params,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
+        )
+
+    async def mute_conference_participants(
+        self,
+        *,
+        id: str,
+        call_control_ids: Sequence[str] | NotGiven = NOT_GIVEN,
+        region: Literal["Australia", "Europe", "Middle East", "US"] | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> models.MuteConferenceParticipantsResponse:
+        """Mute conference participants.
+
+        Mute a list of participants in a conference call
+
+        Args:
+            id: Uniquely identifies the conference by id or name
+            call_control_ids: Array of unique identifiers and tokens for controlling the call.
+                When empty all participants will be muted.
+            region: Region where the conference data is located. Defaults to the region defined
+                in user's data locality settings (Europe or US).
+            extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
+            timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
+        """
+        params = validate_request(
+            _request_models.MuteConferenceParticipantsParams,
+            strip_not_given(
+                {
+                    "id": id,
+                }
+            ),
+        ).model_dump(mode="json", by_alias=True, exclude_unset=True)
+        body = validate_request(
+            _request_models.ConferenceMuteRequest,
+            strip_not_given(
+                {
+                    "call_control_ids": call_control_ids,
+                    "region": region,
+                }
+            ),
+        )
+        return await self._client.request(
+            _MUTE_CONFERENCE_PARTICIPANTS,
+            cast_to=models.MuteConferenceParticipantsResponse,
+            path_params=params,
+            json=body,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
+        )
+
+    async def pause_conference_recording(
+        self,
+        *,
+        id: str,
+        command_id: str | NotGiven = NOT_GIVEN,
+        recording_id: str | NotGiven = NOT_GIVEN,
+        region: Literal["Australia", "Europe", "Middle East", "US"] | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> models.PauseConferenceRecordingResponse:
+        """Conference recording pause.
+
+        Pause conference recording.
+
+        Args:
+            id: Specifies the conference by id or name
+            command_id: Use this field to avoid duplicate commands. Telnyx will ignore any
+                command with the same `command_id` for the same `call_control_id`.
+            recording_id: Use this field to pause specific recording.
+            region: Region where the conference data is located. Defaults to the region defined
+                in user's data locality settings (Europe or US).
+            extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
+            timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
+        """
+        params = validate_request(
+            _request_models.PauseConferenceRecordingParams,
+            strip_not_given(
+                {
+                    "id": id,
+                }
+            ),
+        ).model_dump(mode="json", by_alias=True, exclude_unset=True)
+        body = validate_request(
+            _request_models.PauseConferenceRecordingRequest,
+            strip_not_given(
+                {
+                    "command_id": command_id,
+                    "recording_id": recording_id,
+                    "region": region,
+                }
+            ),
+        )
+        return await self._client.request(
+            _PAUSE_CONFERENCE_RECORDING,
+            cast_to=models.PauseConferenceRecordingResponse,
+            path_params=params,
+            json=body,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
+        )
+
+    async def play_conference_audio(
+        self,
+        *,
+        id: str,
+        audio_url: str | NotGiven = NOT_GIVEN,
+        call_control_ids: Sequence[str] | NotGiven = NOT_GIVEN,
+        loop: str | int | NotGiven = NOT_GIVEN,
+        media_name: str | NotGiven = NOT_GIVEN,
+        region: Literal["Australia", "Europe", "Middle East", "US"] | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> models.PlayConferenceAudioResponse:
+        """Play audio to conference participants.
+
+        Play audio to all or some participants on a conference call.
+
+        Args:
+            id: Uniquely identifies the conference by id or name
+            audio_url: The URL of a file to be played back in the conference. media_name and
+                audio_url cannot be used together in one request.
+            call_control_ids: List of call control ids identifying participants the audio file
+                should be played to. If not given, the audio file will be played to the entire
+                conference.
+            loop: The number of times the audio file should be played. If supplied, the value
+                must be an integer between 1 and 100, or the special string `infinity` for an
+                endless loop.
+            media_name: The media_name of a file to be played back in the conference. The
+                media_name must point to a file previously uploaded to api.telnyx.com/v2/media
+                by the same user/organization. The file must either be a WAV or MP3 file.
+            region: Region where the conference data is located. Defaults to the region defined
+                in user's data locality settings (Europe or US).
+            extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
+            timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
+        """
+        params = validate_request(
+            _request_models.PlayConferenceAudioParams,
+            strip_not_given(
+                {
+                    "id": id,
+                }
+            ),
+        ).model_dump(mode="json", by_alias=True, exclude_unset=True)
+        body = validate_request(
+            _request_models.ConferencePlayRequest,
+            strip_not_given(
+                {
+                    "audio_url": audio_url,
+                    "call_control_ids": call_control_ids,
+                    "loop": loop,
+                    "media_name": media_name,
+                    "region": region,
+                }
+            ),
+        )
+        return await self._client.request(
+            _PLAY_CONFERENCE_AUDIO,
+            cast_to=models.PlayConferenceAudioResponse,
+            path_params=params,
+            json=body,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
+        )
+
+    async def resume_conference_recording(
+        self,
+        *,
+        id: str,
+        command_id: str | NotGiven = NOT_GIVEN,
+        recording_id: str | NotGiven = NOT_GIVEN,
+        region: Literal["Australia", "Europe", "Middle East", "US"] | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> models.ResumeConferenceRecordingResponse:
+        """Conference recording resume.
+
+        Resume conference recording.
+
+        Args:
+            id: Specifies the conference by id or name
+            command_id: Use this field to avoid duplicate commands. Telnyx will ignore any
+                command with the same `command_id` for the same `call_control_id`.
+            recording_id: Use this field to resume specific recording.
+            region: Region where the conference data is located. Defaults to the region defined
+                in user's data locality settings (Europe or US).
+            extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
+            timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
+        """
+        params = validate_request(
+            _request_models.ResumeConferenceRecordingParams,
+            strip_not_given(
+                {
+                    "id": id,
+                }
+            ),
+        ).model_dump(mode="json", by_alias=True, exclude_unset=True)
+        body = validate_request(
+            _request_models.ResumeConferenceRecordingRequest,
+            strip_not_given(
+                {
+                    "command_id": command_id,
+                    "recording_id": recording_id,
+                    "region": region,
+                }
+            ),
+        )
+        return await self._client.request(
+            _RESUME_CONFERENCE_RECORDING,
+            cast_to=models.ResumeConferenceRecordingResponse,
+            path_params=params,
+            json=body,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
+        )
+
+    async def retrieve_conference(
+        self,
+        *,
+        id: str,
+        region: Literal["Australia", "Europe", "Middle East", "US"] | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> models.RetrieveConferenceResponse:
+        """Retrieve a conference.
+
+        Retrieve an existing conference
+
+        Args:
+            id: Uniquely identifies the conference by id
+            region: Region where the conference data is located
+            extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
+            timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
+        """
+        params = validate_request(
+            _request_models.RetrieveConferenceParams,
+            strip_not_given(
+                {
+                    "id": id,
+                    "region": region,
+                }
+            ),
+        ).model_dump(mode="json", by_alias=True, exclude_unset=True)
+        return await self._client.request(
+            _RETRIEVE_CONFERENCE,
+            cast_to=models.RetrieveConferenceResponse,
+            path_params={key: value for key, value in params.items() if key in ("id",)},
+            query={key: value for key, value in params.items() if key in ("region",)},
+            extra_headers=extra_headers,
+            timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
+        )
+
+    async def retrieve_conference_participant(
+        self,
+        *,
+        id: str,
+        participant_id: str,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> models.ConferenceParticipantResource:
+        """Retrieve a conference participant.
+
+        Retrieve details of a specific conference participant by their ID or label.
+
+        Args:
+            id: Uniquely identifies the conference.
+            participant_id: Uniquely identifies the participant by their ID or label.
+            extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
+            timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
+        """
+        params = validate_request(
+            _request_models.RetrieveConferenceParticipantParams,
+            strip_not_given(
+                {
+                    "id": id,
+                    "participant_id": participant_id,
+                }
+            ),
+        ).model_dump(mode="json", by_alias=True, exclude_unset=True)
+        return await self._client.request(
+            _RETRIEVE_CONFERENCE_PARTICIPANT,
+            cast_to=models.ConferenceParticipantResource,
+            path_params=params,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
+        )
+
+    async def speak_text_to_conference(
+        self,
+        *,
+        id: str,
+        payload: str,
+        voice: str,
+        call_control_ids: Sequence[str] | NotGiven = NOT_GIVEN,
+        command_id: str | NotGiven = NOT_GIVEN,
+        language: Literal[
+            "arb",
+            "cmn-CN",
+            "cy-GB",
+            "da-DK",
+            "de-DE",
+            "en-AU",
+            "en-GB",
+            "en-GB-WLS",
+            "en-IN",
+            "en-US",
+            "es-ES",
+            "es-MX",
+            "es-US",
+            "fr-CA",
+            "fr-FR",
+            "hi-IN",
+            "is-IS",
+            "it-IT",
+            "ja-JP",
+            "ko-KR",
+            "nb-NO",
+            "nl-NL",
+            "pl-PL",
+            "pt-BR",
+            "pt-PT",
+            "ro-RO",
+            "ru-RU",
+            "sv-SE",
+            "tr-TR",
+        ]
+        | NotGiven = NOT_GIVEN,
+        payload_type: Literal["text", "ssml"] | NotGiven = NOT_GIVEN,
+        region: Literal["Australia", "Europe", "Middle East", "US"] | NotGiven = NOT_GIVEN,
+        voice_settings: Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> models.SpeakTextToConferenceResponse:
+        """Speak text to conference participants.
+
+        Convert text to speech and play it to all or some participants.
+
+        Args:
+            id: Specifies the conference by id or name
+            payload: The text or SSML to be converted into speech. There is a 3,000 character
+                limit.
+            voice: Specifies the voice used in speech synthesis. - Define voices using the
+                format `<Provider>.<Model>.<VoiceId>`. Specifying only the provider will give
+                default values for voice_id and model_id. **Supported Providers:** - **AWS:**
+                Use `AWS.Polly.<VoiceId>` (e.g., `AWS.Polly.Joanna`). For neural voices, which
+                provide more realistic, human-like speech, append `-Neural` to the `VoiceId`
+                (e.g., `AWS.Polly.Joanna-Neural`). Check the [available
+                voices](https://docs.aws.amazon.com/polly/latest/dg/available-voices.html) for
+                compatibility. - **Azure:** Use `Azure.<VoiceId>` (e.g.,
+                `Azure.en-CA-ClaraNeural`, `Azure.en-US-BrianMultilingualNeural`,
+                `Azure.en-US-Ava:DragonHDLatestNeural`). For a complete list of voices, go to
+                [Azure Voice Gallery](https://speech.microsoft.com/portal/voicegallery). Use
+                `voice_settings` to configure custom deployments, regions, or API keys. -
+                **ElevenLabs:** Use `ElevenLabs.<ModelId>.<VoiceId>` (e.g.,
+                `ElevenLabs.eleven_multilingual_v2.21m00Tcm4TlvDq8ikWAM`). The `ModelId` part is
+                optional. To use ElevenLabs, you must provide your ElevenLabs API key as an
+                integration identifier secret in `"voice_settings": {"api_key_ref":
+                "<secret_identifier>"}`. See [integration secrets
+                documentation](https://developers.telnyx.com/api/secrets-manager/integration-secrets/create-integration-secret)
+                for details. Check [available
+                voices](https://elevenlabs.io/docs/api-reference/get-voices). - **Telnyx:** Use
+                `Telnyx.<model_id>.<voice_id>` (e.g., `Telnyx.KokoroTTS.af`). Use
+                `voice_settings` to configure voice_speed and other synthesis parameters.
+                `Bayan` provides Arabic (multiple dialects) and English voices (e.g.,
+                `Telnyx.Bayan.Ahmed`, `Telnyx.Bayan.Amanda`). `Sukhan` provides Urdu voices
+                (e.g., `Telnyx.Sukhan.urdu-professor`); `voice_speed` is not supported. -
+                **Minimax:** Use `Minimax.<ModelId>.<VoiceId>` (e.g.,
+                `Minimax.speech-02-hd.Wise_Woman`). Supported models: `speech-02-turbo`,
+                `speech-02-hd`, `speech-2.6-turbo`, `speech-2.8-turbo`. Use `voice_settings` to
+                configure speed, volume, pitch, and language_boost. - **Rime:** Use
+                `Rime.<model_id>.<voice_id>` (e.g., `Rime.Arcana.cove`). Supported model_ids:
+                `Arcana`, `Mist`, `ArcanaV3`, `Coda`. Use `voice_settings` to configure
+                voice_speed. - **Resemble:** Use `Resemble.Turbo.<voice_id>` (e.g.,
+                `Resemble.Turbo.my_voice`). Only `Turbo` model is supported. Use
+                `voice_settings` to configure precision, sample_rate, and format. - **Inworld:**
+                Use `Inworld.<ModelId>.<VoiceId>` (e.g., `Inworld.Mini.Loretta`,
+                `Inworld.Max.Oliver`, `Inworld.TTS2.Loretta`). Supported models: `Mini`, `Max`,
+                `TTS2`. Use `voice_settings` to configure `delivery_mode` (`STABLE`, `BALANCED`,
+                `CREATIVE`), supported by `TTS2` only. - **Fish Audio:** Use
+                `FishAudio.<ModelId>.<VoiceId>` (e.g., `FishAudio.s2.1-pro.<reference_id>`).
+                Supported models: `s2.1-pro`, `s2-pro`, `s1`. `VoiceId` is a Fish Voice-Library
+                reference ID. - **xAI:** Use `xAI.<VoiceId>` (e.g., `xAI.eve`). Available
+                voices: `eve`, `ara`, `rex`, `sal`, `leo`. For service_level basic, you may
+                define the gender of the speaker (male or female).
+            call_control_ids: Call Control IDs of participants who will hear the spoken text.
+                When empty all participants will hear the spoken text.
+            command_id: Use this field to avoid execution of duplicate commands. Telnyx will
+                ignore subsequent commands with the same `command_id` as one that has already
+                been executed.
+            language: The language you want spoken. This parameter is ignored when a `Polly.*`
+                voice is specified.
+            payload_type: The type of the provided payload. The payload can either be plain
+                text, or Speech Synthesis Markup Language (SSML).
+            region: Region where the conference data is located. Defaults to the region defined
+                in user's data locality settings (Europe or US).
+            voice_settings: The settings associated with the voice selected
+            extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
+            timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
+        """
+        params = validate_request(
+            _request_models.SpeakTextToConferenceParams,
+            strip_not_given(
+                {
+                    "id": id,
+                }
+            ),
+        ).model_dump(mode="json", by_alias=True, exclude_unset=True)
+        body = validate_request(
+            _request_models.ConferenceSpeakRequest,
+            strip_not_given(
+                {
+                    "payload": payload,
+                    "voice": voice,
+                    "call_control_ids": call_control_ids,
+                    "command_id": command_id,
+                    "language": language,
+                    "payload_type": payload_type,
+                    "region": region,
+                    "voice_settings": voice_settings,
+                }
+            ),
+        )
+        return await self._client.request(
+            _SPEAK_TEXT_TO_CONFERENCE,
+            cast_to=models.SpeakTextToConferenceResponse,
+            path_params=params,
+            json=body,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
+        )
+
+    async def start_conference_recording(
+        self,
+        *,
+        id: str,
+        format: Literal["wav", "mp3"],
+        channels: Literal["single", "dual"] | NotGiven = NOT_GIVEN,
+        command_id: str | NotGiven = NOT_GIVEN,
+        custom_file_name: str | NotGiven = NOT_GIVEN,
+        play_beep: bool | NotGiven = NOT_GIVEN,
+        region: Literal["Australia", "Europe", "Middle East", "US"] | NotGiven = NOT_GIVEN,
+        trim: Literal["trim-silence"] | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> models.StartConferenceRecordingResponse:
+        """Conference recording start.
+
+        Start recording the conference. Recording will stop on conference end, or via the Stop Recording command.
+
+        **Expected Webhooks:**
+
+        - `conference.recording.saved`
+
+        Args:
+            id: Specifies the conference to record by id or name
+            format: The audio file format used when storing the conference recording. Can be
+                either `mp3` or `wav`.
+            channels: When `dual`, final audio file will be stereo recorded with the conference
+                creator on the first channel, and the rest on the second channel.
+            command_id: Use this field to avoid duplicate commands. Telnyx will ignore any
+                command with the same `command_id` for the same `conference_id`.
+            custom_file_name: The custom recording file name to be used instead of the default
+                `call_leg_id`. Telnyx will still add a Unix timestamp suffix.
+            play_beep: If enabled, a beep sound will be played at the start of a recording.
+            region: Region where the conference data is located. Defaults to the region defined
+                in user's data locality settings (Europe or US).
+            trim: When set to `trim-silence`, silence will be removed from the beginning and end
+                of the recording.
+            extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
+            timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
+        """
+        params = validate_request(
+            _request_models.StartConferenceRecordingParams,
+            strip_not_given(
+                {
+                    "id": id,
+                }
+            ),
+        ).model_dump(mode="json", by_alias=True, exclude_unset=True)
+        body = validate_request(
+            _request_models.StartConferenceRecordingRequest,
+            strip_not_given(
+                {
+                    "format": format,
+                    "channels": channels,
+                    "command_id": command_id,
+                    "custom_file_name": custom_file_name,
+                    "play_beep": play_beep,
+                    "region": region,
+                    "trim": trim,
+                }
+            ),
+        )
+        return await self._client.request(
+            _START_CONFERENCE_RECORDING,
+            cast_to=models.StartConferenceRecordingResponse,
+            path_params=params,
+            json=body,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
+        )
+
+    async def stop_conference_audio(
+        self,
+        *,
+        id: str,
+        call_control_ids: Sequence[str] | NotGiven = NOT_GIVEN,
+        region: Literal["Australia", "Europe", "Middle East", "US"] | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> models.StopConferenceAudioResponse:
+        """Stop audio being played on the conference.
+
+        Stop audio being played to all or some participants on a conference call.
+
+        Args:
+            id: Uniquely identifies the conference by id or name
+            call_control_ids: List of call control ids identifying participants the audio file
+                should stop be played to. If not given, the audio will be stoped to the entire
+                conference.
+            region: Region where the conference data is located. Defaults to the region defined
+                in user's data locality settings (Europe or US).
+            extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
+            timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
+        """
+        params = validate_request(
+            _request_models.StopConferenceAudioParams,
+            strip_not_given(
+                {
+                    "id": id,
+                }
+            ),
+        ).model_dump(mode="json", by_alias=True, exclude_unset=True)
+        body = validate_request(
+            _request_models.ConferenceStopRequest,
+            strip_not_given(
+                {
+                    "call_control_ids": call_control_ids,
+                    "region": region,
+                }
+            ),
+        )
+        return await self._client.request(
+            _STOP_CONFERENCE_AUDIO,
+            cast_to=models.StopConferenceAudioResponse,
+            path_params=params,
+            json=body,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
+        )
+
+    async def stop_conference_recording(
+        self,
+        *,
+        id: str,
+        client_state: str | NotGiven = NOT_GIVEN,
+        command_id: str | NotGiven = NOT_GIVEN,
+        recording_id: str | NotGiven = NOT_GIVEN,
+        region: Literal["Australia", "Europe", "Middle East", "US"] | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> models.StopConferenceRecordingResponse:
+        """Conference recording stop.
+
+        Stop recording the conference.
+
+        **Expected Webhooks:**
+
+        - `conference.recording.saved`
+
+        Args:
+            id: Specifies the conference to stop the recording for by id or name
+            client_state: Use this field to add state to every subsequent webhook. It must be a
+                valid Base-64 encoded string.
+            command_id: Use this field to avoid duplicate commands. Telnyx will ignore any
+                command with the same `command_id` for the same `call_control_id`.
+            recording_id: Uniquely identifies the resource.
+            region: Region where the conference data is located. Defaults to the region defined
+                in user's data locality settings (Europe or US).
+            extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
+            timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
+        """
+        params = validate_request(
+            _request_models.StopConferenceRecordingParams,
+            strip_not_given(
+                {
+                    "id": id,
+                }
+            ),
+        ).model_dump(mode="json", by_alias=True, exclude_unset=True)
+        body = validate_request(
+            _request_models.StopRecordingConferenceRequest,
+            strip_not_given(
+                {
+                    "client_state": client_state,
+                    "command_id": command_id,
+                    "recording_id": recording_id,
+                    "region": region,
+                }
+            ),
+        )
+        return await self._client.request(
+            _STOP_CONFERENCE_RECORDING,
+            cast_to=models.StopConferenceRecordingResponse,
+            path_params=params,
+            json=body,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
+        )
+
+    async def unhold_conference_participants(
+        self,
+        *,
+        id: str,
+        call_control_ids: Sequence[str],
+        region: Literal["Australia", "Europe", "Middle East", "US"] | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> models.UnholdConferenceParticipantsResponse:
+        """Unhold conference participants.
+
+        Unhold a list of participants in a conference call
+
+        Args:
+            id: Uniquely identifies the conference by id or name
+            call_control_ids: List of unique identifiers and tokens for controlling the call.
+                Enter each call control ID to be unheld.
+            region: Region where the conference data is located. Defaults to the region defined
+                in user's data locality settings (Europe or US).
+            extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
+            timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
+        """
+        params = validate_request(
+            _request_models.UnholdConferenceParticipantsParams,
+            strip_not_given(
+                {
+                    "id": id,
+                }
+            ),
+        ).model_dump(mode="json", by_alias=True, exclude_unset=True)
+        body = validate_request(
+            _request_models.ConferenceUnholdRequest,
+            strip_not_given(
+                {
+                    "call_control_ids": call_control_ids,
+                    "region": region,
+                }
+            ),
+        )
+        return await self._client.request(
+            _UNHOLD_CONFERENCE_PARTICIPANTS,
+            cast_to=models.UnholdConferenceParticipantsResponse,
+            path_params=params,
+            json=body,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
+        )
+
+    async def unmute_conference_participants(
+        self,
+        *,
+        id: str,
+        call_control_ids: Sequence[str] | NotGiven = NOT_GIVEN,
+        region: Literal["Australia", "Europe", "Middle East", "US"] | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> models.UnmuteConferenceParticipantsResponse:
+        """Unmute conference participants.
+
+        Unmute a list of participants in a conference call
+
+        Args:
+            id: Uniquely identifies the conference by id or name
+            call_control_ids: List of unique identifiers and tokens for controlling the call.
+                Enter each call control ID to be unmuted. When empty all participants will be
+                unmuted.
+            region: Region where the conference data is located. Defaults to the region defined
+                in user's data locality settings (Europe or US).
+            extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
+            timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
+        """
+        params = validate_request(
+            _request_models.UnmuteConferenceParticipantsParams,
+            strip_not_given(
+                {
+                    "id": id,
+                }
+            ),
+        ).model_dump(mode="json", by_alias=True, exclude_unset=True)
+        body = validate_request(
+            _request_models.ConferenceUnmuteRequest,
+            strip_not_given(
+                {
+                    "call_control_ids": call_control_ids,
+                    "region": region,
+                }
+            ),
+        )
+        return await self._client.request(
+            _UNMUTE_CONFERENCE_PARTICIPANTS,
+            cast_to=models.UnmuteConferenceParticipantsResponse,
+            path_params=params,
+            json=body,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
+        )
+
+    async def update_conference(
+        self,
+        *,
+        id: str,
+        call_control_id: str,
+        supervisor_role: Literal["barge", "monitor", "none", "whisper"],
+        command_id: str | NotGiven = NOT_GIVEN,
+        region: Literal["Australia", "Europe", "Middle East", "US"] | NotGiven = NOT_GIVEN,
+        whisper_call_control_ids: Sequence[str] | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> models.UpdateConferenceResponse:
+        """Update conference participant.
+
+        supervisor_role
+
+        Args:
+            id: Uniquely identifies the conference by id or name
+            call_control_id: Unique identifier and token for controlling the call
+            supervisor_role: Sets the participant as a supervisor for the conference. A
+                conference can have multiple supervisors. "barge" means the supervisor enters
+                the conference as a normal participant. This is the same as "none". "monitor"
+                means the supervisor is muted but can hear all participants. "whisper" means
+                that only the specified "whisper_call_control_ids" can hear the supervisor.
+                Defaults to "none".
+            command_id: Use this field to avoid execution of duplicate commands. Telnyx will
+                ignore subsequent commands with the same `command_id` as one that has already
+                been executed.
+            region: Region where the conference data is located. Defaults to the region defined
+                in user's data locality settings (Europe or US).
+            whisper_call_control_ids: Array of unique call_control_ids the supervisor can
+                whisper to. If none provided, the supervisor will join the conference as a
+                monitoring participant only.
+            extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
+            timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
+        """
+        params = validate_request(
+            _request_models.UpdateConferenceParams,
+            strip_not_given(
+                {
+                    "id": id,
+                }
+            ),
+        ).model_dump(mode="json", by_alias=True, exclude_unset=True)
+        body = validate_request(
+            _request_models.UpdateConferenceRequest,
+            strip_not_given(
+                {
+                    "call_control_id": call_control_id,
+                    "supervisor_role": supervisor_role,
+                    "command_id": command_id,
+                    "region": region,
+                    "whisper_call_control_ids": whisper_call_control_ids,
+                }
+            ),
+        )
+        return await self._client.request(
+            _UPDATE_CONFERENCE,
+            cast_to=models.UpdateConferenceResponse,
+            path_params=params,
+            json=body,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
+        )
+
+    async def update_conference_participant(
+        self,
+        *,
+        id: str,
+        participant_id: str,
+        beep_enabled: Literal["always", "never", "on_enter", "on_exit"] | NotGiven = NOT_GIVEN,
+        end_conference_on_exit: bool | NotGiven = NOT_GIVEN,
+        soft_end_conference_on_exit: bool | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> models.ConferenceParticipantResource:
+        """Update a conference participant.
+
+        Update properties of a conference participant.
+
+        Args:
+            id: Uniquely identifies the conference.
+            participant_id: Uniquely identifies the participant.
+            beep_enabled: Whether entry/exit beeps are enabled for this participant.
+            end_conference_on_exit: Whether the conference should end when this participant
+                exits.
+            soft_end_conference_on_exit: Whether the conference should soft-end when this
+                participant exits. A soft end will stop new participants from joining but allow
+                existing participants to remain.
+            extra_headers: Headers to add to this call.
+            extra_query: Query parameters to add to this call.
+            extra_body: Fields to add to this call's JSON or form body.
+            timeout: Overrides the client's timeout for this call.
+            max_retries: Overrides the client's max_retries for this call.
+        """
+        params = validate_request(
+            _request_models.UpdateConferenceParticipantParams,
+            strip_not_given(
+                {
+                    "id": id,
+                    "participant_id": participant_id,
+                }
+            ),
+        ).model_dump(mode="json", by_alias=True, exclude_unset=True)
+        body = validate_request(
+            _request_models.UpdateConferenceParticipantRequest,
+            strip_not_given(
+                {
+                    "beep_enabled": beep_enabled,
+                    "end_conference_on_exit": end_conference_on_exit,
+                    "soft_end_conference_on_exit": soft_end_conference_on_exit,
+                }
+            ),
+        )
+        return await self._client.request(
+            _UPDATE_CONFERENCE_PARTICIPANT,
+            cast_to=models.ConferenceParticipantResource,
+            path_params=params,
+            json=body,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            max_retries=max_retries,
+        )
+
 
 class AsyncConferencesResourceWithRawResponse:
     """`AsyncConferencesResource`'s methods, each returning an `APIResponse`."""
 
     def __init__(self, resource: AsyncConferencesResource) -> None:
+        self.conference_gather_using_audio = async_to_raw_response_wrapper(
+            resource.conference_gather_using_audio
+        )
+        self.conference_send_dtmf = async_to_raw_response_wrapper(resource.conference_send_dtmf)
         self.create_conference = async_to_raw_response_wrapper(resource.create_conference)
+        self.end_conference = async_to_raw_response_wrapper(resource.end_conference)
+        self.hold_conference_participants = async_to_raw_response_wrapper(
+            resource.hold_conference_participants
+        )
+        self.join_conference = async_to_raw_response_wrapper(resource.join_conference)
+        self.leave_conference = async_to_raw_response_wrapper(resource.leave_conference)
+        self.list_conference_participants = async_to_raw_response_wrapper(
+            resource.list_conference_participants
+        )
+        self.list_conferences = async_to_raw_response_wrapper(resource.list_conferences)
+        self.mute_conference_participants = async_to_raw_response_wrapper(
+            resource.mute_conference_participants
+        )
+        self.pause_conference_recording = async_to_raw_response_wrapper(
+            resource.pause_conference_recording
+        )
+        self.play_conference_audio = async_to_raw_response_wrapper(resource.play_conference_audio)
+        self.resume_conference_recording = async_to_raw_response_wrapper(
+            resource.resume_conference_recording
+        )
+        self.retrieve_conference = async_to_raw_response_wrapper(resource.retrieve_conference)
+        self.retrieve_conference_participant = async_to_raw_response_wrapper(
+            resource.retrieve_conference_participant
+        )
+        self.speak_text_to_conference = async_to_raw_response_wrapper(
+            resource.speak_text_to_conference
+        )
+        self.start_conference_recording = async_to_raw_response_wrapper(
+            resource.start_conference_recording
+        )
+        self.stop_conference_audio = async_to_raw_response_wrapper(resource.stop_conference_audio)
+        self.stop_conference_recording = async_to_raw_response_wrapper(
+            resource.stop_conference_recording
+        )
+        self.unhold_conference_participants = async_to_raw_response_wrapper(
+            resource.unhold_conference_participants
+        )
+        self.unmute_conference_participants = async_to_raw_response_wrapper(
+            resource.unmute_conference_participants
+        )
+        self.update_conference = async_to_raw_response_wrapper(resource.update_conference)
+        self.update_conference_participant = async_to_raw_response_wrapper(
+            resource.update_conference_participant
+        )

@@ -14,7 +14,6 @@ import copy
 import dataclasses
 import logging
 import time
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Mapping
 from types import TracebackType
 from typing import Any, ClassVar, Final, Generic, Self, TypeVar, overload
@@ -43,7 +42,7 @@ from ._response import (
     take_raw_response_flag,
 )
 from ._retry import DEFAULT_MAX_RETRIES, Failure, RetryPolicy
-from ._types import NOT_GIVEN, NotGiven
+from ._types import NOT_GIVEN, NotGiven, new_uuid4
 from .errors import APIConnectionError, APITimeoutError, RedirectError
 
 __all__ = [
@@ -97,6 +96,22 @@ _JSON_HEADERS: Final = {"Content-Type": JSON_CONTENT_TYPE}
 _FORM_HEADERS: Final = {"Content-Type": FORM_CONTENT_TYPE}
 
 
+def join_url(base_url: str, path: str) -> str:
+    """``base_url`` + ``path``, the base's own path sent once when ``path`` repeats it.
+
+    A spec whose paths carry the API prefix (``/api/video/rooms``) is served both by the
+    bare host (``https://x.signalwire.com``) and by the prefixed base URL a provider's
+    pages give (``https://x.signalwire.com/api/video``): both reach ``/api/video/rooms``.
+    """
+    try:
+        prefix = urlsplit(base_url).path.rstrip("/")
+    except ValueError:  # not a URL at all: httpx says so, inside the error tree
+        return base_url + path
+    if prefix and path.startswith(prefix + "/"):
+        return base_url[: len(base_url) - len(prefix)] + path
+    return base_url + path
+
+
 class _BaseClient(Generic[_HttpT]):
     """What the sync and async clients share: configuration and the request flow.
 
@@ -116,6 +131,7 @@ class _BaseClient(Generic[_HttpT]):
     _auth: httpx.Auth | None
     _send_auth: httpx.Auth | httpx._client.UseClientDefault
     _timeout: httpx.Timeout
+    _timeout_limits: dict[str, float | None]
     _deadline: float
     _max_response_size: int
     _policy: RetryPolicy
@@ -123,6 +139,9 @@ class _BaseClient(Generic[_HttpT]):
     _headers: dict[str, str]
     _json_headers: dict[str, str]
     _form_headers: dict[str, str]
+    _baked_headers: dict[str, str]
+    """Headers the client's own httpx client was created with (it sends them itself)."""
+    _send_headers: dict[str, str]
     _logger: logging.Logger
     """Retries are logged here (``DEBUG``)."""
     _exchange_logger: logging.Logger
@@ -167,10 +186,15 @@ class _BaseClient(Generic[_HttpT]):
         self._exchange_logger = logging.getLogger(f"{self.package_name}.http")
         setup_logging(self._logger, f"{self.package_name.upper()}_LOG")
         self._default_query = dict(default_query or {})
+        self._baked_headers = {}
         self._set_headers(dict(default_headers or {}))
         if http_client is None:
             self._http = self._new_http_client()
             self._owns_http = True
+            # httpx merges per-call headers over its client's one by one: the headers
+            # every call sends live in the httpx client instead (about 5 us a call).
+            self._baked_headers = dict(self._headers)
+            self._set_headers(self._default_headers)
         else:
             self._http = http_client
             self._owns_http = False
@@ -180,6 +204,7 @@ class _BaseClient(Generic[_HttpT]):
 
     def _set_timeout(self, timeout: float | httpx.Timeout) -> None:
         self._timeout = httpx.Timeout(_checked(timeout))
+        self._timeout_limits = self._timeout.as_dict()
         self._deadline = _deadline_seconds(self._timeout)
 
     def _set_auth(self, auth: httpx.Auth | None) -> None:
@@ -197,8 +222,12 @@ class _BaseClient(Generic[_HttpT]):
         }
         self._bare_headers = base  # all a redirect to another origin carries
         self._headers = _merge_headers(base, default_headers)
-        self._json_headers = _merge_headers(self._headers, _JSON_HEADERS)
-        self._form_headers = _merge_headers(self._headers, _FORM_HEADERS)
+        # What a call passes: the headers minus those the httpx client already sends.
+        baked = self._baked_headers
+        send = {name: value for name, value in self._headers.items() if baked.get(name) != value}
+        self._send_headers = send
+        self._json_headers = _merge_headers(send, _JSON_HEADERS)
+        self._form_headers = _merge_headers(send, _FORM_HEADERS)
 
     @property
     def base_url(self) -> str:
@@ -434,7 +463,7 @@ class _BaseClient(Generic[_HttpT]):
         timeout: float | httpx.Timeout | NotGiven | None,
         extra: _Extra | None = None,
     ) -> httpx.Request:
-        url = self._base_url + operation.render_path(path_params)
+        url = join_url(self._base_url, operation.render_path(path_params))
         if self._default_query or (extra is not None and extra.query):
             query = {**self._default_query, **(query or {}), **((extra and extra.query) or {})}
         if extra is not None and extra.body:
@@ -457,19 +486,23 @@ class _BaseClient(Generic[_HttpT]):
             merged = self._form_headers
         elif encoded is not None and encoded.files is not None:
             files = encoded.files  # httpx's multipart encoder sets the Content-Type
-            merged = self._headers
+            merged = self._send_headers
         elif encoded is not None:
             content = encoded.content
-            merged = _merge_headers(self._headers, {"Content-Type": encoded.content_type})
+            merged = _merge_headers(self._send_headers, {"Content-Type": encoded.content_type})
         else:
-            merged = self._headers
+            merged = self._send_headers
         if operation.accept:
             merged = _merge_headers(merged, {"Accept": operation.accept})
         if headers:
             merged = _merge_headers(merged, headers)
         if extra_headers:
             merged = _merge_headers(merged, extra_headers)
-        if key_in == "header" and not _has_header(merged, key_name):
+        if (
+            key_in == "header"
+            and not _has_header(merged, key_name)
+            and not _has_header(self._baked_headers, key_name)
+        ):
             merged = {**merged, key_name: _new_key()}
         return self._http.build_request(
             operation.method,
@@ -477,7 +510,13 @@ class _BaseClient(Generic[_HttpT]):
             headers=merged,
             content=content,
             files=files,
-            timeout=self._timeout if isinstance(timeout, NotGiven) else _checked(timeout),
+            # The limits as httpx's build_request would spell them, without a Timeout
+            # object per call: the client's are computed once in `_set_timeout`.
+            extensions={
+                "timeout": dict(self._timeout_limits)
+                if isinstance(timeout, NotGiven)
+                else httpx.Timeout(_checked(timeout)).as_dict()
+            },
         )
 
     def _result(
@@ -515,7 +554,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
     _sleep: Callable[[float], None] = staticmethod(time.sleep)
 
     def _new_http_client(self) -> httpx.Client:
-        return httpx.Client(timeout=self._timeout)
+        return httpx.Client(timeout=self._timeout, headers=self._headers)
 
     @overload
     def request(
@@ -652,7 +691,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
     _sleep: Callable[[float], Awaitable[None]] = staticmethod(_async_sleep)
 
     def _new_http_client(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(timeout=self._timeout)
+        return httpx.AsyncClient(timeout=self._timeout, headers=self._headers)
 
     @overload
     async def request(
@@ -984,7 +1023,7 @@ def _has_header(headers: Mapping[str, str], name: str) -> bool:
 
 
 def _new_key() -> str:
-    return str(uuid.uuid4())
+    return new_uuid4()
 
 
 def _without_userinfo(url: str) -> str:
