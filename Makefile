@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: generate test test-slow drift lint bench clean
+.PHONY: generate test test-slow drift lint bench packages clean
 
 $(INSTALLED): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy --strict generator conferencing generated examples
+
+## packages: build every wheel; install each client alone in a fresh venv, import it, call it
+packages: $(INSTALLED)
+	$(BIN)/python .ci/check_packages.py
 
 ## bench: confgen vs openapi-python-client and datamodel-code-generator -> benchmarks/RESULTS.md
 bench: $(INSTALLED)

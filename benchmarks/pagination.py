@@ -25,9 +25,9 @@ from typing import Any
 import httpx
 from pydantic import BaseModel
 
-from generator.runtime import Operation, SyncAPIClient
-from generator.runtime._pagination import Pagination, SyncPage
-from generator.runtime._params import ParamStyle, encode_query
+from generator.codegen.http.runtime import Operation, SyncAPIClient
+from generator.codegen.http.runtime._pagination import Pagination, SyncPage
+from generator.codegen.http.runtime._params import ParamStyle, encode_query
 
 PAGES = 100
 PER_PAGE = 100

@@ -3,7 +3,7 @@ written to ``benchmarks/RESULTS.md``.
 
 Generation: wall, user+system CPU (children included) and peak RSS from
 ``/usr/bin/time -v``, median/min/max of ``--runs``; confgen also serially
-(``CONFGEN_JOBS=1``, ruff on one thread) so its algorithmic cost shows. Output size,
+(ruff on one thread; generation itself runs in one process) so its algorithmic cost shows. Output size,
 import time of the output, ``mypy --strict`` errors.
 First call: fresh interpreters against a loopback server, interleaved
 (`benchmarks.first_call`). Per-call overhead over an in-memory transport
@@ -42,7 +42,7 @@ SDK_VENV = Path(".cache") / "sdk-venv"
 SDK_REQUIREMENTS = Path("benchmarks") / "sdk-requirements.txt"
 OPC_CONFIG = Path("benchmarks") / "openapi-python-client.json"
 MYPY_TIMEOUT = 240
-SERIAL_ENV = {"CONFGEN_JOBS": "1", "RAYON_NUM_THREADS": "1"}
+SERIAL_ENV = {"RAYON_NUM_THREADS": "1"}
 """No process pool in confgen, one thread in ruff: the whole cost on one core."""
 PROVIDERS = ("telnyx", "signalwire", "voximplant")
 EXPECTED = {"telnyx": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "voximplant": "42"}

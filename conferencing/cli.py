@@ -127,11 +127,18 @@ def _describe(provider: str) -> dict[str, Any]:
     adapter = get_adapter(provider)
     entry: dict[str, Any] = {
         "provider": provider,
-        "title": adapter.title,
-        "operation": adapter.operation,
+        "title": None,
+        "operation": None,
         "transport": adapter.transport,
         "name_option": adapter.name_option,
-        "credentials": [
+        "credentials": [],
+        "options": None,
+    }
+    try:
+        # All of it comes from the generated package's index and models.
+        entry["title"] = adapter.title
+        entry["operation"] = adapter.operation
+        entry["credentials"] = [
             {
                 "argument": spec.argument,
                 "env": spec.env,
@@ -139,10 +146,7 @@ def _describe(provider: str) -> dict[str, Any]:
                 "description": spec.description,
             }
             for spec in adapter.credentials
-        ],
-        "options": None,
-    }
-    try:
+        ]
         options = adapter.options()
     except ImportError as error:  # a package not generated yet must not hide the others
         entry["unavailable"] = f"its generated package cannot be imported: {error}"

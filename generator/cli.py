@@ -82,6 +82,7 @@ def _cmd_drift(args: argparse.Namespace) -> int:
 def _cmd_generate(args: argparse.Namespace) -> int:
     from generator.codegen.generate import Target, generate_packages, targets_from_manifest
     from generator.codegen.progress import generation_progress, print_summary
+    from generator.codegen.project import spec_advice
     from generator.fsutil import display_path
 
     if args.spec is not None:
@@ -104,6 +105,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
                 spec_source=args.spec.name,
                 import_path=args.package,
                 strict=args.strict,
+                regenerate_advice=spec_advice(args.spec.name, args.package),
             )
         ]
     else:

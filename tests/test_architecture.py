@@ -7,9 +7,7 @@
   still closes a circle at run time) and under ``if TYPE_CHECKING:`` (a circle the type
   checker needs is still two modules that cannot be read apart).
 
-``generator/codegen`` is restructured separately (issue 12, part B): until then
-`UNDERSCORE_ALLOWED` lists its offenders exactly, one entry per (importing module,
-imported module, name). The list may only shrink.
+`UNDERSCORE_ALLOWED` is empty and must stay so.
 """
 
 from __future__ import annotations
@@ -23,33 +21,9 @@ from tests.conftest import ROOT
 
 PACKAGES = ("generator", "conferencing")
 
-#: Today's codegen offenders, (importer, module, name): each a private name of another
-#: module. Part B of issue 12 (codegen split into a shared base + http/ + ws/) makes
-#: these names public or moves them, and empties this list.
-UNDERSCORE_ALLOWED: frozenset[tuple[str, str, str]] = frozenset(
-    {
-        # asyncapi.py (the WebSocket target) leans on load.py's internals
-        ("generator.codegen.asyncapi", "generator.codegen.load", "_Annotations"),
-        ("generator.codegen.asyncapi", "generator.codegen.load", "_COMPONENT_KEY"),
-        ("generator.codegen.asyncapi", "generator.codegen.load", "_expect"),
-        ("generator.codegen.asyncapi", "generator.codegen.load", "_shape_error"),
-        ("generator.codegen.asyncapi", "generator.codegen.load", "_Spec"),
-        ("generator.codegen.asyncapi", "generator.codegen.load", "_class_names"),
-        ("generator.codegen.asyncapi", "generator.codegen.load", "_ref_closure"),
-        ("generator.codegen.asyncapi", "generator.codegen.load", "_rename_refs"),
-        # models.py: load.py's subschema keyword tables
-        ("generator.codegen.models", "generator.codegen.load", "_SUBSCHEMAS"),
-        ("generator.codegen.models", "generator.codegen.load", "_SUBSCHEMA_LISTS"),
-        ("generator.codegen.models", "generator.codegen.load", "_SUBSCHEMA_MAPS"),
-        # render.py
-        ("generator.codegen.render", "generator.codegen.load", "_ref_closure"),
-        # webhooks.py re-parses the document with load.py's _Spec
-        ("generator.codegen.webhooks", "generator.codegen.load", "_Spec"),
-        ("generator.codegen.webhooks", "generator.codegen.load", "_class_names"),
-        ("generator.codegen.webhooks", "generator.codegen.load", "_ref_closure"),
-        ("generator.codegen.webhooks", "generator.codegen.load", "_rename_refs"),
-    }
-)
+#: Private names one module may take from another: none (issue 12 emptied it; what two
+#: modules share is public, with a docstring). The list may only stay empty.
+UNDERSCORE_ALLOWED: frozenset[tuple[str, str, str]] = frozenset()
 
 #: First-party top-level packages: a private name of a third-party module (``httpx._client``)
 #: is that library's business, not this layout's.
@@ -173,18 +147,18 @@ def test_the_underscore_scan_catches_both_forms(tmp_path: Path) -> None:
     # The detector itself: a from-import and an attribute use of a private name.
     path = tmp_path / "probe.py"
     path.write_text(
-        "from generator.codegen.load import _Spec\n"
-        "from generator.codegen import load\n"
-        "import generator.codegen.load as loader\n"
+        "from generator.codegen.http.load import _Spec\n"
+        "from generator.codegen.http import load\n"
+        "import generator.codegen.http.load as loader\n"
         "from generator.extract import page\n"
         "load._class_names\nloader._ref_closure\npage.Page\n",
         encoding="utf-8",
     )
     probe = Module("generator.probe", path, is_package=False)
     assert {(use.module, use.name) for use in _underscore_uses(probe)} == {
-        ("generator.codegen.load", "_Spec"),
-        ("generator.codegen.load", "_class_names"),
-        ("generator.codegen.load", "_ref_closure"),
+        ("generator.codegen.http.load", "_Spec"),
+        ("generator.codegen.http.load", "_class_names"),
+        ("generator.codegen.http.load", "_ref_closure"),
     }
 
 
@@ -196,11 +170,8 @@ def test_no_module_uses_another_modules_underscore_names() -> None:
     assert not offending, "private names used across modules:\n" + "\n".join(offending)
 
 
-def test_the_allow_list_is_exact_and_codegen_only() -> None:
-    seen = {(use.importer, use.module, use.name) for use in _all_underscore_uses()}
-    stale = sorted(UNDERSCORE_ALLOWED - seen)
-    assert not stale, f"allowed but no longer used (remove them): {stale}"
-    assert all(entry[0].startswith("generator.codegen.") for entry in UNDERSCORE_ALLOWED)
+def test_the_allow_list_is_empty() -> None:
+    assert frozenset() == UNDERSCORE_ALLOWED
 
 
 def _graph() -> dict[str, set[str]]:
@@ -286,4 +257,74 @@ def test_request_validation_error_is_defined_once() -> None:
         for node in ast.walk(ast.parse(module.path.read_text(encoding="utf-8")))
         if isinstance(node, ast.ClassDef) and node.name == "RequestValidationError"
     ]
-    assert defined == ["generator.runtime._validation"]
+    assert defined == ["generator.codegen.http.runtime._validation"]
+
+
+#: The top-level package the generated clients live under.
+GENERATED = "generated"
+
+
+def _private_generated_imports(module: Module) -> Iterator[str]:
+    """Imports of a generated package's private module or name: ``from generated.x._m``,
+    ``from generated.x import _m``, and ``importlib.import_module("..._m")`` (literal parts
+    of an f-string included)."""
+    tree = ast.parse(module.path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            else:
+                source = _absolute(module, node.level, node.module)
+                targets = [f"{source}.{alias.name}" for alias in node.names]
+            for target in targets:
+                parts = target.split(".")
+                if parts[0] == GENERATED and any(_private(part) for part in parts[1:]):
+                    yield f"{module.name}:{node.lineno} imports {target}"
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute | ast.Name)
+            and (node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id)
+            == "import_module"
+            and node.args
+        ):
+            argument = node.args[0]
+            pieces = (
+                [v.value for v in argument.values if isinstance(v, ast.Constant)]
+                if isinstance(argument, ast.JoinedStr)
+                else [argument.value]
+                if isinstance(argument, ast.Constant)
+                else []
+            )
+            text = "".join(str(piece) for piece in pieces)
+            if any(_private(part) for part in text.split(".") if part):
+                yield f"{module.name}:{node.lineno} imports a private module ({text!r})"
+
+
+def test_the_private_generated_import_scan_catches_every_form(tmp_path: Path) -> None:
+    path = tmp_path / "probe.py"
+    path.write_text(
+        "import importlib\n"
+        "from generated.telnyx._request_models import X\n"
+        "from generated.trueconf import _client\n"
+        "importlib.import_module(f'{package}._request_models')\n"
+        "from generated.telnyx.operations import OPERATIONS\n"
+        "importlib.import_module(f'{package}.operations')\n",
+        encoding="utf-8",
+    )
+    probe = Module("conferencing.probe", path, is_package=False)
+    assert [line.partition(" ")[0] for line in _private_generated_imports(probe)] == [
+        "conferencing.probe:2",
+        "conferencing.probe:3",
+        "conferencing.probe:4",
+    ]
+
+
+def test_the_facade_uses_only_public_names_of_generated_packages() -> None:
+    # The facade reads a package's index (``<package>.operations``) and public names only.
+    offending = [
+        line
+        for module in MODULES.values()
+        if module.name.startswith("conferencing")
+        for line in _private_generated_imports(module)
+    ]
+    assert not offending, "\n".join(offending)

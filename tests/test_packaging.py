@@ -18,7 +18,13 @@ PACKAGE_DATA = [
     "generator/schemas/asyncapi-3.0.0.schema.json",
     *(
         path.relative_to(ROOT).as_posix()
-        for folder in ("templates", "runtime", "runtime_trueconf")
+        for folder in (
+            "codegen/templates",
+            "codegen/http/templates",
+            "codegen/http/runtime",
+            "codegen/ws/templates",
+            "codegen/ws/runtime",
+        )
         for path in sorted((ROOT / "generator" / folder).rglob("*"))
         if path.is_file() and "__pycache__" not in path.parts
     ),
@@ -51,10 +57,10 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> zipfile.ZipFile:
 
 def test_package_data_is_listed() -> None:
     # The list below is what the wheel must hold: make sure it is not trivially short.
-    assert any(name.startswith("generator/templates/http/") for name in PACKAGE_DATA)
-    assert any(name.startswith("generator/templates/ws/") for name in PACKAGE_DATA)
-    assert "generator/runtime/_validation.py" in PACKAGE_DATA
-    assert "generator/runtime_trueconf/_connection.py" in PACKAGE_DATA
+    assert any(name.startswith("generator/codegen/http/templates/") for name in PACKAGE_DATA)
+    assert any(name.startswith("generator/codegen/ws/templates/") for name in PACKAGE_DATA)
+    assert "generator/codegen/http/runtime/_validation.py" in PACKAGE_DATA
+    assert "generator/codegen/ws/runtime/_connection.py" in PACKAGE_DATA
 
 
 def test_wheel_holds_schema_templates_and_runtime_sources(wheel: zipfile.ZipFile) -> None:

@@ -11,11 +11,13 @@ from __future__ import annotations
 import abc
 import contextlib
 import difflib
+import functools
 import importlib
 import operator
 import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from .._result import Conference
@@ -45,7 +47,8 @@ value for the provider's main credential (Telnyx API key, Voximplant credentials
 
 @dataclass(frozen=True, slots=True)
 class CredentialSpec:
-    """One setting the generated client reads from an argument or the environment."""
+    """One setting the generated client reads from an argument or the environment, as the
+    package's index (``<package>.operations.CREDENTIALS``) describes it."""
 
     argument: str
     """The generated client's keyword argument (``api_key``)."""
@@ -74,12 +77,18 @@ class ProviderAdapter(abc.ABC):
 
     name: ClassVar[str]
     """The registry name (``telnyx``)."""
-    title: ClassVar[str]
-    operation: ClassVar[str]
-    """The generated method, relative to the client (``conferences.create_conference``)."""
+    package: ClassVar[str]
+    """The generated package (``generated.telnyx``): its public index
+    (``<package>.operations``) says what the adapter calls and which settings it takes."""
+    operation_id: ClassVar[str]
+    """The operation that creates a conference, as the spec names it (``createConference``)."""
     name_option: ClassVar[str]
     """The request field the facade's ``name`` fills."""
-    credentials: ClassVar[tuple[CredentialSpec, ...]]
+    credential_arguments: ClassVar[tuple[str, ...] | None] = None
+    """The index's settings the facade takes, main credential first (``None``: all of
+    them, in the index's order)."""
+    dummies: ClassVar[Mapping[str, Callable[[], Any]]] = {}
+    """Stand-in values for dry runs, by argument (a setting without one is left out)."""
     base_url_argument: ClassVar[str] = "base_url"
     """The client keyword the facade's ``base_url`` goes to."""
     hidden_fields: ClassVar[frozenset[str]] = frozenset()
@@ -89,11 +98,53 @@ class ProviderAdapter(abc.ABC):
     """Request-model fields the client fills itself (message envelopes)."""
     transport: ClassVar[Literal["http", "websocket"]] = "http"
 
-    # ---------------------------------------------------------------- per provider
+    # ---------------------------------------------------------------- the package's index
 
-    @abc.abstractmethod
-    def request_model(self) -> type[BaseModel]:
-        """The generated request model the options are checked against."""
+    @functools.cached_property
+    def index(self) -> ModuleType:
+        """The generated package's public index module (``<package>.operations``)."""
+        return importlib.import_module(f"{self.package}.operations")
+
+    @property
+    def title(self) -> str:
+        """The API's title, from the index."""
+        title: str = self.index.API_TITLE
+        return title
+
+    @property
+    def operation(self) -> str:
+        """The generated method, relative to the client (``conferences.create_conference``)."""
+        attribute: str = self.index.operation(self.operation_id).attribute
+        return attribute
+
+    @functools.cached_property
+    def credentials(self) -> tuple[CredentialSpec, ...]:
+        """The client settings the facade fills, as the index describes them."""
+        index = self.index
+        arguments = self.credential_arguments or tuple(c.argument for c in index.CREDENTIALS)
+        specs = []
+        for argument in arguments:
+            info = index.credential(argument)
+            specs.append(
+                CredentialSpec(
+                    argument=info.argument,
+                    env=info.env,
+                    description=info.description,
+                    required=info.required,
+                    secret=info.secret,
+                    dummy=self.dummies.get(argument),
+                )
+            )
+        return tuple(specs)
+
+    def request_models(self) -> tuple[type[BaseModel], ...]:
+        """The generated request models the options are checked against (the index's)."""
+        models: tuple[type[BaseModel], ...] = self.index.operation(
+            self.operation_id
+        ).request_models()
+        return models
+
+    # ---------------------------------------------------------------- per provider
 
     @abc.abstractmethod
     def client_classes(self) -> tuple[type[Any], type[Any]]:
@@ -136,7 +187,8 @@ class ProviderAdapter(abc.ABC):
         defaults = self.defaults(name)
         found = [
             OptionSpec(field, info.is_required() and field not in defaults, defaults.get(field))
-            for field, info in self.request_model().model_fields.items()
+            for model in self.request_models()
+            for field, info in model.model_fields.items()
             if field not in self.hidden_fields and field != self.name_option
         ]
         return sorted(found, key=lambda option: (not option.required, option.name))
@@ -306,16 +358,8 @@ def _body_message(body: object) -> str | None:
 class HttpAdapter(ProviderAdapter):
     """An adapter over a generated HTTP package (the shared runtime's error tree)."""
 
-    package: ClassVar[str]
-    """The generated package (``generated.telnyx``)."""
     client_class: ClassVar[str]
-    """Its sync client class; the async one is ``Async`` + this."""
-    request_model_name: ClassVar[str]
-
-    def request_model(self) -> type[BaseModel]:
-        models = importlib.import_module(f"{self.package}._request_models")
-        model: type[BaseModel] = getattr(models, self.request_model_name)
-        return model
+    """Its sync client class (public, from the manifest); the async one is ``Async`` + this."""
 
     def client_classes(self) -> tuple[type[Any], type[Any]]:
         package = importlib.import_module(self.package)

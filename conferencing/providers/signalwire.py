@@ -6,11 +6,11 @@ retries only what cannot have been acted on.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar
 
 from .._result import Conference
-from ._base import CredentialSpec, HttpAdapter
+from ._base import HttpAdapter
 
 __all__ = ["ADAPTER", "SignalWireAdapter"]
 
@@ -19,25 +19,15 @@ class SignalWireAdapter(HttpAdapter):
     """Creates a video conference in a SignalWire Space."""
 
     name = "signalwire"
-    title = "SignalWire Video REST API"
-    operation = "conferences.create_video_conference"
+    operation_id = "create-video-conference"
     name_option = "name"
-    credentials = (
-        CredentialSpec(
-            "project_id", "SIGNALWIRE_PROJECT_ID", "project ID", dummy=lambda: "dry-run-project"
-        ),
-        CredentialSpec("api_token", "SIGNALWIRE_API_TOKEN", "API token", dummy=lambda: "PTdryrun"),
-        CredentialSpec(
-            "space",
-            "SIGNALWIRE_SPACE",
-            "Space name (https://<space>.signalwire.com)",
-            secret=False,
-            dummy=lambda: "example",
-        ),
-    )
+    dummies: ClassVar[Mapping[str, Callable[[], Any]]] = {
+        "project_id": lambda: "dry-run-project",
+        "api_token": lambda: "PTdryrun",
+        "space": lambda: "example",
+    }
     package = "generated.signalwire"
     client_class = "SignalWire"
-    request_model_name = "CreateConferenceRequest"
 
     def defaults(self, name: str) -> dict[str, Any]:
         return {"display_name": name}

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar
 
 from .._result import Conference
 from ..errors import ConferencingError, ProviderError, RateLimitedError
-from ._base import CredentialSpec, HttpAdapter
+from ._base import HttpAdapter
 
 __all__ = ["ADAPTER", "TelnyxAdapter"]
 
@@ -19,15 +19,11 @@ class TelnyxAdapter(HttpAdapter):
     """Creates a conference from an existing call leg (``call_control_id`` is required)."""
 
     name = "telnyx"
-    title = "Telnyx Call Control API"
-    operation = "conferences.create_conference"
+    operation_id = "create-conference"
     name_option = "name"
-    credentials = (
-        CredentialSpec("api_key", "TELNYX_API_KEY", "API key", dummy=lambda: "KEY-dry-run"),
-    )
+    dummies: ClassVar[Mapping[str, Callable[[], Any]]] = {"api_key": lambda: "KEY-dry-run"}
     package = "generated.telnyx"
     client_class = "Telnyx"
-    request_model_name = "CreateConferenceRequest"
 
     def conference(self, raw: Any, arguments: Mapping[str, Any]) -> Conference:
         data = raw.data

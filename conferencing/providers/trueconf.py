@@ -22,11 +22,9 @@ from ..errors import (
     ProviderError,
     UnavailableError,
 )
-from ._base import CredentialSpec, ProviderAdapter
+from ._base import ProviderAdapter
 
 if TYPE_CHECKING:
-    from pydantic import BaseModel
-
     from .._recording import Recording
 
 __all__ = ["ADAPTER", "TrueConfAdapter"]
@@ -39,23 +37,11 @@ class TrueConfAdapter(ProviderAdapter):
     """Creates a group conference on a TrueConf Room."""
 
     name = "trueconf"
-    title = "TrueConf Room API (WebSocket)"
-    operation = "create_conference"
+    package = "generated.trueconf"
+    operation_id = "createConference"
     name_option = "title"
-    credentials = (
-        CredentialSpec(
-            "pin", "TRUECONF_PIN", "Room PIN (or password / token; none: unsecured)", required=False
-        ),
-        CredentialSpec("password", "TRUECONF_PASSWORD", "Room password", required=False),
-        CredentialSpec("token", "TRUECONF_TOKEN", "Room token", required=False),
-        CredentialSpec(
-            "url",
-            "TRUECONF_ROOM_URL",
-            "ws://host:port of the Room (default ws://localhost:8765, or TRUECONF_HOST)",
-            required=False,
-            secret=False,
-        ),
-    )
+    # host is left out: the facade's base_url is the Room's url.
+    credential_arguments = ("pin", "password", "token", "url")
     base_url_argument = "url"
     hidden_fields = frozenset({"method", "request_id"})
     secret_message_fields: ClassVar[Mapping[str, frozenset[str]]] = {
@@ -69,11 +55,6 @@ class TrueConfAdapter(ProviderAdapter):
             "auto_accept": False,
             "invite_list": [],
         }
-
-    def request_model(self) -> type[BaseModel]:
-        from generated.trueconf._request_models import CreateConferenceRequest
-
-        return CreateConferenceRequest
 
     def client_classes(self) -> tuple[type[Any], type[Any]]:
         from generated.trueconf import AsyncTrueConfRoom, TrueConfRoom

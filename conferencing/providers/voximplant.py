@@ -8,11 +8,11 @@ become `ProviderError` with ``status_code`` 200 and Voximplant's ``code``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar
 
 from .._result import Conference
-from ._base import CredentialSpec, HttpAdapter
+from ._base import HttpAdapter
 
 __all__ = ["ADAPTER", "VoximplantAdapter"]
 
@@ -35,20 +35,11 @@ class VoximplantAdapter(HttpAdapter):
     """Starts (or joins) a video-conference session by name."""
 
     name = "voximplant"
-    title = "Voximplant Management API"
-    operation = "scenarios.start_conference"
+    operation_id = "start-conference"
     name_option = "conference_name"
-    credentials = (
-        CredentialSpec(
-            "credentials",
-            "VOXIMPLANT_CREDENTIALS",
-            "service-account credentials.json (a path, its dict, or its JSON text)",
-            dummy=dummy_credentials,
-        ),
-    )
+    dummies: ClassVar[Mapping[str, Callable[[], Any]]] = {"credentials": dummy_credentials}
     package = "generated.voximplant"
     client_class = "Voximplant"
-    request_model_name = "StartConferenceParams"
 
     def conference(self, raw: Any, arguments: Mapping[str, Any]) -> Conference:
         history_id = raw.call_session_history_id

@@ -15,7 +15,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from . import models
+    from . import models, operations
     from ._client import AsyncSignalWire, SignalWire
     from .errors import (
         APIConnectionError,
@@ -58,6 +58,7 @@ __all__ = [
     "SignalWire",
     "UnprocessableEntityError",
     "models",
+    "operations",
 ]
 
 # Which module defines each public name; imported when the name is first used.
@@ -85,8 +86,8 @@ _HOMES = {
 
 
 def __getattr__(name: str) -> Any:
-    if name == "models":
-        return importlib.import_module(".models", __name__)
+    if name in ("models", "operations"):
+        return importlib.import_module("." + name, __name__)
     home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -15,7 +15,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from . import models, webhooks
+    from . import models, operations, webhooks
     from ._client import AsyncTelnyx, Telnyx
     from .errors import (
         APIConnectionError,
@@ -60,6 +60,7 @@ __all__ = [
     "UnprocessableEntityError",
     "WebhookVerificationError",
     "models",
+    "operations",
     "webhooks",
 ]
 
@@ -89,8 +90,8 @@ _HOMES = {
 
 
 def __getattr__(name: str) -> Any:
-    if name == "models":
-        return importlib.import_module(".models", __name__)
+    if name in ("models", "operations"):
+        return importlib.import_module("." + name, __name__)
     if name == "webhooks":
         return importlib.import_module(".webhooks", __name__)
     home = _HOMES.get(name)

@@ -58,6 +58,7 @@ from .models import (
 )
 
 __all__ = [
+    "BaseWebhookEvent",
     "ConferenceCreated",
     "ConferenceCreatedWebhook",
     "ConferenceEnded",
@@ -93,7 +94,6 @@ __all__ = [
     "Event",
     "UnknownEvent",
     "UnknownEventData",
-    "WebhookEvent",
     "WebhookVerificationError",
     "Webhooks",
     "unsafe_unwrap",
@@ -120,7 +120,7 @@ def _get(value: object, name: str) -> Any:
     return getattr(value, name, None)
 
 
-class WebhookEvent(BaseModel):
+class BaseWebhookEvent(BaseModel):
     """What every delivery has: the event (``data``) and delivery details (``meta``)."""
 
     model_config = ConfigDict(extra="allow", populate_by_name=True)
@@ -163,91 +163,91 @@ class UnknownEventData(BaseModel):
     event_type: Any = None
 
 
-class ConferenceParticipantPlaybackEndedWebhook(WebhookEvent):
+class ConferenceParticipantPlaybackEndedWebhook(BaseWebhookEvent):
     """``conferenceParticipantPlaybackEnded``: Conference Participant Playback Ended."""
 
     data: ConferenceParticipantPlaybackEnded
 
 
-class ConferenceParticipantPlaybackStartedWebhook(WebhookEvent):
+class ConferenceParticipantPlaybackStartedWebhook(BaseWebhookEvent):
     """``conferenceParticipantPlaybackStarted``: Conference Participant Playback Started."""
 
     data: ConferenceParticipantPlaybackStarted
 
 
-class ConferenceParticipantSpeakEndedWebhook(WebhookEvent):
+class ConferenceParticipantSpeakEndedWebhook(BaseWebhookEvent):
     """``conferenceParticipantSpeakEnded``: Conference Participant Speak Ended."""
 
     data: ConferenceParticipantSpeakEnded
 
 
-class ConferenceParticipantSpeakStartedWebhook(WebhookEvent):
+class ConferenceParticipantSpeakStartedWebhook(BaseWebhookEvent):
     """``conferenceParticipantSpeakStarted``: Conference Participant Speak Started."""
 
     data: ConferenceParticipantSpeakStarted
 
 
-class ConferencePlaybackEndedWebhook(WebhookEvent):
+class ConferencePlaybackEndedWebhook(BaseWebhookEvent):
     """``conferencePlaybackEnded``: Conference Playback Ended."""
 
     data: ConferencePlaybackEnded
 
 
-class ConferencePlaybackStartedWebhook(WebhookEvent):
+class ConferencePlaybackStartedWebhook(BaseWebhookEvent):
     """``conferencePlaybackStarted``: Conference Playback Started."""
 
     data: ConferencePlaybackStarted
 
 
-class ConferenceSpeakEndedWebhook(WebhookEvent):
+class ConferenceSpeakEndedWebhook(BaseWebhookEvent):
     """``conferenceSpeakEnded``: Conference Speak Ended."""
 
     data: ConferenceSpeakEnded
 
 
-class ConferenceSpeakStartedWebhook(WebhookEvent):
+class ConferenceSpeakStartedWebhook(BaseWebhookEvent):
     """``conferenceSpeakStarted``: Conference Speak Started."""
 
     data: ConferenceSpeakStarted
 
 
-class ConferenceCreatedWebhook(WebhookEvent):
+class ConferenceCreatedWebhook(BaseWebhookEvent):
     """``conference.created``."""
 
     data: ConferenceCreated
 
 
-class ConferenceParticipantJoinedWebhook(WebhookEvent):
+class ConferenceParticipantJoinedWebhook(BaseWebhookEvent):
     """``conference.participant.joined``."""
 
     data: ConferenceParticipantJoined
 
 
-class ConferenceParticipantLeftWebhook(WebhookEvent):
+class ConferenceParticipantLeftWebhook(BaseWebhookEvent):
     """``conference.participant.left``."""
 
     data: ConferenceParticipantLeft
 
 
-class ConferenceEndedWebhook(WebhookEvent):
+class ConferenceEndedWebhook(BaseWebhookEvent):
     """``conference.ended``."""
 
     data: ConferenceEnded
 
 
-class ConferenceRecordingSavedWebhook(WebhookEvent):
+class ConferenceRecordingSavedWebhook(BaseWebhookEvent):
     """``conference.recording.saved``."""
 
     data: ConferenceRecordingSaved
 
 
-class ConferenceFloorChangedWebhook(WebhookEvent):
+class ConferenceFloorChangedWebhook(BaseWebhookEvent):
     """``conference.floor.changed``."""
 
     data: ConferenceFloorChangedEvent
 
 
-class UnknownEvent(WebhookEvent):
+class UnknownEvent(BaseWebhookEvent):
     """A delivery whose ``data.event_type`` this package does not know."""
 
     data: UnknownEventData

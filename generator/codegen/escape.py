@@ -22,6 +22,7 @@ render (a generator bug, caught by the test suite) instead of writing unescaped 
 from __future__ import annotations
 
 import ast
+import json
 import math
 import re
 import textwrap
@@ -51,6 +52,7 @@ __all__ = [
     "pypath",
     "pystr",
     "pyvalue",
+    "tomlstr",
 ]
 
 
@@ -177,6 +179,13 @@ def pycomment(value: object) -> Code:
     return Code(plain_text(value).replace("\\", "\\\\").replace("\n", "\\n"))
 
 
+def tomlstr(value: object) -> Code:
+    """A TOML basic string holding exactly ``str(value)`` (JSON's escapes are TOML's; a
+    lone surrogate, which neither format can hold, becomes U+FFFD)."""
+    text = str(value).encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    return Code(json.dumps(text, ensure_ascii=True))
+
+
 def identifier(value: object) -> Code:
     """``value`` checked to be an ASCII identifier (or a dotted path of them)."""
     text = str(value)
@@ -290,6 +299,7 @@ def install(env: Any) -> None:
     env.filters.update(
         {
             "pystr": pystr,
+            "tomlstr": tomlstr,
             "pypath": pypath,
             "pyrepr": pyvalue,
             "pyvalue": pyvalue,

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import shutil
 import subprocess
+import sys
+import sysconfig
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -21,6 +25,18 @@ _SETTINGS = (
 )
 
 
+@functools.cache
+def _ruff() -> tuple[str, ...]:
+    """The pinned ruff installed with this interpreter: its binary in the environment's
+    scripts folder (or beside ``sys.executable``), else ``python -m ruff``, which finds
+    the same binary one interpreter start later (about 15 ms more per call)."""
+    for folder in (sysconfig.get_path("scripts"), str(Path(sys.executable).parent)):
+        found = shutil.which("ruff", path=folder)
+        if found:
+            return (found,)
+    return (sys.executable, "-m", "ruff")
+
+
 def format_python(files: Sequence[Path], *, imports_sorted: Sequence[Path] = ()) -> None:
     """Sort imports (ruff's ``I`` fixes) and ``ruff format`` the files, in place.
 
@@ -29,15 +45,23 @@ def format_python(files: Sequence[Path], *, imports_sorted: Sequence[Path] = ())
     """
     if not files and not imports_sorted:
         return
-    from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
-
-    ruff = str(find_ruff_bin())
+    ruff = _ruff()
     paths = [str(path) for path in files]
-    commands = [[ruff, "format", "--quiet", *_SETTINGS, *paths, *map(str, imports_sorted)]]
+    commands = [[*ruff, "format", "--quiet", *_SETTINGS, *paths, *map(str, imports_sorted)]]
     if paths:
         commands.insert(
             0,
-            [ruff, "check", "--fix", "--select", "I", "--quiet", "--exit-zero", *_SETTINGS, *paths],
+            [
+                *ruff,
+                "check",
+                "--fix",
+                "--select",
+                "I",
+                "--quiet",
+                "--exit-zero",
+                *_SETTINGS,
+                *paths,
+            ],
         )
     for command in commands:
         result = subprocess.run(command, capture_output=True, text=True, check=False)

@@ -17,13 +17,17 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
+from generator.codegen.diagnostics import Diagnostic
 from generator.codegen.extensions import check_extensions
 from generator.codegen.format import format_python
-from generator.codegen.ir import Api, Skipped
-from generator.codegen.load import boolean_schemas_as_objects, load_api
-from generator.codegen.render import render_package
-from generator.codegen.webhooks import load_webhooks
+from generator.codegen.http.ir import Api
+from generator.codegen.http.load import load_api
+from generator.codegen.http.render import render_package
+from generator.codegen.http.webhooks import load_webhooks
+from generator.codegen.project import MANIFEST_ADVICE
+from generator.codegen.spec import boolean_schemas_as_objects
 from generator.errors import ConfgenError, json_pointer
 from generator.fsutil import replace_tree
 from generator.manifest import Provider
@@ -31,6 +35,8 @@ from generator.yamlio import load_yaml
 
 __all__ = [
     "GenerateResult",
+    "Stage",
+    "StageEvent",
     "Stale",
     "Summary",
     "Target",
@@ -53,6 +59,11 @@ class Target:
     import_path: str
     title: str | None = None
     """The API's name in docs (default: the spec's ``info.title``)."""
+    regenerate_advice: str = MANIFEST_ADVICE
+    """What the files' headers say to do instead of editing them."""
+    distribution: str | None = None
+    """The project's distribution name (``confgen-telnyx``; its wheel installs
+    ``confgen_telnyx``); ``None``: the package's own name (``--spec``)."""
     strict: bool = True
     """Refuse what cannot be rendered (the manifest's specs); ``False`` skips it with a
     warning instead (``confgen generate --spec`` on someone else's whole API)."""
@@ -78,7 +89,7 @@ class GenerateResult:
 
 def targets_from_manifest(providers: Sequence[Provider]) -> list[Target]:
     """The manifest's providers as targets (OpenAPI ones render HTTP clients, AsyncAPI
-    ones WebSocket clients through `generator.codegen.asyncapi`)."""
+    ones WebSocket clients through `generator.codegen.ws.load`)."""
     targets = []
     for provider in providers:
         if provider.spec_format not in ("openapi", "asyncapi"):
@@ -93,6 +104,7 @@ def targets_from_manifest(providers: Sequence[Provider]) -> list[Target]:
                 spec_source=provider.relative(provider.spec),
                 import_path=relative.replace("/", "."),
                 title=provider.title,
+                distribution=f"confgen-{provider.package.name.replace('_', '-')}",
             )
         )
     return targets
@@ -284,16 +296,30 @@ class Summary:
     operations: int
     models: int
     files: int
-    skipped: tuple[Skipped, ...]
-    renamed: tuple[Skipped, ...]
+    skipped: tuple[Diagnostic, ...]
+    renamed: tuple[Diagnostic, ...]
     seconds: float
 
 
-Stage = Callable[[str], None]
-"""Called with the name of each stage as it starts (drives the progress bar)."""
+StageName = Literal["read", "load", "render", "write"]
 
 
-def _no_stage(name: str) -> None:
+@dataclass(frozen=True)
+class StageEvent:
+    """A stage of one package's generation, as it starts (drives the progress bar)."""
+
+    name: StageName
+    description: str
+    """What a person reads: ``rendering 12 operations and their models``."""
+    count: int | None = None
+    """How many items the stage handles (operations to render, files to write)."""
+
+
+Stage = Callable[[StageEvent], None]
+"""Called with each `StageEvent` as its stage starts."""
+
+
+def _no_stage(event: StageEvent) -> None:
     return None
 
 
@@ -310,7 +336,7 @@ def build_package(
     """
     begun = time.perf_counter()
     files, api = render_target(target, stage=stage)
-    stage(f"writing and formatting {len(files)} files")
+    stage(StageEvent("write", f"writing and formatting {len(files)} files", len(files)))
     return _write_and_format(target, folder, files, api, begun, summaries)
 
 
@@ -319,7 +345,7 @@ def render_target(
 ) -> tuple[dict[str, bytes], Api | None]:
     """Read and render ``target``'s spec: the package's files, unformatted (nothing is
     written). Every invalid input is a located `ConfgenError`."""
-    stage(f"reading {target.spec_source}")
+    stage(StageEvent("read", f"reading {target.spec_source}"))
     document = _read_spec(target)
     with _located(document, target.spec_source):
         return _render(document, target, stage)
@@ -355,12 +381,12 @@ def _render(
     api: Api | None = None
     check_extensions(document, source=target.spec_source)
     document = boolean_schemas_as_objects(document)
-    if "asyncapi" in document:  # a WebSocket API: generator/codegen/asyncapi.py
-        from generator.codegen.asyncapi import render_ws_target
+    if "asyncapi" in document:  # a WebSocket API: generator/codegen/ws/
+        from generator.codegen.ws.render import render_ws_target
 
         files = render_ws_target(document, target)
     else:
-        stage("loading operations")
+        stage(StageEvent("load", "loading operations"))
         api = load_api(
             document,
             source=target.spec_source,
@@ -375,12 +401,17 @@ def _render(
             if api.strict:
                 raise
             webhooks = None
-            skip = Skipped(error.pointer or "/webhooks", f"webhooks skipped: {error.message}")
+            skip = Diagnostic(
+                "skip", error.pointer or "/webhooks", f"webhooks skipped: {error.message}"
+            )
             api = dataclasses.replace(api, skipped=(*api.skipped, skip))
         # The parsed spec is not needed past here: freed before the models (the peak).
         del document
-        stage(f"rendering {len(api.operations)} operations and their models")
-        files = render_package(api, target.import_path, webhooks)
+        count = len(api.operations)
+        stage(StageEvent("render", f"rendering {count} operations and their models", count))
+        files = render_package(
+            api, target.import_path, webhooks, target.distribution, target.regenerate_advice
+        )
     return files, api
 
 

@@ -26,12 +26,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from generator.codegen.escape import plain_text
-from generator.codegen.load import (
-    _SUBSCHEMA_LISTS,
-    _SUBSCHEMA_MAPS,
-    _SUBSCHEMAS,
-    widen_enums,
-)
+from generator.codegen.spec import SUBSCHEMA_LISTS, SUBSCHEMA_MAPS, SUBSCHEMAS, widen_enums
 from generator.errors import ConfgenError
 
 __all__ = ["render_models"]
@@ -131,13 +126,13 @@ def fit_schema(node: Any, *, lenient: bool) -> Any:
     if not isinstance(node, Mapping):
         return node
     out = dict(node)
-    for key in _SUBSCHEMA_MAPS:
+    for key in SUBSCHEMA_MAPS:
         if isinstance(node.get(key), Mapping):
             out[key] = {n: fit_schema(child, lenient=lenient) for n, child in node[key].items()}
-    for key in _SUBSCHEMA_LISTS:
+    for key in SUBSCHEMA_LISTS:
         if isinstance(node.get(key), list):
             out[key] = [fit_schema(child, lenient=lenient) for child in node[key]]
-    for key in _SUBSCHEMAS:
+    for key in SUBSCHEMAS:
         if isinstance(node.get(key), Mapping):
             out[key] = fit_schema(node[key], lenient=lenient)
     if "default" in node and not _default_fits(node, node["default"]):

@@ -31,8 +31,9 @@ __all__ = [
     "snake_case",
 ]
 
-_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-_RUNTIME = Path(__file__).resolve().parent.parent / "runtime"
+# The HTTP target's resource template and runtime: the names its method bodies use.
+_TEMPLATES = Path(__file__).resolve().parent / "http" / "templates"
+_RUNTIME = Path(__file__).resolve().parent / "http" / "runtime"
 _JINJA_TAGS = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 _IMPORT_BLOCK = re.compile(
     r"^from \S+ import \(([^)]*)\)|^from \S+ import ([^\n(]+)$", re.MULTILINE
@@ -66,7 +67,7 @@ def _class_members(text: str) -> set[str]:
 
 def _runtime_members(*class_names: str) -> set[str]:
     """The attributes (methods, class and instance attributes) of runtime classes."""
-    from generator.runtime import _client
+    from generator.codegen.http.runtime import _client
 
     names: set[str] = set()
     for class_name in class_names:
@@ -79,20 +80,20 @@ def _runtime_members(*class_names: str) -> set[str]:
 #: Keyword arguments every generated method already takes, and every name the method
 #: bodies use (the resource module's imports and the builtins the template calls:
 #: ``models``, ``validate_request``, ``strip_not_given``, ``scalar``, ``isinstance``...),
-#: read from ``templates/http/resource.py.jinja`` itself so the set cannot fall behind it.
+#: read from ``http/templates/resource.py.jinja`` itself so the set cannot fall behind it.
 #: A parameter with one of these names is escaped (``timeout_``, ``models_``).
 def _runtime_exports() -> set[str]:
     """What the runtime package and its encoding module export (the resource template
     imports from both, some names only under a condition)."""
-    from generator.runtime import __all__ as runtime_all
-    from generator.runtime._encoding import __all__ as encoding_all
+    from generator.codegen.http.runtime import __all__ as runtime_all
+    from generator.codegen.http.runtime._encoding import __all__ as encoding_all
 
     return {*runtime_all, *encoding_all}
 
 
 RESERVED_ARGUMENTS = frozenset(
     {"self", "timeout", "extra_headers", "extra_query", "extra_body", "max_retries"}
-    | _module_names(_template_text("http/resource.py.jinja"))
+    | _module_names(_template_text("resource.py.jinja"))
     | _runtime_exports()
 )
 
@@ -108,7 +109,7 @@ def resource_reserved() -> frozenset[str]:
     (``package_name``, ``body_errors``, ``webhooks``)."""
     return frozenset(
         _runtime_members("SyncAPIClient", "AsyncAPIClient", "_BaseClient")
-        | _class_members(_template_text("http/client.py.jinja"))
+        | _class_members(_template_text("client.py.jinja"))
         | {"webhooks"}
     )
 
@@ -119,7 +120,7 @@ def method_reserved() -> frozenset[str]:
     (``with_raw_response``, ``_client``...)."""
     return frozenset(
         _runtime_members("SyncResource", "AsyncResource")
-        | _class_members(_template_text("http/resource.py.jinja"))
+        | _class_members(_template_text("resource.py.jinja"))
     )
 
 

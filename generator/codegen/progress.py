@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from generator.codegen.generate import Stage, Summary, Target
+    from generator.codegen.generate import Stage, StageEvent, Summary, Target
 
 __all__ = ["PROGRESS_ABOVE_OPERATIONS", "generation_progress", "print_summary"]
 
@@ -37,10 +37,10 @@ def generation_progress(*, force: bool | None = None) -> Iterator[Stage]:
     """A `Stage` callback driving a rich progress bar on stderr (or doing nothing).
 
     The bar appears once the spec turns out to have more than
-    `PROGRESS_ABOVE_OPERATIONS` operations (the rendering stage names the count).
+    `PROGRESS_ABOVE_OPERATIONS` operations (the ``render`` event carries the count).
     """
     if not _wanted(force):
-        yield lambda name: None
+        yield lambda event: None
         return
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -55,14 +55,12 @@ def generation_progress(*, force: bool | None = None) -> Iterator[Stage]:
     task = progress.add_task("generating", total=_STAGES, visible=False)
     seen = 0
 
-    def stage(name: str) -> None:
+    def stage(event: StageEvent) -> None:
         nonlocal seen
-        if name.startswith("rendering "):
-            count = name.split()[1]
-            if count.isdigit() and int(count) > PROGRESS_ABOVE_OPERATIONS:
-                progress.update(task, visible=True)
+        if event.name == "render" and (event.count or 0) > PROGRESS_ABOVE_OPERATIONS:
+            progress.update(task, visible=True)
         seen += 1
-        progress.update(task, description=name, completed=min(seen - 1, _STAGES))
+        progress.update(task, description=event.description, completed=min(seen - 1, _STAGES))
 
     with progress:
         yield stage
@@ -74,9 +72,9 @@ def print_summary(summaries: Sequence[Summary], targets: Sequence[Target]) -> No
     for summary in summaries:
         source = sources.get(summary.package, summary.package)
         for item in summary.renamed:
-            print(f"note: {source}#{item.pointer}: {item.reason}", file=sys.stderr)
+            print(f"note: {source}#{item.pointer}: {item.message}", file=sys.stderr)
         for item in summary.skipped:
-            print(f"warning: {source}#{item.pointer}: skipped: {item.reason}", file=sys.stderr)
+            print(f"warning: {source}#{item.pointer}: skipped: {item.message}", file=sys.stderr)
         print(
             f"{summary.package}: {summary.operations} operations, {summary.models} models, "
             f"{summary.files} files, {len(summary.skipped)} skipped, "

@@ -13,9 +13,9 @@ from urllib.parse import parse_qsl
 import pytest
 
 from generator.cli import main
-from generator.codegen.load import load_api
+from generator.codegen.http.load import load_api
+from generator.codegen.http.runtime._params import ParamStyle, encode_form
 from generator.errors import ConfgenError
-from generator.runtime._params import ParamStyle, encode_form
 
 from .conftest import Wire, reply
 

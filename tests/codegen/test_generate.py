@@ -15,7 +15,7 @@ import pytest
 
 from generator.cli import main
 from generator.codegen.generate import Target, generate_packages, targets_from_manifest
-from generator.codegen.load import load_api
+from generator.codegen.http.load import load_api
 from generator.errors import ConfgenError
 from generator.manifest import DEFAULT_MANIFEST, load_manifest
 
@@ -47,6 +47,7 @@ def test_generating_from_committed_specs_reproduces_committed_packages(tmp_path:
             spec_source=t.spec_source,
             import_path=t.import_path,
             title=t.title,
+            distribution=t.distribution,
         )
         for t in HTTP_PROVIDERS
     ]
@@ -304,7 +305,7 @@ def test_bad_input_is_a_located_confgen_error(change: Any, pointer: str | None, 
     change(spec)
     with pytest.raises(ConfgenError) as caught:
         api = load_api(spec, source="widgets.json", package="widgets", client_class="Widgets")
-        from generator.codegen.render import render_package
+        from generator.codegen.http.render import render_package
 
         render_package(api, "widgets")
     assert caught.value.source == "widgets.json"

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from generator.cli import main
-from generator.codegen.load import load_api
+from generator.codegen.http.load import load_api
 
 from .conftest import Wire, reply
 

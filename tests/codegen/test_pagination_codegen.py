@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from generator.cli import main
-from generator.codegen.load import load_api
+from generator.codegen.http.load import load_api
 from generator.errors import ConfgenError
 
 from .conftest import Wire
@@ -209,3 +209,14 @@ def test_async_list_methods_iterate_every_page(pages: Any) -> None:
         return out
 
     assert asyncio.run(run()) == [[1, 2, 3], [1, 2], [1, 2], [0, 1, 2], [1, 1, 1]]
+
+
+def test_the_index_says_how_each_operation_pages(pages: Any) -> None:
+    index = importlib.import_module("pages.operations")
+    assert {info.operation_id: info.pagination for info in index.OPERATIONS} == {
+        "listTelnyx": "page-number",
+        "listSignalwire": "next-link",
+        "listGithub": "link-header",
+        "listCursor": "cursor",
+        "getSingle": None,
+    }

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from generator.cli import main
-from generator.codegen.load import load_api
+from generator.codegen.http.load import load_api
 from generator.errors import ConfgenError
 
 from .conftest import Wire, reply

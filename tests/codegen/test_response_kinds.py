@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from generator.cli import main
-from generator.codegen.load import load_api
+from generator.codegen.http.load import load_api
 
 from .conftest import Wire
 

@@ -72,8 +72,8 @@ def test_the_template_guard_refuses_unescaped_text(text: str) -> None:
 
 def test_every_template_prints_through_the_guard() -> None:
     """The package environments install the guard (so the hostile suite exercises it)."""
-    from generator.codegen.asyncapi import _environment as ws_environment
-    from generator.codegen.render import _environment as http_environment
+    from generator.codegen.http.render import _environment as http_environment
+    from generator.codegen.ws.render import _environment as ws_environment
 
     for env in (http_environment(), ws_environment()):
         assert env.finalize is escape.finalize

@@ -7,7 +7,7 @@ import json
 import httpx
 import pytest
 
-from generator.runtime import (
+from generator.codegen.http.runtime import (
     APITimeoutError,
     AsyncAPIClient,
     BearerAuth,

@@ -8,7 +8,7 @@ import json
 import httpx
 import pytest
 
-from generator.runtime import (
+from generator.codegen.http.runtime import (
     NOT_GIVEN,
     BearerAuth,
     Operation,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from generator.runtime import (
+from generator.codegen.http.runtime import (
     APIError,
     APIResponseValidationError,
     APIStatusError,

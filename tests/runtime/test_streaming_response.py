@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Iterator
 import httpx
 import pytest
 
-from generator.runtime import (
+from generator.codegen.http.runtime import (
     APIConnectionError,
     APITimeoutError,
     AsyncStreamedAPIResponse,
@@ -22,7 +22,7 @@ from generator.runtime import (
     async_to_streamed_response_wrapper,
     to_streamed_response_wrapper,
 )
-from generator.runtime._streaming import _LineSplitter
+from generator.codegen.http.runtime._streaming import _LineSplitter
 from tests.runtime.runtime_support import (
     AsyncTestClient,
     ConferenceResponse,

@@ -20,7 +20,7 @@ import httpx
 import pytest
 
 from benchmarks.corpus import whole_api_spec
-from generator.codegen.load import load_api
+from generator.codegen.http.load import load_api
 from generator.yamlio import load_yaml
 from tests.contract.conftest import inline_refs, start_prism, stop_prism
 

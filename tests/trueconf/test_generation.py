@@ -19,6 +19,7 @@ TARGET = Target(
     client_class="TrueConfRoom",
     spec_source="specs/trueconf.asyncapi.yaml",
     import_path="generated.trueconf",
+    distribution="confgen-trueconf",
     **({"title": "TrueConf Room API"} if "title" in Target.__dataclass_fields__ else {}),
 )
 
@@ -48,9 +49,10 @@ def test_committed_package_is_what_the_spec_gives(built: tuple[Path, dict[str, b
 
 def test_runtime_is_copied_verbatim(built: tuple[Path, dict[str, bytes]]) -> None:
     _, files = built
-    runtime = ROOT / "generator" / "runtime_trueconf"
+    runtime = ROOT / "generator" / "codegen" / "ws" / "runtime"
     sources = [*runtime.glob("*.py")]
-    sources += [ROOT / "generator" / "runtime" / name for name in ("_types.py", "_validation.py")]
+    http_runtime = ROOT / "generator" / "codegen" / "http" / "runtime"
+    sources += [http_runtime / name for name in ("_index.py", "_types.py", "_validation.py")]
     for source in sources:
         assert files[f"_runtime/{source.name}"] == source.read_bytes()
     assert sorted(name for name in files if name.startswith("_runtime/")) == sorted(

@@ -21,7 +21,7 @@ catches the same names everywhere. Messages never carry credentials or tokens.
 
 from __future__ import annotations
 
-# Defined once, in the file both runtimes share (copied from generator/runtime/).
+# Defined once, in the file both runtimes share (copied from generator/codegen/http/runtime/).
 from ._validation import RequestValidationError
 
 __all__ = [
