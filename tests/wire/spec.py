@@ -1,0 +1,151 @@
+"""The shipped spec as the source of arguments and of the capture server's answers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+METHODS = ("get", "post", "put", "patch", "delete")
+
+
+@cache
+def load(name: str) -> Any:
+    with (ROOT / "specs" / f"{name}.openapi.yaml").open("rb") as handle:
+        return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+def resolve(document: Any, node: Any) -> Any:
+    seen = 0
+    while isinstance(node, Mapping) and "$ref" in node and seen < 20:
+        target: Any = document
+        for part in node["$ref"][2:].split("/"):
+            target = target[part.replace("~1", "/").replace("~0", "~")]
+        node, seen = target, seen + 1
+    return node
+
+
+def sample(document: Any, schema: Any, depth: int = 0) -> Any:
+    """A value of ``schema`` both clients should accept (examples first)."""
+    schema = resolve(document, schema)
+    if not isinstance(schema, Mapping):
+        return "x"
+    if isinstance(schema.get("enum"), list) and schema["enum"]:
+        return next((v for v in schema["enum"] if v is not None), "x")
+    if "example" in schema and not isinstance(schema["example"], Mapping | list):
+        return schema["example"]
+    for key in ("allOf", "anyOf", "oneOf"):
+        if isinstance(schema.get(key), list) and schema[key]:
+            if key == "allOf":
+                merged: dict[str, Any] = {}
+                for branch in schema[key]:
+                    value = sample(document, branch, depth + 1)
+                    if isinstance(value, dict):
+                        merged.update(value)
+                    else:
+                        return value
+                return merged
+            branch = next(
+                (b for b in schema[key] if resolve(document, b).get("type") != "null"),
+                schema[key][0],
+            )
+            return sample(document, branch, depth + 1)
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), None)
+    if kind == "object" or "properties" in schema:
+        if depth > 3:
+            return {}
+        return {
+            name: sample(document, prop, depth + 1)
+            for name, prop in (schema.get("properties") or {}).items()
+        }
+    if kind == "array":
+        return [sample(document, schema.get("items") or {}, depth + 1)]
+    if kind == "integer":
+        return max(int(schema.get("minimum", 1)), 1)
+    if kind == "number":
+        return 1.5
+    if kind == "boolean":
+        return True
+    return {
+        "date-time": "2024-01-01T00:00:00Z",
+        "date": "2024-01-01",
+        "uuid": "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
+    }.get(str(schema.get("format")), "x")
+
+
+@dataclass
+class SpecOperation:
+    method: str
+    path: str
+    operation_id: str
+    tag: str
+    params: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """``"in:name"`` -> the resolved parameter."""
+    body: dict[str, Any] | None = None
+    """The resolved JSON request body schema."""
+    response: Any = None
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        return re.compile("^" + re.sub(r"\\\{[^}]*\\\}", "[^/]+", re.escape(self.path)) + "$")
+
+
+def operations(name: str) -> list[SpecOperation]:
+    document = load(name)
+    found = []
+    for path, item in sorted(document["paths"].items()):
+        for method in METHODS:
+            op = item.get(method)
+            if not op:
+                continue
+            params = {}
+            for raw in item.get("parameters", []) + op.get("parameters", []):
+                p = resolve(document, raw)
+                params[f"{p['in']}:{p['name']}"] = p
+            body = None
+            content = (resolve(document, op.get("requestBody") or {}).get("content")) or {}
+            if "application/json" in content:
+                body = resolve(document, content["application/json"].get("schema") or {})
+            response: Any = {}
+            for status in ("200", "201", "202"):
+                answer = resolve(document, (op.get("responses") or {}).get(status) or {})
+                media = (answer.get("content") or {}).get("application/json")
+                if media:
+                    if "example" in media:
+                        response = media["example"]
+                    else:
+                        response = sample(document, media.get("schema") or {})
+                    break
+            found.append(
+                SpecOperation(
+                    method.upper(),
+                    path,
+                    op["operationId"],
+                    (op.get("tags") or [""])[0],
+                    params,
+                    body,
+                    response,
+                )
+            )
+    return found
+
+
+def responder(name: str) -> Any:
+    """The capture server's answer: the operation's documented success body."""
+    ops = operations(name)
+
+    def respond(method: str, path: str) -> tuple[int, Any]:
+        for op in ops:
+            if op.method == method and op.pattern.match(path):
+                return 200, op.response
+        return 404, {"errors": [{"detail": f"no operation {method} {path}"}]}
+
+    return respond
