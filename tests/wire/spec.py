@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -74,11 +75,21 @@ def sample(document: Any, schema: Any, depth: int = 0) -> Any:
         return 1.5
     if kind == "boolean":
         return True
-    return {
+    value = {
         "date-time": "2024-01-01T00:00:00Z",
         "date": "2024-01-01",
         "uuid": "6a09cdc3-8948-47f0-aa62-74ac943d6c58",
+        "uri": "https://example.com/a",
     }.get(str(schema.get("format")), "x")
+    if isinstance(schema.get("pattern"), str):
+        matching = [c for c in (value, *PATTERN_CANDIDATES) if re.search(schema["pattern"], c)]
+        assert matching, f"no sample for pattern {schema['pattern']!r}: add one"
+        value = matching[0]
+    return value
+
+
+PATTERN_CANDIDATES = ("#a1b2c3", "a", "1", "abc-123", "+15550100", "https://example.com/a")
+"""Strings tried, in order, for a ``pattern`` the format's sample does not match."""
 
 
 @dataclass
@@ -149,3 +160,17 @@ def responder(name: str) -> Any:
         return 404, {"errors": [{"detail": f"no operation {method} {path}"}]}
 
     return respond
+
+
+def our_methods(name: str, client: Any) -> dict[str, Any]:
+    """operationId -> our bound method (read from each resource module's Operation constants)."""
+    ids = {(op.method, op.path): op.operation_id for op in operations(name)}
+    out: dict[str, Any] = {}
+    for attribute in dir(type(client)):
+        if isinstance(getattr(type(client), attribute, None), cached_property):
+            resource = getattr(client, attribute)
+            module = sys.modules[type(resource).__module__]
+            for const, value in vars(module).items():
+                if type(value).__name__ == "Operation" and const.startswith("_"):
+                    out[ids[(value.method, value.path)]] = getattr(resource, const[1:].lower())
+    return out

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import inspect
 import re
-import sys
 from functools import cached_property
 from typing import Any
 
 from tests.wire.spec import SpecOperation, operations
+from tests.wire.spec import our_methods as spec_our_methods
 
 SDK_ROOTS = (
     "conferences",
@@ -62,14 +62,5 @@ def spec_operation(method: str, template: str) -> SpecOperation | None:
 
 
 def our_methods(client: Any) -> dict[str, Any]:
-    """operationId -> our bound method (read from each resource module's Operation constants)."""
-    ids = {(op.method, op.path): op.operation_id for op in operations("telnyx")}
-    out: dict[str, Any] = {}
-    for name in dir(type(client)):
-        if isinstance(getattr(type(client), name, None), cached_property):
-            resource = getattr(client, name)
-            module = sys.modules[type(resource).__module__]
-            for const, value in vars(module).items():
-                if type(value).__name__ == "Operation" and const.startswith("_"):
-                    out[ids[(value.method, value.path)]] = getattr(resource, const[1:].lower())
-    return out
+    """operationId -> our bound method."""
+    return spec_our_methods("telnyx", client)
