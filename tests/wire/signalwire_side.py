@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tests.wire.capture import Captured
 from tests.wire.spec import ROOT, SpecOperation, operations
 
 HERE = Path(__file__).resolve().parent
@@ -78,3 +79,42 @@ def spec_operation(method: str, path: str, parameter: str | None) -> SpecOperati
         wanted = "id" if parameter == "resource_id" else parameter
         matches = [op for op in matches if op.path.rsplit("{", 1)[-1].rstrip("}") == wanted]
     return matches[0] if len(matches) == 1 else None
+
+
+def split(seen: list[Captured], count: int) -> list[list[Captured]]:
+    """The requests of each call, cut at the driver's marks."""
+    calls: list[list[Captured]] = []
+    for request in seen:
+        if request.path.startswith(MARK):
+            calls.append([])
+        else:
+            assert calls, f"a request before the first mark: {request}"
+            calls[-1].append(request)
+    assert len(calls) == count
+    return calls
+
+
+def _positional(described: dict[str, Any]) -> list[str]:
+    return [p["name"] for p in described["params"] if p["kind"].startswith("POSITIONAL")]
+
+
+def probe(base: str, seen: list[Captured]) -> dict[str, tuple[Any, dict[str, Any]]]:
+    """SDK method -> (its spec operation or None, its description)."""
+    described = describe(base)
+    calls = []
+    for name, info in sorted(described.items()):
+        args = [f"probe-{i}" for i, _ in enumerate(_positional(info))]
+        kwargs = {
+            p["name"]: "x" for p in info["params"] if p["kind"] == "KEYWORD_ONLY" and p["required"]
+        }
+        calls.append({"name": name, "args": args, "kwargs": kwargs})
+    seen.clear()
+    call(base, calls)
+    out = {}
+    for entry, requests in zip(calls, split(seen, len(calls)), strict=True):
+        assert requests, f"{entry['name']} sent nothing"
+        first = requests[0]
+        positional = _positional(described[entry["name"]])
+        op = spec_operation(first.method, first.path, positional[-1] if positional else None)
+        out[entry["name"]] = (op, described[entry["name"]])
+    return out

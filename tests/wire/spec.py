@@ -164,13 +164,24 @@ def responder(name: str) -> Any:
 
 def our_methods(name: str, client: Any) -> dict[str, Any]:
     """operationId -> our bound method (read from each resource module's Operation constants)."""
+    out = {}
+    for operation_id, dotted in our_method_names(name, client).items():
+        resource, method = dotted.split(".")
+        out[operation_id] = getattr(getattr(client, resource), method)
+    return out
+
+
+def our_method_names(name: str, client: Any) -> dict[str, str]:
+    """operationId -> ``resource.method`` of ours."""
     ids = {(op.method, op.path): op.operation_id for op in operations(name)}
-    out: dict[str, Any] = {}
+    out: dict[str, str] = {}
     for attribute in dir(type(client)):
         if isinstance(getattr(type(client), attribute, None), cached_property):
             resource = getattr(client, attribute)
             module = sys.modules[type(resource).__module__]
             for const, value in vars(module).items():
                 if type(value).__name__ == "Operation" and const.startswith("_"):
-                    out[ids[(value.method, value.path)]] = getattr(resource, const[1:].lower())
+                    method = const[1:].lower()
+                    assert callable(getattr(resource, method)), method
+                    out[ids[(value.method, value.path)]] = f"{attribute}.{method}"
     return out

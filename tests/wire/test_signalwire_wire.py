@@ -23,7 +23,6 @@ from generated.signalwire import SignalWire
 from generator.codegen.naming import RESERVED_ARGUMENTS, python_identifier
 from tests.wire import signalwire_side
 from tests.wire.capture import Captured, capture_server
-from tests.wire.signalwire_side import MARK
 from tests.wire.spec import load, our_methods, responder, sample
 
 BOOLEAN_QUERY = (
@@ -58,47 +57,6 @@ NOT_OURS: list[str] = []
 def server() -> Iterator[tuple[str, list[Captured]]]:
     with capture_server(responder("signalwire")) as running:
         yield running
-
-
-def _split(seen: list[Captured], count: int) -> list[list[Captured]]:
-    """The requests of each call, cut at the driver's marks."""
-    calls: list[list[Captured]] = []
-    for request in seen:
-        if request.path.startswith(MARK):
-            calls.append([])
-        else:
-            assert calls, f"a request before the first mark: {request}"
-            calls[-1].append(request)
-    assert len(calls) == count
-    return calls
-
-
-def _positional(described: dict[str, Any]) -> list[str]:
-    return [p["name"] for p in described["params"] if p["kind"].startswith("POSITIONAL")]
-
-
-def probe(base: str, seen: list[Captured]) -> dict[str, tuple[Any, dict[str, Any]]]:
-    """SDK method -> (its spec operation or None, its description)."""
-    described = signalwire_side.describe(base)
-    calls = []
-    for name, info in sorted(described.items()):
-        args = [f"probe-{i}" for i, _ in enumerate(_positional(info))]
-        kwargs = {
-            p["name"]: "x" for p in info["params"] if p["kind"] == "KEYWORD_ONLY" and p["required"]
-        }
-        calls.append({"name": name, "args": args, "kwargs": kwargs})
-    seen.clear()
-    signalwire_side.call(base, calls)
-    out = {}
-    for entry, requests in zip(calls, _split(seen, len(calls)), strict=True):
-        assert requests, f"{entry['name']} sent nothing"
-        first = requests[0]
-        positional = _positional(described[entry["name"]])
-        op = signalwire_side.spec_operation(
-            first.method, first.path, positional[-1] if positional else None
-        )
-        out[entry["name"]] = (op, described[entry["name"]])
-    return out
 
 
 def _arguments(
@@ -171,7 +129,7 @@ def _ours(seen: list[Captured], fn: Any, kwargs: dict[str, Any]) -> Captured:
 
 def test_every_sdk_video_method_is_ours(server: tuple[str, list[Captured]]) -> None:
     base, seen = server
-    probed = probe(base, seen)
+    probed = signalwire_side.probe(base, seen)
     ours = our_methods("signalwire", SignalWire(project_id="p", api_token="t", base_url=base))
     missing = [
         name
@@ -186,7 +144,7 @@ def test_same_requests_as_the_official_sdk(
     server: tuple[str, list[Captured]], capsys: pytest.CaptureFixture[str]
 ) -> None:
     base, seen = server
-    probed = probe(base, seen)
+    probed = signalwire_side.probe(base, seen)
     ours = our_methods(
         "signalwire", SignalWire(project_id="p", api_token="t", base_url=base, max_retries=0)
     )
@@ -204,7 +162,9 @@ def test_same_requests_as_the_official_sdk(
     seen.clear()
     results = signalwire_side.call(base, calls)
     identical, differing = 0, {}
-    for entry, result, requests in zip(calls, results, _split(seen, len(calls)), strict=True):
+    for entry, result, requests in zip(
+        calls, results, signalwire_side.split(seen, len(calls)), strict=True
+    ):
         name = entry["name"]
         assert requests, f"{name}: the SDK sent nothing ({result})"
         theirs = _view(requests[0])
