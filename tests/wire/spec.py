@@ -185,3 +185,30 @@ def our_method_names(name: str, client: Any) -> dict[str, str]:
                     assert callable(getattr(resource, method)), method
                     out[ids[(value.method, value.path)]] = f"{attribute}.{method}"
     return out
+
+
+def call_async(
+    seen: list[Any], make_client: Any, name: str, operation_id: str, kwargs: dict[str, Any]
+) -> Any:
+    """Our async method for ``operation_id`` called once (a fresh client in a fresh loop):
+    the one request it sent."""
+    import asyncio
+    import inspect
+
+    async def run() -> None:
+        client = make_client()
+        result = our_methods(name, client)[operation_id](**kwargs)
+        if inspect.isawaitable(result):
+            await result
+        elif hasattr(result, "__aiter__"):
+            async for _ in result:
+                break
+
+    seen.clear()
+    try:
+        asyncio.run(run())
+    except Exception as exc:  # a parse failure after the request is still a request
+        if not seen:
+            raise AssertionError(f"async: no request sent: {type(exc).__name__}: {exc}") from exc
+    assert len(seen) == 1, seen
+    return seen[0]

@@ -4,7 +4,7 @@ The SDK (its dependency tree is heavy: fastapi, uvicorn, aiohttp, lxml, ...) liv
 venv made from tests/wire/sdk-requirements.txt and is driven in a subprocess
 (`signalwire_driver`). Its methods are enumerated by introspection; a probe call of each
 finds the request it makes, mapped to the spec's operation by method and path. Then both
-clients make the same call (arguments generated from specs/signalwire.openapi.yaml: path
+clients (ours sync and async) make the same call (arguments generated from specs/signalwire.openapi.yaml: path
 parameters, every query parameter, pagination included, and every top-level body field)
 against a loopback capture server; method, path, decoded sorted query and JSON body must be
 equal, except the differences in `EXPECTED` (the SDK wrong by the spec, in its words).
@@ -19,11 +19,11 @@ from typing import Any
 
 import pytest
 
-from generated.signalwire import SignalWire
+from generated.signalwire import AsyncSignalWire, SignalWire
 from generator.codegen.naming import RESERVED_ARGUMENTS, python_identifier
 from tests.wire import signalwire_side
 from tests.wire.capture import Captured, capture_server
-from tests.wire.spec import load, our_methods, responder, sample
+from tests.wire.spec import call_async, load, our_methods, responder, sample
 
 BOOLEAN_QUERY = (
     'the spec: `include_active_session` (in: query) "Specifies whether to include information '
@@ -158,6 +158,14 @@ def test_same_requests_as_the_official_sdk(
         if left:
             unsendable[name] = left
         mine[name] = _ours(seen, ours[op.operation_id], our_args)
+        mine_async = call_async(
+            seen,
+            lambda: AsyncSignalWire(project_id="p", api_token="t", base_url=base, max_retries=0),
+            "signalwire",
+            op.operation_id,
+            our_args,
+        )
+        assert _view(mine_async) == _view(mine[name]), name
         calls.append({"name": name, **sdk_call})
     seen.clear()
     results = signalwire_side.call(base, calls)

@@ -2,9 +2,9 @@
 
 Every method under ``client.conferences`` and ``client.rooms*`` (found by introspecting the
 installed SDK, mapped to the spec's operation by HTTP method and path) is called with the
-same arguments as ours (generated from specs/telnyx.openapi.yaml: path parameters, every
-query parameter, deepObject ``filter``/``page`` included, and every top-level body field)
-against a loopback capture server; method, path, decoded sorted query and JSON body must be
+same arguments as ours, sync and async (generated from specs/telnyx.openapi.yaml: path
+parameters, every query parameter, deepObject ``filter``/``page`` included, and every
+top-level body field) against a loopback capture server; method, path, decoded sorted query and JSON body must be
 equal, except the differences in `EXPECTED` (the SDK wrong by the spec, in the spec's words)
 and the ``command_id`` ours adds (a field the spec defines, reused across retries).
 """
@@ -18,10 +18,10 @@ from typing import Any
 import pytest
 import telnyx  # the official SDK: a dev dependency, pinned in constraints.txt
 
-from generated.telnyx import Telnyx
+from generated.telnyx import AsyncTelnyx, Telnyx
 from generator.codegen.naming import RESERVED_ARGUMENTS, python_identifier, snake_case
 from tests.wire.capture import Captured, capture_server
-from tests.wire.spec import load, responder, sample
+from tests.wire.spec import call_async, load, responder, sample
 from tests.wire.telnyx_side import our_methods, sdk_methods, spec_operation
 
 EXPECTED: dict[str, str] = {}
@@ -119,6 +119,13 @@ def _view(request: Captured) -> tuple[str, str, list[tuple[str, str]], Any]:
     return request.method, request.path, request.query, request.body
 
 
+def _without_command_id(view: tuple[str, str, list[tuple[str, str]], Any]) -> Any:
+    body = view[3]
+    if isinstance(body, dict):
+        body = {k: v for k, v in body.items() if k != "command_id"}
+    return (*view[:3], body)
+
+
 def test_every_sdk_conferencing_method_is_ours(server: tuple[str, list[Captured]]) -> None:
     base, _ = server
     sdk = sdk_methods(telnyx.Telnyx(api_key="k", base_url=base, max_retries=0))
@@ -150,6 +157,16 @@ def test_same_requests_as_the_official_sdk(
         if left:
             unsendable[name] = left
         mine = _view(_last(seen, our_fn, our_args))
+        mine_async = _view(
+            call_async(
+                seen,
+                lambda: AsyncTelnyx(api_key="k", base_url=base, max_retries=0),
+                "telnyx",
+                op.operation_id,
+                our_args,
+            )
+        )
+        assert _without_command_id(mine_async) == _without_command_id(mine), name
         theirs = _view(_last(seen, sdk_fn, sdk_args))
         compared += 1
         body_props = (op.body or {}).get("properties") or {}
