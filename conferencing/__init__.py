@@ -11,6 +11,7 @@ package, httpx or pydantic: each provider's client loads on first use.
 
 from __future__ import annotations
 
+from ._events import Event, EventKind, events
 from ._facade import acreate_conference, create_conference
 from ._registry import PROVIDERS
 from ._result import Conference
@@ -32,6 +33,8 @@ __all__ = [
     "Conference",
     "ConferencingError",
     "ConflictError",
+    "Event",
+    "EventKind",
     "InvalidOptionsError",
     "MissingCredentialsError",
     "ProviderError",
@@ -40,4 +43,5 @@ __all__ = [
     "ValidationError",
     "acreate_conference",
     "create_conference",
+    "events",
 ]

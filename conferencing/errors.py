@@ -29,6 +29,7 @@ __all__ = [
     "ProviderError",
     "RateLimitedError",
     "UnavailableError",
+    "UnknownProviderError",
     "ValidationError",
 ]
 
@@ -137,3 +138,7 @@ class ConflictError(ConferencingError):
 
 class ProviderError(ConferencingError):
     """Any other error the provider reported."""
+
+
+class UnknownProviderError(ConferencingError):
+    """A provider name the facade does not know (``provider`` is the name given)."""
