@@ -196,4 +196,5 @@ def _unknown(provider: str, known: dict[str, str], what: str) -> ConferencingErr
     return UnknownProviderError(
         f"{what} for provider {provider!r}{hint}; known: {', '.join(sorted(known))}",
         provider=provider,
+        known=sorted(known),
     )

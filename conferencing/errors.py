@@ -141,4 +141,8 @@ class ProviderError(ConferencingError):
 
 
 class UnknownProviderError(ConferencingError):
-    """A provider name the facade does not know (``provider`` is the name given)."""
+    """No provider is registered under that name; ``known`` lists those that are."""
+
+    def __init__(self, message: str, *, provider: str, known: Sequence[str]) -> None:
+        super().__init__(message, provider=provider)
+        self.known = tuple(known)
