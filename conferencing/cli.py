@@ -35,6 +35,7 @@ __all__ = [
     "conference_json",
     "parse_options",
     "providers_command",
+    "quiet_on_closed_stdout",
     "result_json",
 ]
 
@@ -431,15 +432,25 @@ def _write(text: str) -> None:
 
 
 def _guard_stdout(run: Callable[[], int]) -> int:
-    """Run ``run``; a reader that went away (``| head``) ends it quietly with exit 0."""
+    """Run ``run`` and flush stdout; a reader that went away (``| head``) ends it quietly
+    with exit 0."""
     try:
-        return run()
+        code = run()
+        sys.stdout.flush()
     except BrokenPipeError:
         # Python would report the pipe again when it flushes stdout at exit.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         os.close(devnull)
         return EXIT_OK
+    return code
+
+
+def quiet_on_closed_stdout(
+    command: Callable[[argparse.Namespace], int], args: argparse.Namespace
+) -> int:
+    """``command(args)``, ending quietly (exit 0) when stdout's reader is gone."""
+    return _guard_stdout(lambda: command(args))
 
 
 def _fail(args: argparse.Namespace, error: Exception, code: int, message: str) -> int:

@@ -139,9 +139,9 @@ def _cmd_conference(args: argparse.Namespace) -> int:
 
 
 def _cmd_providers(args: argparse.Namespace) -> int:
-    from conferencing.cli import providers_command
+    from conferencing.cli import providers_command, quiet_on_closed_stdout
 
-    return providers_command(args)
+    return quiet_on_closed_stdout(providers_command, args)
 
 
 _CONFERENCE_EPILOG = """\
