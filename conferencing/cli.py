@@ -15,7 +15,13 @@ from typing import Any
 
 from ._registry import PROVIDERS, get_adapter
 from ._result import Conference
-from .errors import ConferencingError, InvalidOptionsError, MissingCredentialsError
+from .errors import (
+    ConferencingError,
+    InvalidOptionsError,
+    MissingCredentialsError,
+    UnknownProviderError,
+    UnsupportedOperationError,
+)
 
 __all__ = ["create_command", "parse_options", "providers_command"]
 
@@ -66,7 +72,14 @@ def create_command(args: argparse.Namespace) -> int:
         conference = create_conference(
             args.provider, name=args.name, base_url=args.base_url, **options
         )
-    except (UsageError, InvalidOptionsError, MissingCredentialsError, ValueError) as error:
+    except (
+        UsageError,
+        InvalidOptionsError,
+        MissingCredentialsError,
+        UnknownProviderError,
+        UnsupportedOperationError,
+        ValueError,
+    ) as error:
         # InvalidOptionsError is a ValueError-like refusal before sending: a usage error.
         print(f"confgen: error: {error}", file=sys.stderr)
         return EXIT_USAGE
