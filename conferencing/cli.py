@@ -25,7 +25,13 @@ from typing import Any, Final, NoReturn
 
 from ._registry import PROVIDERS, get_adapter
 from ._result import Conference
-from .errors import ConferencingError, InvalidOptionsError, MissingCredentialsError
+from .errors import (
+    ConferencingError,
+    InvalidOptionsError,
+    MissingCredentialsError,
+    UnknownProviderError,
+    UnsupportedOperationError,
+)
 
 __all__ = [
     "ACTIONS",
@@ -252,7 +258,7 @@ def conference_command(args: argparse.Namespace) -> int:
         # InvalidOptionsError is a refusal before sending: a usage error, like ours.
         return _fail(args, error, EXIT_USAGE, _usage_message(args, error))
     except ConferencingError as error:
-        if type(error).__name__ in ("UnsupportedOperationError", "UnknownProviderError"):
+        if isinstance(error, UnsupportedOperationError | UnknownProviderError):
             return _fail(args, error, EXIT_USAGE, str(error))
         retry = " (retryable)" if error.retryable else ""
         return _fail(args, error, EXIT_FAILED, f"{type(error).__name__}{retry}: {error}")

@@ -263,9 +263,9 @@ def test_json_provider_errors_exit_1_as_json(
     [
         ["providers"],
         create("--dry-run"),
-        ["conference", "get", "--provider", "telnyx", "conf-1", "--dry-run", "--json"],
+        create("--dry-run", "--json"),
     ],
-    ids=["providers", "create-dry-run", "get-dry-run-json"],
+    ids=["providers", "create-dry-run", "create-dry-run-json"],
 )
 def test_a_closed_stdout_ends_quietly(argv: list[str]) -> None:
     process = subprocess.Popen(
