@@ -28,6 +28,7 @@ from ..errors import (
     ConflictError,
     InvalidOptionsError,
     MissingCredentialsError,
+    NotFoundError,
     ProviderError,
     RateLimitedError,
     UnavailableError,
@@ -502,6 +503,8 @@ class HttpAdapter(ProviderAdapter):
             return AuthenticationError
         if status in (400, 422):
             return ValidationError
+        if status == 404:
+            return NotFoundError
         if status == 409:
             return ConflictError
         if status == 429:
