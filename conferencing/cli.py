@@ -243,6 +243,14 @@ def load_credentials_file(path: Path, provider: str) -> dict[str, Any]:
             f"--credentials-file {str(path)!r}: {provider} takes no credential "
             f"{', '.join(unknown)}; its credentials: {', '.join(arguments)}"
         )
+    for key, value in data.items():
+        # YAML reads `pin: 0123` as the number 83: a credential is text (or, for
+        # Voximplant's service account, a mapping), never a number.
+        if not isinstance(value, str | dict):
+            raise UsageError(
+                f"--credentials-file {str(path)!r}: {key} must be a string (quote it) or, "
+                f"for a service account, a mapping; got a {type(value).__name__}"
+            )
     return {str(key): value for key, value in data.items()}
 
 

@@ -107,7 +107,13 @@ def opener(
                 "events('trueconf', client=...): configure credentials and base_url on the "
                 "client, not here"
             )
-        ADAPTER.check_client(client, asynchronous=True)
+        async_class = ADAPTER.client_classes()[1]
+        if not isinstance(client, async_class):
+            # The stream is async only: a sync TrueConfRoom runs its own loop thread.
+            raise TypeError(
+                f"events('trueconf', client=...) needs a generated.trueconf."
+                f"{async_class.__name__}, got {type(client).__name__}"
+            )
         room, owned = client, False
     else:
         settings, _ = ADAPTER.settings(credentials, base_url)

@@ -190,6 +190,24 @@ def test_a_credentials_file_supplies_the_key(
     assert KEY not in out
 
 
+def test_a_credentials_file_holds_voximplants_service_account(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, voximplant_credentials: dict[str, str]
+) -> None:
+    path = tmp_path / "voximplant.json"
+    path.write_text(json.dumps({"credentials": voximplant_credentials}))
+    code, out, err = run(
+        capsys, "conference", "create", "--provider", "voximplant", "--name", "standup",
+        "--option", "rule_id=42", "--credentials-file", str(path), "--dry-run", "--json",
+    )  # fmt: skip
+    assert (code, err) == (0, "")
+    preview = json.loads(out)
+    assert preview["dummy_credentials"] == []
+    assert voximplant_credentials["private_key"] not in out
+    (request,) = preview["messages"]
+    headers = {name.lower(): value for name, value in request["headers"].items()}
+    assert headers["authorization"] == "Bearer <redacted>"
+
+
 @pytest.mark.parametrize(
     ("content", "says"),
     [
@@ -198,8 +216,9 @@ def test_a_credentials_file_supplies_the_key(
         ('["api_key"]', "must hold a mapping"),
         ("{}", "must hold a mapping"),
         (f"api_kee: {KEY}\n", "takes no credential api_kee; its credentials: api_key"),
+        ("api_key: 0123\n", "api_key must be a string (quote it)"),
     ],
-    ids=["missing", "unparsable", "a-list", "empty", "unknown-key"],
+    ids=["missing", "unparsable", "a-list", "empty", "unknown-key", "a-number"],
 )
 def test_a_bad_credentials_file_is_a_usage_error_that_shows_no_content(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, content: str | None, says: str

@@ -166,7 +166,9 @@ def test_an_unknown_provider_is_refused_before_any_io() -> None:
 def test_a_sync_client_is_refused_with_a_type_error() -> None:
     room = TrueConfRoom(url="ws://127.0.0.1:9", pin=PIN)
     try:
-        with pytest.raises(TypeError, match="AsyncTrueConfRoom"):
+        with pytest.raises(
+            TypeError, match=r"needs a generated\.trueconf\.AsyncTrueConfRoom, got TrueConfRoom"
+        ):
             events("trueconf", client=room)
     finally:
         room.close()
