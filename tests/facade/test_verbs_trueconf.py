@@ -40,7 +40,9 @@ async def test_a_whole_conference_over_one_connection(room: Any) -> None:
         assert [c.id for c in listed] == ["conf-1"]
         assert len(room.commands("getConferences")) == 2
 
-        people = [p async for p in conferencing.alist_participants("trueconf", "conf-1", client=client)]
+        people = [
+            p async for p in conferencing.alist_participants("trueconf", "conf-1", client=client)
+        ]
         assert [p.id for p in people] == PEERS
         assert all(isinstance(p, Participant) and p.muted is None for p in people)
 
