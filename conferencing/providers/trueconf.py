@@ -76,6 +76,16 @@ class TrueConfAdapter(ProviderAdapter):
         "auth": frozenset({"credentials"})
     }
     transport = "websocket"
+    mappings: ClassVar[Mapping[str, str]] = {
+        "create_conference": "createConference, completed by conferenceCreated",
+        "get_conference": "getConferences, completed by conferenceList",
+        "list_conferences": "getConferences, completed by conferenceList",
+        "end_conference": "hangUp forAll (owner), completed by conferenceDeleted",
+        "list_participants": "getConferenceParticipants (its confId checked)",
+        "remove_participant": "kickPeer (owner), completed by participantLeftConference",
+        "mute_participant": "turnRemoteMic on=not muted (owner)",
+        "join_info": "joinUrl of the client's conferenceCreated",
+    }
     unsupported: ClassVar[Mapping[str, str]] = {
         "list_recordings": "the Room API has no command that lists recordings",
     }

@@ -40,23 +40,35 @@ def dummy_credentials() -> dict[str, str]:
     return {"account_id": "0", "key_id": "dry-run", "private_key": pem}
 
 
-NO_OPERATION = "the Management API spec has no operation for it ({}); the conference is run by the scenario's own code, reached through the session's media_session_access_url"
+NO_OPERATION = (
+    "the Management API has no {} (its spec has StartConference and StartScenarios only); "
+    "the scenario's own code runs the conference"
+)
 
 
 class VoximplantAdapter(HttpAdapter):
     """Starts (or joins) a video-conference session by name."""
 
+    mappings: ClassVar[Mapping[str, str]] = {
+        "create_conference": "start-conference (StartConference; media_session_access_url on raw)",
+    }
     unsupported: ClassVar[Mapping[str, str]] = {
-        "get_conference": NO_OPERATION.format("no conference or session lookup"),
-        "list_conferences": NO_OPERATION.format("no listing of conference sessions"),
-        "end_conference": NO_OPERATION.format("no way to stop a session"),
-        "list_participants": NO_OPERATION.format("participants are calls inside the scenario"),
-        "remove_participant": NO_OPERATION.format("participants are calls inside the scenario"),
-        "mute_participant": NO_OPERATION.format("participants are calls inside the scenario"),
-        "join_info": NO_OPERATION.format(
-            "participants join through the scenario (a call or a Web SDK login), not a link"
+        "get_conference": NO_OPERATION.format("conference or session lookup"),
+        "list_conferences": NO_OPERATION.format("listing of conference sessions"),
+        "end_conference": NO_OPERATION.format("operation that stops a session"),
+        "list_participants": NO_OPERATION.format(
+            "participant operation: participants are calls inside the scenario"
         ),
-        "list_recordings": NO_OPERATION.format("no recording listing"),
+        "remove_participant": NO_OPERATION.format(
+            "participant operation: participants are calls inside the scenario"
+        ),
+        "mute_participant": NO_OPERATION.format(
+            "participant operation: participants are calls inside the scenario"
+        ),
+        "join_info": NO_OPERATION.format(
+            "join link or token: participants join through the scenario (a call, a Web SDK login)"
+        ),
+        "list_recordings": NO_OPERATION.format("recording listing"),
     }
 
     name = "voximplant"
