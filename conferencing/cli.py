@@ -32,6 +32,7 @@ from .errors import (
     UnknownProviderError,
     UnsupportedOperationError,
 )
+from .providers._base import VERBS
 
 __all__ = [
     "ACTIONS",
@@ -492,11 +493,18 @@ def _print_error_json(payload: Mapping[str, Any]) -> None:
 
 
 def providers_command(args: argparse.Namespace) -> int:
-    """``confgen providers``: each provider, its operation, credentials and options."""
+    """``confgen providers``: each provider, its operation, credentials and options, what
+    each verb maps to, then the capability matrix (provider x verb) and why each gap."""
     described = [_describe(name) for name in sorted(PROVIDERS)]
     if args.json:
         _print_json(described)
         return EXIT_OK
+    _print_entries(described)
+    _print_matrix(described)
+    return EXIT_OK
+
+
+def _print_entries(described: list[dict[str, Any]]) -> None:
     for entry in described:
         print(f"{entry['provider']}: {entry['title']}")
         print(f"  operation:   {entry['operation']} (name -> {entry['name_option']})")
@@ -514,7 +522,27 @@ def providers_command(args: argparse.Namespace) -> int:
                 text += f" = {json.dumps(option['default'])}"
             shown.append(text)
         print(f"  options:     {', '.join(shown)}")
-    return EXIT_OK
+        print("  verbs:")
+        for verb, info in entry["verbs"].items():
+            if info["supported"]:
+                print(f"    {verb:<19} {info['maps_to']}")
+
+
+def _print_matrix(described: list[dict[str, Any]]) -> None:
+    providers = [entry["provider"] for entry in described]
+    width = max(len(verb) for verb in VERBS) + 2
+    print()
+    print("capabilities (yes: supported, -: unsupported, reasons below):")
+    print(" " * width + "  ".join(f"{name:<10}" for name in providers).rstrip())
+    for verb in VERBS:
+        marks = ["yes" if entry["verbs"][verb]["supported"] else "-" for entry in described]
+        print(f"{verb:<{width}}" + "  ".join(f"{mark:<10}" for mark in marks).rstrip())
+    print()
+    print("gaps:")
+    for entry in described:
+        for verb, info in entry["verbs"].items():
+            if not info["supported"]:
+                print(f"  {entry['provider']} {verb}: {info['reason']}")
 
 
 def _describe(provider: str) -> dict[str, Any]:
@@ -527,6 +555,14 @@ def _describe(provider: str) -> dict[str, Any]:
         "name_option": adapter.name_option,
         "credentials": [],
         "options": None,
+        "verbs": {
+            verb: {
+                "supported": verb in adapter.capabilities(),
+                "maps_to": adapter.mappings.get(verb),
+                "reason": adapter.unsupported.get(verb),
+            }
+            for verb in VERBS
+        },
     }
     try:
         # All of it comes from the generated package's index and models.

@@ -114,6 +114,8 @@ class ProviderAdapter(abc.ABC):
     output redacts them)."""
     """Request-model fields the client fills itself (message envelopes)."""
     transport: ClassVar[Literal["http", "websocket"]] = "http"
+    mappings: ClassVar[Mapping[str, str]] = {}
+    """What each verb the provider can do maps to, in a line (``confgen providers``)."""
     unsupported: ClassVar[Mapping[str, str]] = {}
     """The verbs this provider's API cannot do, each with the reason (shown by
     ``confgen providers`` and carried by `UnsupportedOperationError`)."""

@@ -49,8 +49,8 @@ RECORDING_STATUSES: Final[Mapping[str, RecordingStatus]] = {
 }
 
 NO_SESSION_CONTROL = (
-    "the Video REST API has no operation on a running session or its members; it is "
-    "done in the session (Video SDK, a token with the room.member.* or room.end scopes)"
+    "the Video REST API has no operation that acts on a running session or its members; "
+    "that is done inside the session (the Video SDK, with a token's room.* scopes)"
 )
 
 __all__ = ["ADAPTER", "SignalWireAdapter"]
@@ -70,6 +70,14 @@ class SignalWireAdapter(HttpAdapter):
     package = "generated.signalwire"
     client_class = "SignalWire"
 
+    mappings: ClassVar[Mapping[str, str]] = {
+        "create_conference": "create-video-conference",
+        "get_conference": "get_video_conference (with its active session)",
+        "list_conferences": "list_video_conferences, every page (links.next)",
+        "list_participants": "list_room_session_members of the active room session",
+        "join_info": "list_conference_tokens: the least privileged token (no expiry)",
+        "list_recordings": "list_room_session_recordings of the active room session",
+    }
     unsupported: ClassVar[Mapping[str, str]] = {
         "end_conference": NO_SESSION_CONTROL,
         "remove_participant": NO_SESSION_CONTROL,

@@ -57,6 +57,15 @@ class TelnyxAdapter(HttpAdapter):
     package = "generated.telnyx"
     client_class = "Telnyx"
 
+    mappings: ClassVar[Mapping[str, str]] = {
+        "create_conference": "create-conference (from a call leg: call_control_id)",
+        "get_conference": "RetrieveConference",
+        "list_conferences": "ListConferences, every page",
+        "end_conference": "EndConference action (command_id)",
+        "list_participants": "ListConferenceParticipants: call legs (id = call_control_id)",
+        "remove_participant": "LeaveConference action for the call leg (command_id)",
+        "mute_participant": "MuteConferenceParticipants / UnmuteConferenceParticipants",
+    }
     unsupported: ClassVar[Mapping[str, str]] = {
         "join_info": (
             "a Call Control conference has no join link or token: a call leg is joined "

@@ -133,7 +133,7 @@ def threaded_room() -> Iterator[RoomServer]:
 
 
 @pytest.fixture
-async def telnyx(prism: Any)  # noqa: F811 -> AsyncIterator[Any]:
+async def telnyx(prism: Any) -> AsyncIterator[Any]:  # noqa: F811
     """Telnyx sync and async clients against Prism, recording what they send."""
     from tests.facade.verbs_support import verb_client
 
@@ -144,7 +144,7 @@ async def telnyx(prism: Any)  # noqa: F811 -> AsyncIterator[Any]:
 
 
 @pytest.fixture
-async def signalwire(prism: Any)  # noqa: F811 -> AsyncIterator[Any]:
+async def signalwire(prism: Any) -> AsyncIterator[Any]:  # noqa: F811
     """SignalWire sync and async clients against Prism, recording what they send."""
     from tests.facade.verbs_support import verb_client
 
