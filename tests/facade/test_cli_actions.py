@@ -276,6 +276,89 @@ def test_an_unsupported_signalwire_action_exits_2_as_json(
     assert signalwire.hits == []
 
 
+# ---------------------------------------------------------------------- TrueConf (Room)
+
+
+@pytest.fixture
+def room(threaded_room: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The loopback Room with a conference created through the CLI (PIN from the env)."""
+    monkeypatch.setenv("TRUECONF_PIN", "1234")
+    code = main_quiet(
+        "create", "--provider", "trueconf", "--name", "Review",
+        "--option", 'invite_list=["a@some.server", "b@some.server"]', "--option", "casters_count=2",
+        "--base-url", threaded_room.url,
+    )  # fmt: skip
+    assert code == 0
+    return threaded_room
+
+
+def main_quiet(*argv: str) -> int:
+    from generator.cli import main
+
+    return main(["conference", *argv])
+
+
+def test_trueconf_get_finds_the_conference_in_the_rooms_list(
+    capsys: pytest.CaptureFixture[str], room: Any
+) -> None:
+    capsys.readouterr()
+    code, out, err = run(
+        capsys, *conference("get", "--provider", "trueconf", "conf-1", "--base-url", room.url,
+        "--json"),
+    )  # fmt: skip
+    assert (code, err) == (0, "")
+    printed = json.loads(out)
+    assert (printed["provider"], printed["id"], printed["name"]) == ("trueconf", "conf-1", "Review")
+    assert room.commands("getConferences")
+
+
+def test_trueconf_list_and_participants(capsys: pytest.CaptureFixture[str], room: Any) -> None:
+    capsys.readouterr()
+    code, out, err = run(
+        capsys, *conference("list", "--provider", "trueconf", "--base-url", room.url)
+    )
+    assert (code, err) == (0, "")
+    assert out.startswith("id=conf-1  name=Review")
+    code, out, err = run(
+        capsys, *conference("participants", "--provider", "trueconf", "conf-1",
+        "--base-url", room.url, "--json"),
+    )  # fmt: skip
+    assert (code, err) == (0, "")
+    assert [p["id"] for p in json.loads(out)] == ["a@some.server", "b@some.server"]
+    assert room.commands("getConferenceParticipants")
+
+
+def test_trueconf_end_from_another_connection_is_refused_by_the_room(
+    capsys: pytest.CaptureFixture[str], room: Any
+) -> None:
+    # Each CLI run is a new connection; this Room lets only the creating connection end
+    # the conference for everyone (hangUp forAll), so the refusal is the Room's: exit 1.
+    capsys.readouterr()
+    code, out, err = run(
+        capsys, *conference("end", "--provider", "trueconf", "conf-1", "--base-url", room.url),
+    )  # fmt: skip
+    assert (code, out) == (1, "")
+    assert err.startswith("confgen: error: ") and "1234" not in err
+    assert room.conference is not None  # still running
+
+
+def test_trueconf_dry_run_shows_the_command_with_the_pin_redacted(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TRUECONF_PIN", "pin-secret-24680")
+    code, out, err = run(
+        capsys, *conference("participants", "--provider", "trueconf", "conf-1", "--dry-run",
+        "--json", "--base-url", "ws://127.0.0.1:9"),
+    )  # fmt: skip
+    assert (code, err) == (0, "")
+    preview = json.loads(out)
+    assert preview["transport"] == "websocket" and preview["target"] == "ws://127.0.0.1:9"
+    sent = [message["message"] for message in preview["messages"]]
+    assert sent[0]["method"] == "auth" and sent[0]["credentials"] == "<redacted>"
+    assert sent[-1]["method"] == "getConferenceParticipants"
+    assert "pin-secret-24680" not in out
+
+
 # ---------------------------------------------------------------------- dry runs
 
 

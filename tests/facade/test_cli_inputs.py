@@ -283,8 +283,16 @@ def test_json_provider_errors_exit_1_as_json(
         ["providers"],
         create("--dry-run"),
         create("--dry-run", "--json"),
+        ["conference", "get", "--provider", "telnyx", "conf-1", "--dry-run", "--json"],
+        ["conference", "participants", "--provider", "trueconf", "conf-1", "--dry-run"],
     ],
-    ids=["providers", "create-dry-run", "create-dry-run-json"],
+    ids=[
+        "providers",
+        "create-dry-run",
+        "create-dry-run-json",
+        "get-dry-run-json",
+        "trueconf-participants-dry-run",
+    ],
 )
 def test_a_closed_stdout_ends_quietly(argv: list[str]) -> None:
     process = subprocess.Popen(
