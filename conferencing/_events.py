@@ -178,14 +178,14 @@ def events(
     """
     module = EVENT_PROVIDERS.get(provider)
     if module is None:
-        raise _unknown(provider, EVENT_PROVIDERS, "no event stream")
+        raise unknown_provider_error(provider, EVENT_PROVIDERS, "no event stream")
     opener = importlib.import_module(module).opener(
         credentials=credentials, client=client, base_url=base_url
     )
     return EventStream(provider, opener)
 
 
-def _unknown(provider: str, known: dict[str, str], what: str) -> ConferencingError:
+def unknown_provider_error(provider: str, known: dict[str, str], what: str) -> ConferencingError:
     """The error for a provider a registry does not name (with the closest name)."""
     import difflib
 

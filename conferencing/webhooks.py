@@ -23,7 +23,7 @@ import importlib
 from collections.abc import Iterable, Mapping
 from typing import Final
 
-from ._events import Event, EventKind, _unknown
+from ._events import Event, EventKind, unknown_provider_error
 from .errors import ConferencingError
 
 __all__ = [
@@ -84,7 +84,7 @@ def parse(
     """
     module = WEBHOOK_PROVIDERS.get(provider)
     if module is None:
-        raise _unknown(provider, WEBHOOK_PROVIDERS, "no webhook support")
+        raise unknown_provider_error(provider, WEBHOOK_PROVIDERS, "no webhook support")
     event: Event = importlib.import_module(module).parse(
         body, headers, public_key, tolerance_seconds=tolerance_seconds
     )
