@@ -4,7 +4,10 @@ the loopback Room (tests/trueconf_server.py); the connection it opens closes on 
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -176,3 +179,21 @@ def test_a_sync_client_is_refused_with_a_type_error() -> None:
 
 def test_events_is_exported_from_the_package() -> None:
     assert conferencing.events is events and conferencing.Event is Event
+
+
+def test_importing_events_loads_no_generated_package_nor_websockets() -> None:
+    code = (
+        "import sys, conferencing\n"
+        "conferencing.events, conferencing.Event\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('generated', 'websockets', 'pydantic', 'httpx'))\n"
+        "assert not bad, bad\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
