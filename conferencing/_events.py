@@ -103,8 +103,8 @@ class _Source(Protocol):
 class EventStream:
     """A provider's notifications as `Event`s: an async iterator and an async context
     manager. The connection opens on entry (or at the first ``__anext__``) and closes on
-    exit, on `aclose`, and when the stream ends or fails; a ``client=`` given to
-    `events` is left open."""
+    exit, on `aclose`, and when the stream ends or fails; a read cancelled by a timeout
+    leaves it open. A ``client=`` given to `events` is left open."""
 
     def __init__(self, provider: str, open_source: Callable[[], Any]) -> None:
         self.provider = provider
@@ -139,8 +139,9 @@ class EventStream:
         source = await self._ensure_open()
         try:
             return await source.next()
-        except BaseException:
-            # The end, a lost connection, a cancellation: nothing more will come.
+        except Exception:
+            # The end or a failure (a lost connection): nothing more will come. A
+            # cancelled read (a timeout around it) is not one: the stream stays open.
             await self.aclose()
             raise
 

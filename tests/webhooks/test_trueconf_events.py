@@ -131,6 +131,17 @@ async def test_a_plain_async_for_connects_on_first_read_and_aclose_ends_it(
     await until_disconnected(server)
 
 
+async def test_a_read_that_times_out_leaves_the_stream_open(server: RoomServer) -> None:
+    async with events("trueconf", credentials=PIN, base_url=server.url) as stream:
+        await next_event(stream)  # appStateChanged
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(stream.__anext__(), 0.05)  # nothing to read yet
+        await server.push({"method": "event", "event": "conferenceDeleted", "confId": "c-7"})
+        ended = await next_event(stream)
+        assert (ended.kind, ended.conference_id) == ("conference_ended", "c-7")
+        assert len(server.sessions) == 1
+
+
 async def test_a_refused_pin_is_an_authentication_error_and_closes(server: RoomServer) -> None:
     stream = events("trueconf", credentials="0000", base_url=server.url)
     with pytest.raises(AuthenticationError) as caught:
