@@ -265,7 +265,7 @@ def conference_command(args: argparse.Namespace) -> int:
         return _guard_stdout(lambda: _run(action, args))
     except (UsageError, InvalidOptionsError, MissingCredentialsError, ValueError) as error:
         # InvalidOptionsError is a refusal before sending: a usage error, like ours.
-        return _fail(args, error, EXIT_USAGE, _usage_message(args, error))
+        return _fail(args, error, EXIT_USAGE, _usage_message(error))
     except ConferencingError as error:
         if isinstance(error, UnsupportedOperationError | UnknownProviderError):
             return _fail(args, error, EXIT_USAGE, str(error))
@@ -344,7 +344,7 @@ def _own_arguments(function: Callable[..., Any]) -> frozenset[str]:
     )
 
 
-def _usage_message(args: argparse.Namespace, error: Exception) -> str:
+def _usage_message(error: Exception) -> str:
     if isinstance(error, MissingCredentialsError):
         return (
             f"{error}. Or give --credentials-file FILE (a JSON or YAML mapping of those "
@@ -407,19 +407,18 @@ def _write_one(result: object, as_json: bool, heading: str) -> None:
 
 def _write_many(results: Iterable[object], as_json: bool) -> None:
     """Each result as it arrives (pages are fetched while printing): a JSON array
-    written item by item, or one short line per item."""
+    written item by item, or one short line per item. Nothing is written before the
+    first item, so an error on the first page leaves stdout empty."""
     count = 0
-    if as_json:
-        _write("[")
     for result in results:
         if as_json:
             item = json.dumps(result_json(result), indent=2, ensure_ascii=False)
-            _write(("," if count else "") + "\n" + _indent(item))
+            _write(("[" if not count else ",") + "\n" + _indent(item))
         else:
             _write(_summary(result) + "\n")
         count += 1
     if as_json:
-        _write("\n]\n" if count else "]\n")
+        _write("\n]\n" if count else "[]\n")
     elif not count:
         sys.stderr.write("(none)\n")
 

@@ -418,8 +418,33 @@ def test_a_list_into_a_closed_pipe_ends_quietly(telnyx: Proxy) -> None:
     ]  # fmt: skip
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert process.stdout is not None and process.stderr is not None
-    process.stdout.close()  # `| head` gone before the first item: the "[" meets a closed pipe
+    process.stdout.close()  # `| head` gone before the first item is printed
     err = process.stderr.read().decode()
     assert process.wait(60) == 0, err
     assert "Traceback" not in err and "Exception ignored" not in err and err == ""
-    assert telnyx.hits == []  # it stopped at the first write, before fetching a page
+    assert len(telnyx.hits) == 1  # the first page was read; writing it met the closed pipe
+
+
+def test_a_list_that_fails_on_its_first_page_prints_nothing_on_stdout(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.contract.conftest import free_port
+
+    monkeypatch.setenv("TELNYX_API_KEY", SECRETS["telnyx"])
+    code, out, err = run(
+        capsys, *conference("list", "--provider", "telnyx", "--json",
+        "--base-url", f"http://127.0.0.1:{free_port()}"),
+    )  # fmt: skip
+    assert (code, out) == (1, "")
+    assert json.loads(err)["error"]["type"] == "UnavailableError"
+
+
+def test_an_empty_list_is_an_empty_json_array(
+    capsys: pytest.CaptureFixture[str], threaded_room: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TRUECONF_PIN", "1234")
+    code, out, err = run(
+        capsys, *conference("list", "--provider", "trueconf", "--base-url", threaded_room.url,
+        "--json"),
+    )  # fmt: skip
+    assert (code, out, err) == (0, "[]\n", "")
