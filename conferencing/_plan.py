@@ -19,11 +19,10 @@ from __future__ import annotations
 
 import operator
 from collections.abc import AsyncIterator, Callable, Generator, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
-
-if TYPE_CHECKING:
-    from .providers._base import ProviderAdapter
+from types import ModuleType
+from typing import Any, Generic, Protocol, TypeVar
 
 __all__ = ["Call", "EachItem", "Emit", "Plan", "aiterate", "arun", "iterate", "run"]
 
@@ -52,6 +51,18 @@ class Emit:
     """Items to emit as they are (already converted)."""
 
     items: Sequence[Any]
+
+
+class ProviderAdapter(Protocol):
+    """What the loops need of an adapter (`conferencing.providers._base.ProviderAdapter`)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def index(self) -> ModuleType: ...
+
+    def normalised_errors(self) -> AbstractContextManager[None]: ...
 
 
 Step = Call | EachItem | Emit

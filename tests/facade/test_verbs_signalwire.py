@@ -15,6 +15,7 @@ from tests.facade.verbs_support import Sent, VerbClient
 
 CONF_ID = "c22d24f6-5a47-4597-9a23-c7d01e696b92"
 CONFERENCE_PATH = f"/api/video/conferences/{CONF_ID}"
+SESSION_ID = "a1b2c3d4-5e6f-7890-abcd-ef1234567890"
 
 
 def test_get_conference_asks_for_the_active_session(signalwire: VerbClient) -> None:
@@ -202,3 +203,57 @@ def test_a_missing_conference_is_not_found(scripted_client: Callable[..., Any]) 
         conferencing.get_conference("signalwire", CONF_ID, client=client)
     assert isinstance(caught.value, conferencing.ProviderError)
     assert caught.value.status_code == 404
+
+
+def _member(number: int, *, left: bool) -> dict[str, Any]:
+    return {
+        "id": f"member-{number}",
+        "room_session_id": SESSION_ID,
+        "name": f"M{number}",
+        "join_time": "2022-01-01T10:00:00Z",
+        "leave_time": "2022-01-01T10:30:00Z" if left else None,
+        "cost_in_dollars": 0.0,
+    }
+
+
+def test_participants_are_the_members_still_in_the_active_session() -> None:
+    from generated.signalwire import SignalWire
+
+    requests: list[httpx.Request] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        requests.append(request)
+        if request.url.path.endswith("/members"):
+            members = [_member(1, left=True), _member(2, left=False)]
+            return httpx.Response(200, json={"links": _links(None), "data": members})
+        session = {"id": SESSION_ID, "status": "in-progress"}
+        return httpx.Response(200, json={**_conference(1), "active_session": session})
+
+    http = httpx.Client(transport=httpx.MockTransport(handle))
+    client = SignalWire(base_url="https://api.test", http_client=http, project_id="p",
+                        api_token="t", space="example")  # fmt: skip
+    people = list(conferencing.list_participants("signalwire", CONF_ID, client=client))
+    assert [(p.id, p.name) for p in people] == [("member-2", "M2")]
+    assert people[0].joined_at is not None and people[0].joined_at.year == 2022
+    assert [r.url.path for r in requests] == [
+        CONFERENCE_PATH,
+        f"/api/video/room_sessions/{SESSION_ID}/members",
+    ]
+
+
+def test_no_active_session_means_no_participants_and_idle() -> None:
+    from generated.signalwire import SignalWire
+
+    requests: list[httpx.Request] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        requests.append(request)
+        return httpx.Response(200, json=_conference(1))
+
+    http = httpx.Client(transport=httpx.MockTransport(handle))
+    client = SignalWire(base_url="https://api.test", http_client=http, project_id="p",
+                        api_token="t", space="example")  # fmt: skip
+    assert list(conferencing.list_participants("signalwire", CONF_ID, client=client)) == []
+    assert list(conferencing.list_recordings("signalwire", CONF_ID, client=client)) == []
+    assert conferencing.get_conference("signalwire", CONF_ID, client=client).status == "idle"
+    assert len(requests) == 3  # one look-up each, no session listing

@@ -139,3 +139,45 @@ def test_telnyx_gaps_are_refused_before_credentials(verb: str) -> None:
 def test_request_bodies_are_json(telnyx: VerbClient) -> None:
     conferencing.mute_participant("telnyx", CONF_ID, LEG, client=telnyx.sync)
     assert json.loads(json.dumps(telnyx.sent[0].body)) == {"call_control_ids": [LEG]}
+
+
+def _page(number: int, total: int) -> dict[str, Any]:
+    conference = {
+        "record_type": "conference",
+        "id": f"conf-{number}",
+        "name": f"c{number}",
+        "created_at": "2019-01-23T18:10:02.574Z",
+        "expires_at": "2019-01-23T22:10:02.574Z",
+        "status": "in_progress",
+    }
+    meta = {"page_number": number, "total_pages": total, "page_size": 1, "total_results": total}
+    return {"data": [conference], "meta": meta}
+
+
+@pytest.mark.parametrize("asynchronous", [False, True])
+async def test_list_conferences_reads_every_page(asynchronous: bool) -> None:
+    import httpx
+
+    from generated.telnyx import AsyncTelnyx, Telnyx
+
+    pages: list[str | None] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        number = request.url.params.get("page[number]")
+        pages.append(number)
+        return httpx.Response(200, json=_page(int(number or 1), 3))
+
+    transport = httpx.MockTransport(handle)
+    if asynchronous:
+        aclient = AsyncTelnyx(api_key="K", base_url="https://api.test",
+                              http_client=httpx.AsyncClient(transport=transport))  # fmt: skip
+        listed = [c async for c in conferencing.alist_conferences("telnyx", client=aclient)]
+        await aclient.close()
+    else:
+        client = Telnyx(api_key="K", base_url="https://api.test",
+                        http_client=httpx.Client(transport=transport))  # fmt: skip
+        listed = list(conferencing.list_conferences("telnyx", client=client))
+    assert [c.id for c in listed] == ["conf-1", "conf-2", "conf-3"]
+    assert pages == [None, "2", "3"]
+    assert {c.status for c in listed} == {"active"}
+    assert {c.provider_status for c in listed} == {"in_progress"}
