@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ import pytest
 from conferencing.webhooks import WebhookVerificationError, parse
 from generated.signalwire.models import VideoRoomSessionEvent
 
+SPEC = Path(__file__).resolve().parents[2] / "specs/sources/signalwire-rest.openapi.yaml"
 SESSION_ID = "c22d24f6-5a47-4597-9a23-c7d01e696b92"
 MEMBER_ID = "e44f68a9-7c69-6153-b56d-ef3456789012"
 
@@ -81,3 +83,24 @@ def test_a_body_that_is_not_a_room_event_is_malformed(body: bytes) -> None:
     with pytest.raises(WebhookVerificationError) as caught:
         parse("signalwire", body, {})
     assert caught.value.reason == "malformed-body" and caught.value.provider == "signalwire"
+
+
+def test_the_vendored_docs_still_define_no_video_webhook_nor_its_signature() -> None:
+    # What conferencing/providers/signalwire_webhooks.py relies on, read from the
+    # vendored spec: if SignalWire documents video webhooks or how to verify them, this
+    # fails, and parse must verify what the docs then define.
+    lines = SPEC.read_text(encoding="utf-8").splitlines()
+    start = lines.index("webhooks:")
+    names = []
+    for line in lines[start + 1 :]:
+        if line and not line.startswith(" "):
+            break
+        if line.startswith("  ") and not line.startswith("   ") and line.endswith(":"):
+            names.append(line.strip().rstrip(":"))
+    assert len(names) == 14 and not [
+        n for n in names if "video" in n.lower() or "room" in n.lower()
+    ]
+    signed = [n for n, line in enumerate(lines, 1) if "X-SignalWire-Signature" in line]
+    assert signed == [54831]  # the SWAIG function signature request, with no algorithm
+    assert "swaigSignatureRequest:" in lines[54805]
+    assert lines[48910].strip() == "Video.RoomSessionEvent:"
