@@ -109,6 +109,7 @@ def list_conferences(
     "in_progress"}``, SignalWire ``starts_after=...``), checked by the generated client
     before anything is sent.
     """
+    _check_filters(provider, filters)
     setup = _Setup.prepare("list_conferences", provider, credentials, client, base_url, False)
     return setup.iterate(lambda adapter, _: adapter.list_conferences(filters))
 
@@ -123,6 +124,7 @@ def alist_conferences(
     **filters: Any,
 ) -> AsyncIterator[Conference]:
     """`list_conferences` for async code: ``async for conference in alist_conferences(...)``."""
+    _check_filters(provider, filters)
     setup = _Setup.prepare("list_conferences", provider, credentials, client, base_url, True)
     return setup.aiterate(lambda adapter, _: adapter.list_conferences(filters))
 
@@ -255,6 +257,13 @@ async def amute_participant(
     await setup.arun(
         lambda adapter, _: adapter.mute_participant(conference_id, participant_id, muted=muted)
     )
+
+
+def _check_filters(provider: str, filters: dict[str, Any]) -> None:
+    # Like create's options: refused before credentials are looked for.
+    adapter = get_adapter(provider)
+    adapter.require("list_conferences")
+    adapter.check_filters(filters)
 
 
 def _check_muted(muted: object) -> None:

@@ -116,6 +116,8 @@ class ProviderAdapter(abc.ABC):
     transport: ClassVar[Literal["http", "websocket"]] = "http"
     mappings: ClassVar[Mapping[str, str]] = {}
     """What each verb the provider can do maps to, in a line (``confgen providers``)."""
+    list_operation_id: ClassVar[str | None] = None
+    """The operation ``list_conferences`` calls: its parameters are the filters."""
     unsupported: ClassVar[Mapping[str, str]] = {}
     """The verbs this provider's API cannot do, each with the reason (shown by
     ``confgen providers`` and carried by `UnsupportedOperationError`)."""
@@ -172,6 +174,35 @@ class ProviderAdapter(abc.ABC):
     def list_recordings(self, conference_id: str) -> Plan[None]:
         """Emit every recording (`Recording`)."""
         raise self._not_planned("list_recordings")
+
+    def check_filters(self, filters: Mapping[str, Any]) -> None:
+        """Refuse ``list_conferences`` filters its list operation does not take, before
+        anything is sent (values are checked by the generated method)."""
+        if not filters:
+            return
+        valid: list[str] = []
+        if self.list_operation_id is not None:
+            models = self.index.operation(self.list_operation_id).request_models()
+            valid = sorted({field for model in models for field in model.model_fields})
+        unknown = sorted(set(filters) - set(valid))
+        if not unknown:
+            return
+        suggestions = {
+            name: close[0]
+            for name in unknown
+            if (close := difflib.get_close_matches(name, valid, n=1, cutoff=0.6))
+        }
+        described = ", ".join(
+            repr(name) + (f" (did you mean {suggestions[name]!r}?)" if name in suggestions else "")
+            for name in unknown
+        )
+        takes = f"valid filters: {', '.join(valid)}" if valid else "it takes no filters"
+        raise InvalidOptionsError(
+            f"{self.name} list_conferences does not take {described}; {takes}",
+            provider=self.name,
+            valid=valid,
+            suggestions=suggestions,
+        )
 
     def created(self, client: Any, conference: Conference) -> None:
         """Called after ``client`` created ``conference`` (TrueConf remembers its link)."""

@@ -70,6 +70,7 @@ class SignalWireAdapter(HttpAdapter):
     package = "generated.signalwire"
     client_class = "SignalWire"
 
+    list_operation_id = "list_video_conferences"
     mappings: ClassVar[Mapping[str, str]] = {
         "create_conference": "create-video-conference",
         "get_conference": "get_video_conference (with its active session)",

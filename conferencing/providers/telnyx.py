@@ -57,6 +57,7 @@ class TelnyxAdapter(HttpAdapter):
     package = "generated.telnyx"
     client_class = "Telnyx"
 
+    list_operation_id = "ListConferences"
     mappings: ClassVar[Mapping[str, str]] = {
         "create_conference": "create-conference (from a call leg: call_control_id)",
         "get_conference": "RetrieveConference",

@@ -163,3 +163,21 @@ def test_a_listing_sends_nothing_until_iterated(scripted_client: Callable[..., A
     listing = conferencing.list_conferences("telnyx", client=client)
     assert requests == []
     assert list(listing) == [] and len(requests) == 1
+
+
+@pytest.mark.parametrize(
+    ("provider", "filters", "message"),
+    [
+        ("telnyx", {"filtre": {}}, "does not take 'filtre' (did you mean 'filter'?)"),
+        ("signalwire", {"page_sise": 5}, "(did you mean 'page_size'?)"),
+        ("trueconf", {"status": "x"}, "it takes no filters"),
+    ],
+)
+async def test_unknown_list_filters_are_refused_before_credentials(
+    provider: str, filters: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(conferencing.InvalidOptionsError) as caught:
+        conferencing.list_conferences(provider, **filters)
+    assert message in str(caught.value)
+    with pytest.raises(conferencing.InvalidOptionsError):
+        conferencing.alist_conferences(provider, **filters)

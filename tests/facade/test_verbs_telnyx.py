@@ -92,6 +92,7 @@ def test_remove_participant_is_the_leave_action(telnyx: VerbClient) -> None:
     (sent,) = telnyx.sent
     assert (sent.method, sent.path) == ("POST", f"/conferences/{CONF_ID}/actions/leave")
     assert isinstance(sent.body, dict) and sent.body["call_control_id"] == LEG
+    assert sent.body.get("command_id")  # the generated client's, reused on retries
 
 
 async def test_aremove_participant(telnyx: VerbClient) -> None:
