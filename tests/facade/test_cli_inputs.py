@@ -117,6 +117,18 @@ def test_a_json_quoted_value_is_forced_to_a_string(capsys: pytest.CaptureFixture
     assert code == 2 and "script_custom_data" in err
 
 
+def test_an_unknown_list_filter_is_a_usage_error_before_anything_is_sent(
+    capsys: pytest.CaptureFixture[str], counter: Counter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TELNYX_API_KEY", KEY)
+    code, out, err = run(
+        capsys, "conference", "list", "--provider", "telnyx", "--option", "filtr=1",
+        "--base-url", counter.url,
+    )  # fmt: skip
+    assert (code, out) == (2, "")
+    assert "did you mean 'filter'?" in err and counter.hits == 0
+
+
 def test_help_documents_forcing_a_string(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "conference", "create", "--help")
     assert code == 0
