@@ -11,8 +11,10 @@ import httpx
 import pytest
 
 from conferencing import (
+    ConferencingError,
     InvalidOptionsError,
     MissingCredentialsError,
+    UnknownProviderError,
     acreate_conference,
     create_conference,
 )
@@ -139,5 +141,9 @@ def test_credentials_next_to_a_client_are_refused(scripted_client: Callable[...,
 
 
 def test_an_unknown_provider_suggests_the_closest() -> None:
-    with pytest.raises(ValueError, match="did you mean 'telnyx'"):
+    with pytest.raises(UnknownProviderError, match="did you mean 'telnyx'") as caught:
         create_conference("telnix", name="standup")
+    assert isinstance(caught.value, ConferencingError)
+    assert not isinstance(caught.value, ValueError)
+    assert caught.value.provider == "telnix"
+    assert "telnyx" in caught.value.known
