@@ -182,3 +182,28 @@ async def test_list_conferences_reads_every_page(asynchronous: bool) -> None:
     assert pages == [None, "2", "3"]
     assert {c.status for c in listed} == {"active"}
     assert {c.provider_status for c in listed} == {"in_progress"}
+
+
+def test_create_conference_normalises_the_status(telnyx: VerbClient) -> None:
+    from conferencing.providers.telnyx import STATUSES
+
+    conf = conferencing.create_conference(
+        "telnyx", name="standup", call_control_id=LEG, client=telnyx.sync
+    )
+    assert telnyx.sent[0].path == "/conferences"
+    assert conf.provider_status == conf.raw.data.status
+    assert conf.status == STATUSES.get(conf.raw.data.status or "", "unknown")
+    assert conf.created_at == conf.raw.data.created_at
+
+
+@pytest.mark.parametrize(
+    ("word", "status"),
+    [("init", "starting"), ("in_progress", "active"), ("completed", "ended"), ("new", "unknown")],
+)
+def test_status_words(word: str, status: str, scripted_client: Any) -> None:
+    import httpx
+
+    body = _page(1, 1)["data"][0] | {"status": word}
+    client, _ = scripted_client("telnyx", httpx.Response(200, json={"data": body}))
+    conf = conferencing.get_conference("telnyx", CONF_ID, client=client)
+    assert (conf.status, conf.provider_status) == (status, word)
