@@ -78,7 +78,8 @@ def _method(adapter: ProviderAdapter, client: Any, call: Call) -> Callable[..., 
 
 def run(adapter: ProviderAdapter, client: Any, plan: Plan[_T]) -> _T:
     """Drive a plan that emits nothing over a sync client; its result."""
-    for item in _drive(adapter, client, plan, result := _Result[_T]()):
+    result = _Result[_T]()
+    for item in _drive(adapter, client, plan, result):
         raise TypeError(f"{adapter.name}: a plan for a single result emitted {item!r}")
     return result.value
 

@@ -182,3 +182,59 @@ async def test_list_conferences_reads_every_page(asynchronous: bool) -> None:
     assert pages == [None, "2", "3"]
     assert {c.status for c in listed} == {"active"}
     assert {c.provider_status for c in listed} == {"in_progress"}
+
+
+def test_create_conference_normalises_the_status(telnyx: VerbClient) -> None:
+    from conferencing.providers.telnyx import STATUSES
+
+    conf = conferencing.create_conference(
+        "telnyx", name="standup", call_control_id=LEG, client=telnyx.sync
+    )
+    assert telnyx.sent[0].path == "/conferences"
+    assert conf.provider_status == conf.raw.data.status
+    assert conf.status == STATUSES.get(conf.raw.data.status or "", "unknown")
+    assert conf.created_at == conf.raw.data.created_at
+
+
+@pytest.mark.parametrize(
+    ("word", "status"),
+    [("init", "starting"), ("in_progress", "active"), ("completed", "ended"), ("new", "unknown")],
+)
+def test_status_words(word: str, status: str, scripted_client: Any) -> None:
+    import httpx
+
+    body = _page(1, 1)["data"][0] | {"status": word}
+    client, _ = scripted_client("telnyx", httpx.Response(200, json={"data": body}))
+    conf = conferencing.get_conference("telnyx", CONF_ID, client=client)
+    assert (conf.status, conf.provider_status) == (status, word)
+
+
+@pytest.mark.parametrize("asynchronous", [False, True])
+async def test_an_error_on_a_later_page_is_a_facade_error(asynchronous: bool) -> None:
+    import httpx
+
+    from generated.telnyx import AsyncTelnyx, Telnyx
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        if request.url.params.get("page[number]") == "2":
+            return httpx.Response(503, json={"errors": [{"detail": "try later"}]})
+        return httpx.Response(200, json=_page(1, 2))
+
+    transport = httpx.MockTransport(handle)
+    seen: list[str | None] = []
+    with pytest.raises(conferencing.UnavailableError, match="try later") as caught:
+        if asynchronous:
+            aclient = AsyncTelnyx(api_key="K", base_url="https://api.test", max_retries=0,
+                                  http_client=httpx.AsyncClient(transport=transport))  # fmt: skip
+            try:
+                async for conf in conferencing.alist_conferences("telnyx", client=aclient):
+                    seen.append(conf.id)
+            finally:
+                await aclient.close()
+        else:
+            client = Telnyx(api_key="K", base_url="https://api.test", max_retries=0,
+                            http_client=httpx.Client(transport=transport))  # fmt: skip
+            for conf in conferencing.list_conferences("telnyx", client=client):
+                seen.append(conf.id)
+    assert seen == ["conf-1"]  # the first page's items came before the failure
+    assert caught.value.status_code == 503 and caught.value.retryable
