@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import httpx
 
@@ -16,11 +16,12 @@ from ._runtime import (
     DEFAULT_MAX_RETRIES,
     NOT_GIVEN,
     AsyncAPIClient,
-    BearerAuth,
     NotGiven,
+    SchemeSpec,
+    Security,
     SyncAPIClient,
+    build_security,
 )
-from .errors import MissingConfigurationError
 
 if TYPE_CHECKING:
     from .resources.conferences import (
@@ -59,23 +60,32 @@ BASE_URL = "https://api.telnyx.com/v2"
 """The server URL from the spec."""
 
 
-def _setting(value: str | None, argument: str, env: str) -> str:
-    """``value``, else the environment variable ``env``; neither is an error naming both."""
-    if value is None or value == "":
-        value = os.environ.get(env) or None
-    if value is None:
-        # Name the argument and the variable, never a value: values may be secrets.
-        raise MissingConfigurationError(
-            f"{argument} is required: pass {argument}=... or set the {env} environment variable"
-        )
-    return value
+_SCHEMES: Final = (
+    SchemeSpec(
+        "bearerAuth",
+        "bearer",
+        (("api_key", "TELNYX_API_KEY"),),
+    ),
+)
+"""The security schemes the client takes credentials for (the spec's ``securitySchemes``)."""
+
+_SECURITY: Final[tuple[tuple[tuple[str, tuple[str, ...]], ...], ...]] = ((("bearerAuth", ()),),)
+"""The spec's ``security``: alternatives of ``(scheme, scopes)`` pairs (operations may override)."""
 
 
 def _auth(
+    base_url: str | httpx.URL,
     api_key: str | None,
-) -> httpx.Auth | None:
-    """The request authenticator, from arguments or the environment."""
-    return BearerAuth(_setting(api_key, "api_key", "TELNYX_API_KEY"))
+) -> Security:
+    """The credentials given (arguments, else the environment), for each operation to
+    pick what its security requirement needs."""
+    return build_security(
+        _SCHEMES,
+        {"api_key": api_key},
+        _SECURITY,
+        server_url=BASE_URL,
+        base_url=str(base_url),
+    )
 
 
 def _base_url(
@@ -122,9 +132,10 @@ class Telnyx(SyncAPIClient):
         max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
         default_query: Mapping[str, object] | None = None,
     ) -> None:
+        url = _base_url(base_url)
         super().__init__(
-            base_url=_base_url(base_url),
-            auth=_auth(api_key),
+            base_url=url,
+            auth=_auth(url, api_key),
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,
@@ -221,9 +232,10 @@ class AsyncTelnyx(AsyncAPIClient):
         max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
         default_query: Mapping[str, object] | None = None,
     ) -> None:
+        url = _base_url(base_url)
         super().__init__(
-            base_url=_base_url(base_url),
-            auth=_auth(api_key),
+            base_url=url,
+            auth=_auth(url, api_key),
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,

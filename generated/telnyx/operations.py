@@ -741,6 +741,7 @@ CREDENTIALS: Final[tuple[CredentialInfo, ...]] = (
         secret=True,
         required=True,
         description="The API key, sent as a bearer token.",
+        scheme="bearerAuth",
     ),
 )
 """The constructor's settings read from an argument or the environment: the credentials,

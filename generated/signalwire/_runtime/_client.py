@@ -22,6 +22,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 from pydantic import BaseModel
 
+from ._auth import Security
 from ._body import DEFAULT_MAX_RESPONSE_SIZE, BodyReader, check_size
 from ._encoding import (
     FORM_CONTENT_TYPE,
@@ -74,16 +75,23 @@ _HttpT = TypeVar("_HttpT", httpx.Client, httpx.AsyncClient)
 
 
 class _Send:
-    """A step of the flow: send ``request`` (with the client's auth unless
+    """A step of the flow: send ``request`` (with ``auth``, the operation's, unless
     ``authenticate`` is false) and read its body, giving up at ``deadline``
     (`time.monotonic` seconds)."""
 
-    __slots__ = ("authenticate", "deadline", "request")
+    __slots__ = ("auth", "authenticate", "deadline", "request")
 
-    def __init__(self, request: httpx.Request, deadline: float, authenticate: bool) -> None:
+    def __init__(
+        self,
+        request: httpx.Request,
+        deadline: float,
+        authenticate: bool,
+        auth: httpx.Auth | httpx._client.UseClientDefault,
+    ) -> None:
         self.request = request
         self.deadline = deadline
         self.authenticate = authenticate
+        self.auth = auth if authenticate else None
 
 
 _Step = _Send | float
@@ -130,7 +138,7 @@ class _BaseClient(Generic[_HttpT]):
     _http: _HttpT
     _owns_http: bool
     _base_url: str
-    _auth: httpx.Auth | None
+    _auth: httpx.Auth | Security | None
     _send_auth: httpx.Auth | httpx._client.UseClientDefault
     _timeout: httpx.Timeout
     _timeout_limits: dict[str, float | None]
@@ -154,7 +162,7 @@ class _BaseClient(Generic[_HttpT]):
         self,
         *,
         base_url: str | httpx.URL,
-        auth: httpx.Auth | None = None,
+        auth: httpx.Auth | Security | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: _HttpT | None = None,
@@ -209,10 +217,21 @@ class _BaseClient(Generic[_HttpT]):
         self._timeout_limits = self._timeout.as_dict()
         self._deadline = _deadline_seconds(self._timeout)
 
-    def _set_auth(self, auth: httpx.Auth | None) -> None:
+    def _set_auth(self, auth: httpx.Auth | Security | None) -> None:
         self._auth = auth
         # None would switch off the auth of a user's own http_client: defer to it instead.
-        self._send_auth = httpx.USE_CLIENT_DEFAULT if auth is None else auth
+        self._send_auth = (
+            httpx.USE_CLIENT_DEFAULT if auth is None or isinstance(auth, Security) else auth
+        )
+
+    def _auth_for(self, operation: Operation) -> httpx.Auth | httpx._client.UseClientDefault:
+        """What ``operation`` sends: the credentials its security requirement needs (a
+        `Security`), or the one ``httpx.Auth`` the client was given for every call."""
+        auth = self._auth
+        if isinstance(auth, Security):
+            chosen = auth.auth_for(operation)
+            return httpx.USE_CLIENT_DEFAULT if chosen is None else chosen
+        return self._send_auth
 
     def _set_headers(self, default_headers: dict[str, str]) -> None:
         # Merged once here so a call without extra headers does no merging at all.
@@ -260,7 +279,7 @@ class _BaseClient(Generic[_HttpT]):
         self,
         *,
         base_url: str | httpx.URL | NotGiven = NOT_GIVEN,
-        auth: httpx.Auth | NotGiven | None = NOT_GIVEN,
+        auth: httpx.Auth | Security | NotGiven | None = NOT_GIVEN,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         default_headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
@@ -322,6 +341,7 @@ class _BaseClient(Generic[_HttpT]):
         last error is raised at once), and the driver stops reading a body at it.
         """
         raw = take_raw_response_flag()
+        auth = self._auth_for(operation)  # MissingCredentialsError before any I/O
         deadline = time.monotonic() + (
             self._deadline if isinstance(timeout, NotGiven) else _deadline_seconds(timeout)
         )
@@ -348,7 +368,7 @@ class _BaseClient(Generic[_HttpT]):
         redirects = 0
         authenticate = True
         # The first attempt keeps the limits as built: no time has passed yet.
-        send = _Send(request, deadline, authenticate)
+        send = _Send(request, deadline, authenticate, auth)
         logger = self._exchange_logger
         while True:
             started = time.monotonic()
@@ -363,7 +383,7 @@ class _BaseClient(Generic[_HttpT]):
                         operation, outcome, redirects, authenticate
                     )
                     redirects += 1
-                    send = _Send(_clipped(request, deadline), deadline, authenticate)
+                    send = _Send(_clipped(request, deadline), deadline, authenticate, auth)
                     continue
                 decision = policy.decide(mode, retries, status=status, headers=outcome.headers)
                 if not decision.retry or time.monotonic() + decision.delay >= deadline:
@@ -390,7 +410,7 @@ class _BaseClient(Generic[_HttpT]):
                     policy.max_retries,
                 )
             yield decision.delay
-            send = _Send(_clipped(request, deadline), deadline, authenticate)
+            send = _Send(_clipped(request, deadline), deadline, authenticate, auth)
 
     def _redirected(
         self, operation: Operation, response: httpx.Response, redirects: int, authenticate: bool
@@ -638,7 +658,6 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             _extra(extra_query, extra_body, max_retries),
         )
         http = self._http
-        auth = self._send_auth
         limit = self._max_response_size
         streaming = response_mode() == STREAM
         try:
@@ -652,7 +671,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
                 try:
                     response = http.send(
                         step.request,
-                        auth=auth if step.authenticate else None,
+                        auth=step.auth,
                         stream=True,
                         follow_redirects=False,
                     )
@@ -779,7 +798,6 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             _extra(extra_query, extra_body, max_retries),
         )
         http = self._http
-        auth = self._send_auth
         limit = self._max_response_size
         streaming = response_mode() == STREAM
         try:
@@ -791,7 +809,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
                     continue
                 outcome: _Outcome
                 try:
-                    outcome = await _send_async(http, step, auth, limit, streaming)
+                    outcome = await _send_async(http, step, limit, streaming)
                 except _HTTPX_ERRORS as exc:
                     outcome = exc
                 step = flow.send(outcome)
@@ -973,7 +991,6 @@ def _read_body(response: httpx.Response, deadline: float, limit: int) -> None:
 async def _send_async(
     http: httpx.AsyncClient,
     step: _Send,
-    auth: httpx.Auth | httpx._client.UseClientDefault,
     limit: int,
     streaming: bool = False,
 ) -> httpx.Response:
@@ -983,7 +1000,7 @@ async def _send_async(
         async with _cancel_after(max(step.deadline - time.monotonic(), 0.0)):
             response = await http.send(
                 step.request,
-                auth=auth if step.authenticate else None,
+                auth=step.auth,
                 stream=True,
                 follow_redirects=False,
             )
