@@ -138,6 +138,7 @@ class SignalWire(SyncAPIClient):
         default_headers: Headers sent on every call.
         max_response_size: The largest response body a call reads, in bytes (decompressed); default 16 MiB.
         default_query: Query parameters sent on every call.
+        strict_responses: Raise ``APIResponseValidationError`` when a success body does not match its model, instead of keeping it leniently (default: the ``SIGNALWIRE_STRICT_RESPONSES`` environment variable, ``1`` or ``true``; else off).
 
     ``SIGNALWIRE_LOG=info`` (or ``debug``) logs every HTTP exchange, secrets redacted.
     """
@@ -158,6 +159,7 @@ class SignalWire(SyncAPIClient):
         default_headers: Mapping[str, str] | None = None,
         max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
         default_query: Mapping[str, object] | None = None,
+        strict_responses: bool | None = None,
     ) -> None:
         url = _base_url(base_url, space)
         super().__init__(
@@ -169,6 +171,7 @@ class SignalWire(SyncAPIClient):
             default_headers=default_headers,
             max_response_size=max_response_size,
             default_query=default_query,
+            strict_responses=strict_responses,
         )
 
     @cached_property
@@ -235,6 +238,7 @@ class AsyncSignalWire(AsyncAPIClient):
         default_headers: Headers sent on every call.
         max_response_size: The largest response body a call reads, in bytes (decompressed); default 16 MiB.
         default_query: Query parameters sent on every call.
+        strict_responses: Raise ``APIResponseValidationError`` when a success body does not match its model, instead of keeping it leniently (default: the ``SIGNALWIRE_STRICT_RESPONSES`` environment variable, ``1`` or ``true``; else off).
 
     ``SIGNALWIRE_LOG=info`` (or ``debug``) logs every HTTP exchange, secrets redacted.
     """
@@ -255,6 +259,7 @@ class AsyncSignalWire(AsyncAPIClient):
         default_headers: Mapping[str, str] | None = None,
         max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
         default_query: Mapping[str, object] | None = None,
+        strict_responses: bool | None = None,
     ) -> None:
         url = _base_url(base_url, space)
         super().__init__(
@@ -266,6 +271,7 @@ class AsyncSignalWire(AsyncAPIClient):
             default_headers=default_headers,
             max_response_size=max_response_size,
             default_query=default_query,
+            strict_responses=strict_responses,
         )
 
     @cached_property

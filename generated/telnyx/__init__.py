@@ -4,7 +4,7 @@
 
     from generated.telnyx import Telnyx
 
-    client = Telnyx()  # credentials from TELNYX_API_KEY
+    client = Telnyx()  # credentials from TELNYX_API_KEY, TELNYX_CLIENT_ID, TELNYX_CLIENT_SECRET
 
 Names load on first use, so importing the package loads neither httpx nor pydantic.
 """
@@ -93,7 +93,7 @@ _HOMES = {
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("models", "operations"):
+    if name in ("errors", "models", "operations"):
         return importlib.import_module("." + name, __name__)
     if name == "webhooks":
         return importlib.import_module(".webhooks", __name__)

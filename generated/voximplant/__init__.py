@@ -89,7 +89,7 @@ _HOMES = {
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("models", "operations"):
+    if name in ("errors", "models", "operations"):
         return importlib.import_module("." + name, __name__)
     home = _HOMES.get(name)
     if home is None:

@@ -89,6 +89,7 @@ class Voximplant(SyncAPIClient):
         default_headers: Headers sent on every call.
         max_response_size: The largest response body a call reads, in bytes (decompressed); default 16 MiB.
         default_query: Query parameters sent on every call.
+        strict_responses: Raise ``APIResponseValidationError`` when a success body does not match its model, instead of keeping it leniently (default: the ``VOXIMPLANT_STRICT_RESPONSES`` environment variable, ``1`` or ``true``; else off).
 
     ``VOXIMPLANT_LOG=info`` (or ``debug``) logs every HTTP exchange, secrets redacted.
     """
@@ -108,6 +109,7 @@ class Voximplant(SyncAPIClient):
         default_headers: Mapping[str, str] | None = None,
         max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
         default_query: Mapping[str, object] | None = None,
+        strict_responses: bool | None = None,
     ) -> None:
         url = _base_url(base_url)
         super().__init__(
@@ -119,6 +121,7 @@ class Voximplant(SyncAPIClient):
             default_headers=default_headers,
             max_response_size=max_response_size,
             default_query=default_query,
+            strict_responses=strict_responses,
         )
 
     @cached_property
@@ -141,6 +144,7 @@ class AsyncVoximplant(AsyncAPIClient):
         default_headers: Headers sent on every call.
         max_response_size: The largest response body a call reads, in bytes (decompressed); default 16 MiB.
         default_query: Query parameters sent on every call.
+        strict_responses: Raise ``APIResponseValidationError`` when a success body does not match its model, instead of keeping it leniently (default: the ``VOXIMPLANT_STRICT_RESPONSES`` environment variable, ``1`` or ``true``; else off).
 
     ``VOXIMPLANT_LOG=info`` (or ``debug``) logs every HTTP exchange, secrets redacted.
     """
@@ -160,6 +164,7 @@ class AsyncVoximplant(AsyncAPIClient):
         default_headers: Mapping[str, str] | None = None,
         max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
         default_query: Mapping[str, object] | None = None,
+        strict_responses: bool | None = None,
     ) -> None:
         url = _base_url(base_url)
         super().__init__(
@@ -171,6 +176,7 @@ class AsyncVoximplant(AsyncAPIClient):
             default_headers=default_headers,
             max_response_size=max_response_size,
             default_query=default_query,
+            strict_responses=strict_responses,
         )
 
     @cached_property

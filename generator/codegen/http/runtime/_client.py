@@ -13,6 +13,7 @@ import contextlib
 import copy
 import dataclasses
 import logging
+import os
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Mapping
 from types import TracebackType
@@ -31,6 +32,7 @@ from ._encoding import (
     encode_json,
 )
 from ._files import decode_content
+from ._lenient import PARSING, Parsing
 from ._logs import redact_headers, redact_url, setup_logging
 from ._operation import Operation
 from ._params import encode_form, encode_query
@@ -157,6 +159,7 @@ class _BaseClient(Generic[_HttpT]):
     _exchange_logger: logging.Logger
     """Each HTTP exchange is logged here (``<package>.http``, ``INFO``; headers ``DEBUG``)."""
     _default_query: dict[str, object]
+    _strict_responses: bool
 
     def __init__(
         self,
@@ -169,6 +172,7 @@ class _BaseClient(Generic[_HttpT]):
         default_headers: Mapping[str, str] | None = None,
         max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
         default_query: Mapping[str, object] | None = None,
+        strict_responses: bool | None = None,
     ) -> None:
         """Configure the client.
 
@@ -186,6 +190,9 @@ class _BaseClient(Generic[_HttpT]):
         - ``default_query``: query parameters sent on every call (under the call's own).
         - ``<PACKAGE>_LOG=debug|info`` in the environment logs every exchange (secrets
           redacted; see `_logs`).
+        - ``strict_responses``: a success body that does not match its model raises
+          `APIResponseValidationError` instead of being kept leniently (`_lenient`);
+          default: ``<PACKAGE>_STRICT_RESPONSES`` (``1``/``true``), else off.
         """
         self._base_url = str(base_url).rstrip("/")
         self._set_auth(auth)
@@ -196,6 +203,10 @@ class _BaseClient(Generic[_HttpT]):
         self._exchange_logger = logging.getLogger(f"{self.package_name}.http")
         setup_logging(self._logger, f"{self.package_name.upper()}_LOG")
         self._default_query = dict(default_query or {})
+        if strict_responses is None:
+            setting = os.environ.get(f"{self.package_name.upper()}_STRICT_RESPONSES", "")
+            strict_responses = setting.strip().lower() in ("1", "true", "yes")
+        self._strict_responses = strict_responses
         self._baked_headers = {}
         self._set_headers(dict(default_headers or {}))
         if http_client is None:
@@ -285,6 +296,7 @@ class _BaseClient(Generic[_HttpT]):
         default_headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
         max_response_size: int | NotGiven = NOT_GIVEN,
         default_query: Mapping[str, object] | NotGiven = NOT_GIVEN,
+        strict_responses: bool | NotGiven = NOT_GIVEN,
     ) -> Self:
         """A copy with some options changed, sharing this client's connection pool.
 
@@ -312,6 +324,8 @@ class _BaseClient(Generic[_HttpT]):
             new._set_headers({**self._default_headers, **default_headers})
         if not isinstance(default_query, NotGiven):
             new._default_query = {**self._default_query, **default_query}
+        if not isinstance(strict_responses, NotGiven):
+            new._strict_responses = strict_responses
         return new
 
     def __repr__(self) -> str:
@@ -555,6 +569,12 @@ class _BaseClient(Generic[_HttpT]):
             error = make_status_error(response, operation.error_model(status))
             error.retry_after = self._policy.requested_delay(response.headers)
             raise error
+        # How parse_body treats a body that does not fit (whenever it is parsed).
+        response.extensions[PARSING] = Parsing(
+            self._strict_responses,
+            self._logger,
+            operation.operation_id or f"{operation.method} {operation.path}",
+        )
         if raw == STREAM:
             return response  # the driver wraps it; its body is the caller's to read
         keys = operation.body_errors if operation.body_errors is not None else self.body_errors
