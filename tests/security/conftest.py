@@ -55,6 +55,7 @@ SPEC: dict[str, Any] = {
         "/optional": _get("optionalAuth", [{"bearerAuth": []}, {}]),
         "/oauth": _get("byOauth", [{"oauth": []}]),
         "/scoped": _get("byScopedOauth", [{"oauth": ["items:read", "items:audit"]}]),
+        "/key-and-oauth": _get("byKeyAndOauth", [{"oauth": [], "headerKey": []}]),
         "/lines": {
             "get": {
                 "operationId": "getSummary",
@@ -244,6 +245,8 @@ class TokenServer:
                 auth = self.headers.get("Authorization", "")
                 with server._lock:
                     server.api_requests.append({"path": self.path, "auth": auth})
+                    if "X-Vault-Key" in self.headers:
+                        server.api_requests[-1]["key"] = self.headers["X-Vault-Key"]
                     issued = {f"tok-{n}" for n in range(1, server._issued + 1)}
                 token = auth.removeprefix("Bearer ")
                 if token not in issued or token in server.revoked:

@@ -186,6 +186,30 @@ def test_token_and_secret_never_reach_a_log(
     assert CLIENT_SECRET not in repr(client)
 
 
+def test_oauth2_together_with_an_api_key(vault: Any, token_server: TokenServer) -> None:
+    with make(vault, token_server, header_key_api_key="hk") as client:
+        client.items.by_key_and_oauth()
+        token_server.revoked.add("tok-1")
+        client.items.by_key_and_oauth()  # the 401 retry carries the key too
+    assert token_server.api_requests == [
+        {"path": "/key-and-oauth", "auth": "Bearer tok-1", "key": "hk"},
+        {"path": "/key-and-oauth", "auth": "Bearer tok-1", "key": "hk"},
+        {"path": "/key-and-oauth", "auth": "Bearer tok-2", "key": "hk"},
+    ]
+
+
+async def test_oauth2_together_with_an_api_key_async(vault: Any, token_server: TokenServer) -> None:
+    async with make_async(vault, token_server, header_key_api_key="hk") as client:
+        await client.items.by_key_and_oauth()
+        token_server.revoked.add("tok-1")
+        await client.items.by_key_and_oauth()
+    assert [(r["auth"], r.get("key")) for r in token_server.api_requests] == [
+        ("Bearer tok-1", "hk"),
+        ("Bearer tok-1", "hk"),
+        ("Bearer tok-2", "hk"),
+    ]
+
+
 def test_token_url_resolution() -> None:
     server = "https://api.example.com/v2"
     assert (

@@ -211,13 +211,6 @@ class Auth:
         """Whether a scheme of ``kind`` is offered."""
         return any(scheme.kind == kind for scheme in self.schemes)
 
-    @property
-    def kind(self) -> str:
-        """The one scheme's kind, ``none`` without schemes, ``multiple`` with several."""
-        if not self.schemes:
-            return "none"
-        return self.schemes[0].kind if len(self.schemes) == 1 else "multiple"
-
 
 @dataclass(frozen=True)
 class ServerVariable:
