@@ -92,6 +92,29 @@ def test_api_key_in_header_query_and_cookie(vault: Any) -> None:
         assert "Authorization" not in request.headers
 
 
+def test_a_retried_request_carries_each_key_once(vault: Any) -> None:
+    answers = iter([503, 503, 200, 503, 200])
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        status = next(answers)
+        return httpx.Response(status, json=ITEM, headers={"Retry-After": "0"})
+
+    client = vault.Vault(
+        query_key_api_key="qk",
+        cookie_key_api_key="ck",
+        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
+        max_retries=2,
+    )
+    client.items.by_query()
+    client.items.by_cookie(theme="dark")
+    assert [str(r.url) for r in seen[:3]] == [
+        "https://vault.example.com/v1/by-query?access_code=qk"
+    ] * 3
+    assert [r.headers["Cookie"] for r in seen[3:]] == ["theme=dark; vault_sid=ck"] * 2
+
+
 def test_a_requirement_naming_two_schemes_sends_both(vault: Any) -> None:
     wire = Wire()
     client = make(vault, wire, header_key_api_key="hk", query_key_api_key="qk")

@@ -131,15 +131,20 @@ class ApiKeyAuth(httpx.Auth):
         add_secret_names((name,))
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        # Set, never added: a retried request is the same object, already carrying it.
         if self.location == "header":
             request.headers[self.name] = self._key
         elif self.location == "query":
-            request.url = request.url.copy_add_param(self.name, self._key)
+            request.url = request.url.copy_set_param(self.name, self._key)
         else:
             # One Cookie header (RFC 6265 section 5.4), after the operation's own cookies.
-            pair = f"{self.name}={self._key}"
-            existing = request.headers.get("Cookie")
-            request.headers["Cookie"] = f"{existing}; {pair}" if existing else pair
+            prefix = f"{self.name}="
+            pairs = [
+                pair
+                for pair in request.headers.get("Cookie", "").split("; ")
+                if pair and not pair.startswith(prefix)
+            ]
+            request.headers["Cookie"] = "; ".join([*pairs, prefix + self._key])
         yield request
 
     def __repr__(self) -> str:
