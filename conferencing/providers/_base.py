@@ -76,6 +76,9 @@ class CredentialSpec:
     secret: bool = True
     """Whether the value must never be shown (dry-run output redacts it)."""
     dummy: Callable[[], Any] | None = None
+    scheme: str = ""
+    """The security scheme it belongs to (``""``: not a credential); the client needs
+    every credential of one scheme its requirements accept."""
     """Makes a stand-in value for dry runs (none: the setting is simply left out)."""
 
 
@@ -250,6 +253,7 @@ class ProviderAdapter(abc.ABC):
                     required=info.required,
                     secret=info.secret,
                     dummy=self.dummies.get(argument),
+                    scheme=info.scheme,
                 )
             )
         return tuple(specs)
@@ -376,10 +380,11 @@ class ProviderAdapter(abc.ABC):
         given = self._given(credentials)
         settings: dict[str, Any] = dict(given)
         missing: list[CredentialSpec] = []
+        needed = self._scheme_needed(given)
         for spec in self.credentials:
             if spec.argument in given or os.environ.get(spec.env):
                 continue
-            if spec.required or (dummies and spec.dummy is not None):
+            if spec.required or spec.argument in needed or (dummies and spec.dummy is not None):
                 missing.append(spec)
         dummied: list[CredentialSpec] = []
         if missing and dummies:
@@ -387,7 +392,11 @@ class ProviderAdapter(abc.ABC):
                 if spec.dummy is not None:
                     settings[spec.argument] = spec.dummy()
                     dummied.append(spec)
-            missing = [spec for spec in missing if spec.dummy is None and spec.required]
+            missing = [
+                spec
+                for spec in missing
+                if spec.dummy is None and (spec.required or spec.argument in needed)
+            ]
         if missing:
             names = ", ".join(
                 f"{spec.argument} (environment variable {spec.env})" for spec in missing
@@ -403,6 +412,23 @@ class ProviderAdapter(abc.ABC):
         if base_url is not None:
             settings[self.base_url_argument] = base_url
         return settings, dummied
+
+    def _scheme_needed(self, given: Mapping[str, Any]) -> set[str]:
+        """When the client takes one of several schemes (Telnyx: an API key or OAuth2)
+        and none is complete: the arguments of the one begun, else of the first."""
+        schemes: dict[str, list[CredentialSpec]] = {}
+        for spec in self.credentials:
+            if spec.scheme:
+                schemes.setdefault(spec.scheme, []).append(spec)
+
+        def has(spec: CredentialSpec) -> bool:
+            return spec.argument in given or bool(os.environ.get(spec.env))
+
+        if not schemes or any(all(has(s) for s in specs) for specs in schemes.values()):
+            return set()
+        begun = [specs for specs in schemes.values() if any(has(s) for s in specs)]
+        chosen = begun[0] if begun else next(iter(schemes.values()))
+        return {spec.argument for spec in chosen}
 
     def _given(self, credentials: Credentials | None) -> dict[str, Any]:
         if credentials is None:

@@ -24,6 +24,8 @@ SECRETS = {
 CLIENT_CLASSES = {"telnyx": "Telnyx", "signalwire": "SignalWire", "voximplant": "Voximplant"}
 ENV_VARS = (
     "TELNYX_API_KEY",
+    "TELNYX_CLIENT_ID",
+    "TELNYX_CLIENT_SECRET",
     "SIGNALWIRE_PROJECT_ID",
     "SIGNALWIRE_API_TOKEN",
     "SIGNALWIRE_SPACE",

@@ -103,6 +103,15 @@ def test_missing_credentials_list_every_missing_setting(monkeypatch: pytest.Monk
     )
 
 
+def test_telnyx_oauth2_credentials_begun_name_the_rest() -> None:
+    # Telnyx takes an API key or OAuth2 client credentials: the scheme begun is named.
+    with pytest.raises(MissingCredentialsError) as caught:
+        create_conference(
+            "telnyx", name="standup", call_control_id="v3:x", credentials={"client_id": "cid"}
+        )
+    assert caught.value.missing == (("client_secret", "TELNYX_CLIENT_SECRET"),)
+
+
 def test_voximplant_missing_credentials() -> None:
     with pytest.raises(MissingCredentialsError, match="VOXIMPLANT_CREDENTIALS"):
         create_conference("voximplant", name="standup", rule_id=42)

@@ -38,6 +38,7 @@ __all__ = [
 _GET_CONFERENCE_TOKEN = Operation(
     method="GET",
     path="/api/video/conference_tokens/{id}",
+    operation_id="get_conference_token",
     error_models={
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
@@ -49,6 +50,7 @@ _GET_CONFERENCE_TOKEN = Operation(
 _LIST_CONFERENCE_TOKENS = Operation(
     method="GET",
     path="/api/video/conferences/{id}/conference_tokens",
+    operation_id="list_conference_tokens",
     query_styles={
         "page_number": ParamStyle("form", False),
         "page_size": ParamStyle("form", False),
@@ -66,6 +68,7 @@ _LIST_CONFERENCE_TOKENS = Operation(
 _RESET_CONFERENCE_TOKEN = Operation(
     method="POST",
     path="/api/video/conference_tokens/{id}/reset",
+    operation_id="reset_conference_token",
     error_models={
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,

@@ -38,6 +38,7 @@ __all__ = [
 _GET_ROOM_SESSION = Operation(
     method="GET",
     path="/api/video/room_sessions/{id}",
+    operation_id="get_room_session",
     error_models={
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
@@ -49,6 +50,7 @@ _GET_ROOM_SESSION = Operation(
 _LIST_ROOM_SESSION_EVENTS = Operation(
     method="GET",
     path="/api/video/room_sessions/{id}/events",
+    operation_id="list_room_session_events",
     query_styles={
         "page_number": ParamStyle("form", False),
         "page_size": ParamStyle("form", False),
@@ -65,6 +67,7 @@ _LIST_ROOM_SESSION_EVENTS = Operation(
 _LIST_ROOM_SESSION_MEMBERS = Operation(
     method="GET",
     path="/api/video/room_sessions/{id}/members",
+    operation_id="list_room_session_members",
     query_styles={
         "page_number": ParamStyle("form", False),
         "page_size": ParamStyle("form", False),
@@ -81,6 +84,7 @@ _LIST_ROOM_SESSION_MEMBERS = Operation(
 _LIST_ROOM_SESSION_RECORDINGS = Operation(
     method="GET",
     path="/api/video/room_sessions/{id}/recordings",
+    operation_id="list_room_session_recordings",
     query_styles={
         "media_ttl": ParamStyle("form", False),
         "page_number": ParamStyle("form", False),
@@ -98,6 +102,7 @@ _LIST_ROOM_SESSION_RECORDINGS = Operation(
 _LIST_ROOM_SESSIONS = Operation(
     method="GET",
     path="/api/video/room_sessions",
+    operation_id="list_room_sessions",
     query_styles={
         "room_id": ParamStyle("form", False),
         "room_name": ParamStyle("form", False),

@@ -39,6 +39,7 @@ __all__ = [
 _CREATE_ROOM = Operation(
     method="POST",
     path="/api/video/rooms",
+    operation_id="create_room",
     error_models={
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
@@ -50,6 +51,7 @@ _CREATE_ROOM = Operation(
 _DELETE_ROOM = Operation(
     method="DELETE",
     path="/api/video/rooms/{id}",
+    operation_id="delete_room",
     error_models={
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
@@ -61,6 +63,7 @@ _DELETE_ROOM = Operation(
 _GET_ROOM = Operation(
     method="GET",
     path="/api/video/rooms/{id}",
+    operation_id="get_room",
     query_styles={
         "include_active_session": ParamStyle("form", False),
     },
@@ -76,6 +79,7 @@ _GET_ROOM = Operation(
 _GET_ROOM_BY_NAME = Operation(
     method="GET",
     path="/api/video/rooms/{name}",
+    operation_id="get_room_by_name",
     query_styles={
         "include_active_session": ParamStyle("form", False),
     },
@@ -91,6 +95,7 @@ _GET_ROOM_BY_NAME = Operation(
 _LIST_ROOMS = Operation(
     method="GET",
     path="/api/video/rooms",
+    operation_id="list_rooms",
     query_styles={
         "include_active_session": ParamStyle("form", False),
         "starts_after": ParamStyle("form", False),
@@ -110,6 +115,7 @@ _LIST_ROOMS = Operation(
 _UPDATE_ROOM = Operation(
     method="PUT",
     path="/api/video/rooms/{id}",
+    operation_id="update_room",
     error_models={
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,

@@ -37,6 +37,7 @@ __all__ = [
 _CREATE_CONFERENCE_STREAM = Operation(
     method="POST",
     path="/api/video/conferences/{id}/streams",
+    operation_id="create_conference_stream",
     error_models={
         401: models.TypesStatusCodesStatusCode401,
         422: models.VideoVideoStatusCode422,
@@ -47,6 +48,7 @@ _CREATE_CONFERENCE_STREAM = Operation(
 _CREATE_ROOM_STREAM = Operation(
     method="POST",
     path="/api/video/rooms/{id}/streams",
+    operation_id="create_room_stream",
     error_models={
         401: models.TypesStatusCodesStatusCode401,
         404: models.TypesStatusCodesStatusCode404,
@@ -58,6 +60,7 @@ _CREATE_ROOM_STREAM = Operation(
 _DELETE_STREAM = Operation(
     method="DELETE",
     path="/api/video/streams/{id}",
+    operation_id="delete_stream",
     error_models={
         401: models.TypesStatusCodesStatusCode401,
         404: models.TypesStatusCodesStatusCode404,
@@ -68,6 +71,7 @@ _DELETE_STREAM = Operation(
 _GET_STREAM = Operation(
     method="GET",
     path="/api/video/streams/{id}",
+    operation_id="get_stream",
     error_models={
         401: models.TypesStatusCodesStatusCode401,
         404: models.TypesStatusCodesStatusCode404,
@@ -78,6 +82,7 @@ _GET_STREAM = Operation(
 _LIST_CONFERENCE_STREAMS = Operation(
     method="GET",
     path="/api/video/conferences/{id}/streams",
+    operation_id="list_conference_streams",
     error_models={
         401: models.TypesStatusCodesStatusCode401,
         422: models.VideoVideoStatusCode422,
@@ -88,6 +93,7 @@ _LIST_CONFERENCE_STREAMS = Operation(
 _LIST_ROOM_STREAMS = Operation(
     method="GET",
     path="/api/video/rooms/{id}/streams",
+    operation_id="list_room_streams",
     error_models={
         401: models.TypesStatusCodesStatusCode401,
         422: models.VideoVideoStatusCode422,
@@ -98,6 +104,7 @@ _LIST_ROOM_STREAMS = Operation(
 _UPDATE_STREAM = Operation(
     method="PUT",
     path="/api/video/streams/{id}",
+    operation_id="update_stream",
     error_models={
         401: models.TypesStatusCodesStatusCode401,
         404: models.TypesStatusCodesStatusCode404,

@@ -87,6 +87,11 @@ class Operation:
     """The ``Accept`` header: the success media types, when not JSON."""
     response_kind: Literal["json", "binary", "text"] = "json"
     """How a success body is returned: parsed JSON, `BinaryResponse`, or ``str``."""
+    operation_id: str = ""
+    """The spec's ``operationId`` (names the operation in errors and log lines)."""
+    security: tuple[tuple[tuple[str, tuple[str, ...]], ...], ...] | None = None
+    """The operation's own security requirement alternatives (``()``: none needed);
+    ``None``: the API's default ones (see `_auth.Security`)."""
     retry_mode: RetryMode = field(init=False)
     """The effective retry mode (``retry`` or the method's default)."""
     _path_parts: tuple[str, ...] | None = field(init=False, repr=False)
