@@ -61,7 +61,7 @@ BASE_URL = "https://{space_name}.signalwire.com"
 """The server URL from the spec; each ``{name}`` is filled from a constructor argument."""
 
 
-_SCHEMES: Final = (
+_SCHEMES: Final[tuple[SchemeSpec, ...]] = (
     SchemeSpec(
         "SignalWireBasicAuth",
         "basic",

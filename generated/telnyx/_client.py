@@ -60,7 +60,7 @@ BASE_URL = "https://api.telnyx.com/v2"
 """The server URL from the spec."""
 
 
-_SCHEMES: Final = (
+_SCHEMES: Final[tuple[SchemeSpec, ...]] = (
     SchemeSpec(
         "bearerAuth",
         "bearer",

@@ -35,7 +35,7 @@ BASE_URL = "https://api.voximplant.com/platform_api"
 """The server URL from the spec."""
 
 
-_SCHEMES: Final = (
+_SCHEMES: Final[tuple[SchemeSpec, ...]] = (
     SchemeSpec(
         "JwtAuth",
         "service-account-jwt",
