@@ -189,7 +189,8 @@ class Api:
     spec_source: str
     """The spec path as it appears in file headers (stable: relative, forward slashes)."""
     base_url: str
-    """The server URL, with ``{name}`` for each server variable."""
+    """The server URL, with ``{name}`` for each server variable; ``""`` when the spec
+    gives none (or only a relative one): the client then requires ``base_url``."""
     server_variables: tuple[ServerVariable, ...]
     auth: Auth
     resources: tuple[Resource, ...]
@@ -206,6 +207,9 @@ class Api:
     when it was not, and add it to ``skipped``)."""
     renamed: tuple[Diagnostic, ...] = ()
     """Names changed to avoid a collision (``strict=False`` only): generated, but renamed."""
+    server_path: str = ""
+    """A relative ``servers[0].url`` (``/v2``): appended to a ``base_url`` that is an
+    origin only (``https://host``); a ``base_url`` with a path is used as it is."""
     version: str = "0"
     """The package's version: the spec's ``info.version`` (sent in the ``User-Agent``)."""
 

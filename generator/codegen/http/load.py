@@ -40,6 +40,7 @@ from generator.codegen.naming import (
     check_unique,
     class_identifier,
     method_reserved,
+    operation_id_from_route,
     python_identifier,
     resource_name,
     resource_reserved,
@@ -117,6 +118,7 @@ class _Loader:
         self.synth_response: dict[str, Any] = {}
         self.request_roots: set[str] = set()
         self.annotations = Annotations(spec, self.class_names)
+        self.route_ids: dict[tuple[str, str], str] = {}
 
     # -- helpers --
 
@@ -168,8 +170,38 @@ class _Loader:
 
     # -- operations --
 
+    def _route_ids(self, paths: Mapping[str, Any]) -> dict[tuple[str, str], str]:
+        """``(path, method)`` -> a name for each operation without an operationId: its
+        route's (`operation_id_from_route`), suffixed ``_2``, ``_3``... in path order when
+        an operationId or an earlier route already gives that name."""
+        routes: list[tuple[str, str]] = []
+        taken: set[str] = set()
+        for path in sorted(paths):
+            item = paths[path]
+            if not isinstance(item, Mapping):
+                continue
+            for method in HTTP_METHODS:
+                node = item.get(method)
+                if not isinstance(node, Mapping):
+                    continue
+                explicit = node.get("operationId")
+                if isinstance(explicit, str) and explicit:
+                    taken.add(snake_case(explicit))
+                else:
+                    routes.append((path, method))
+        out: dict[tuple[str, str], str] = {}
+        for path, method in routes:
+            base = operation_id_from_route(method, path)
+            name, counter = base, 2
+            while name in taken:
+                name, counter = f"{base}_{counter}", counter + 1
+            taken.add(name)
+            out[(path, method)] = name
+        return out
+
     def operations(self) -> list[Operation]:
         paths = self.spec.document.get("paths") or {}
+        self.route_ids = self._route_ids(paths)
         operations: list[Operation] = []
         for path in sorted(paths):
             try:
@@ -242,7 +274,8 @@ class _Loader:
         spec = self.spec
         operation_id = node.get("operationId")
         if not isinstance(operation_id, str) or not operation_id:
-            raise spec.error("an operation needs an operationId (it names the method)", where)
+            # Named after its route (deterministic, collision-free: `_route_ids`).
+            operation_id = self.route_ids[(path, method)]
         name = python_identifier(operation_id, reserved=method_reserved())
         self._note_reserved(operation_id, name, "operationId", (*where, "operationId"))
         tags = node.get("tags")
@@ -649,12 +682,20 @@ class _Loader:
 
     # -- document level --
 
-    def server(self) -> tuple[str, tuple[ServerVariable, ...]]:
+    def server(self) -> tuple[str, str, tuple[ServerVariable, ...]]:
+        """``(base URL, relative server path, variables)``.
+
+        An absolute ``servers[0].url`` is the default base URL; a protocol-relative one
+        (``//host/v2``) gets ``https:``; a relative one (``/v2``) or none at all leaves no
+        default (``""``): the client then requires ``base_url``, and the relative path is
+        kept to resolve against an origin the caller gives (see the client template).
+        """
         spec = self.spec
         servers = spec.document.get("servers") or []
         if not servers or not isinstance(servers[0], Mapping) or "url" not in servers[0]:
-            raise spec.error("the spec needs servers[0].url (the client's base URL)", ("servers",))
-        url = str(servers[0]["url"]).rstrip("/")
+            self._note(("servers",), "no servers: the client requires base_url")
+            return "", "", ()
+        url = str(servers[0]["url"]).strip().rstrip("/")
         variables = servers[0].get("variables") or {}
         out = []
         for name in re.findall(r"\{([^{}]+)\}", url):
@@ -667,7 +708,7 @@ class _Loader:
                 # Not a constructor argument: its default is the value.
                 if "default" not in variable:
                     raise spec.error(f"server variable {name!r} has no default", at)
-                url = url.replace("{" + name + "}", str(variable["default"]))
+                url = url.replace("{" + name + "}", str(variable["default"])).rstrip("/")
                 continue
             out.append(
                 ServerVariable(
@@ -680,12 +721,26 @@ class _Loader:
                     description=stripped_text(variable.get("description")),
                 )
             )
-        if not url.startswith(("http://", "https://")):
+        if url.startswith("//"):
+            self._note(("servers", 0, "url"), f"protocol-relative server {url!r} used as https:")
+            url = "https:" + url
+        if url.startswith(("http://", "https://")):
+            return url, "", tuple(out)
+        if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", url) or out:
             raise spec.error(
-                f"servers[0].url must be an absolute http(s) URL, got {url!r}",
+                f"servers[0].url must be an http(s) URL or a relative path, got {url!r}",
                 ("servers", 0, "url"),
             )
-        return url, tuple(out)
+        path = url if url.startswith("/") else "/" + url
+        self._note(
+            ("servers", 0, "url"),
+            f"relative server {url!r}: the client requires base_url (an origin gets {path!r})",
+        )
+        return "", "" if path == "/" else path, ()
+
+    def _note(self, where: tuple[Any, ...], message: str) -> None:
+        """A ``note:`` line for something generated differently from what the spec says."""
+        self.spec.renamed.append(Diagnostic("note", json_pointer(list(where)), message))
 
     def auth(self) -> Auth:
         spec = self.spec
@@ -932,7 +987,7 @@ def load_api(
         for ref, where in walk_refs(document, ()):
             spec.lookup(ref, where)
     loader = _Loader(spec, package, client_class)
-    base_url, variables = loader.server()
+    base_url, server_path, variables = loader.server()
     try:
         auth = loader.auth()
     except ConfgenError as error:
@@ -979,6 +1034,7 @@ def load_api(
         description=stripped_text(info.get("description")),
         spec_source=source,
         base_url=base_url,
+        server_path=server_path,
         server_variables=variables,
         auth=auth,
         resources=tuple(resources),
