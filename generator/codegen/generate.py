@@ -200,9 +200,7 @@ def check_document(document: Mapping[str, object], source: str) -> None:
         ) from None
 
 
-def _scan(
-    node: object, depth: int, is_doc: bool, under_responses: bool, names: bool
-) -> None:
+def _scan(node: object, depth: int, is_doc: bool, under_responses: bool, names: bool) -> None:
     """``names``: ``node`` maps property names to schemas (a property may be called ``$ref``)."""
     if depth > MAX_DEPTH:
         raise _Found(
@@ -226,9 +224,7 @@ def _scan(
                         )
                 elif not key.isascii():
                     _check_text(key)
-                _scan(
-                    value, depth + 1, key in _DOC_KEYS, key == "responses", key == "properties"
-                )
+                _scan(value, depth + 1, key in _DOC_KEYS, key == "responses", key == "properties")
             except _Found as found:
                 found.path.append(key)
                 raise

@@ -19,7 +19,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, cast
 
-from generator.codegen.annotations import Annotations
+from generator.codegen.annotations import Annotations, TypedDicts
 from generator.codegen.diagnostics import Diagnostic
 from generator.codegen.http.examples import example_of, placeholder
 from generator.codegen.http.ir import (
@@ -41,11 +41,13 @@ from generator.codegen.naming import (
     class_identifier,
     method_reserved,
     operation_id_from_route,
+    pascal_case,
     python_identifier,
     resource_name,
     resource_reserved,
     snake_case,
 )
+from generator.codegen.patterns import drop_uncompilable_patterns
 from generator.codegen.spec import (
     SCHEMA_PREFIX,
     Spec,
@@ -117,7 +119,8 @@ class _Loader:
         self.synth_request: dict[str, Any] = {}
         self.synth_response: dict[str, Any] = {}
         self.request_roots: set[str] = set()
-        self.annotations = Annotations(spec, self.class_names)
+        self.typed_dicts = TypedDicts()
+        self.annotations = Annotations(spec, self.class_names, self.typed_dicts)
         self.route_ids: dict[tuple[str, str], str] = {}
 
     # -- helpers --
@@ -289,7 +292,7 @@ class _Loader:
         )
         base = class_identifier(operation_id, "Operation")
 
-        parameters = self._parameters(node, shared, where)
+        parameters = self._parameters(node, shared, where, base)
         params_model = None
         params_props = {p.wire_name: s for p, s in parameters if p.location != "body"}
         if params_props:
@@ -383,6 +386,7 @@ class _Loader:
             item_model=item_model,
             accept=accept,
             response_kind=response_kind,
+            deprecated=node.get("deprecated") is True,
             multipart_encoding=_multipart_encoding(spec, node, where),
             form_encoding=_form_encoding(spec, node, where),
         )
@@ -487,7 +491,7 @@ class _Loader:
         return None
 
     def _parameters(
-        self, node: Mapping[str, Any], shared: list[Any], where: tuple[Any, ...]
+        self, node: Mapping[str, Any], shared: list[Any], where: tuple[Any, ...], hint: str
     ) -> list[tuple[Parameter, Any]]:
         """Path, query and header parameters (operation-level ones override path-level)."""
         spec = self.spec
@@ -542,13 +546,16 @@ class _Loader:
                         wire_name=wire,
                         location=loc,
                         required=bool(param.get("required")) or location == "path",
-                        annotation=self.annotations.of(schema, (*at, "schema")),
+                        annotation=self.annotations.of(
+                            schema, (*at, "schema"), hint=f"{hint}{pascal_case(wire)}"
+                        ),
                         description=description,
                         example=example,
                         has_example=found,
                         style=style,
                         explode=explode,
                         allow_reserved=allow_reserved,
+                        deprecated=param.get("deprecated") is True,
                     ),
                     schema,
                 )
@@ -601,7 +608,7 @@ class _Loader:
                 wire_name="body",
                 location="body",
                 required=bool(body.get("required")),
-                annotation=self.annotations.of(raw_schema, (*at, "schema")),
+                annotation=self.annotations.of(raw_schema, (*at, "schema"), hint=f"{base}Body"),
                 description=stripped_text(body.get("description")) or "The request body.",
                 example=example,
                 has_example=found,
@@ -614,6 +621,8 @@ class _Loader:
         params = []
         for wire, prop in schema["properties"].items():
             prop_at = (*at, "schema", "properties", wire)
+            if _read_only(spec, prop, prop_at):
+                continue  # set by the server: never a request argument
             found = found_body and isinstance(body_example, Mapping) and wire in body_example
             example = body_example[wire] if found else placeholder(spec, prop, wire, prop_at)
             if not found:
@@ -628,10 +637,14 @@ class _Loader:
                     wire_name=wire,
                     location="body",
                     required=wire in required,
-                    annotation=self.annotations.of(prop, prop_at),
+                    annotation=self.annotations.of(
+                        prop, prop_at, hint=f"{base}Body{pascal_case(wire)}"
+                    ),
                     description=description,
                     example=example,
                     has_example=found,
+                    deprecated=prop.get("deprecated") is True
+                    or (isinstance(resolved, Mapping) and resolved.get("deprecated") is True),
                 )
             )
         return body_model, media_type.split(";")[0].strip().lower(), params, "fields"
@@ -929,6 +942,16 @@ def _form_encoding(
     return tuple(out)
 
 
+def _read_only(spec: Spec, prop: Any, where: tuple[Any, ...]) -> bool:
+    """Whether a property is ``readOnly`` (on itself or the schema it refers to)."""
+    if not isinstance(prop, Mapping):
+        return False
+    resolved = spec.deref(prop, where)
+    return prop.get("readOnly") is True or (
+        isinstance(resolved, Mapping) and resolved.get("readOnly") is True
+    )
+
+
 def _is_array(spec: Spec, node: Any, where: tuple[Any, ...]) -> bool:
     node = spec.deref(node, where) if isinstance(node, Mapping) else None
     return isinstance(node, Mapping) and node.get("type") == "array"
@@ -978,7 +1001,17 @@ def load_api(
     With ``strict=False`` what cannot be rendered is left out and listed in
     `Api.skipped` instead (see the module docstring).
     """
+    document, patterns = drop_uncompilable_patterns(document)
     spec = Spec(document, source, strict=strict)
+    for where, pattern in patterns:
+        spec.renamed.append(
+            Diagnostic(
+                "note",
+                json_pointer(list(where)),
+                f"pattern {pattern!r} is not checked (Python re or pydantic-core cannot "
+                "compile it); kept in the description",
+            )
+        )
     version = str(document.get("openapi", ""))
     if not version.startswith("3."):
         raise spec.error(f"expected an OpenAPI 3.0 or 3.1 document, got openapi={version!r}", ())
@@ -1042,6 +1075,9 @@ def load_api(
         # File fields accept what a caller uploads (bytes, a path, a file object, a tuple):
         # their request models take any value, checked by the multipart encoder.
         request_schemas={name: _files_as_any(all_request[name]) for name in sorted(request_names)},
+        typed_dicts=tuple(
+            loader.typed_dicts.by_name[n] for n in sorted(loader.typed_dicts.by_name)
+        ),
         response_schemas={**loader.schemas, **dict(sorted(loader.synth_response.items()))},
         skipped=tuple(spec.skipped),
         strict=strict,
