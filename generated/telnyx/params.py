@@ -69,7 +69,7 @@ class AwsVoiceSettingsParam(TypedDict, total=False):
     """The AwsVoiceSettings object."""
 
     type: Required[Literal["aws"]]
-    """Voice settings provider type"""
+    """Voice settings provider type."""
 
 
 class AzureVoiceSettingsParam(TypedDict, total=False):
@@ -91,7 +91,7 @@ class AzureVoiceSettingsParam(TypedDict, total=False):
     """The Azure region for the Speech service (e.g., `eastus`, `westeurope`). Required when using a custom API key."""
 
     type: Required[Literal["azure"]]
-    """Voice settings provider type"""
+    """Voice settings provider type."""
 
 
 class DeleteRoomRecordingsFilterDateEndedAtParam(TypedDict, total=False):
@@ -121,7 +121,7 @@ class DeleteRoomRecordingsFilterDateStartedAtParam(TypedDict, total=False):
 
 
 class DeleteRoomRecordingsFilterParam(TypedDict, total=False):
-    """Consolidated filter parameter (deepObject style). Originally: filter[date_ended_at][eq], filter[date_ended_at][gte], filter[date_ended_at][lte], filter[date_started_at][eq], filter[date_started_at][gte], filter[date_started_at][lte], filter[room_id], filter[participant_id], filter[session_id], filter[status], filter[type], filter[duration_secs]"""
+    """Consolidated filter parameter (deepObject style). Originally: filter[date_ended_at][eq], filter[date_ended_at][gte], filter[date_ended_at][lte], filter[date_started_at][eq], filter[date_started_at][gte], filter[date_started_at][lte], filter[room_id], filter[participant_id], filter[session_id], filter[status], filter[type], filter[duration_secs]."""
 
     date_ended_at: DeleteRoomRecordingsFilterDateEndedAtParam
 
@@ -147,7 +147,7 @@ class DeleteRoomRecordingsFilterParam(TypedDict, total=False):
 
 
 class DeleteRoomRecordingsPageParam(TypedDict, total=False):
-    """Consolidated page parameter (deepObject style). Originally: page[size], page[number]"""
+    """Consolidated page parameter (deepObject style). Originally: page[size], page[number]."""
 
     number: int
     """The page number to load."""
@@ -163,7 +163,7 @@ class ElevenLabsVoiceSettingsParam(TypedDict, total=False):
     """The `identifier` for an integration secret [/v2/integration_secrets](https://developers.telnyx.com/api/secrets-manager/integration-secrets/create-integration-secret) that refers to your ElevenLabs API key. Warning: Free plans are unlikely to work with this integration."""
 
     type: Required[Literal["elevenlabs"]]
-    """Voice settings provider type"""
+    """Voice settings provider type."""
 
 
 class InworldVoiceSettingsParam(TypedDict, total=False):
@@ -173,65 +173,65 @@ class InworldVoiceSettingsParam(TypedDict, total=False):
     """Controls the expressiveness and consistency of the Inworld `TTS2` model's speech synthesis. `STABLE` favors consistent, predictable output, `CREATIVE` allows more expressive variation, and `BALANCED` sits in between. Optional and only supported by `TTS2`; when omitted, the provider default applies."""
 
     type: Required[Literal["inworld"]]
-    """Voice settings provider type"""
+    """Voice settings provider type."""
 
 
 class ListConferenceParticipantsFilterParam(TypedDict, total=False):
-    """Consolidated filter parameter (deepObject style). Originally: filter[muted], filter[on_hold], filter[whispering]"""
+    """Consolidated filter parameter (deepObject style). Originally: filter[muted], filter[on_hold], filter[whispering]."""
 
     muted: bool
-    """If present, participants will be filtered to those who are/are not muted"""
+    """If present, participants will be filtered to those who are/are not muted."""
 
     on_hold: bool
-    """If present, participants will be filtered to those who are/are not put on hold"""
+    """If present, participants will be filtered to those who are/are not put on hold."""
 
     whispering: bool
-    """If present, participants will be filtered to those who are whispering or are not"""
+    """If present, participants will be filtered to those who are whispering or are not."""
 
 
 class ListConferenceParticipantsPageParam(TypedDict, total=False):
-    """Consolidated page parameter (deepObject style). Originally: page[after], page[before], page[limit], page[size], page[number]"""
+    """Consolidated page parameter (deepObject style). Originally: page[after], page[before], page[limit], page[size], page[number]."""
 
     after: str
-    """Opaque identifier of next page"""
+    """Opaque identifier of next page."""
 
     before: str
-    """Opaque identifier of previous page"""
+    """Opaque identifier of previous page."""
 
     limit: int
-    """Limit of records per single page"""
+    """Limit of records per single page."""
 
     number: int
-    """The page number to load"""
+    """The page number to load."""
 
     size: int
-    """The size of the page"""
+    """The size of the page."""
 
 
 class ListConferencesFilterApplicationNameParam(TypedDict, total=False):
-    """Application name filters"""
+    """Application name filters."""
 
     contains: str
     """If present, applications with <code>application_name</code> containing the given value will be returned. Matching is not case-sensitive. Requires at least three characters."""
 
 
 class ListConferencesFilterOccurredAtParam(TypedDict, total=False):
-    """Event occurred_at filters"""
+    """Event occurred_at filters."""
 
     eq: str
-    """Event occurred_at: equal"""
+    """Event occurred_at: equal."""
 
     gt: str
-    """Event occurred_at: greater than"""
+    """Event occurred_at: greater than."""
 
     gte: str
-    """Event occurred_at: greater than or equal"""
+    """Event occurred_at: greater than or equal."""
 
     lt: str
-    """Event occurred_at: lower than"""
+    """Event occurred_at: lower than."""
 
     lte: str
-    """Event occurred_at: lower than or equal"""
+    """Event occurred_at: lower than or equal."""
 
 
 ListConferencesFilterParam = TypedDict(
@@ -253,26 +253,26 @@ ListConferencesFilterParam = TypedDict(
     },
     total=False,
 )
-"""Consolidated filter parameter (deepObject style). Originally: filter[application_name][contains], filter[outbound.outbound_voice_profile_id], filter[leg_id], filter[application_session_id], filter[connection_id], filter[product], filter[failed], filter[from], filter[to], filter[name], filter[type], filter[occurred_at][eq/gt/gte/lt/lte], filter[status]"""
+"""Consolidated filter parameter (deepObject style). Originally: filter[application_name][contains], filter[outbound.outbound_voice_profile_id], filter[leg_id], filter[application_session_id], filter[connection_id], filter[product], filter[failed], filter[from], filter[to], filter[name], filter[type], filter[occurred_at][eq/gt/gte/lt/lte], filter[status]."""
 
 
 class ListConferencesPageParam(TypedDict, total=False):
-    """Consolidated page parameter (deepObject style). Originally: page[after], page[before], page[limit], page[size], page[number]"""
+    """Consolidated page parameter (deepObject style). Originally: page[after], page[before], page[limit], page[size], page[number]."""
 
     after: str
-    """Opaque identifier of next page"""
+    """Opaque identifier of next page."""
 
     before: str
-    """Opaque identifier of previous page"""
+    """Opaque identifier of previous page."""
 
     limit: int
-    """Limit of records per single page"""
+    """Limit of records per single page."""
 
     number: int
-    """The page number to load"""
+    """The page number to load."""
 
     size: int
-    """The size of the page"""
+    """The size of the page."""
 
 
 class ListRoomCompositionsFilterDateCreatedAtParam(TypedDict, total=False):
@@ -289,7 +289,7 @@ class ListRoomCompositionsFilterDateCreatedAtParam(TypedDict, total=False):
 
 
 class ListRoomCompositionsFilterParam(TypedDict, total=False):
-    """Consolidated filter parameter (deepObject style). Originally: filter[date_created_at][eq], filter[date_created_at][gte], filter[date_created_at][lte], filter[session_id], filter[status]"""
+    """Consolidated filter parameter (deepObject style). Originally: filter[date_created_at][eq], filter[date_created_at][gte], filter[date_created_at][lte], filter[session_id], filter[status]."""
 
     date_created_at: ListRoomCompositionsFilterDateCreatedAtParam
 
@@ -301,7 +301,7 @@ class ListRoomCompositionsFilterParam(TypedDict, total=False):
 
 
 class ListRoomCompositionsPageParam(TypedDict, total=False):
-    """Consolidated page parameter (deepObject style). Originally: page[size], page[number]"""
+    """Consolidated page parameter (deepObject style). Originally: page[size], page[number]."""
 
     number: int
     """The page number to load."""
@@ -350,7 +350,7 @@ class ListRoomParticipantsFilterDateUpdatedAtParam(TypedDict, total=False):
 
 
 class ListRoomParticipantsFilterParam(TypedDict, total=False):
-    """Consolidated filter parameter (deepObject style). Originally: filter[date_joined_at][eq], filter[date_joined_at][gte], filter[date_joined_at][lte], filter[date_updated_at][eq], filter[date_updated_at][gte], filter[date_updated_at][lte], filter[date_left_at][eq], filter[date_left_at][gte], filter[date_left_at][lte], filter[context], filter[session_id]"""
+    """Consolidated filter parameter (deepObject style). Originally: filter[date_joined_at][eq], filter[date_joined_at][gte], filter[date_joined_at][lte], filter[date_updated_at][eq], filter[date_updated_at][gte], filter[date_updated_at][lte], filter[date_left_at][eq], filter[date_left_at][gte], filter[date_left_at][lte], filter[context], filter[session_id]."""
 
     context: str
     """Filter room participants based on the context."""
@@ -366,7 +366,7 @@ class ListRoomParticipantsFilterParam(TypedDict, total=False):
 
 
 class ListRoomParticipantsPageParam(TypedDict, total=False):
-    """Consolidated page parameter (deepObject style). Originally: page[size], page[number]"""
+    """Consolidated page parameter (deepObject style). Originally: page[size], page[number]."""
 
     number: int
     """The page number to load."""
@@ -402,7 +402,7 @@ class ListRoomRecordingsFilterDateStartedAtParam(TypedDict, total=False):
 
 
 class ListRoomRecordingsFilterParam(TypedDict, total=False):
-    """Consolidated filter parameter (deepObject style). Originally: filter[date_ended_at][eq], filter[date_ended_at][gte], filter[date_ended_at][lte], filter[date_started_at][eq], filter[date_started_at][gte], filter[date_started_at][lte], filter[room_id], filter[participant_id], filter[session_id], filter[status], filter[type], filter[duration_secs]"""
+    """Consolidated filter parameter (deepObject style). Originally: filter[date_ended_at][eq], filter[date_ended_at][gte], filter[date_ended_at][lte], filter[date_started_at][eq], filter[date_started_at][gte], filter[date_started_at][lte], filter[room_id], filter[participant_id], filter[session_id], filter[status], filter[type], filter[duration_secs]."""
 
     date_ended_at: ListRoomRecordingsFilterDateEndedAtParam
 
@@ -428,7 +428,7 @@ class ListRoomRecordingsFilterParam(TypedDict, total=False):
 
 
 class ListRoomRecordingsPageParam(TypedDict, total=False):
-    """Consolidated page parameter (deepObject style). Originally: page[size], page[number]"""
+    """Consolidated page parameter (deepObject style). Originally: page[size], page[number]."""
 
     number: int
     """The page number to load."""
@@ -477,7 +477,7 @@ class ListRoomSessionsFilterDateUpdatedAtParam(TypedDict, total=False):
 
 
 class ListRoomSessionsFilterParam(TypedDict, total=False):
-    """Consolidated filter parameter (deepObject style). Originally: filter[date_created_at][eq], filter[date_created_at][gte], filter[date_created_at][lte], filter[date_updated_at][eq], filter[date_updated_at][gte], filter[date_updated_at][lte], filter[date_ended_at][eq], filter[date_ended_at][gte], filter[date_ended_at][lte], filter[room_id], filter[active]"""
+    """Consolidated filter parameter (deepObject style). Originally: filter[date_created_at][eq], filter[date_created_at][gte], filter[date_created_at][lte], filter[date_updated_at][eq], filter[date_updated_at][gte], filter[date_updated_at][lte], filter[date_ended_at][eq], filter[date_ended_at][gte], filter[date_ended_at][lte], filter[room_id], filter[active]."""
 
     active: bool
     """Filter active or inactive room sessions."""
@@ -493,7 +493,7 @@ class ListRoomSessionsFilterParam(TypedDict, total=False):
 
 
 class ListRoomSessionsPageParam(TypedDict, total=False):
-    """Consolidated page parameter (deepObject style). Originally: page[size], page[number]"""
+    """Consolidated page parameter (deepObject style). Originally: page[size], page[number]."""
 
     number: int
     """The page number to load."""
@@ -529,7 +529,7 @@ class ListRoomsFilterDateUpdatedAtParam(TypedDict, total=False):
 
 
 class ListRoomsFilterParam(TypedDict, total=False):
-    """Consolidated filter parameter (deepObject style). Originally: filter[date_created_at][eq], filter[date_created_at][gte], filter[date_created_at][lte], filter[date_updated_at][eq], filter[date_updated_at][gte], filter[date_updated_at][lte], filter[unique_name]"""
+    """Consolidated filter parameter (deepObject style). Originally: filter[date_created_at][eq], filter[date_created_at][gte], filter[date_created_at][lte], filter[date_updated_at][eq], filter[date_updated_at][gte], filter[date_updated_at][lte], filter[unique_name]."""
 
     date_created_at: ListRoomsFilterDateCreatedAtParam
 
@@ -540,7 +540,7 @@ class ListRoomsFilterParam(TypedDict, total=False):
 
 
 class ListRoomsPageParam(TypedDict, total=False):
-    """Consolidated page parameter (deepObject style). Originally: page[size], page[number]"""
+    """Consolidated page parameter (deepObject style). Originally: page[size], page[number]."""
 
     number: int
     """The page number to load."""
@@ -607,7 +607,7 @@ class MinimaxVoiceSettingsParam(TypedDict, total=False):
     """Speech speed multiplier. Default is 1.0."""
 
     type: Required[Literal["minimax"]]
-    """Voice settings provider type"""
+    """Voice settings provider type."""
 
     vol: float
     """Speech volume multiplier. Default is 1.0."""
@@ -626,7 +626,7 @@ class ResembleVoiceSettingsParam(TypedDict, total=False):
     """Audio sample rate in Hz."""
 
     type: Required[Literal["resemble"]]
-    """Voice settings provider type"""
+    """Voice settings provider type."""
 
 
 class RetrieveListRoomParticipantsFilterDateJoinedAtParam(TypedDict, total=False):
@@ -669,7 +669,7 @@ class RetrieveListRoomParticipantsFilterDateUpdatedAtParam(TypedDict, total=Fals
 
 
 class RetrieveListRoomParticipantsFilterParam(TypedDict, total=False):
-    """Consolidated filter parameter (deepObject style). Originally: filter[date_joined_at][eq], filter[date_joined_at][gte], filter[date_joined_at][lte], filter[date_updated_at][eq], filter[date_updated_at][gte], filter[date_updated_at][lte], filter[date_left_at][eq], filter[date_left_at][gte], filter[date_left_at][lte], filter[context]"""
+    """Consolidated filter parameter (deepObject style). Originally: filter[date_joined_at][eq], filter[date_joined_at][gte], filter[date_joined_at][lte], filter[date_updated_at][eq], filter[date_updated_at][gte], filter[date_updated_at][lte], filter[date_left_at][eq], filter[date_left_at][gte], filter[date_left_at][lte], filter[context]."""
 
     context: str
     """Filter room participants based on the context."""
@@ -682,7 +682,7 @@ class RetrieveListRoomParticipantsFilterParam(TypedDict, total=False):
 
 
 class RetrieveListRoomParticipantsPageParam(TypedDict, total=False):
-    """Consolidated page parameter (deepObject style). Originally: page[size], page[number]"""
+    """Consolidated page parameter (deepObject style). Originally: page[size], page[number]."""
 
     number: int
     """The page number to load."""
@@ -731,7 +731,7 @@ class RetrieveListRoomSessionsFilterDateUpdatedAtParam(TypedDict, total=False):
 
 
 class RetrieveListRoomSessionsFilterParam(TypedDict, total=False):
-    """Consolidated filter parameter (deepObject style). Originally: filter[date_created_at][eq], filter[date_created_at][gte], filter[date_created_at][lte], filter[date_updated_at][eq], filter[date_updated_at][gte], filter[date_updated_at][lte], filter[date_ended_at][eq], filter[date_ended_at][gte], filter[date_ended_at][lte], filter[active]"""
+    """Consolidated filter parameter (deepObject style). Originally: filter[date_created_at][eq], filter[date_created_at][gte], filter[date_created_at][lte], filter[date_updated_at][eq], filter[date_updated_at][gte], filter[date_updated_at][lte], filter[date_ended_at][eq], filter[date_ended_at][gte], filter[date_ended_at][lte], filter[active]."""
 
     active: bool
     """Filter active or inactive room sessions."""
@@ -744,7 +744,7 @@ class RetrieveListRoomSessionsFilterParam(TypedDict, total=False):
 
 
 class RetrieveListRoomSessionsPageParam(TypedDict, total=False):
-    """Consolidated page parameter (deepObject style). Originally: page[size], page[number]"""
+    """Consolidated page parameter (deepObject style). Originally: page[size], page[number]."""
 
     number: int
     """The page number to load."""
@@ -757,7 +757,7 @@ class RimeVoiceSettingsParam(TypedDict, total=False):
     """The RimeVoiceSettings object."""
 
     type: Required[Literal["rime"]]
-    """Voice settings provider type"""
+    """Voice settings provider type."""
 
     voice_speed: float
     """Speech speed multiplier. Default is 1.0."""
@@ -767,7 +767,7 @@ class TelnyxVoiceSettingsParam(TypedDict, total=False):
     """The TelnyxVoiceSettings object."""
 
     type: Required[Literal["telnyx"]]
-    """Voice settings provider type"""
+    """Voice settings provider type."""
 
     voice_speed: float
     """The voice speed to be used for the voice. The voice speed must be between 0.1 and 2.0. Default value is 1.0. Not supported for `Telnyx.Bayan.*` or `Telnyx.Sukhan.*` voices."""
@@ -780,4 +780,4 @@ class XaiVoiceSettingsParam(TypedDict, total=False):
     """Language code, or `auto` to detect automatically."""
 
     type: Required[Literal["xai"]]
-    """Voice settings provider type"""
+    """Voice settings provider type."""

@@ -147,6 +147,7 @@ def _params_module(env: jinja2.Environment, api: Api) -> str:
         api=api,
         class_syntax={s.name: typed_dict_class_syntax(s) for s in api.typed_dicts},
         local=lambda annotation: annotation.replace(f"{PARAMS_MODULE}.", ""),
+        doc=docstring,
         needs_datetime=uses("datetime."),
         needs_sequence=uses("Sequence["),
         needs_mapping=uses("Mapping["),
