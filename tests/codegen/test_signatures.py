@@ -92,9 +92,7 @@ SPEC: dict[str, Any] = {
                     "200": {
                         "description": "ok",
                         "content": {
-                            "application/json": {
-                                "schema": {"$ref": "#/components/schemas/Person"}
-                            }
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Person"}}
                         },
                     }
                 },
@@ -104,7 +102,12 @@ SPEC: dict[str, Any] = {
             "get": {
                 "tags": ["things"],
                 "parameters": [
-                    {"name": "thing_id", "in": "path", "required": True, "schema": {"type": "string"}}
+                    {
+                        "name": "thing_id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string"},
+                    }
                 ],
                 "responses": {"204": {"description": "ok"}},
             }
