@@ -120,6 +120,8 @@ class Annotations:
         parts = [
             self._one(kind, schema, where, depth, hint) for kind in kind_list if kind != "null"
         ]
+        if not parts and kind_list == ["null"]:
+            return "None"  # a null branch of a union: the union is not Any for it
         if not parts:
             parts = ["Mapping[str, Any]"] if "properties" in schema else ["Any"]
         if nullable:
@@ -154,16 +156,16 @@ class Annotations:
         raise self.spec.error(f"unsupported schema type {kind!r}", where)
 
     def _object_parts(
-        self, schema: Mapping[str, Any], where: tuple[Any, ...], depth: int
+        self, schema: Mapping[str, Any], where: tuple[Any, ...], depth: int, part: bool = False
     ) -> tuple[dict[str, Any], set[str]] | None:
         """``(properties, required)`` of an object schema with properties (an ``allOf`` of
-        them merged); ``None`` for anything else."""
+        them merged; a ``part`` of one may add ``required`` only); ``None`` for anything else."""
         if depth > 20:
             return None
         if "$ref" in schema:
             target = self.spec.deref(schema, where)
             return (
-                self._object_parts(target, where, depth + 1)
+                self._object_parts(target, where, depth + 1, part)
                 if isinstance(target, Mapping)
                 else None
             )
@@ -180,10 +182,10 @@ class Annotations:
         required: set[str] = set()
         parts = schema.get("allOf")
         if isinstance(parts, list):
-            for index, part in enumerate(parts):
+            for index, item in enumerate(parts):
                 found = (
-                    self._object_parts(part, (*where, "allOf", index), depth + 1)
-                    if isinstance(part, Mapping)
+                    self._object_parts(item, (*where, "allOf", index), depth + 1, True)
+                    if isinstance(item, Mapping)
                     else None
                 )
                 if found is None:
@@ -193,7 +195,7 @@ class Annotations:
         own = schema.get("properties")
         if isinstance(own, Mapping):
             properties.update(own)
-        elif not isinstance(parts, list):
+        elif not isinstance(parts, list) and not (part and "additionalProperties" not in schema):
             return None
         if isinstance(schema.get("required"), list):
             required |= {str(name) for name in schema["required"]}

@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -13,16 +12,16 @@ from tests.generality.corpus import run_all
 
 pytestmark = pytest.mark.slow
 
-# CI's slow job has minutes, not hours: the three stages measured about 60 s of CPU on
-# one core of the development machine; twice that fails, so a slowdown is seen.
-CPU_BUDGET_SECONDS = 150.0
+# CI's slow job has minutes, not hours. The three stages measured 54 s of CPU on the
+# development machine (generation and ruff 20 s, import walk 8 s, mypy 26 s; wall time
+# is about the same on one free core); a budget of three times that catches a blow-up
+# without failing on a slower runner.
+CPU_BUDGET_SECONDS = 180.0
 
 
 def test_every_spec_generates_imports_and_type_checks(tmp_path: Path) -> None:
-    began = time.process_time()
     run = run_all(tmp_path)
     assert len(run.outcomes) == 60
     failures = [f"{o.path} at {o.stage}: {o.reason}" for o in run.failures]
     assert failures == []
-    assert sum(run.seconds.values()) < CPU_BUDGET_SECONDS, run.seconds
-    assert time.process_time() - began < CPU_BUDGET_SECONDS
+    assert sum(run.cpu.values()) < CPU_BUDGET_SECONDS, run.cpu
