@@ -204,3 +204,40 @@ def test_a_patterns_parameter_says_so_in_its_own_description(tmp_path: Path) -> 
     kept = out["paths"]["/x"]["get"]["parameters"][0]
     assert kept["description"].startswith("Q.") and "\\p{L}" in kept["description"]
     assert "pattern" not in kept["schema"]
+
+
+def test_discriminator_tags_survive_renamed_schemas() -> None:
+    from generator.codegen.http.load import load_api
+    from generator.codegen.http.render import render_package
+
+    variant = {"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string"}}}
+    spec = _spec([{"url": "https://d.test"}])
+    spec["components"] = {
+        "schemas": {
+            "HTTPEndpoint": variant,  # its class is HttpEndpoint: the mapping must follow
+            "SMTPEndpoint": variant,
+            "Endpoint": {
+                "oneOf": [
+                    {"$ref": "#/components/schemas/HTTPEndpoint"},
+                    {"$ref": "#/components/schemas/SMTPEndpoint"},
+                ],
+                "discriminator": {
+                    "propertyName": "kind",
+                    "mapping": {
+                        "http": "#/components/schemas/HTTPEndpoint",
+                        "smtp": "#/components/schemas/SMTPEndpoint",
+                    },
+                },
+            },
+        }
+    }
+    spec["paths"]["/items"]["post"]["responses"] = {
+        "200": {
+            "description": "ok",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Endpoint"}}},
+        }
+    }
+    api = load_api(spec, source="d.json", package="d", client_class="D")
+    models = render_package(api, "d")["models.py"].decode()
+    assert "kind: Literal['http']" in models and "kind: Literal['smtp']" in models
+    assert "HTTPEndpoint" not in models
