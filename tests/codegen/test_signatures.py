@@ -252,6 +252,9 @@ def test_a_deprecated_operation_warns_at_the_caller(sig: Any) -> None:
         client.people.list_people()
     assert caught[0].filename == __file__
     assert "Deprecated" in (type(client.people).list_people.__doc__ or "")
+    with pytest.warns(DeprecationWarning) as raw:  # through the wrapper: still the caller
+        client.people.with_raw_response.list_people()
+    assert [w.filename for w in raw] == [__file__]
 
 
 def test_a_deprecated_operation_warns_at_the_caller_async(sig: Any) -> None:
@@ -262,10 +265,11 @@ def test_a_deprecated_operation_warns_at_the_caller_async(sig: Any) -> None:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             await client.people.list_people()
+            await client.people.with_raw_response.list_people()
         return caught
 
     caught = asyncio.run(call())
-    assert [(w.category, w.filename) for w in caught] == [(DeprecationWarning, __file__)]
+    assert [(w.category, w.filename) for w in caught] == [(DeprecationWarning, __file__)] * 2
 
 
 def test_a_deprecated_parameter_warns_only_when_given(sig: Any) -> None:
