@@ -16,7 +16,7 @@ class AwsVoiceSettings(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    type: Literal["AwsVoiceSettings"]
+    type: Literal["aws"]
     """
     Voice settings provider type
     """
@@ -1701,7 +1701,7 @@ class XaiVoiceSettings(BaseModel):
     """
     Language code, or `auto` to detect automatically.
     """
-    type: Literal["XaiVoiceSettings"]
+    type: Literal["xai"]
     """
     Voice settings provider type
     """

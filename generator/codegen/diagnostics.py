@@ -7,7 +7,7 @@ from typing import Literal
 
 __all__ = ["Diagnostic", "DiagnosticKind"]
 
-DiagnosticKind = Literal["skip", "rename"]
+DiagnosticKind = Literal["skip", "rename", "note"]
 
 
 @dataclass(frozen=True)
@@ -16,7 +16,8 @@ class Diagnostic:
 
     ``skip``: a node the generator could not render, left out (a ``warning:`` line);
     ``rename``: a name changed to avoid a collision, generated under the new name (a
-    ``note:`` line). Strict loads raise instead of skipping.
+    ``note:`` line); ``note``: generated differently from what the spec says, for a
+    reason the note gives (a ``note:`` line too). Strict loads raise instead of skipping.
     """
 
     kind: DiagnosticKind

@@ -190,7 +190,7 @@ def check_document(document: Mapping[str, object], source: str) -> None:
     One pass, no bookkeeping per node: the pointer is built only when something is wrong.
     """
     try:
-        _scan(document, 0, False, False)
+        _scan(document, 0, False, False, False)
     except _Found as found:
         raise ConfgenError(
             found.message,
@@ -200,7 +200,8 @@ def check_document(document: Mapping[str, object], source: str) -> None:
         ) from None
 
 
-def _scan(node: object, depth: int, is_doc: bool, under_responses: bool) -> None:
+def _scan(node: object, depth: int, is_doc: bool, under_responses: bool, names: bool) -> None:
+    """``names``: ``node`` maps property names to schemas (a property may be called ``$ref``)."""
     if depth > MAX_DEPTH:
         raise _Found(
             f"the spec nests deeper than {MAX_DEPTH} levels", f"at most {MAX_DEPTH} levels"
@@ -209,7 +210,7 @@ def _scan(node: object, depth: int, is_doc: bool, under_responses: bool) -> None
     if kind is dict:
         assert isinstance(node, dict)
         ref = node.get("$ref")
-        if ref is not None and type(ref) is not str:
+        if ref is not None and type(ref) is not str and not names:
             found = _Found(f"$ref is {type(ref).__name__} {ref!r}"[:80], "a string")
             found.path.append("$ref")
             raise found
@@ -223,7 +224,7 @@ def _scan(node: object, depth: int, is_doc: bool, under_responses: bool) -> None
                         )
                 elif not key.isascii():
                     _check_text(key)
-                _scan(value, depth + 1, key in _DOC_KEYS, key == "responses")
+                _scan(value, depth + 1, key in _DOC_KEYS, key == "responses", key == "properties")
             except _Found as found:
                 found.path.append(key)
                 raise
@@ -231,7 +232,7 @@ def _scan(node: object, depth: int, is_doc: bool, under_responses: bool) -> None
         assert isinstance(node, list)
         for index, item in enumerate(node):
             try:
-                _scan(item, depth + 1, False, False)
+                _scan(item, depth + 1, False, False, False)
             except _Found as found:
                 found.path.append(index)
                 raise

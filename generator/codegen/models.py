@@ -100,6 +100,38 @@ def _default_fits(schema: Mapping[str, Any], value: Any) -> bool:
     return not checks or any(check(value) for check in checks)
 
 
+def without_access(schemas: Mapping[str, Any], flag: str) -> dict[str, Any]:
+    """``schemas`` with every property marked ``flag`` (``readOnly``: the request side;
+    ``writeOnly``: the response side) left out, and out of ``required``; a property is
+    marked on itself or on the component its ``$ref`` names."""
+    marked = {
+        f"#/components/schemas/{name}"
+        for name, schema in schemas.items()
+        if isinstance(schema, Mapping) and schema.get(flag) is True
+    }
+
+    def hidden(prop: Any) -> bool:
+        return isinstance(prop, Mapping) and (prop.get(flag) is True or prop.get("$ref") in marked)
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, list):
+            return [walk(item) for item in node]
+        if not isinstance(node, Mapping):
+            return node
+        out = {key: walk(value) for key, value in node.items() if key != "properties"}
+        properties = node.get("properties")
+        if isinstance(properties, Mapping):
+            out["properties"] = {k: walk(v) for k, v in properties.items() if not hidden(v)}
+            gone = set(properties) - set(out["properties"])
+            if gone and isinstance(node.get("required"), list):
+                out["required"] = [name for name in node["required"] if name not in gone]
+        elif "properties" in node:
+            out["properties"] = node["properties"]
+        return out
+
+    return {name: walk(schema) for name, schema in schemas.items()}
+
+
 def _allows_null(schema: Any) -> bool:
     """Whether a property schema says null is a valid value (explicitly, not via $ref)."""
     if not isinstance(schema, Mapping):
@@ -344,6 +376,8 @@ def render_models(
 
     if not schemas:
         return header + "\nfrom __future__ import annotations\n"
+    # readOnly is never sent, writeOnly never received (OpenAPI 3.1, Schema Object).
+    schemas = without_access(schemas, "readOnly" if strict else "writeOnly")
     document = _document(
         {
             name: fit_schema(schema, lenient=not strict)

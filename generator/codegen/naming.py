@@ -24,6 +24,7 @@ __all__ = [
     "check_unique",
     "class_identifier",
     "method_reserved",
+    "operation_id_from_route",
     "pascal_case",
     "python_identifier",
     "resource_name",
@@ -214,3 +215,13 @@ def check_unique(
         seen[python] = original
         mapping[original] = python
     return mapping
+
+
+def operation_id_from_route(method: str, path: str) -> str:
+    """The name of an operation the spec gives no operationId: its method and path
+    (``GET /users/{id}/posts`` -> ``get_users_by_id_posts``), the same every run."""
+    words = [method.lower()]
+    for segment in path.strip("/").split("/"):
+        variable = re.fullmatch(r"\{([^{}]+)\}", segment)
+        words += ["by", variable.group(1)] if variable else [segment]
+    return snake_case("_".join(words)) or method.lower()

@@ -184,12 +184,31 @@ def rename_refs(node: Any, class_names: Mapping[str, str]) -> Any:
                 if target is None:
                     return {}
                 out[key] = SCHEMA_PREFIX + target
+            elif key == "discriminator" and isinstance(value, Mapping):
+                out[key] = _renamed_mapping(value, class_names)
             else:
                 out[key] = rename_refs(value, class_names)
         return out
     if isinstance(node, list):
         return [rename_refs(item, class_names) for item in node]
     return node
+
+
+def _renamed_mapping(discriminator: Mapping[str, Any], class_names: Mapping[str, str]) -> Any:
+    """A discriminator whose ``mapping`` refs use the class names too (the model generator
+    matches them against the schemas: a stale one would tag the variant with its name)."""
+    mapping = discriminator.get("mapping")
+    if not isinstance(mapping, Mapping):
+        return dict(discriminator)
+    renamed = {}
+    for tag, ref in mapping.items():
+        if isinstance(ref, str) and ref.startswith(SCHEMA_PREFIX):
+            target = class_names.get(ref[len(SCHEMA_PREFIX) :])
+            if target is None:
+                continue  # left out by a lenient load: no variant to tag
+            ref = SCHEMA_PREFIX + target
+        renamed[tag] = ref
+    return {**discriminator, "mapping": renamed}
 
 
 def ref_closure(schemas: Mapping[str, Any], roots: set[str]) -> set[str]:

@@ -287,11 +287,6 @@ def test_without_strict_an_unrenderable_response_is_skipped_and_reported(
             "both become 'widget_id'",
         ),
         (
-            lambda s: s["paths"]["/widgets/{widget_id}"]["post"].pop("operationId"),
-            "/paths/~1widgets~1{widget_id}/post",
-            "operationId",
-        ),
-        (
             lambda s: s["paths"]["/widgets/{widget_id}"]["post"].update(
                 {"x-confgen-retry": {"mode": "sometimes"}}
             ),

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from .. import _request_models, models
 from .._runtime import (
@@ -26,6 +26,8 @@ from .._runtime._params import ParamStyle
 
 if TYPE_CHECKING:
     import httpx
+
+    from .. import params as _params
 
 __all__ = [
     "AsyncConferencesResource",
@@ -914,8 +916,8 @@ class ConferencesResource(SyncResource):
         *,
         conference_id: str,
         region: Literal["Australia", "Europe", "Middle East", "US"] | NotGiven = NOT_GIVEN,
-        page: Mapping[str, Any] | NotGiven = NOT_GIVEN,
-        filter: Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        page: _params.ListConferenceParticipantsPageParam | NotGiven = NOT_GIVEN,
+        filter: _params.ListConferenceParticipantsFilterParam | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
@@ -969,8 +971,8 @@ class ConferencesResource(SyncResource):
         self,
         *,
         region: Literal["Australia", "Europe", "Middle East", "US"] | NotGiven = NOT_GIVEN,
-        filter: Mapping[str, Any] | NotGiven = NOT_GIVEN,
-        page: Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        filter: _params.ListConferencesFilterParam | NotGiven = NOT_GIVEN,
+        page: _params.ListConferencesPageParam | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
@@ -1398,7 +1400,16 @@ class ConferencesResource(SyncResource):
         | NotGiven = NOT_GIVEN,
         payload_type: Literal["text", "ssml"] | NotGiven = NOT_GIVEN,
         region: Literal["Australia", "Europe", "Middle East", "US"] | NotGiven = NOT_GIVEN,
-        voice_settings: Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        voice_settings: _params.ElevenLabsVoiceSettingsParam
+        | _params.TelnyxVoiceSettingsParam
+        | _params.AwsVoiceSettingsParam
+        | _params.MinimaxVoiceSettingsParam
+        | _params.AzureVoiceSettingsParam
+        | _params.RimeVoiceSettingsParam
+        | _params.ResembleVoiceSettingsParam
+        | _params.InworldVoiceSettingsParam
+        | _params.XaiVoiceSettingsParam
+        | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
@@ -2659,8 +2670,8 @@ class AsyncConferencesResource(AsyncResource):
         *,
         conference_id: str,
         region: Literal["Australia", "Europe", "Middle East", "US"] | NotGiven = NOT_GIVEN,
-        page: Mapping[str, Any] | NotGiven = NOT_GIVEN,
-        filter: Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        page: _params.ListConferenceParticipantsPageParam | NotGiven = NOT_GIVEN,
+        filter: _params.ListConferenceParticipantsFilterParam | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
@@ -2714,8 +2725,8 @@ class AsyncConferencesResource(AsyncResource):
         self,
         *,
         region: Literal["Australia", "Europe", "Middle East", "US"] | NotGiven = NOT_GIVEN,
-        filter: Mapping[str, Any] | NotGiven = NOT_GIVEN,
-        page: Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        filter: _params.ListConferencesFilterParam | NotGiven = NOT_GIVEN,
+        page: _params.ListConferencesPageParam | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
@@ -3143,7 +3154,16 @@ class AsyncConferencesResource(AsyncResource):
         | NotGiven = NOT_GIVEN,
         payload_type: Literal["text", "ssml"] | NotGiven = NOT_GIVEN,
         region: Literal["Australia", "Europe", "Middle East", "US"] | NotGiven = NOT_GIVEN,
-        voice_settings: Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        voice_settings: _params.ElevenLabsVoiceSettingsParam
+        | _params.TelnyxVoiceSettingsParam
+        | _params.AwsVoiceSettingsParam
+        | _params.MinimaxVoiceSettingsParam
+        | _params.AzureVoiceSettingsParam
+        | _params.RimeVoiceSettingsParam
+        | _params.ResembleVoiceSettingsParam
+        | _params.InworldVoiceSettingsParam
+        | _params.XaiVoiceSettingsParam
+        | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,

@@ -27,6 +27,8 @@ from .._runtime._params import ParamStyle
 if TYPE_CHECKING:
     import httpx
 
+    from .. import params as _params
+
 __all__ = [
     "AsyncRoomCompositionsResource",
     "AsyncRoomCompositionsResourceWithRawResponse",
@@ -207,8 +209,8 @@ class RoomCompositionsResource(SyncResource):
     def list_room_compositions(
         self,
         *,
-        filter: Mapping[str, Any] | NotGiven = NOT_GIVEN,
-        page: Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        filter: _params.ListRoomCompositionsFilterParam | NotGiven = NOT_GIVEN,
+        page: _params.ListRoomCompositionsPageParam | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
@@ -436,8 +438,8 @@ class AsyncRoomCompositionsResource(AsyncResource):
     async def list_room_compositions(
         self,
         *,
-        filter: Mapping[str, Any] | NotGiven = NOT_GIVEN,
-        page: Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        filter: _params.ListRoomCompositionsFilterParam | NotGiven = NOT_GIVEN,
+        page: _params.ListRoomCompositionsPageParam | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,

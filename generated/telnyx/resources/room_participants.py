@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .. import _request_models, models
 from .._runtime import (
@@ -26,6 +26,8 @@ from .._runtime._params import ParamStyle
 
 if TYPE_CHECKING:
     import httpx
+
+    from .. import params as _params
 
 __all__ = [
     "AsyncRoomParticipantsResource",
@@ -82,8 +84,8 @@ class RoomParticipantsResource(SyncResource):
     def list_room_participants(
         self,
         *,
-        filter: Mapping[str, Any] | NotGiven = NOT_GIVEN,
-        page: Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        filter: _params.ListRoomParticipantsFilterParam | NotGiven = NOT_GIVEN,
+        page: _params.ListRoomParticipantsPageParam | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
@@ -199,8 +201,8 @@ class AsyncRoomParticipantsResource(AsyncResource):
     async def list_room_participants(
         self,
         *,
-        filter: Mapping[str, Any] | NotGiven = NOT_GIVEN,
-        page: Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        filter: _params.ListRoomParticipantsFilterParam | NotGiven = NOT_GIVEN,
+        page: _params.ListRoomParticipantsPageParam | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,

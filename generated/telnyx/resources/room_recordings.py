@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .. import _request_models, models
 from .._runtime import (
@@ -26,6 +26,8 @@ from .._runtime._params import ParamStyle
 
 if TYPE_CHECKING:
     import httpx
+
+    from .. import params as _params
 
 __all__ = [
     "AsyncRoomRecordingsResource",
@@ -145,8 +147,8 @@ class RoomRecordingsResource(SyncResource):
     def delete_room_recordings(
         self,
         *,
-        filter: Mapping[str, Any] | NotGiven = NOT_GIVEN,
-        page: Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        filter: _params.DeleteRoomRecordingsFilterParam | NotGiven = NOT_GIVEN,
+        page: _params.DeleteRoomRecordingsPageParam | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
@@ -193,8 +195,8 @@ class RoomRecordingsResource(SyncResource):
     def list_room_recordings(
         self,
         *,
-        filter: Mapping[str, Any] | NotGiven = NOT_GIVEN,
-        page: Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        filter: _params.ListRoomRecordingsFilterParam | NotGiven = NOT_GIVEN,
+        page: _params.ListRoomRecordingsPageParam | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
@@ -355,8 +357,8 @@ class AsyncRoomRecordingsResource(AsyncResource):
     async def delete_room_recordings(
         self,
         *,
-        filter: Mapping[str, Any] | NotGiven = NOT_GIVEN,
-        page: Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        filter: _params.DeleteRoomRecordingsFilterParam | NotGiven = NOT_GIVEN,
+        page: _params.DeleteRoomRecordingsPageParam | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
@@ -403,8 +405,8 @@ class AsyncRoomRecordingsResource(AsyncResource):
     async def list_room_recordings(
         self,
         *,
-        filter: Mapping[str, Any] | NotGiven = NOT_GIVEN,
-        page: Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        filter: _params.ListRoomRecordingsFilterParam | NotGiven = NOT_GIVEN,
+        page: _params.ListRoomRecordingsPageParam | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,

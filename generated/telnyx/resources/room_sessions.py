@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from .. import _request_models, models
 from .._runtime import (
@@ -26,6 +26,8 @@ from .._runtime._params import ParamStyle
 
 if TYPE_CHECKING:
     import httpx
+
+    from .. import params as _params
 
 __all__ = [
     "AsyncRoomSessionsResource",
@@ -237,8 +239,8 @@ class RoomSessionsResource(SyncResource):
         self,
         *,
         include_participants: bool | NotGiven = NOT_GIVEN,
-        filter: Mapping[str, Any] | NotGiven = NOT_GIVEN,
-        page: Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        filter: _params.ListRoomSessionsFilterParam | NotGiven = NOT_GIVEN,
+        page: _params.ListRoomSessionsPageParam | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
@@ -344,8 +346,8 @@ class RoomSessionsResource(SyncResource):
         self,
         *,
         room_session_id: str,
-        filter: Mapping[str, Any] | NotGiven = NOT_GIVEN,
-        page: Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        filter: _params.RetrieveListRoomParticipantsFilterParam | NotGiven = NOT_GIVEN,
+        page: _params.RetrieveListRoomParticipantsPageParam | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
@@ -646,8 +648,8 @@ class AsyncRoomSessionsResource(AsyncResource):
         self,
         *,
         include_participants: bool | NotGiven = NOT_GIVEN,
-        filter: Mapping[str, Any] | NotGiven = NOT_GIVEN,
-        page: Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        filter: _params.ListRoomSessionsFilterParam | NotGiven = NOT_GIVEN,
+        page: _params.ListRoomSessionsPageParam | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
@@ -753,8 +755,8 @@ class AsyncRoomSessionsResource(AsyncResource):
         self,
         *,
         room_session_id: str,
-        filter: Mapping[str, Any] | NotGiven = NOT_GIVEN,
-        page: Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        filter: _params.RetrieveListRoomParticipantsFilterParam | NotGiven = NOT_GIVEN,
+        page: _params.RetrieveListRoomParticipantsPageParam | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,

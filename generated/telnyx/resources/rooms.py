@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .. import _request_models, models
 from .._runtime import (
@@ -26,6 +26,8 @@ from .._runtime._params import ParamStyle
 
 if TYPE_CHECKING:
     import httpx
+
+    from .. import params as _params
 
 __all__ = [
     "AsyncRoomsResource",
@@ -232,8 +234,8 @@ class RoomsResource(SyncResource):
         self,
         *,
         include_sessions: bool | NotGiven = NOT_GIVEN,
-        filter: Mapping[str, Any] | NotGiven = NOT_GIVEN,
-        page: Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        filter: _params.ListRoomsFilterParam | NotGiven = NOT_GIVEN,
+        page: _params.ListRoomsPageParam | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
@@ -283,8 +285,8 @@ class RoomsResource(SyncResource):
         *,
         room_id: str,
         include_participants: bool | NotGiven = NOT_GIVEN,
-        filter: Mapping[str, Any] | NotGiven = NOT_GIVEN,
-        page: Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        filter: _params.RetrieveListRoomSessionsFilterParam | NotGiven = NOT_GIVEN,
+        page: _params.RetrieveListRoomSessionsPageParam | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
@@ -600,8 +602,8 @@ class AsyncRoomsResource(AsyncResource):
         self,
         *,
         include_sessions: bool | NotGiven = NOT_GIVEN,
-        filter: Mapping[str, Any] | NotGiven = NOT_GIVEN,
-        page: Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        filter: _params.ListRoomsFilterParam | NotGiven = NOT_GIVEN,
+        page: _params.ListRoomsPageParam | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
@@ -651,8 +653,8 @@ class AsyncRoomsResource(AsyncResource):
         *,
         room_id: str,
         include_participants: bool | NotGiven = NOT_GIVEN,
-        filter: Mapping[str, Any] | NotGiven = NOT_GIVEN,
-        page: Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        filter: _params.RetrieveListRoomSessionsFilterParam | NotGiven = NOT_GIVEN,
+        page: _params.RetrieveListRoomSessionsPageParam | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,

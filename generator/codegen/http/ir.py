@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from generator.codegen.annotations import TypedDictSpec
 from generator.codegen.diagnostics import Diagnostic
 
 ParameterLocation = Literal["path", "query", "header", "cookie", "body"]
@@ -39,6 +40,8 @@ class Parameter:
     """OpenAPI ``explode`` (default: true for ``form``, false otherwise)."""
     allow_reserved: bool = False
     """OpenAPI ``allowReserved`` (query only)."""
+    deprecated: bool = False
+    """``deprecated: true``: giving it warns (`DeprecationWarning`)."""
 
     @property
     def default_style(self) -> bool:
@@ -125,6 +128,8 @@ class Operation:
     form_encoding: tuple[tuple[str, str, bool, bool], ...] = ()
     """``(field, style, explode, allowReserved)`` from a form body's ``encoding``, for
     the fields that do not use the default (``form``, exploded)."""
+    deprecated: bool = False
+    """``deprecated: true``: calling it warns (`DeprecationWarning`)."""
     response_kind: str = "json"
     """``json`` (the response model, or ``None``), ``binary`` (``BinaryResponse``) or
     ``text`` (``str``): how a success body is returned."""
@@ -234,7 +239,8 @@ class Api:
     spec_source: str
     """The spec path as it appears in file headers (stable: relative, forward slashes)."""
     base_url: str
-    """The server URL, with ``{name}`` for each server variable."""
+    """The server URL, with ``{name}`` for each server variable; ``""`` when the spec
+    gives none (or only a relative one): the client then requires ``base_url``."""
     server_variables: tuple[ServerVariable, ...]
     auth: Auth
     resources: tuple[Resource, ...]
@@ -251,6 +257,11 @@ class Api:
     when it was not, and add it to ``skipped``)."""
     renamed: tuple[Diagnostic, ...] = ()
     """Names changed to avoid a collision (``strict=False`` only): generated, but renamed."""
+    server_path: str = ""
+    """A relative ``servers[0].url`` (``/v2``): appended to a ``base_url`` that is an
+    origin only (``https://host``); a ``base_url`` with a path is used as it is."""
+    typed_dicts: tuple[TypedDictSpec, ...] = ()
+    """The ``TypedDict``s of the ``params`` module (nested request objects), by name."""
     version: str = "0"
     """The package's version: the spec's ``info.version`` (sent in the ``User-Agent``)."""
 

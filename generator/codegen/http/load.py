@@ -19,7 +19,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, cast
 
-from generator.codegen.annotations import Annotations
+from generator.codegen.annotations import Annotations, TypedDicts
 from generator.codegen.diagnostics import Diagnostic
 from generator.codegen.http.examples import example_of, placeholder
 from generator.codegen.http.ir import (
@@ -42,11 +42,14 @@ from generator.codegen.naming import (
     check_unique,
     class_identifier,
     method_reserved,
+    operation_id_from_route,
+    pascal_case,
     python_identifier,
     resource_name,
     resource_reserved,
     snake_case,
 )
+from generator.codegen.patterns import drop_uncompilable_patterns
 from generator.codegen.spec import (
     SCHEMA_PREFIX,
     Spec,
@@ -118,7 +121,9 @@ class _Loader:
         self.synth_request: dict[str, Any] = {}
         self.synth_response: dict[str, Any] = {}
         self.request_roots: set[str] = set()
-        self.annotations = Annotations(spec, self.class_names)
+        self.typed_dicts = TypedDicts()
+        self.annotations = Annotations(spec, self.class_names, self.typed_dicts)
+        self.route_ids: dict[tuple[str, str], str] = {}
 
     # -- helpers --
 
@@ -170,8 +175,38 @@ class _Loader:
 
     # -- operations --
 
+    def _route_ids(self, paths: Mapping[str, Any]) -> dict[tuple[str, str], str]:
+        """``(path, method)`` -> a name for each operation without an operationId: its
+        route's (`operation_id_from_route`), suffixed ``_2``, ``_3``... in path order when
+        an operationId or an earlier route already gives that name."""
+        routes: list[tuple[str, str]] = []
+        taken: set[str] = set()
+        for path in sorted(paths):
+            item = paths[path]
+            if not isinstance(item, Mapping):
+                continue
+            for method in HTTP_METHODS:
+                node = item.get(method)
+                if not isinstance(node, Mapping):
+                    continue
+                explicit = node.get("operationId")
+                if isinstance(explicit, str) and explicit:
+                    taken.add(snake_case(explicit))
+                else:
+                    routes.append((path, method))
+        out: dict[tuple[str, str], str] = {}
+        for path, method in routes:
+            base = operation_id_from_route(method, path)
+            name, counter = base, 2
+            while name in taken:
+                name, counter = f"{base}_{counter}", counter + 1
+            taken.add(name)
+            out[(path, method)] = name
+        return out
+
     def operations(self) -> list[Operation]:
         paths = self.spec.document.get("paths") or {}
+        self.route_ids = self._route_ids(paths)
         operations: list[Operation] = []
         for path in sorted(paths):
             try:
@@ -244,7 +279,8 @@ class _Loader:
         spec = self.spec
         operation_id = node.get("operationId")
         if not isinstance(operation_id, str) or not operation_id:
-            raise spec.error("an operation needs an operationId (it names the method)", where)
+            # Named after its route (deterministic, collision-free: `_route_ids`).
+            operation_id = self.route_ids[(path, method)]
         name = python_identifier(operation_id, reserved=method_reserved())
         self._note_reserved(operation_id, name, "operationId", (*where, "operationId"))
         tags = node.get("tags")
@@ -258,7 +294,7 @@ class _Loader:
         )
         base = class_identifier(operation_id, "Operation")
 
-        parameters = self._parameters(node, shared, where)
+        parameters = self._parameters(node, shared, where, base)
         params_model = None
         params_props = {p.wire_name: s for p, s in parameters if p.location != "body"}
         if params_props:
@@ -352,6 +388,7 @@ class _Loader:
             item_model=item_model,
             accept=accept,
             response_kind=response_kind,
+            deprecated=node.get("deprecated") is True,
             multipart_encoding=_multipart_encoding(spec, node, where),
             form_encoding=_form_encoding(spec, node, where),
             security=self._requirements(node.get("security"), (*where, "security")),
@@ -457,7 +494,7 @@ class _Loader:
         return None
 
     def _parameters(
-        self, node: Mapping[str, Any], shared: list[Any], where: tuple[Any, ...]
+        self, node: Mapping[str, Any], shared: list[Any], where: tuple[Any, ...], hint: str
     ) -> list[tuple[Parameter, Any]]:
         """Path, query and header parameters (operation-level ones override path-level)."""
         spec = self.spec
@@ -512,13 +549,16 @@ class _Loader:
                         wire_name=wire,
                         location=loc,
                         required=bool(param.get("required")) or location == "path",
-                        annotation=self.annotations.of(schema, (*at, "schema")),
+                        annotation=self.annotations.of(
+                            schema, (*at, "schema"), hint=f"{hint}{pascal_case(wire)}"
+                        ),
                         description=description,
                         example=example,
                         has_example=found,
                         style=style,
                         explode=explode,
                         allow_reserved=allow_reserved,
+                        deprecated=param.get("deprecated") is True,
                     ),
                     schema,
                 )
@@ -571,7 +611,7 @@ class _Loader:
                 wire_name="body",
                 location="body",
                 required=bool(body.get("required")),
-                annotation=self.annotations.of(raw_schema, (*at, "schema")),
+                annotation=self.annotations.of(raw_schema, (*at, "schema"), hint=f"{base}Body"),
                 description=stripped_text(body.get("description")) or "The request body.",
                 example=example,
                 has_example=found,
@@ -584,6 +624,8 @@ class _Loader:
         params = []
         for wire, prop in schema["properties"].items():
             prop_at = (*at, "schema", "properties", wire)
+            if _read_only(spec, prop, prop_at):
+                continue  # set by the server: never a request argument
             found = found_body and isinstance(body_example, Mapping) and wire in body_example
             example = body_example[wire] if found else placeholder(spec, prop, wire, prop_at)
             if not found:
@@ -598,10 +640,14 @@ class _Loader:
                     wire_name=wire,
                     location="body",
                     required=wire in required,
-                    annotation=self.annotations.of(prop, prop_at),
+                    annotation=self.annotations.of(
+                        prop, prop_at, hint=f"{base}Body{pascal_case(wire)}"
+                    ),
                     description=description,
                     example=example,
                     has_example=found,
+                    deprecated=prop.get("deprecated") is True
+                    or (isinstance(resolved, Mapping) and resolved.get("deprecated") is True),
                 )
             )
         return body_model, media_type.split(";")[0].strip().lower(), params, "fields"
@@ -652,12 +698,20 @@ class _Loader:
 
     # -- document level --
 
-    def server(self) -> tuple[str, tuple[ServerVariable, ...]]:
+    def server(self) -> tuple[str, str, tuple[ServerVariable, ...]]:
+        """``(base URL, relative server path, variables)``.
+
+        An absolute ``servers[0].url`` is the default base URL; a protocol-relative one
+        (``//host/v2``) gets ``https:``; a relative one (``/v2``) or none at all leaves no
+        default (``""``): the client then requires ``base_url``, and the relative path is
+        kept to resolve against an origin the caller gives (see the client template).
+        """
         spec = self.spec
         servers = spec.document.get("servers") or []
         if not servers or not isinstance(servers[0], Mapping) or "url" not in servers[0]:
-            raise spec.error("the spec needs servers[0].url (the client's base URL)", ("servers",))
-        url = str(servers[0]["url"]).rstrip("/")
+            self._note(("servers",), "no servers: the client requires base_url")
+            return "", "", ()
+        url = str(servers[0]["url"]).strip().rstrip("/")
         variables = servers[0].get("variables") or {}
         out = []
         for name in re.findall(r"\{([^{}]+)\}", url):
@@ -670,7 +724,7 @@ class _Loader:
                 # Not a constructor argument: its default is the value.
                 if "default" not in variable:
                     raise spec.error(f"server variable {name!r} has no default", at)
-                url = url.replace("{" + name + "}", str(variable["default"]))
+                url = url.replace("{" + name + "}", str(variable["default"])).rstrip("/")
                 continue
             out.append(
                 ServerVariable(
@@ -683,12 +737,26 @@ class _Loader:
                     description=stripped_text(variable.get("description")),
                 )
             )
-        if not url.startswith(("http://", "https://")):
+        if url.startswith("//"):
+            self._note(("servers", 0, "url"), f"protocol-relative server {url!r} used as https:")
+            url = "https:" + url
+        if url.startswith(("http://", "https://")):
+            return url, "", tuple(out)
+        if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", url) or out:
             raise spec.error(
-                f"servers[0].url must be an absolute http(s) URL, got {url!r}",
+                f"servers[0].url must be an http(s) URL or a relative path, got {url!r}",
                 ("servers", 0, "url"),
             )
-        return url, tuple(out)
+        path = url if url.startswith("/") else "/" + url
+        self._note(
+            ("servers", 0, "url"),
+            f"relative server {url!r}: the client requires base_url (an origin gets {path!r})",
+        )
+        return "", "" if path == "/" else path, ()
+
+    def _note(self, where: tuple[Any, ...], message: str) -> None:
+        """A ``note:`` line for something generated differently from what the spec says."""
+        self.spec.renamed.append(Diagnostic("note", json_pointer(list(where)), message))
 
     def auth(self) -> Auth:
         """Every security scheme a requirement names (global or per operation), with
@@ -1021,6 +1089,16 @@ def _form_encoding(
     return tuple(out)
 
 
+def _read_only(spec: Spec, prop: Any, where: tuple[Any, ...]) -> bool:
+    """Whether a property is ``readOnly`` (on itself or the schema it refers to)."""
+    if not isinstance(prop, Mapping):
+        return False
+    resolved = spec.deref(prop, where)
+    return prop.get("readOnly") is True or (
+        isinstance(resolved, Mapping) and resolved.get("readOnly") is True
+    )
+
+
 def _is_array(spec: Spec, node: Any, where: tuple[Any, ...]) -> bool:
     node = spec.deref(node, where) if isinstance(node, Mapping) else None
     return isinstance(node, Mapping) and node.get("type") == "array"
@@ -1070,7 +1148,17 @@ def load_api(
     With ``strict=False`` what cannot be rendered is left out and listed in
     `Api.skipped` instead (see the module docstring).
     """
+    document, patterns = drop_uncompilable_patterns(document)
     spec = Spec(document, source, strict=strict)
+    for where, pattern in patterns:
+        spec.renamed.append(
+            Diagnostic(
+                "note",
+                json_pointer(list(where)),
+                f"pattern {pattern!r} is not checked (Python re or pydantic-core cannot "
+                "compile it); kept in the description",
+            )
+        )
     version = str(document.get("openapi", ""))
     if not version.startswith("3."):
         raise spec.error(f"expected an OpenAPI 3.0 or 3.1 document, got openapi={version!r}", ())
@@ -1079,7 +1167,7 @@ def load_api(
         for ref, where in walk_refs(document, ()):
             spec.lookup(ref, where)
     loader = _Loader(spec, package, client_class)
-    base_url, variables = loader.server()
+    base_url, server_path, variables = loader.server()
     try:
         auth = loader.auth()
     except ConfgenError as error:
@@ -1126,6 +1214,7 @@ def load_api(
         description=stripped_text(info.get("description")),
         spec_source=source,
         base_url=base_url,
+        server_path=server_path,
         server_variables=variables,
         auth=auth,
         resources=tuple(resources),
@@ -1133,6 +1222,9 @@ def load_api(
         # File fields accept what a caller uploads (bytes, a path, a file object, a tuple):
         # their request models take any value, checked by the multipart encoder.
         request_schemas={name: _files_as_any(all_request[name]) for name in sorted(request_names)},
+        typed_dicts=tuple(
+            loader.typed_dicts.by_name[n] for n in sorted(loader.typed_dicts.by_name)
+        ),
         response_schemas={**loader.schemas, **dict(sorted(loader.synth_response.items()))},
         skipped=tuple(spec.skipped),
         strict=strict,

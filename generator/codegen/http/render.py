@@ -7,6 +7,7 @@ the caller's job (`generate`).
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 import jinja2
 
 from generator.codegen import escape
+from generator.codegen.annotations import PARAMS_MODULE, typed_dict_class_syntax
 from generator.codegen.escape import Code, docstring, identifier, md_fence, pystr, pyvalue
 from generator.codegen.http.ir import Api, Operation
 from generator.codegen.http.runtime import errors as runtime_errors
@@ -85,7 +87,10 @@ def _environment() -> jinja2.Environment:
 
 def _method_docstring(op: Operation) -> str:
     summary = op.summary or op.operation_id
-    sections = [(p.name, p.description) for p in op.parameters]
+    sections = [
+        (p.name, f"Deprecated. {p.description}".strip() if p.deprecated else p.description)
+        for p in op.parameters
+    ]
     sections.append(("extra_headers", "Headers to add to this call."))
     sections.append(("extra_query", "Query parameters to add to this call."))
     sections.append(("extra_body", "Fields to add to this call's JSON or form body."))
@@ -94,6 +99,8 @@ def _method_docstring(op: Operation) -> str:
     body = op.description
     if body.startswith(summary):
         body = body[len(summary) :]
+    if op.deprecated:  # said first: the reader decides before reading on
+        body = f"Deprecated: calling it warns (DeprecationWarning).\n\n{body}".strip()
     return docstring(summary, body, sections)
 
 
@@ -111,7 +118,32 @@ def _example(api: Api, op: Operation, import_path: str) -> Code:
 
 
 def _uses(ops: Sequence[Operation], word: str) -> bool:
-    return any(word in p.annotation for op in ops for p in op.parameters)
+    return any(word in _PARAMS_NAME.sub("", p.annotation) for op in ops for p in op.parameters)
+
+
+# A TypedDict of the params module in an annotation: its name is no import of its own.
+_PARAMS_NAME = re.compile(rf"\b{PARAMS_MODULE}\.\w+")
+
+
+def _params_module(env: jinja2.Environment, api: Api) -> str:
+    """The ``params`` module: the TypedDicts of nested request objects."""
+    annotations = [_PARAMS_NAME.sub("", f.annotation) for s in api.typed_dicts for f in s.fields]
+
+    def uses(word: str) -> bool:
+        return any(word in annotation for annotation in annotations)
+
+    return env.get_template("params.py.jinja").render(
+        api=api,
+        class_syntax={s.name: typed_dict_class_syntax(s) for s in api.typed_dicts},
+        local=lambda annotation: annotation.replace(f"{PARAMS_MODULE}.", ""),
+        doc=docstring,
+        needs_datetime=uses("datetime."),
+        needs_sequence=uses("Sequence["),
+        needs_mapping=uses("Mapping["),
+        needs_any=uses("Any"),
+        needs_literal=uses("Literal["),
+        needs_files=uses("FileInput"),
+    )
 
 
 def _local_names(op: Operation) -> dict[str, str]:
@@ -243,6 +275,8 @@ def render_package(
     if any(op.mutually_exclusive for op in api.operations):
         files["_checks.py"] = env.get_template("checks.py.jinja").render(**common)
     files["resources/__init__.py"] = env.get_template("resources_init.py.jinja").render(**common)
+    if api.typed_dicts:
+        files["params.py"] = _params_module(env, api)
     resource_template = env.get_template("resource.py.jinja")
     for resource in api.resources:
         ops = resource.operations
@@ -260,6 +294,10 @@ def render_package(
             needs_binary=any(op.response_kind == "binary" for op in ops),
             needs_files=_uses(ops, "FileInput"),
             needs_literal=_uses(ops, "Literal["),
+            needs_params=any(PARAMS_MODULE in p.annotation for op in ops for p in op.parameters),
+            needs_warnings=any(
+                op.deprecated or any(p.deprecated for p in op.parameters) for op in ops
+            ),
             needs_exclusive=any(op.mutually_exclusive for op in ops),
             exclusive_names={
                 op.name: {name for group in op.mutually_exclusive for name in group} for op in ops
