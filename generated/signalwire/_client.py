@@ -118,7 +118,8 @@ class SignalWire(SyncAPIClient):
     """
 
     package_name = "signalwire"
-    package_version = "1.0.0"
+    package_version = "1.0.0+confgen.0.1.0"
+    distribution = "confgen-signalwire"
 
     def __init__(
         self,
@@ -214,7 +215,8 @@ class AsyncSignalWire(AsyncAPIClient):
     """
 
     package_name = "signalwire"
-    package_version = "1.0.0"
+    package_version = "1.0.0+confgen.0.1.0"
+    distribution = "confgen-signalwire"
 
     def __init__(
         self,

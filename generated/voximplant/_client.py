@@ -88,7 +88,8 @@ class Voximplant(SyncAPIClient):
     """
 
     package_name = "voximplant"
-    package_version = "1.0.0"
+    package_version = "1.0.0+confgen.0.1.0"
+    distribution = "confgen-voximplant"
     body_errors = ("error", "errors")
 
     def __init__(
@@ -139,7 +140,8 @@ class AsyncVoximplant(AsyncAPIClient):
     """
 
     package_name = "voximplant"
-    package_version = "1.0.0"
+    package_version = "1.0.0+confgen.0.1.0"
+    distribution = "confgen-voximplant"
     body_errors = ("error", "errors")
 
     def __init__(

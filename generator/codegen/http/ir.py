@@ -207,7 +207,8 @@ class Api:
     renamed: tuple[Diagnostic, ...] = ()
     """Names changed to avoid a collision (``strict=False`` only): generated, but renamed."""
     version: str = "0"
-    """The package's version: the spec's ``info.version`` (sent in the ``User-Agent``)."""
+    """The spec's ``info.version`` as a header token; with the generator's, the package's
+    version (`generator.codegen.project.package_version`, sent in the ``User-Agent``)."""
 
     @property
     def operations(self) -> tuple[Operation, ...]:

@@ -240,7 +240,8 @@ def render_package(
             + (["webhooks"] if webhooks else [])
         ),
     )
-    files["_client.py"] = env.get_template("client.py.jinja").render(**common)
+    project = _project(api, webhooks, distribution)
+    files["_client.py"] = env.get_template("client.py.jinja").render(**common, project=project)
     files["operations.py"] = env.get_template("operations.py.jinja").render(
         **common,
         retry_modes={
@@ -342,7 +343,6 @@ def render_package(
         )
     if webhooks is not None:
         files.update(render_webhooks(env, webhooks, common, header))
-    project = _project(api, webhooks, distribution)
     first = api.operations[0] if api.operations else None
     files["README.md"] = env.get_template("README.md.jinja").render(
         **common,
