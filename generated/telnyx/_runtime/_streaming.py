@@ -14,6 +14,7 @@ import codecs
 import contextlib
 import dataclasses
 import functools
+import importlib
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from types import TracebackType
@@ -132,6 +133,12 @@ class _BaseStreamedResponse(Generic[_T]):
 _UNPARSED: Final = object()
 
 
+def _sse_module() -> Any:
+    """``_sse``, which only packages with an event-stream operation ship (it needs the
+    ``sse`` extra): imported by name, so the others type-check and import without it."""
+    return importlib.import_module(f"{__package__}._sse")
+
+
 class _LineSplitter:
     """Text in, whole lines out (``\\n``, ``\\r\\n`` or ``\\r``; endings dropped)."""
 
@@ -217,8 +224,11 @@ class StreamedAPIResponse(_BaseStreamedResponse[_T]):
         return response.content
 
     def parse(self) -> _T:
-        """The body as the plain method returns it (model, bytes, text); reads it whole."""
+        """The body as the plain method returns it (model, bytes, text, events); reads
+        it whole."""
         self.read()
+        if self._kind == "event-stream":
+            return cast(_T, _sse_module().Stream(self, self._cast_to))
         return self._parse()
 
     def close(self) -> None:
@@ -292,8 +302,11 @@ class AsyncStreamedAPIResponse(_BaseStreamedResponse[_T]):
         return response.content
 
     async def parse(self) -> _T:
-        """The body as the plain method returns it (model, bytes, text); reads it whole."""
+        """The body as the plain method returns it (model, bytes, text, events); reads
+        it whole."""
         await self.read()
+        if self._kind == "event-stream":
+            return cast(_T, _sse_module().AsyncStream(self, self._cast_to))
         return self._parse()
 
     async def close(self) -> None:

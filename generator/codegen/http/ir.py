@@ -126,8 +126,9 @@ class Operation:
     """``(field, style, explode, allowReserved)`` from a form body's ``encoding``, for
     the fields that do not use the default (``form``, exploded)."""
     response_kind: str = "json"
-    """``json`` (the response model, or ``None``), ``binary`` (``BinaryResponse``) or
-    ``text`` (``str``): how a success body is returned."""
+    """``json`` (the response model, or ``None``), ``binary`` (``BinaryResponse``),
+    ``text`` (``str``) or ``event-stream`` (a `Stream` of events whose ``data`` is
+    ``response_model``, or ``str`` when it is ``None``): how a success body is returned."""
 
     @property
     def constant_name(self) -> str:

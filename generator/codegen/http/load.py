@@ -67,6 +67,7 @@ _JSON = "application/json"
 _FORM = "application/x-www-form-urlencoded"
 _MULTIPART = "multipart/form-data"
 _OCTET_STREAM = "application/octet-stream"
+_EVENT_STREAM = "text/event-stream"
 _RETRY_MODES = frozenset({"idempotent", "idempotency-key", "unprocessed", "never"})
 
 
@@ -324,8 +325,10 @@ class _Loader:
 
         response_model, error_models = self._responses(node, base, where)
         accept, response_kind = _response_media(spec, node, where)
+        if response_kind == "event-stream":
+            response_model = self._event_model(node, base, where)
         pagination, item_model = (None, None)
-        if response_model is not None:
+        if response_model is not None and response_kind == "json":
             pagination, item_model = self._pagination(node, method, parameters, where)
         return Operation(
             operation_id=operation_id,
@@ -426,6 +429,34 @@ class _Loader:
         if found is None:
             return None, None
         return found, self._item_model(schema, items, where)
+
+    def _event_model(
+        self, node: Mapping[str, Any], base: str, where: tuple[Any, ...]
+    ) -> str | None:
+        """The model of an event stream's ``data``: the ``text/event-stream`` media's
+        ``itemSchema`` (OpenAPI 3.2) or ``schema``, when it is not a plain string (then the
+        data stays ``str``)."""
+        responses = node.get("responses") or {}
+        for status in sorted(responses, key=str):
+            if not str(status).startswith("2"):
+                continue
+            at = (*where, "responses", status)
+            content = self.spec.deref(responses[status], at).get("content") or {}
+            for media, entry in sorted(content.items()):
+                if str(media).split(";")[0].strip().lower() != _EVENT_STREAM:
+                    continue
+                entry = entry if isinstance(entry, Mapping) else {}
+                key = "itemSchema" if "itemSchema" in entry else "schema"
+                schema = entry.get(key)
+                if not isinstance(schema, Mapping):
+                    return None
+                resolved = self.spec.deref(schema, (*at, "content", media, key))
+                if resolved.get("type") == "string" or not resolved:
+                    return None
+                return self._model_for(
+                    schema, f"{base}Event", (*at, "content", media, key), request=False
+                )
+        return None
 
     def _success_schema(self, node: Mapping[str, Any], where: tuple[Any, ...]) -> Any:
         responses = node.get("responses") or {}
@@ -782,8 +813,9 @@ def _response_media(
     spec: Spec, node: Mapping[str, Any], where: tuple[Any, ...]
 ) -> tuple[str | None, str]:
     """``(Accept, kind)`` from the 2xx responses' media types: JSON when any is JSON
-    (``Accept`` left as the client's ``application/json``), else ``text`` when every one
-    is ``text/*``, else ``binary``; ``Accept`` lists them all."""
+    (``Accept`` left as the client's ``application/json``), ``event-stream`` when the only
+    one is ``text/event-stream``, else ``text`` when every one is ``text/*``, else
+    ``binary``; ``Accept`` lists them all."""
     media: set[str] = set()
     for status, response in (node.get("responses") or {}).items():
         if str(status).startswith("2"):
@@ -792,6 +824,8 @@ def _response_media(
                 media.update(str(m).split(";")[0].strip().lower() for m in content)
     if not media or any(m == _JSON or m.endswith("+json") for m in media):
         return None, "json"
+    if media == {_EVENT_STREAM}:
+        return _EVENT_STREAM, "event-stream"
     kind = "text" if all(m.startswith("text/") for m in media) else "binary"
     return ", ".join(sorted(media)), kind
 

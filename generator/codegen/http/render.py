@@ -24,6 +24,7 @@ from generator.codegen.project import (
     ANYIO,
     CRYPTOGRAPHY,
     HTTPX,
+    HTTPX_SSE,
     MANIFEST_ADVICE,
     PYDANTIC,
     PYJWT,
@@ -48,6 +49,8 @@ _JWT_MODULE = "jwt_auth.py"
 SPLIT_MODELS_ABOVE = 400
 # Only packages whose spec declares x-confgen-webhook-signature get this one.
 _WEBHOOK_MODULE = "webhooks.py"
+# Only packages with a text/event-stream response get this one (it imports httpx-sse).
+_SSE_MODULE = "_sse.py"
 
 _CREDENTIAL_TYPES = {
     "service-account-jwt": "str | os.PathLike[str] | Mapping[str, Any]",
@@ -176,6 +179,10 @@ def _split_model_package(
     }
 
 
+def _has_event_stream(api: Api) -> bool:
+    return any(op.response_kind == "event-stream" for op in api.operations)
+
+
 def _project(api: Api, webhooks: Webhooks | None, distribution: str | None) -> Project:
     """The package's project: what its modules import at run time, nothing else."""
     name, wheel_package = distribution_of(api.package, distribution)
@@ -186,6 +193,9 @@ def _project(api: Api, webhooks: Webhooks | None, distribution: str | None) -> P
     if webhooks is not None and webhooks.signature:
         # Only verifying a delivery needs it (imported on the first verification).
         extras.append(("webhooks", [CRYPTOGRAPHY]))
+    if _has_event_stream(api):
+        # Only reading a text/event-stream response needs it (imported on the first one).
+        extras.append(("sse", [HTTPX_SSE]))
     return Project(
         distribution=name,
         wheel_package=wheel_package,
@@ -268,8 +278,9 @@ def render_package(
             needs_sequence=_uses(ops, "Sequence["),
             needs_any=_uses(ops, "Any") or any(op.pagination and not op.item_model for op in ops),
             needs_pages=any(op.pagination for op in ops),
-            needs_cast=any(op.response_kind != "json" for op in ops),
+            needs_cast=any(op.response_kind in ("binary", "text") for op in ops),
             needs_binary=any(op.response_kind == "binary" for op in ops),
+            needs_events=any(op.response_kind == "event-stream" for op in ops),
             needs_files=_uses(ops, "FileInput"),
             needs_literal=_uses(ops, "Literal["),
             needs_exclusive=any(op.mutually_exclusive for op in ops),
@@ -362,5 +373,7 @@ def render_package(
         leave_out.add(_JWT_MODULE)
     if not (webhooks and webhooks.signature):
         leave_out.add(_WEBHOOK_MODULE)
+    if not _has_event_stream(api):
+        leave_out.add(_SSE_MODULE)
     out.update(runtime_files(HTTP_RUNTIME, leave_out=leave_out))
     return out
