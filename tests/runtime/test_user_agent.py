@@ -74,13 +74,13 @@ def _call(provider: str, http: httpx.Client) -> None:
             id="c"
         )
     elif provider == "signalwire":
-        client = SignalWire(project_id="p", api_token="t", space="s", http_client=http)
-        client.conferences.with_raw_response.get_video_conference(
+        signalwire = SignalWire(project_id="p", api_token="t", space="s", http_client=http)
+        signalwire.conferences.with_raw_response.get_video_conference(
             id="6a1d2c0e-0000-4000-8000-000000000001"
         )
     else:
-        client = Voximplant(credentials=_vox_credentials(), http_client=http)
-        client.scenarios.with_raw_response.start_conference(conference_name="c", rule_id=1)
+        voximplant = Voximplant(credentials=_vox_credentials(), http_client=http)
+        voximplant.scenarios.with_raw_response.start_conference(conference_name="c", rule_id=1)
 
 
 @pytest.mark.parametrize("provider", ["telnyx", "signalwire", "voximplant"])

@@ -224,9 +224,7 @@ class _BaseClient(Generic[_HttpT]):
         # Merged once here so a call without extra headers does no merging at all.
         self._default_headers = default_headers
         base = {
-            "User-Agent": user_agent(
-                self.distribution or self.package_name, self.package_version
-            ),
+            "User-Agent": user_agent(self.distribution or self.package_name, self.package_version),
             "Accept": "application/json",
         }
         self._bare_headers = base  # all a redirect to another origin carries
