@@ -419,3 +419,24 @@ def test_httpx_sse_is_an_extra_of_packages_with_an_event_stream_only(events: Any
         assert not (folder / "_runtime" / "_sse.py").exists()
         # ... and it still imports and parses streamed bodies without it.
         importlib.import_module(f"generated.{provider}._runtime._streaming")
+
+
+def test_with_raw_response_parses_the_whole_body_to_events(
+    events: Any, server: EventServer
+) -> None:
+    response = events.Events(base_url=server.base_url).rooms.with_raw_response.stream_room_events(
+        room_id="r1"
+    )
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/event-stream")
+    assert b"data: [DONE]" in response.content
+    room_events_as_expected(events, list(response.parse()))
+
+
+def test_async_with_raw_response_parses_to_events(events: Any, server: EventServer) -> None:
+    async def run() -> list[Any]:
+        resource = events.AsyncEvents(base_url=server.base_url).rooms
+        response = await resource.with_raw_response.stream_room_events(room_id="r1")
+        return [event async for event in response.parse()]
+
+    room_events_as_expected(events, asyncio.run(run()))

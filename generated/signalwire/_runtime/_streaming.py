@@ -14,7 +14,6 @@ import codecs
 import contextlib
 import dataclasses
 import functools
-import importlib
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from types import TracebackType
@@ -65,6 +64,7 @@ class _BaseStreamedResponse(Generic[_T]):
         "_kind",
         "_limit",
         "_parsed",
+        "_parser",
         "http_response",
     )
 
@@ -86,6 +86,7 @@ class _BaseStreamedResponse(Generic[_T]):
         self._limit = limit
         self._deadline = deadline
         self._parsed: Any = _UNPARSED
+        self._parser: Callable[[], object] | None = None
 
     @property
     def status_code(self) -> int:
@@ -107,7 +108,16 @@ class _BaseStreamedResponse(Generic[_T]):
         """Whether the response (and its connection) is released."""
         return self.http_response.is_closed
 
+    def set_parser(self, parser: Callable[[], object]) -> None:
+        """Make ``parse()`` give ``parser()`` once the body is read (an event-stream
+        operation's events, `_sse`), instead of decoding the body by its kind."""
+        self._parser = parser
+
     def _parse(self) -> _T:
+        if self._parser is not None:
+            if self._parsed is _UNPARSED:
+                self._parsed = self._parser()
+            return cast(_T, self._parsed)
         if self._parsed is _UNPARSED:
             response = self.http_response
             if self._kind != "json":
@@ -131,12 +141,6 @@ class _BaseStreamedResponse(Generic[_T]):
 
 
 _UNPARSED: Final = object()
-
-
-def _sse_module() -> Any:
-    """``_sse``, which only packages with an event-stream operation ship (it needs the
-    ``sse`` extra): imported by name, so the others type-check and import without it."""
-    return importlib.import_module(f"{__package__}._sse")
 
 
 class _LineSplitter:
@@ -227,8 +231,6 @@ class StreamedAPIResponse(_BaseStreamedResponse[_T]):
         """The body as the plain method returns it (model, bytes, text, events); reads
         it whole."""
         self.read()
-        if self._kind == "event-stream":
-            return cast(_T, _sse_module().Stream(self, self._cast_to))
         return self._parse()
 
     def close(self) -> None:
@@ -305,8 +307,6 @@ class AsyncStreamedAPIResponse(_BaseStreamedResponse[_T]):
         """The body as the plain method returns it (model, bytes, text, events); reads
         it whole."""
         await self.read()
-        if self._kind == "event-stream":
-            return cast(_T, _sse_module().AsyncStream(self, self._cast_to))
         return self._parse()
 
     async def close(self) -> None:

@@ -18,6 +18,7 @@ package whose spec has no event stream never needs it.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Iterator
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, overload
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, overload
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from ._response import STREAM, response_mode, set_response_mode
+from ._response import RAW, STREAM, APIResponse, response_mode, set_response_mode
 from ._streaming import AsyncStreamedAPIResponse, StreamedAPIResponse
 from .errors import APIResponseValidationError
 
@@ -176,18 +177,23 @@ class Stream(_BaseStream[_T]):
     events:``) so the connection is released even when you stop early.
     """
 
-    __slots__ = ("_events", "_streamed")
+    __slots__ = ("_chunks", "_events")
 
-    def __init__(self, streamed: StreamedAPIResponse[Any], cast_to: type[BaseModel] | None) -> None:
-        super().__init__(streamed.http_response, cast_to)
-        self._streamed = streamed
+    def __init__(
+        self,
+        http_response: httpx.Response,
+        chunks: Iterator[bytes],
+        cast_to: type[BaseModel] | None,
+    ) -> None:
+        super().__init__(http_response, cast_to)
+        self._chunks = chunks
         self._events = self._iter_events()
 
     def _iter_events(self) -> Generator[ServerSentEvent[_T]]:
         response = self.http_response
         try:
             _check_media(response)
-            decoded = _decoded_response(response, _SyncChunks(self._streamed.iter_bytes()))
+            decoded = _decoded_response(response, _SyncChunks(self._chunks))
             for raw in _event_source(decoded).iter_sse():
                 event = _event(raw, self._cast_to, response)
                 self._last_event_id = event.id
@@ -222,20 +228,23 @@ class AsyncStream(_BaseStream[_T]):
     """The events of a ``text/event-stream`` response (async): ``async for event in
     stream``; ``async with`` releases the connection on exit."""
 
-    __slots__ = ("_events", "_streamed")
+    __slots__ = ("_chunks", "_events")
 
     def __init__(
-        self, streamed: AsyncStreamedAPIResponse[Any], cast_to: type[BaseModel] | None
+        self,
+        http_response: httpx.Response,
+        chunks: AsyncIterator[bytes],
+        cast_to: type[BaseModel] | None,
     ) -> None:
-        super().__init__(streamed.http_response, cast_to)
-        self._streamed = streamed
+        super().__init__(http_response, cast_to)
+        self._chunks = chunks
         self._events = self._iter_events()
 
     async def _iter_events(self) -> AsyncGenerator[ServerSentEvent[_T]]:
         response = self.http_response
         try:
             _check_media(response)
-            decoded = _decoded_response(response, _AsyncChunks(self._streamed.iter_bytes()))
+            decoded = _decoded_response(response, _AsyncChunks(self._chunks))
             events = _event_source(decoded).aiter_sse()
             try:
                 async for raw in events:
@@ -270,20 +279,44 @@ class AsyncStream(_BaseStream[_T]):
         await self.close()
 
 
+async def _once(content: bytes) -> AsyncIterator[bytes]:
+    yield content
+
+
+def _events_of(streamed: StreamedAPIResponse[Any], cast_to: type[BaseModel] | None) -> Stream[Any]:
+    return Stream(streamed.http_response, streamed.iter_bytes(), cast_to)
+
+
+def _aevents_of(
+    streamed: AsyncStreamedAPIResponse[Any], cast_to: type[BaseModel] | None
+) -> AsyncStream[Any]:
+    return AsyncStream(streamed.http_response, streamed.iter_bytes(), cast_to)
+
+
 @overload
 def stream_events(cast_to: type[_ModelT], call: Callable[[], object]) -> Stream[_ModelT]: ...
 @overload
 def stream_events(cast_to: None, call: Callable[[], object]) -> Stream[str]: ...
 def stream_events(cast_to: type[BaseModel] | None, call: Callable[[], object]) -> Any:
     """Make ``call`` (a generated method's request) with its success body left unread,
-    and give its events. Inside ``with_raw_response`` / ``with_streaming_response`` the
-    call's own wrapper decides what it returns, so the result is passed through."""
-    if response_mode():
-        return call()
+    and give its events as a `Stream`. Inside ``with_raw_response`` (the body read
+    whole) and ``with_streaming_response`` the call's own result is returned, its
+    ``parse()`` giving the events."""
+    mode = response_mode()
+    if mode == RAW:
+        raw = call()
+        assert isinstance(raw, APIResponse)
+        raw.set_parsed(Stream(raw.http_response, iter((raw.content,)), cast_to))
+        return raw
+    if mode == STREAM:
+        twin = call()
+        assert isinstance(twin, StreamedAPIResponse)
+        twin.set_parser(functools.partial(_events_of, twin, cast_to))
+        return twin
     with set_response_mode(STREAM):
         streamed = call()
     assert isinstance(streamed, StreamedAPIResponse)
-    return Stream(streamed, cast_to)
+    return Stream(streamed.http_response, streamed.iter_bytes(), cast_to)
 
 
 @overload
@@ -298,9 +331,18 @@ async def astream_events(
     cast_to: type[BaseModel] | None, call: Callable[[], Awaitable[object]]
 ) -> Any:
     """The async `stream_events`."""
-    if response_mode():
-        return await call()
+    mode = response_mode()
+    if mode == RAW:
+        raw = await call()
+        assert isinstance(raw, APIResponse)
+        raw.set_parsed(AsyncStream(raw.http_response, _once(raw.content), cast_to))
+        return raw
+    if mode == STREAM:
+        atwin = await call()
+        assert isinstance(atwin, AsyncStreamedAPIResponse)
+        atwin.set_parser(functools.partial(_aevents_of, atwin, cast_to))
+        return atwin
     with set_response_mode(STREAM):
         streamed = await call()
     assert isinstance(streamed, AsyncStreamedAPIResponse)
-    return AsyncStream(streamed, cast_to)
+    return AsyncStream(streamed.http_response, streamed.iter_bytes(), cast_to)
