@@ -21,6 +21,7 @@ from .._runtime import (
     to_streamed_response_wrapper,
     validate_request,
 )
+from .._runtime._pagination import AsyncPage, Pagination, SyncPage
 from .._runtime._params import ParamStyle
 
 if TYPE_CHECKING:
@@ -49,6 +50,11 @@ _GET_CONFERENCE_TOKEN = Operation(
 _LIST_CONFERENCE_TOKENS = Operation(
     method="GET",
     path="/api/video/conferences/{id}/conference_tokens",
+    pagination=Pagination(
+        "next-link",
+        items=("data",),
+        next=("links", "next"),
+    ),
     query_styles={
         "page_number": ParamStyle("form", False),
         "page_size": ParamStyle("form", False),
@@ -148,7 +154,7 @@ class ConferenceTokensResource(SyncResource):
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.VideoListConferenceTokensResponse:
+    ) -> SyncPage[models.VideoConferenceToken]:
         """List conference tokens.
 
         .
@@ -183,7 +189,8 @@ class ConferenceTokensResource(SyncResource):
                 }
             ),
         ).model_dump(mode="json", by_alias=True, exclude_unset=True)
-        return self._client.request(
+        return SyncPage.fetch(
+            self._client,
             _LIST_CONFERENCE_TOKENS,
             cast_to=models.VideoListConferenceTokensResponse,
             path_params={key: value for key, value in params.items() if key in ("id",)},
@@ -261,7 +268,6 @@ class ConferenceTokensResourceWithStreamingResponse:
 
     def __init__(self, resource: ConferenceTokensResource) -> None:
         self.get_conference_token = to_streamed_response_wrapper(resource.get_conference_token)
-        self.list_conference_tokens = to_streamed_response_wrapper(resource.list_conference_tokens)
         self.reset_conference_token = to_streamed_response_wrapper(resource.reset_conference_token)
 
 
@@ -337,7 +343,7 @@ class AsyncConferenceTokensResource(AsyncResource):
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.VideoListConferenceTokensResponse:
+    ) -> AsyncPage[models.VideoConferenceToken]:
         """List conference tokens.
 
         .
@@ -372,7 +378,8 @@ class AsyncConferenceTokensResource(AsyncResource):
                 }
             ),
         ).model_dump(mode="json", by_alias=True, exclude_unset=True)
-        return await self._client.request(
+        return await AsyncPage.fetch(
+            self._client,
             _LIST_CONFERENCE_TOKENS,
             cast_to=models.VideoListConferenceTokensResponse,
             path_params={key: value for key, value in params.items() if key in ("id",)},
@@ -451,9 +458,6 @@ class AsyncConferenceTokensResourceWithStreamingResponse:
     def __init__(self, resource: AsyncConferenceTokensResource) -> None:
         self.get_conference_token = async_to_streamed_response_wrapper(
             resource.get_conference_token
-        )
-        self.list_conference_tokens = async_to_streamed_response_wrapper(
-            resource.list_conference_tokens
         )
         self.reset_conference_token = async_to_streamed_response_wrapper(
             resource.reset_conference_token

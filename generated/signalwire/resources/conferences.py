@@ -22,6 +22,7 @@ from .._runtime import (
     to_streamed_response_wrapper,
     validate_request,
 )
+from .._runtime._pagination import AsyncPage, Pagination, SyncPage
 from .._runtime._params import ParamStyle
 
 if TYPE_CHECKING:
@@ -78,6 +79,11 @@ _GET_VIDEO_CONFERENCE = Operation(
 _LIST_VIDEO_CONFERENCES = Operation(
     method="GET",
     path="/api/video/conferences",
+    pagination=Pagination(
+        "next-link",
+        items=("data",),
+        next=("links", "next"),
+    ),
     query_styles={
         "starts_after": ParamStyle("form", False),
         "ends_before": ParamStyle("form", False),
@@ -359,7 +365,7 @@ class ConferencesResource(SyncResource):
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.VideoListConferencesResponse:
+    ) -> SyncPage[models.VideoConference]:
         """List video conferences.
 
         List Video Conferences.
@@ -401,7 +407,8 @@ class ConferencesResource(SyncResource):
                 }
             ),
         ).model_dump(mode="json", by_alias=True, exclude_unset=True)
-        return self._client.request(
+        return SyncPage.fetch(
+            self._client,
             _LIST_VIDEO_CONFERENCES,
             cast_to=models.VideoListConferencesResponse,
             query=params,
@@ -581,7 +588,6 @@ class ConferencesResourceWithStreamingResponse:
             resource.delete_video_conference
         )
         self.get_video_conference = to_streamed_response_wrapper(resource.get_video_conference)
-        self.list_video_conferences = to_streamed_response_wrapper(resource.list_video_conferences)
         self.update_video_conference = to_streamed_response_wrapper(
             resource.update_video_conference
         )
@@ -838,7 +844,7 @@ class AsyncConferencesResource(AsyncResource):
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.VideoListConferencesResponse:
+    ) -> AsyncPage[models.VideoConference]:
         """List video conferences.
 
         List Video Conferences.
@@ -880,7 +886,8 @@ class AsyncConferencesResource(AsyncResource):
                 }
             ),
         ).model_dump(mode="json", by_alias=True, exclude_unset=True)
-        return await self._client.request(
+        return await AsyncPage.fetch(
+            self._client,
             _LIST_VIDEO_CONFERENCES,
             cast_to=models.VideoListConferencesResponse,
             query=params,
@@ -1067,9 +1074,6 @@ class AsyncConferencesResourceWithStreamingResponse:
         )
         self.get_video_conference = async_to_streamed_response_wrapper(
             resource.get_video_conference
-        )
-        self.list_video_conferences = async_to_streamed_response_wrapper(
-            resource.list_video_conferences
         )
         self.update_video_conference = async_to_streamed_response_wrapper(
             resource.update_video_conference

@@ -21,6 +21,7 @@ from .._runtime import (
     to_streamed_response_wrapper,
     validate_request,
 )
+from .._runtime._pagination import AsyncPage, Pagination, SyncPage
 from .._runtime._params import ParamStyle
 
 if TYPE_CHECKING:
@@ -65,6 +66,11 @@ _GET_ROOM_RECORDING = Operation(
 _LIST_ROOM_RECORDING_EVENTS = Operation(
     method="GET",
     path="/api/video/room_recordings/{id}/events",
+    pagination=Pagination(
+        "next-link",
+        items=("data",),
+        next=("links", "next"),
+    ),
     query_styles={
         "page_number": ParamStyle("form", False),
         "page_size": ParamStyle("form", False),
@@ -81,6 +87,11 @@ _LIST_ROOM_RECORDING_EVENTS = Operation(
 _LIST_ROOM_RECORDINGS = Operation(
     method="GET",
     path="/api/video/room_recordings",
+    pagination=Pagination(
+        "next-link",
+        items=("data",),
+        next=("links", "next"),
+    ),
     query_styles={
         "media_ttl": ParamStyle("form", False),
         "page_number": ParamStyle("form", False),
@@ -221,7 +232,7 @@ class RoomRecordingsResource(SyncResource):
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.VideoListRoomRecordingEventsResponse:
+    ) -> SyncPage[models.VideoRoomSessionEvent]:
         """List room recording events.
 
         A list of Events for a particular Room Recording.
@@ -256,7 +267,8 @@ class RoomRecordingsResource(SyncResource):
                 }
             ),
         ).model_dump(mode="json", by_alias=True, exclude_unset=True)
-        return self._client.request(
+        return SyncPage.fetch(
+            self._client,
             _LIST_ROOM_RECORDING_EVENTS,
             cast_to=models.VideoListRoomRecordingEventsResponse,
             path_params={key: value for key, value in params.items() if key in ("id",)},
@@ -284,7 +296,7 @@ class RoomRecordingsResource(SyncResource):
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.VideoListRoomRecordingsResponse:
+    ) -> SyncPage[models.VideoRoomRecording]:
         """List room recordings.
 
         A list of all Room Recordings.
@@ -320,7 +332,8 @@ class RoomRecordingsResource(SyncResource):
                 }
             ),
         ).model_dump(mode="json", by_alias=True, exclude_unset=True)
-        return self._client.request(
+        return SyncPage.fetch(
+            self._client,
             _LIST_ROOM_RECORDINGS,
             cast_to=models.VideoListRoomRecordingsResponse,
             query=params,
@@ -350,10 +363,6 @@ class RoomRecordingsResourceWithStreamingResponse:
     def __init__(self, resource: RoomRecordingsResource) -> None:
         self.delete_room_recording = to_streamed_response_wrapper(resource.delete_room_recording)
         self.get_room_recording = to_streamed_response_wrapper(resource.get_room_recording)
-        self.list_room_recording_events = to_streamed_response_wrapper(
-            resource.list_room_recording_events
-        )
-        self.list_room_recordings = to_streamed_response_wrapper(resource.list_room_recordings)
 
 
 class AsyncRoomRecordingsResource(AsyncResource):
@@ -480,7 +489,7 @@ class AsyncRoomRecordingsResource(AsyncResource):
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.VideoListRoomRecordingEventsResponse:
+    ) -> AsyncPage[models.VideoRoomSessionEvent]:
         """List room recording events.
 
         A list of Events for a particular Room Recording.
@@ -515,7 +524,8 @@ class AsyncRoomRecordingsResource(AsyncResource):
                 }
             ),
         ).model_dump(mode="json", by_alias=True, exclude_unset=True)
-        return await self._client.request(
+        return await AsyncPage.fetch(
+            self._client,
             _LIST_ROOM_RECORDING_EVENTS,
             cast_to=models.VideoListRoomRecordingEventsResponse,
             path_params={key: value for key, value in params.items() if key in ("id",)},
@@ -543,7 +553,7 @@ class AsyncRoomRecordingsResource(AsyncResource):
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.VideoListRoomRecordingsResponse:
+    ) -> AsyncPage[models.VideoRoomRecording]:
         """List room recordings.
 
         A list of all Room Recordings.
@@ -579,7 +589,8 @@ class AsyncRoomRecordingsResource(AsyncResource):
                 }
             ),
         ).model_dump(mode="json", by_alias=True, exclude_unset=True)
-        return await self._client.request(
+        return await AsyncPage.fetch(
+            self._client,
             _LIST_ROOM_RECORDINGS,
             cast_to=models.VideoListRoomRecordingsResponse,
             query=params,
@@ -611,9 +622,3 @@ class AsyncRoomRecordingsResourceWithStreamingResponse:
             resource.delete_room_recording
         )
         self.get_room_recording = async_to_streamed_response_wrapper(resource.get_room_recording)
-        self.list_room_recording_events = async_to_streamed_response_wrapper(
-            resource.list_room_recording_events
-        )
-        self.list_room_recordings = async_to_streamed_response_wrapper(
-            resource.list_room_recordings
-        )

@@ -21,6 +21,7 @@ from .._runtime import (
     to_streamed_response_wrapper,
     validate_request,
 )
+from .._runtime._pagination import AsyncPage, Pagination, SyncPage
 from .._runtime._params import ParamStyle
 
 if TYPE_CHECKING:
@@ -49,6 +50,11 @@ _GET_ROOM_SESSION = Operation(
 _LIST_ROOM_SESSION_EVENTS = Operation(
     method="GET",
     path="/api/video/room_sessions/{id}/events",
+    pagination=Pagination(
+        "next-link",
+        items=("data",),
+        next=("links", "next"),
+    ),
     query_styles={
         "page_number": ParamStyle("form", False),
         "page_size": ParamStyle("form", False),
@@ -65,6 +71,11 @@ _LIST_ROOM_SESSION_EVENTS = Operation(
 _LIST_ROOM_SESSION_MEMBERS = Operation(
     method="GET",
     path="/api/video/room_sessions/{id}/members",
+    pagination=Pagination(
+        "next-link",
+        items=("data",),
+        next=("links", "next"),
+    ),
     query_styles={
         "page_number": ParamStyle("form", False),
         "page_size": ParamStyle("form", False),
@@ -81,6 +92,11 @@ _LIST_ROOM_SESSION_MEMBERS = Operation(
 _LIST_ROOM_SESSION_RECORDINGS = Operation(
     method="GET",
     path="/api/video/room_sessions/{id}/recordings",
+    pagination=Pagination(
+        "next-link",
+        items=("data",),
+        next=("links", "next"),
+    ),
     query_styles={
         "media_ttl": ParamStyle("form", False),
         "page_number": ParamStyle("form", False),
@@ -98,6 +114,11 @@ _LIST_ROOM_SESSION_RECORDINGS = Operation(
 _LIST_ROOM_SESSIONS = Operation(
     method="GET",
     path="/api/video/room_sessions",
+    pagination=Pagination(
+        "next-link",
+        items=("data",),
+        next=("links", "next"),
+    ),
     query_styles={
         "room_id": ParamStyle("form", False),
         "room_name": ParamStyle("form", False),
@@ -189,7 +210,7 @@ class RoomSessionsResource(SyncResource):
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.VideoListRoomSessionEventsResponse:
+    ) -> SyncPage[models.VideoRoomSessionEvent]:
         """List room session events.
 
         A list of Events for a particular Room Session.
@@ -224,7 +245,8 @@ class RoomSessionsResource(SyncResource):
                 }
             ),
         ).model_dump(mode="json", by_alias=True, exclude_unset=True)
-        return self._client.request(
+        return SyncPage.fetch(
+            self._client,
             _LIST_ROOM_SESSION_EVENTS,
             cast_to=models.VideoListRoomSessionEventsResponse,
             path_params={key: value for key, value in params.items() if key in ("id",)},
@@ -252,7 +274,7 @@ class RoomSessionsResource(SyncResource):
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.VideoListRoomSessionMembersResponse:
+    ) -> SyncPage[models.VideoRoomSessionMember]:
         """List room session members.
 
         A list of Members for a particular Room Session.
@@ -287,7 +309,8 @@ class RoomSessionsResource(SyncResource):
                 }
             ),
         ).model_dump(mode="json", by_alias=True, exclude_unset=True)
-        return self._client.request(
+        return SyncPage.fetch(
+            self._client,
             _LIST_ROOM_SESSION_MEMBERS,
             cast_to=models.VideoListRoomSessionMembersResponse,
             path_params={key: value for key, value in params.items() if key in ("id",)},
@@ -316,7 +339,7 @@ class RoomSessionsResource(SyncResource):
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.VideoListRoomSessionRecordingsResponse:
+    ) -> SyncPage[models.VideoRoomRecording]:
         """List room session recordings.
 
         A list of Room Recordings for a particular Room Session.
@@ -354,7 +377,8 @@ class RoomSessionsResource(SyncResource):
                 }
             ),
         ).model_dump(mode="json", by_alias=True, exclude_unset=True)
-        return self._client.request(
+        return SyncPage.fetch(
+            self._client,
             _LIST_ROOM_SESSION_RECORDINGS,
             cast_to=models.VideoListRoomSessionRecordingsResponse,
             path_params={key: value for key, value in params.items() if key in ("id",)},
@@ -385,7 +409,7 @@ class RoomSessionsResource(SyncResource):
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.VideoListRoomSessionsResponse:
+    ) -> SyncPage[models.VideoRoomSession]:
         """List room sessions.
 
         A list of past and in-progress Room Sessions.
@@ -427,7 +451,8 @@ class RoomSessionsResource(SyncResource):
                 }
             ),
         ).model_dump(mode="json", by_alias=True, exclude_unset=True)
-        return self._client.request(
+        return SyncPage.fetch(
+            self._client,
             _LIST_ROOM_SESSIONS,
             cast_to=models.VideoListRoomSessionsResponse,
             query=params,
@@ -457,16 +482,6 @@ class RoomSessionsResourceWithStreamingResponse:
 
     def __init__(self, resource: RoomSessionsResource) -> None:
         self.get_room_session = to_streamed_response_wrapper(resource.get_room_session)
-        self.list_room_session_events = to_streamed_response_wrapper(
-            resource.list_room_session_events
-        )
-        self.list_room_session_members = to_streamed_response_wrapper(
-            resource.list_room_session_members
-        )
-        self.list_room_session_recordings = to_streamed_response_wrapper(
-            resource.list_room_session_recordings
-        )
-        self.list_room_sessions = to_streamed_response_wrapper(resource.list_room_sessions)
 
 
 class AsyncRoomSessionsResource(AsyncResource):
@@ -541,7 +556,7 @@ class AsyncRoomSessionsResource(AsyncResource):
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.VideoListRoomSessionEventsResponse:
+    ) -> AsyncPage[models.VideoRoomSessionEvent]:
         """List room session events.
 
         A list of Events for a particular Room Session.
@@ -576,7 +591,8 @@ class AsyncRoomSessionsResource(AsyncResource):
                 }
             ),
         ).model_dump(mode="json", by_alias=True, exclude_unset=True)
-        return await self._client.request(
+        return await AsyncPage.fetch(
+            self._client,
             _LIST_ROOM_SESSION_EVENTS,
             cast_to=models.VideoListRoomSessionEventsResponse,
             path_params={key: value for key, value in params.items() if key in ("id",)},
@@ -604,7 +620,7 @@ class AsyncRoomSessionsResource(AsyncResource):
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.VideoListRoomSessionMembersResponse:
+    ) -> AsyncPage[models.VideoRoomSessionMember]:
         """List room session members.
 
         A list of Members for a particular Room Session.
@@ -639,7 +655,8 @@ class AsyncRoomSessionsResource(AsyncResource):
                 }
             ),
         ).model_dump(mode="json", by_alias=True, exclude_unset=True)
-        return await self._client.request(
+        return await AsyncPage.fetch(
+            self._client,
             _LIST_ROOM_SESSION_MEMBERS,
             cast_to=models.VideoListRoomSessionMembersResponse,
             path_params={key: value for key, value in params.items() if key in ("id",)},
@@ -668,7 +685,7 @@ class AsyncRoomSessionsResource(AsyncResource):
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.VideoListRoomSessionRecordingsResponse:
+    ) -> AsyncPage[models.VideoRoomRecording]:
         """List room session recordings.
 
         A list of Room Recordings for a particular Room Session.
@@ -706,7 +723,8 @@ class AsyncRoomSessionsResource(AsyncResource):
                 }
             ),
         ).model_dump(mode="json", by_alias=True, exclude_unset=True)
-        return await self._client.request(
+        return await AsyncPage.fetch(
+            self._client,
             _LIST_ROOM_SESSION_RECORDINGS,
             cast_to=models.VideoListRoomSessionRecordingsResponse,
             path_params={key: value for key, value in params.items() if key in ("id",)},
@@ -737,7 +755,7 @@ class AsyncRoomSessionsResource(AsyncResource):
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.VideoListRoomSessionsResponse:
+    ) -> AsyncPage[models.VideoRoomSession]:
         """List room sessions.
 
         A list of past and in-progress Room Sessions.
@@ -779,7 +797,8 @@ class AsyncRoomSessionsResource(AsyncResource):
                 }
             ),
         ).model_dump(mode="json", by_alias=True, exclude_unset=True)
-        return await self._client.request(
+        return await AsyncPage.fetch(
+            self._client,
             _LIST_ROOM_SESSIONS,
             cast_to=models.VideoListRoomSessionsResponse,
             query=params,
@@ -813,13 +832,3 @@ class AsyncRoomSessionsResourceWithStreamingResponse:
 
     def __init__(self, resource: AsyncRoomSessionsResource) -> None:
         self.get_room_session = async_to_streamed_response_wrapper(resource.get_room_session)
-        self.list_room_session_events = async_to_streamed_response_wrapper(
-            resource.list_room_session_events
-        )
-        self.list_room_session_members = async_to_streamed_response_wrapper(
-            resource.list_room_session_members
-        )
-        self.list_room_session_recordings = async_to_streamed_response_wrapper(
-            resource.list_room_session_recordings
-        )
-        self.list_room_sessions = async_to_streamed_response_wrapper(resource.list_room_sessions)

@@ -22,6 +22,7 @@ from .._runtime import (
     to_streamed_response_wrapper,
     validate_request,
 )
+from .._runtime._pagination import AsyncPage, Pagination, SyncPage
 from .._runtime._params import ParamStyle
 
 if TYPE_CHECKING:
@@ -91,6 +92,11 @@ _GET_ROOM_BY_NAME = Operation(
 _LIST_ROOMS = Operation(
     method="GET",
     path="/api/video/rooms",
+    pagination=Pagination(
+        "next-link",
+        items=("data",),
+        next=("links", "next"),
+    ),
     query_styles={
         "include_active_session": ParamStyle("form", False),
         "starts_after": ParamStyle("form", False),
@@ -416,7 +422,7 @@ class RoomsResource(SyncResource):
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.VideoListRoomsResponse:
+    ) -> SyncPage[models.VideoRoomResponse]:
         """List rooms.
 
         .
@@ -458,7 +464,8 @@ class RoomsResource(SyncResource):
                 }
             ),
         ).model_dump(mode="json", by_alias=True, exclude_unset=True)
-        return self._client.request(
+        return SyncPage.fetch(
+            self._client,
             _LIST_ROOMS,
             cast_to=models.VideoListRoomsResponse,
             query=params,
@@ -610,7 +617,6 @@ class RoomsResourceWithStreamingResponse:
         self.delete_room = to_streamed_response_wrapper(resource.delete_room)
         self.get_room = to_streamed_response_wrapper(resource.get_room)
         self.get_room_by_name = to_streamed_response_wrapper(resource.get_room_by_name)
-        self.list_rooms = to_streamed_response_wrapper(resource.list_rooms)
         self.update_room = to_streamed_response_wrapper(resource.update_room)
 
 
@@ -909,7 +915,7 @@ class AsyncRoomsResource(AsyncResource):
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.VideoListRoomsResponse:
+    ) -> AsyncPage[models.VideoRoomResponse]:
         """List rooms.
 
         .
@@ -951,7 +957,8 @@ class AsyncRoomsResource(AsyncResource):
                 }
             ),
         ).model_dump(mode="json", by_alias=True, exclude_unset=True)
-        return await self._client.request(
+        return await AsyncPage.fetch(
+            self._client,
             _LIST_ROOMS,
             cast_to=models.VideoListRoomsResponse,
             query=params,
@@ -1103,5 +1110,4 @@ class AsyncRoomsResourceWithStreamingResponse:
         self.delete_room = async_to_streamed_response_wrapper(resource.delete_room)
         self.get_room = async_to_streamed_response_wrapper(resource.get_room)
         self.get_room_by_name = async_to_streamed_response_wrapper(resource.get_room_by_name)
-        self.list_rooms = async_to_streamed_response_wrapper(resource.list_rooms)
         self.update_room = async_to_streamed_response_wrapper(resource.update_room)

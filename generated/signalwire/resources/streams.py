@@ -21,6 +21,7 @@ from .._runtime import (
     to_streamed_response_wrapper,
     validate_request,
 )
+from .._runtime._pagination import AsyncPage, Pagination, SyncPage
 
 if TYPE_CHECKING:
     import httpx
@@ -78,6 +79,11 @@ _GET_STREAM = Operation(
 _LIST_CONFERENCE_STREAMS = Operation(
     method="GET",
     path="/api/video/conferences/{id}/streams",
+    pagination=Pagination(
+        "next-link",
+        items=("data",),
+        next=("links", "next"),
+    ),
     error_models={
         401: models.TypesStatusCodesStatusCode401,
         422: models.VideoVideoStatusCode422,
@@ -88,6 +94,11 @@ _LIST_CONFERENCE_STREAMS = Operation(
 _LIST_ROOM_STREAMS = Operation(
     method="GET",
     path="/api/video/rooms/{id}/streams",
+    pagination=Pagination(
+        "next-link",
+        items=("data",),
+        next=("links", "next"),
+    ),
     error_models={
         401: models.TypesStatusCodesStatusCode401,
         422: models.VideoVideoStatusCode422,
@@ -334,7 +345,7 @@ class StreamsResource(SyncResource):
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.VideoListStreamsResponse:
+    ) -> SyncPage[models.VideoStream]:
         """List conference streams.
 
         #### Permissions
@@ -359,7 +370,8 @@ class StreamsResource(SyncResource):
                 }
             ),
         ).model_dump(mode="json", by_alias=True, exclude_unset=True)
-        return self._client.request(
+        return SyncPage.fetch(
+            self._client,
             _LIST_CONFERENCE_STREAMS,
             cast_to=models.VideoListStreamsResponse,
             path_params=params,
@@ -379,7 +391,7 @@ class StreamsResource(SyncResource):
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.VideoListStreamsResponse:
+    ) -> SyncPage[models.VideoStream]:
         """List room streams.
 
         #### Permissions
@@ -404,7 +416,8 @@ class StreamsResource(SyncResource):
                 }
             ),
         ).model_dump(mode="json", by_alias=True, exclude_unset=True)
-        return self._client.request(
+        return SyncPage.fetch(
+            self._client,
             _LIST_ROOM_STREAMS,
             cast_to=models.VideoListStreamsResponse,
             path_params=params,
@@ -496,10 +509,6 @@ class StreamsResourceWithStreamingResponse:
         self.create_room_stream = to_streamed_response_wrapper(resource.create_room_stream)
         self.delete_stream = to_streamed_response_wrapper(resource.delete_stream)
         self.get_stream = to_streamed_response_wrapper(resource.get_stream)
-        self.list_conference_streams = to_streamed_response_wrapper(
-            resource.list_conference_streams
-        )
-        self.list_room_streams = to_streamed_response_wrapper(resource.list_room_streams)
         self.update_stream = to_streamed_response_wrapper(resource.update_stream)
 
 
@@ -729,7 +738,7 @@ class AsyncStreamsResource(AsyncResource):
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.VideoListStreamsResponse:
+    ) -> AsyncPage[models.VideoStream]:
         """List conference streams.
 
         #### Permissions
@@ -754,7 +763,8 @@ class AsyncStreamsResource(AsyncResource):
                 }
             ),
         ).model_dump(mode="json", by_alias=True, exclude_unset=True)
-        return await self._client.request(
+        return await AsyncPage.fetch(
+            self._client,
             _LIST_CONFERENCE_STREAMS,
             cast_to=models.VideoListStreamsResponse,
             path_params=params,
@@ -774,7 +784,7 @@ class AsyncStreamsResource(AsyncResource):
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.VideoListStreamsResponse:
+    ) -> AsyncPage[models.VideoStream]:
         """List room streams.
 
         #### Permissions
@@ -799,7 +809,8 @@ class AsyncStreamsResource(AsyncResource):
                 }
             ),
         ).model_dump(mode="json", by_alias=True, exclude_unset=True)
-        return await self._client.request(
+        return await AsyncPage.fetch(
+            self._client,
             _LIST_ROOM_STREAMS,
             cast_to=models.VideoListStreamsResponse,
             path_params=params,
@@ -895,8 +906,4 @@ class AsyncStreamsResourceWithStreamingResponse:
         self.create_room_stream = async_to_streamed_response_wrapper(resource.create_room_stream)
         self.delete_stream = async_to_streamed_response_wrapper(resource.delete_stream)
         self.get_stream = async_to_streamed_response_wrapper(resource.get_stream)
-        self.list_conference_streams = async_to_streamed_response_wrapper(
-            resource.list_conference_streams
-        )
-        self.list_room_streams = async_to_streamed_response_wrapper(resource.list_room_streams)
         self.update_stream = async_to_streamed_response_wrapper(resource.update_stream)

@@ -409,8 +409,7 @@ class _Loader:
         else:
             return None, None
         found: Pagination | None = None
-        meta = spec.deref(props.get("meta") or {}, where)
-        has_total = isinstance(meta, Mapping) and "total_pages" in (meta.get("properties") or {})
+        has_total = "total_pages" in _properties(spec, props.get("meta"), where)
         page = query.get("page")
         if page is not None and page[0].style == "deepObject" and has_total:
             page_props = spec.deref(page[1], where).get("properties") or {}
@@ -421,8 +420,7 @@ class _Loader:
         elif "page[number]" in query and has_total:
             found = Pagination("page-number", items, ("page[number]",), ("meta", "total_pages"))
         if found is None:
-            links = spec.deref(props.get("links") or {}, where)
-            if isinstance(links, Mapping) and "next" in (links.get("properties") or {}):
+            if "next" in _properties(spec, props.get("links"), where):
                 found = Pagination("next-link", items, next=("links", "next"))
             elif items == () and page is not None and page[0].style == "form":
                 found = Pagination("link-header", items)
@@ -787,6 +785,20 @@ class _Loader:
 
 
 _PAGINATION_KINDS = frozenset({"page-number", "offset", "cursor", "next-link", "link-header"})
+
+
+def _properties(spec: Spec, node: Any, where: tuple[Any, ...], depth: int = 0) -> Mapping[str, Any]:
+    """A schema's properties, its ``allOf`` members' included (SignalWire's list
+    responses wrap ``links`` as ``allOf: [$ref]``); a few levels deep at most."""
+    if not isinstance(node, Mapping) or depth > 8:
+        return {}
+    node = spec.deref(node, where)
+    if not isinstance(node, Mapping):
+        return {}
+    found = dict(node.get("properties") or {})
+    for member in node.get("allOf") or []:
+        found.update(_properties(spec, member, where, depth + 1))
+    return found
 
 
 def _key_path(text: Any) -> tuple[str, ...]:
