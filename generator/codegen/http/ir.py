@@ -81,6 +81,20 @@ class Pagination:
 
 
 @dataclass(frozen=True)
+class SessionUrl:
+    """``x-confgen-session-url``: the success body holds the URL of the session the call
+    started (Voximplant ``media_session_access_url``); the client gets a method ``name``
+    that returns it as a `SessionURL` of the runtime."""
+
+    name: str
+    """The client method's name (``media_session``)."""
+    url: str
+    """Wire name of the plain URL field."""
+    secure_url: str | None = None
+    """Wire name of the HTTPS URL field, when the body has one."""
+
+
+@dataclass(frozen=True)
 class Operation:
     """One API operation: a method on a resource."""
 
@@ -125,6 +139,8 @@ class Operation:
     form_encoding: tuple[tuple[str, str, bool, bool], ...] = ()
     """``(field, style, explode, allowReserved)`` from a form body's ``encoding``, for
     the fields that do not use the default (``form``, exploded)."""
+    session_url: SessionUrl | None = None
+    """The session control URL the success body holds (``x-confgen-session-url``)."""
     response_kind: str = "json"
     """``json`` (the response model, or ``None``), ``binary`` (``BinaryResponse``),
     ``text`` (``str``) or ``event-stream`` (a `Stream` of events whose ``data`` is

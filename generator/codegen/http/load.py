@@ -33,6 +33,7 @@ from generator.codegen.http.ir import (
     ParameterLocation,
     Resource,
     ServerVariable,
+    SessionUrl,
 )
 from generator.codegen.http.shape import HTTP_METHODS, check_shape
 from generator.codegen.naming import (
@@ -327,6 +328,7 @@ class _Loader:
         accept, response_kind = _response_media(spec, node, where)
         if response_kind == "event-stream":
             response_model = self._event_model(node, base, where)
+        session_url = self._session_url(node, where)
         pagination, item_model = (None, None)
         if response_model is not None and response_kind == "json":
             pagination, item_model = self._pagination(node, method, parameters, where)
@@ -355,6 +357,7 @@ class _Loader:
             response_kind=response_kind,
             multipart_encoding=_multipart_encoding(spec, node, where),
             form_encoding=_form_encoding(spec, node, where),
+            session_url=session_url,
         )
 
     def _pagination(
@@ -427,6 +430,26 @@ class _Loader:
         if found is None:
             return None, None
         return found, self._item_model(schema, items, where)
+
+    def _session_url(self, node: Mapping[str, Any], where: tuple[Any, ...]) -> SessionUrl | None:
+        """``x-confgen-session-url``, its fields checked against the success body."""
+        entry = node.get("x-confgen-session-url")
+        if entry is None:
+            return None
+        at = (*where, "x-confgen-session-url")
+        schema = self._success_schema(node, where)
+        known = _properties(self.spec, schema, where)
+        for key in ("url", "secure_url"):
+            field = entry.get(key)
+            if field is not None and field not in known:
+                raise self.spec.error(
+                    f"x-confgen-session-url {key} {field!r} is not a field of the success body",
+                    (*at, key),
+                )
+        name = str(entry["name"])
+        if not name.isidentifier() or name.startswith("_"):
+            raise self.spec.error(f"x-confgen-session-url name {name!r} is no method name", at)
+        return SessionUrl(name, str(entry["url"]), entry.get("secure_url"))
 
     def _event_model(
         self, node: Mapping[str, Any], base: str, where: tuple[Any, ...]

@@ -51,6 +51,8 @@ SPLIT_MODELS_ABOVE = 400
 _WEBHOOK_MODULE = "webhooks.py"
 # Only packages with a text/event-stream response get this one (it imports httpx-sse).
 _SSE_MODULE = "_sse.py"
+# Only packages with an x-confgen-session-url get this one.
+_SESSION_MODULE = "_session.py"
 
 _CREDENTIAL_TYPES = {
     "service-account-jwt": "str | os.PathLike[str] | Mapping[str, Any]",
@@ -179,6 +181,22 @@ def _split_model_package(
     }
 
 
+def _session_methods(api: Api) -> list[dict[str, Any]]:
+    """One client method per ``x-confgen-session-url`` name: its fields, and the
+    response models (and operations) whose bodies hold the URL."""
+    methods: dict[str, dict[str, Any]] = {}
+    for op in api.operations:
+        found = op.session_url
+        if found is None or op.response_model is None:
+            continue
+        method = methods.setdefault(
+            found.name, {"session": found, "models": [], "operations": []}
+        )
+        method["models"].append(op.response_model)
+        method["operations"].append(op.operation_id)
+    return [methods[name] for name in sorted(methods)]
+
+
 def _has_event_stream(api: Api) -> bool:
     return any(op.response_kind == "event-stream" for op in api.operations)
 
@@ -251,7 +269,9 @@ def render_package(
         ),
     )
     project = _project(api, webhooks, distribution)
-    files["_client.py"] = env.get_template("client.py.jinja").render(**common, project=project)
+    files["_client.py"] = env.get_template("client.py.jinja").render(
+        **common, project=project, session_methods=_session_methods(api)
+    )
     files["operations.py"] = env.get_template("operations.py.jinja").render(
         **common,
         retry_modes={
@@ -375,5 +395,7 @@ def render_package(
         leave_out.add(_WEBHOOK_MODULE)
     if not _has_event_stream(api):
         leave_out.add(_SSE_MODULE)
+    if not _session_methods(api):
+        leave_out.add(_SESSION_MODULE)
     out.update(runtime_files(HTTP_RUNTIME, leave_out=leave_out))
     return out
