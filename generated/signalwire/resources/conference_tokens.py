@@ -264,10 +264,11 @@ class ConferenceTokensResourceWithRawResponse:
 
 
 class ConferenceTokensResourceWithStreamingResponse:
-    """`ConferenceTokensResource`'s non-paginated methods, each a context manager giving a `StreamedAPIResponse`."""
+    """`ConferenceTokensResource`'s methods, each a context manager giving a `StreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: ConferenceTokensResource) -> None:
         self.get_conference_token = to_streamed_response_wrapper(resource.get_conference_token)
+        self.list_conference_tokens = to_streamed_response_wrapper(resource.list_conference_tokens)
         self.reset_conference_token = to_streamed_response_wrapper(resource.reset_conference_token)
 
 
@@ -453,11 +454,14 @@ class AsyncConferenceTokensResourceWithRawResponse:
 
 
 class AsyncConferenceTokensResourceWithStreamingResponse:
-    """`AsyncConferenceTokensResource`'s non-paginated methods, each a context manager giving a `AsyncStreamedAPIResponse`."""
+    """`AsyncConferenceTokensResource`'s methods, each a context manager giving a `AsyncStreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: AsyncConferenceTokensResource) -> None:
         self.get_conference_token = async_to_streamed_response_wrapper(
             resource.get_conference_token
+        )
+        self.list_conference_tokens = async_to_streamed_response_wrapper(
+            resource.list_conference_tokens
         )
         self.reset_conference_token = async_to_streamed_response_wrapper(
             resource.reset_conference_token

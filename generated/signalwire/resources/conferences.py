@@ -578,7 +578,7 @@ class ConferencesResourceWithRawResponse:
 
 
 class ConferencesResourceWithStreamingResponse:
-    """`ConferencesResource`'s non-paginated methods, each a context manager giving a `StreamedAPIResponse`."""
+    """`ConferencesResource`'s methods, each a context manager giving a `StreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: ConferencesResource) -> None:
         self.create_video_conference = to_streamed_response_wrapper(
@@ -588,6 +588,7 @@ class ConferencesResourceWithStreamingResponse:
             resource.delete_video_conference
         )
         self.get_video_conference = to_streamed_response_wrapper(resource.get_video_conference)
+        self.list_video_conferences = to_streamed_response_wrapper(resource.list_video_conferences)
         self.update_video_conference = to_streamed_response_wrapper(
             resource.update_video_conference
         )
@@ -1063,7 +1064,7 @@ class AsyncConferencesResourceWithRawResponse:
 
 
 class AsyncConferencesResourceWithStreamingResponse:
-    """`AsyncConferencesResource`'s non-paginated methods, each a context manager giving a `AsyncStreamedAPIResponse`."""
+    """`AsyncConferencesResource`'s methods, each a context manager giving a `AsyncStreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: AsyncConferencesResource) -> None:
         self.create_video_conference = async_to_streamed_response_wrapper(
@@ -1074,6 +1075,9 @@ class AsyncConferencesResourceWithStreamingResponse:
         )
         self.get_video_conference = async_to_streamed_response_wrapper(
             resource.get_video_conference
+        )
+        self.list_video_conferences = async_to_streamed_response_wrapper(
+            resource.list_video_conferences
         )
         self.update_video_conference = async_to_streamed_response_wrapper(
             resource.update_video_conference

@@ -358,11 +358,15 @@ class RoomRecordingsResourceWithRawResponse:
 
 
 class RoomRecordingsResourceWithStreamingResponse:
-    """`RoomRecordingsResource`'s non-paginated methods, each a context manager giving a `StreamedAPIResponse`."""
+    """`RoomRecordingsResource`'s methods, each a context manager giving a `StreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: RoomRecordingsResource) -> None:
         self.delete_room_recording = to_streamed_response_wrapper(resource.delete_room_recording)
         self.get_room_recording = to_streamed_response_wrapper(resource.get_room_recording)
+        self.list_room_recording_events = to_streamed_response_wrapper(
+            resource.list_room_recording_events
+        )
+        self.list_room_recordings = to_streamed_response_wrapper(resource.list_room_recordings)
 
 
 class AsyncRoomRecordingsResource(AsyncResource):
@@ -615,10 +619,16 @@ class AsyncRoomRecordingsResourceWithRawResponse:
 
 
 class AsyncRoomRecordingsResourceWithStreamingResponse:
-    """`AsyncRoomRecordingsResource`'s non-paginated methods, each a context manager giving a `AsyncStreamedAPIResponse`."""
+    """`AsyncRoomRecordingsResource`'s methods, each a context manager giving a `AsyncStreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: AsyncRoomRecordingsResource) -> None:
         self.delete_room_recording = async_to_streamed_response_wrapper(
             resource.delete_room_recording
         )
         self.get_room_recording = async_to_streamed_response_wrapper(resource.get_room_recording)
+        self.list_room_recording_events = async_to_streamed_response_wrapper(
+            resource.list_room_recording_events
+        )
+        self.list_room_recordings = async_to_streamed_response_wrapper(
+            resource.list_room_recordings
+        )

@@ -478,10 +478,20 @@ class RoomSessionsResourceWithRawResponse:
 
 
 class RoomSessionsResourceWithStreamingResponse:
-    """`RoomSessionsResource`'s non-paginated methods, each a context manager giving a `StreamedAPIResponse`."""
+    """`RoomSessionsResource`'s methods, each a context manager giving a `StreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: RoomSessionsResource) -> None:
         self.get_room_session = to_streamed_response_wrapper(resource.get_room_session)
+        self.list_room_session_events = to_streamed_response_wrapper(
+            resource.list_room_session_events
+        )
+        self.list_room_session_members = to_streamed_response_wrapper(
+            resource.list_room_session_members
+        )
+        self.list_room_session_recordings = to_streamed_response_wrapper(
+            resource.list_room_session_recordings
+        )
+        self.list_room_sessions = to_streamed_response_wrapper(resource.list_room_sessions)
 
 
 class AsyncRoomSessionsResource(AsyncResource):
@@ -828,7 +838,17 @@ class AsyncRoomSessionsResourceWithRawResponse:
 
 
 class AsyncRoomSessionsResourceWithStreamingResponse:
-    """`AsyncRoomSessionsResource`'s non-paginated methods, each a context manager giving a `AsyncStreamedAPIResponse`."""
+    """`AsyncRoomSessionsResource`'s methods, each a context manager giving a `AsyncStreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: AsyncRoomSessionsResource) -> None:
         self.get_room_session = async_to_streamed_response_wrapper(resource.get_room_session)
+        self.list_room_session_events = async_to_streamed_response_wrapper(
+            resource.list_room_session_events
+        )
+        self.list_room_session_members = async_to_streamed_response_wrapper(
+            resource.list_room_session_members
+        )
+        self.list_room_session_recordings = async_to_streamed_response_wrapper(
+            resource.list_room_session_recordings
+        )
+        self.list_room_sessions = async_to_streamed_response_wrapper(resource.list_room_sessions)

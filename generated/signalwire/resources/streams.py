@@ -500,7 +500,7 @@ class StreamsResourceWithRawResponse:
 
 
 class StreamsResourceWithStreamingResponse:
-    """`StreamsResource`'s non-paginated methods, each a context manager giving a `StreamedAPIResponse`."""
+    """`StreamsResource`'s methods, each a context manager giving a `StreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: StreamsResource) -> None:
         self.create_conference_stream = to_streamed_response_wrapper(
@@ -509,6 +509,10 @@ class StreamsResourceWithStreamingResponse:
         self.create_room_stream = to_streamed_response_wrapper(resource.create_room_stream)
         self.delete_stream = to_streamed_response_wrapper(resource.delete_stream)
         self.get_stream = to_streamed_response_wrapper(resource.get_stream)
+        self.list_conference_streams = to_streamed_response_wrapper(
+            resource.list_conference_streams
+        )
+        self.list_room_streams = to_streamed_response_wrapper(resource.list_room_streams)
         self.update_stream = to_streamed_response_wrapper(resource.update_stream)
 
 
@@ -897,7 +901,7 @@ class AsyncStreamsResourceWithRawResponse:
 
 
 class AsyncStreamsResourceWithStreamingResponse:
-    """`AsyncStreamsResource`'s non-paginated methods, each a context manager giving a `AsyncStreamedAPIResponse`."""
+    """`AsyncStreamsResource`'s methods, each a context manager giving a `AsyncStreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: AsyncStreamsResource) -> None:
         self.create_conference_stream = async_to_streamed_response_wrapper(
@@ -906,4 +910,8 @@ class AsyncStreamsResourceWithStreamingResponse:
         self.create_room_stream = async_to_streamed_response_wrapper(resource.create_room_stream)
         self.delete_stream = async_to_streamed_response_wrapper(resource.delete_stream)
         self.get_stream = async_to_streamed_response_wrapper(resource.get_stream)
+        self.list_conference_streams = async_to_streamed_response_wrapper(
+            resource.list_conference_streams
+        )
+        self.list_room_streams = async_to_streamed_response_wrapper(resource.list_room_streams)
         self.update_stream = async_to_streamed_response_wrapper(resource.update_stream)
