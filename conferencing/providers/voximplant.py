@@ -47,7 +47,9 @@ class VoximplantAdapter(HttpAdapter):
             provider=self.name,
             id=None if history_id is None else str(history_id),
             name=str(arguments[self.name_option]),
-            join_url=None,  # media_session_access_url controls the session: it stays on raw
+            # media_session_access_url controls the session, not a join link: it stays on raw
+            # (the generated client's media_session(conference.raw) sends to it).
+            join_url=None,
             raw=raw,
         )
 

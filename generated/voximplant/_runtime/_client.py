@@ -548,7 +548,7 @@ class _BaseClient(Generic[_HttpT]):
             if data is not None:
                 raise make_status_error(response, operation.error_model(status), data, in_body=True)
         if raw:
-            return APIResponse(response, cast_to)
+            return APIResponse(response, cast_to, operation.response_kind)
         if operation.response_kind != "json":
             return decode_content(response, operation.response_kind)
         return parse_body(response, cast_to)
