@@ -189,9 +189,7 @@ def _session_methods(api: Api) -> list[dict[str, Any]]:
         found = op.session_url
         if found is None or op.response_model is None:
             continue
-        method = methods.setdefault(
-            found.name, {"session": found, "models": [], "operations": []}
-        )
+        method = methods.setdefault(found.name, {"session": found, "models": [], "operations": []})
         method["models"].append(op.response_model)
         method["operations"].append(op.operation_id)
     return [methods[name] for name in sorted(methods)]
