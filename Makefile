@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: generate test test-slow drift lint bench packages clean
+.PHONY: generate test test-slow drift lint bench packages example clean
 
 $(INSTALLED): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,12 @@ generate: $(INSTALLED)
 ## test: drift check, lint, then the test suite (contract tests run against Prism)
 test: drift lint node_modules/.installed
 	$(BIN)/python -m pytest -q -m "not slow"
+
+## example: a whole conference through the facade against a local mock (PROVIDER=telnyx,
+## signalwire, voximplant or trueconf; it starts Prism or the test Room itself)
+PROVIDER ?= trueconf
+example: $(INSTALLED) node_modules/.installed
+	$(BIN)/python examples/whole_conference.py --provider $(PROVIDER)
 
 ## test-slow: the tests marked slow (whole real APIs)
 test-slow: $(INSTALLED) node_modules/.installed

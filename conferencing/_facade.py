@@ -45,10 +45,12 @@ def create_conference(
     try:
         with call.adapter.normalised_errors():
             raw = call.adapter.method(call.client)(**call.arguments)
+        conference = call.adapter.conference(raw, call.arguments)
+        call.adapter.created(call.client, conference)
     finally:
         if call.owned:
             call.adapter.close(call.client)
-    return call.adapter.conference(raw, call.arguments)
+    return conference
 
 
 async def acreate_conference(
@@ -66,10 +68,12 @@ async def acreate_conference(
     try:
         with call.adapter.normalised_errors():
             raw = await call.adapter.method(call.client)(**call.arguments)
+        conference = call.adapter.conference(raw, call.arguments)
+        call.adapter.created(call.client, conference)
     finally:
         if call.owned:
             await call.adapter.aclose(call.client)
-    return call.adapter.conference(raw, call.arguments)
+    return conference
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,8 @@ import difflib
 import importlib
 from typing import TYPE_CHECKING, Final
 
+from .errors import UnknownProviderError
+
 if TYPE_CHECKING:
     from .providers._base import ProviderAdapter
 
@@ -23,13 +25,15 @@ PROVIDERS: Final[dict[str, str]] = {
 
 
 def get_adapter(provider: str) -> ProviderAdapter:
-    """The adapter registered as ``provider``; an unknown name is a `ValueError`."""
+    """The adapter registered as ``provider``; an unknown name is an `UnknownProviderError`."""
     module = PROVIDERS.get(provider)
     if module is None:
         close = difflib.get_close_matches(provider, PROVIDERS, n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise ValueError(
-            f"unknown provider {provider!r}{hint}; known: {', '.join(sorted(PROVIDERS))}"
+        raise UnknownProviderError(
+            f"unknown provider {provider!r}{hint}; known: {', '.join(sorted(PROVIDERS))}",
+            provider=provider,
+            known=sorted(PROVIDERS),
         )
     adapter: ProviderAdapter = importlib.import_module(module).ADAPTER
     return adapter

@@ -1,4 +1,4 @@
-"""Dry runs: what `create_conference` would send, recorded from the generated client.
+"""Dry runs: what a facade call would send, recorded from the generated client.
 
 Nothing reaches the provider. Each adapter records the call (``ProviderAdapter.record``,
 through the recording transports of ``conferencing._recording``): HTTP adapters build
@@ -14,10 +14,14 @@ with dummies, and the preview says which.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import inspect
 import json
 import os
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from ._registry import get_adapter
 from .redaction import REDACTED, redact_header, redact_message_fields, scrub, secret_values
@@ -26,9 +30,19 @@ if TYPE_CHECKING:
     import httpx
 
     from ._recording import Recording
-    from .providers._base import Credentials, ProviderAdapter
+    from .providers._base import Credentials, CredentialSpec, ProviderAdapter
 
-__all__ = ["REDACTED", "Preview", "describe_recording", "describe_request", "preview_conference"]
+__all__ = [
+    "REDACTED",
+    "Preview",
+    "describe_recording",
+    "describe_request",
+    "preview_call",
+    "preview_conference",
+]
+
+RECORD_TIMEOUT: Final = 10.0
+"""How long a WebSocket dry run waits for the client to send its command."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,13 +155,137 @@ def preview_conference(
     arguments = adapter.arguments(name, options)
     settings, dummied = adapter.settings(credentials, base_url, dummies=True)
     recording = adapter.record(arguments, settings)
+    return _preview(adapter, adapter.operation, settings, dummied, recording)
+
+
+def preview_call(
+    provider: str,
+    verb: str,
+    /,
+    *args: Any,
+    credentials: Credentials | None = None,
+    base_url: str | None = None,
+    **kwargs: Any,
+) -> Preview:
+    """What ``conferencing.<verb>(provider, *args, **kwargs)`` would send; sends nothing.
+
+    The facade's own function runs, given a client that records instead of sending (an
+    HTTP transport, or TrueConf's in-process socket), so the request is the one a real
+    call builds. Only the first request or command is shown: a later one would depend on
+    the answer to it. Missing credentials are replaced with dummies; the facade's refusals
+    (`UnsupportedOperationError`, `InvalidOptionsError`) are raised as in a real call.
+    """
+    import conferencing
+
+    adapter = get_adapter(provider)
+    settings, dummied = adapter.settings(credentials, base_url, dummies=True)
+    if adapter.transport == "websocket":
+        function = getattr(conferencing, "a" + verb)
+        recording = asyncio.run(_record_room(adapter, function, provider, args, kwargs, settings))
+    else:
+        recording = _record_http(
+            adapter, getattr(conferencing, verb), provider, args, kwargs, settings
+        )
+    return _preview(adapter, verb, settings, dummied, recording)
+
+
+def _record_http(
+    adapter: ProviderAdapter,
+    function: Callable[..., Any],
+    provider: str,
+    args: tuple[Any, ...],
+    kwargs: Mapping[str, Any],
+    settings: Mapping[str, Any],
+) -> Recording:
+    import httpx
+
+    from ._recording import Recorded, Recording, RecordingTransport
+
+    transport = RecordingTransport()
+    with httpx.Client(transport=transport) as http:
+        client = adapter.new_client(
+            {**settings, "http_client": http, "max_retries": 0}, asynchronous=False
+        )
+        try:
+            with contextlib.suppress(Recorded):
+                result = function(provider, *args, client=client, **kwargs)
+                if isinstance(result, Iterator):
+                    next(result, None)  # a list sends its first request when read
+        finally:
+            client.close()
+    requests = transport.requests
+    target = str(requests[0].url) if requests else str(client.base_url)
+    return Recording(target, requests=list(requests))
+
+
+async def _record_room(
+    adapter: ProviderAdapter,
+    function: Callable[..., Any],
+    provider: str,
+    args: tuple[Any, ...],
+    kwargs: Mapping[str, Any],
+    settings: Mapping[str, Any],
+) -> Recording:
+    """Run the async facade call over an in-process `RecordingRoomSocket` until the
+    client sends its command (nothing connects anywhere)."""
+    from ._recording import Recording, RecordingRoomSocket
+
+    settings = dict(settings)
+    target = settings.pop(adapter.base_url_argument, None) or _room_url()
+    socket = RecordingRoomSocket()
+    room = adapter.new_client(
+        {**settings, adapter.base_url_argument: target, "open_socket": socket.open},
+        asynchronous=True,
+    )
+
+    async def call() -> None:
+        result = function(provider, *args, client=room, **kwargs)
+        if inspect.isawaitable(result):
+            result = await result
+        if hasattr(result, "__anext__"):
+            await result.__anext__()
+
+    calling = asyncio.ensure_future(call())
+    waiting = asyncio.ensure_future(socket.command_sent.wait())
+    try:
+        done, _ = await asyncio.wait(
+            {calling, waiting}, timeout=RECORD_TIMEOUT, return_when=asyncio.FIRST_COMPLETED
+        )
+        if calling in done:
+            with contextlib.suppress(StopAsyncIteration):
+                calling.result()  # raises what the facade refused (unsupported, bad options)
+    finally:
+        for task in (calling, waiting):
+            task.cancel()
+        await asyncio.gather(calling, waiting, return_exceptions=True)
+        await room.close()
+    return Recording(target, frames=socket.frames)
+
+
+def _room_url() -> str:
+    """The Room the client would reach without ``base_url`` (its environment, as the
+    generated client reads it)."""
+    url = os.environ.get("TRUECONF_ROOM_URL")
+    if url:
+        return url
+    host = os.environ.get("TRUECONF_HOST")
+    return f"ws://{host}:8765" if host else "ws://localhost:8765"
+
+
+def _preview(
+    adapter: ProviderAdapter,
+    operation: str,
+    settings: Mapping[str, Any],
+    dummied: list[CredentialSpec],
+    recording: Recording,
+) -> Preview:
     secrets = secret_values(
         [settings.get(spec.argument) for spec in adapter.credentials if spec.secret]
         + [os.environ.get(spec.env) for spec in adapter.credentials if spec.secret]
     )
     return Preview(
-        provider=provider,
-        operation=adapter.operation,
+        provider=adapter.name,
+        operation=operation,
         transport=adapter.transport,
         target=scrub(recording.target, secrets),
         messages=[scrub(message, secrets) for message in describe_recording(adapter, recording)],

@@ -1,4 +1,4 @@
-"""The one error tree `create_conference` raises, whatever the provider.
+"""The one error tree every facade call raises, whatever the provider.
 
 ::
 
@@ -10,7 +10,10 @@
     ├── RateLimitedError               HTTP 429 (retryable)
     ├── UnavailableError               no answer: connection, timeout, HTTP 5xx (retryable)
     ├── ConflictError                  HTTP 409
+    ├── UnsupportedOperationError      the provider cannot do this verb: nothing was sent
+    ├── UnknownProviderError           no provider of that name: nothing was sent
     └── ProviderError                  any other error the provider reported
+        └── NotFoundError                  no such conference or participant (HTTP 404)
 
 The provider's own exception is chained (``raise ... from``): ``error.__cause__``.
 Messages never carry credentials.
@@ -26,9 +29,12 @@ __all__ = [
     "ConflictError",
     "InvalidOptionsError",
     "MissingCredentialsError",
+    "NotFoundError",
     "ProviderError",
     "RateLimitedError",
     "UnavailableError",
+    "UnknownProviderError",
+    "UnsupportedOperationError",
     "ValidationError",
 ]
 
@@ -137,3 +143,29 @@ class ConflictError(ConferencingError):
 
 class ProviderError(ConferencingError):
     """Any other error the provider reported."""
+
+
+class NotFoundError(ProviderError):
+    """The conference or participant does not exist there (HTTP 404, or not in the
+    TrueConf Room's list)."""
+
+
+class UnsupportedOperationError(ConferencingError):
+    """The provider cannot do this operation; raised before any I/O or credential check.
+
+    ``operation`` is the facade verb (``"mute_participant"``), ``reason`` why the
+    provider's API cannot do it (``confgen providers`` shows every gap).
+    """
+
+    def __init__(self, *, provider: str, operation: str, reason: str) -> None:
+        super().__init__(f"{provider} cannot {operation}: {reason}", provider=provider)
+        self.operation = operation
+        self.reason = reason
+
+
+class UnknownProviderError(ConferencingError):
+    """No provider is registered under that name; ``known`` lists those that are."""
+
+    def __init__(self, message: str, *, provider: str, known: Sequence[str]) -> None:
+        super().__init__(message, provider=provider)
+        self.known = tuple(known)

@@ -370,3 +370,25 @@ class RoomServer:
             )
         if faults.notify in ("both", "appState"):
             await self.set_app_state(5)
+
+
+# ---------------------------------------------------------------------- events (i16-events)
+
+
+async def participant_joins(server: RoomServer, peer_id: str) -> None:
+    """``peer_id`` joins the running conference: it becomes a participant, and every
+    client hears ``newParticipantInConference`` (peerId, peerDn, confId: the fields the
+    wrapper's consts.py gives the notification)."""
+    conference = server.conference
+    if conference is None:
+        raise RuntimeError("no conference is running")
+    conference["participants"].append(peer_id)
+    await server.push(
+        {
+            "method": "event",
+            "event": "newParticipantInConference",
+            "peerId": peer_id,
+            "peerDn": peer_id.split("@")[0],
+            "confId": conference["confId"],
+        }
+    )

@@ -20,16 +20,19 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from .._result import Conference
+from .._plan import Plan
+from .._result import Conference, JoinInfo
 from ..errors import (
     AuthenticationError,
     ConferencingError,
     ConflictError,
     InvalidOptionsError,
     MissingCredentialsError,
+    NotFoundError,
     ProviderError,
     RateLimitedError,
     UnavailableError,
+    UnsupportedOperationError,
     ValidationError,
 )
 
@@ -38,7 +41,21 @@ if TYPE_CHECKING:
 
     from .._recording import Recording
 
-__all__ = ["CredentialSpec", "HttpAdapter", "OptionSpec", "ProviderAdapter"]
+__all__ = ["VERBS", "CredentialSpec", "HttpAdapter", "OptionSpec", "ProviderAdapter"]
+
+VERBS: tuple[str, ...] = (
+    "create_conference",
+    "get_conference",
+    "list_conferences",
+    "end_conference",
+    "list_participants",
+    "remove_participant",
+    "mute_participant",
+    "join_info",
+    "list_recordings",
+)
+"""The facade's verbs, in the order ``confgen providers`` shows them (each has an
+``a``-prefixed async twin)."""
 
 Credentials = Mapping[str, Any] | str | os.PathLike[str]
 """What ``credentials=`` takes: the client's keyword arguments as a mapping, or a bare
@@ -59,6 +76,9 @@ class CredentialSpec:
     secret: bool = True
     """Whether the value must never be shown (dry-run output redacts it)."""
     dummy: Callable[[], Any] | None = None
+    scheme: str = ""
+    """The security scheme it belongs to (``""``: not a credential); the client needs
+    every credential of one scheme its requirements accept."""
     """Makes a stand-in value for dry runs (none: the setting is simply left out)."""
 
 
@@ -97,6 +117,106 @@ class ProviderAdapter(abc.ABC):
     output redacts them)."""
     """Request-model fields the client fills itself (message envelopes)."""
     transport: ClassVar[Literal["http", "websocket"]] = "http"
+    mappings: ClassVar[Mapping[str, str]] = {}
+    """What each verb the provider can do maps to, in a line (``confgen providers``)."""
+    list_operation_id: ClassVar[str | None] = None
+    """The operation ``list_conferences`` calls: its parameters are the filters."""
+    unsupported: ClassVar[Mapping[str, str]] = {}
+    """The verbs this provider's API cannot do, each with the reason (shown by
+    ``confgen providers`` and carried by `UnsupportedOperationError`)."""
+
+    # ---------------------------------------------------------------- capabilities
+
+    def capabilities(self) -> frozenset[str]:
+        """The verbs this provider can do."""
+        return frozenset(verb for verb in VERBS if verb not in self.unsupported)
+
+    def require(self, verb: str) -> None:
+        """Refuse a verb the provider cannot do, before any I/O or credential check."""
+        reason = self.unsupported.get(verb)
+        if reason is not None:
+            raise UnsupportedOperationError(provider=self.name, operation=verb, reason=reason)
+
+    # ---------------------------------------------------------------- the verbs' plans
+    # Each is a plan (`conferencing._plan`): the steps it needs, in order. A verb listed
+    # in ``unsupported`` keeps the default, which is never reached (`require` refuses).
+
+    def get_conference(self, conference_id: str) -> Plan[Conference]:
+        """The conference ``conference_id``."""
+        raise self._not_planned("get_conference")
+
+    def list_conferences(self, filters: Mapping[str, Any]) -> Plan[None]:
+        """Emit every conference (`Conference`), across pages."""
+        raise self._not_planned("list_conferences")
+
+    def end_conference(self, conference_id: str) -> Plan[None]:
+        """End the conference for everyone in it."""
+        raise self._not_planned("end_conference")
+
+    def list_participants(self, conference_id: str) -> Plan[None]:
+        """Emit every participant (`Participant`)."""
+        raise self._not_planned("list_participants")
+
+    def remove_participant(self, conference_id: str, participant_id: str) -> Plan[None]:
+        """Take one participant out of the conference."""
+        raise self._not_planned("remove_participant")
+
+    def mute_participant(
+        self, conference_id: str, participant_id: str, *, muted: bool
+    ) -> Plan[None]:
+        """Mute (or unmute) one participant's audio."""
+        raise self._not_planned("mute_participant")
+
+    def join_info(
+        self, conference_id: str, *, participant_name: str | None, client: Any
+    ) -> Plan[JoinInfo]:
+        """What a participant needs to join (``client``: the client in use, for
+        providers whose join link is only known to the connection that created it)."""
+        raise self._not_planned("join_info")
+
+    def list_recordings(self, conference_id: str) -> Plan[None]:
+        """Emit every recording (`Recording`)."""
+        raise self._not_planned("list_recordings")
+
+    def check_filters(self, filters: Mapping[str, Any]) -> None:
+        """Refuse ``list_conferences`` filters its list operation does not take, before
+        anything is sent (values are checked by the generated method)."""
+        if not filters:
+            return
+        valid: list[str] = []
+        if self.list_operation_id is not None:
+            models = self.index.operation(self.list_operation_id).request_models()
+            valid = sorted({field for model in models for field in model.model_fields})
+        unknown = sorted(set(filters) - set(valid))
+        if not unknown:
+            return
+        suggestions = {
+            name: close[0]
+            for name in unknown
+            if (close := difflib.get_close_matches(name, valid, n=1, cutoff=0.6))
+        }
+        described = ", ".join(
+            repr(name) + (f" (did you mean {suggestions[name]!r}?)" if name in suggestions else "")
+            for name in unknown
+        )
+        takes = f"valid filters: {', '.join(valid)}" if valid else "it takes no filters"
+        raise InvalidOptionsError(
+            f"{self.name} list_conferences does not take {described}; {takes}",
+            provider=self.name,
+            valid=valid,
+            suggestions=suggestions,
+        )
+
+    def created(self, client: Any, conference: Conference) -> None:
+        """Called after ``client`` created ``conference`` (TrueConf remembers its link)."""
+        del client, conference
+
+    def _not_planned(self, verb: str) -> UnsupportedOperationError:
+        return UnsupportedOperationError(
+            provider=self.name,
+            operation=verb,
+            reason=self.unsupported.get(verb, "not implemented by this adapter"),
+        )
 
     # ---------------------------------------------------------------- the package's index
 
@@ -133,6 +253,7 @@ class ProviderAdapter(abc.ABC):
                     required=info.required,
                     secret=info.secret,
                     dummy=self.dummies.get(argument),
+                    scheme=info.scheme,
                 )
             )
         return tuple(specs)
@@ -259,10 +380,11 @@ class ProviderAdapter(abc.ABC):
         given = self._given(credentials)
         settings: dict[str, Any] = dict(given)
         missing: list[CredentialSpec] = []
+        needed = self._scheme_needed(given)
         for spec in self.credentials:
             if spec.argument in given or os.environ.get(spec.env):
                 continue
-            if spec.required or (dummies and spec.dummy is not None):
+            if spec.required or spec.argument in needed or (dummies and spec.dummy is not None):
                 missing.append(spec)
         dummied: list[CredentialSpec] = []
         if missing and dummies:
@@ -270,7 +392,11 @@ class ProviderAdapter(abc.ABC):
                 if spec.dummy is not None:
                     settings[spec.argument] = spec.dummy()
                     dummied.append(spec)
-            missing = [spec for spec in missing if spec.dummy is None and spec.required]
+            missing = [
+                spec
+                for spec in missing
+                if spec.dummy is None and (spec.required or spec.argument in needed)
+            ]
         if missing:
             names = ", ".join(
                 f"{spec.argument} (environment variable {spec.env})" for spec in missing
@@ -287,6 +413,23 @@ class ProviderAdapter(abc.ABC):
             settings[self.base_url_argument] = base_url
         return settings, dummied
 
+    def _scheme_needed(self, given: Mapping[str, Any]) -> set[str]:
+        """When the client takes one of several schemes (Telnyx: an API key or OAuth2)
+        and none is complete: the arguments of the one begun, else of the first."""
+        schemes: dict[str, list[CredentialSpec]] = {}
+        for spec in self.credentials:
+            if spec.scheme:
+                schemes.setdefault(spec.scheme, []).append(spec)
+
+        def has(spec: CredentialSpec) -> bool:
+            return spec.argument in given or bool(os.environ.get(spec.env))
+
+        if not schemes or any(all(has(s) for s in specs) for specs in schemes.values()):
+            return set()
+        begun = [specs for specs in schemes.values() if any(has(s) for s in specs)]
+        chosen = begun[0] if begun else next(iter(schemes.values()))
+        return {spec.argument for spec in chosen}
+
     def _given(self, credentials: Credentials | None) -> dict[str, Any]:
         if credentials is None:
             return {}
@@ -302,16 +445,18 @@ class ProviderAdapter(abc.ABC):
         with self.normalised_errors():
             return (async_class if asynchronous else sync_class)(**settings)
 
-    def check_client(self, client: object, *, asynchronous: bool) -> None:
+    def check_client(
+        self, client: object, *, asynchronous: bool, verb: str = "create_conference"
+    ) -> None:
         """Refuse a client of the wrong provider or kind (sync vs async) with a TypeError."""
         sync_class, async_class = self.client_classes()
         wanted, other = (async_class, sync_class) if asynchronous else (sync_class, async_class)
         if isinstance(client, wanted):
             return
-        function = "acreate_conference" if asynchronous else "create_conference"
+        function = f"a{verb}" if asynchronous else verb
         hint = ""
         if isinstance(client, other):
-            hint = f"; use {'create_conference' if asynchronous else 'acreate_conference'} for a {other.__name__}"
+            hint = f"; use {verb if asynchronous else 'a' + verb} for a {other.__name__}"
         raise TypeError(
             f"{function}({self.name!r}, client=...) needs a {wanted.__module__.rsplit('.', 1)[0]}."
             f"{wanted.__name__}, got {type(client).__name__}{hint}"
@@ -417,6 +562,8 @@ class HttpAdapter(ProviderAdapter):
             return AuthenticationError
         if status in (400, 422):
             return ValidationError
+        if status == 404:
+            return NotFoundError
         if status == 409:
             return ConflictError
         if status == 429:

@@ -1,10 +1,13 @@
-"""Telnyx webhooks: ``generated.telnyx.webhooks.unwrap``, then the facade's `ConferenceEvent`."""
+"""Telnyx webhooks: ``generated.telnyx.webhooks.unwrap`` (verified), then the facade's
+`Event`. Participants are call legs: ``participant_id`` is the payload's
+``call_control_id``."""
 
 from __future__ import annotations
 
 from typing import Any, Final
 
-from ..webhooks import ConferenceEvent, EventKind, Headers, WebhookVerificationError
+from .._events import Event, EventKind
+from ..webhooks import Headers, WebhookVerificationError
 
 __all__ = ["KINDS", "parse"]
 
@@ -16,9 +19,9 @@ KINDS: Final[dict[str, EventKind]] = {
     "conference.participant.joined": "participant_joined",
     "conference.participant.left": "participant_left",
     "conference.recording.saved": "recording_saved",
-    "conference.floor.changed": "floor_changed",
 }
-"""Telnyx event type -> the facade's kind; anything else is ``unknown``."""
+"""Telnyx event type -> the facade's kind; anything else (``conference.floor.changed``,
+``conference.speak.started``, unknown types) is ``other``."""
 
 
 def _text(value: Any) -> str | None:
@@ -31,8 +34,8 @@ def parse(
     public_key: str | bytes | None = None,
     *,
     tolerance_seconds: float | None = None,
-) -> ConferenceEvent:
-    """A verified Telnyx delivery as a `ConferenceEvent` (see `conferencing.webhooks.parse`)."""
+) -> Event:
+    """A verified Telnyx delivery as an `Event` (see `conferencing.webhooks.parse`)."""
     # Imported here: `import conferencing` loads no generated package (nor cryptography).
     from pydantic import ValidationError
 
@@ -54,15 +57,16 @@ def parse(
             reason="malformed-body",
         ) from error
     payload = getattr(event.data, "payload", None)
-    return ConferenceEvent(
+    return Event(
         provider=PROVIDER,
-        kind=KINDS.get(event.event_type or "", "unknown"),
+        kind=KINDS.get(event.event_type or "", "other"),
         event_type=event.event_type,
         event_id=event.event_id,
         conference_id=_text(_field(payload, "conference_id")),
-        call_control_id=_text(_field(payload, "call_control_id")),
+        participant_id=_text(_field(payload, "call_control_id")),
         occurred_at=event.occurred_at,
         raw=event,
+        verified=True,
     )
 
 

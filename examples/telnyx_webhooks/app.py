@@ -20,7 +20,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from conferencing.webhooks import ConferenceEvent, WebhookVerificationError, parse
+from conferencing.webhooks import Event, WebhookVerificationError, parse
 
 __all__ = ["MAX_BODY", "Receiver", "app"]
 
@@ -31,10 +31,10 @@ Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
-Handler = Callable[[ConferenceEvent], Awaitable[None]]
+Handler = Callable[[Event], Awaitable[None]]
 
 
-async def log_event(event: ConferenceEvent) -> None:
+async def log_event(event: Event) -> None:
     """The default processing: one line per event."""
     print(f"{event.kind}: conference {event.conference_id} (event {event.event_id})")
 
@@ -58,7 +58,7 @@ class Receiver:
         self.remember = remember
         self.seen: OrderedDict[str, None] = OrderedDict()
         self.duplicates = 0
-        self._queue: asyncio.Queue[ConferenceEvent] | None = None
+        self._queue: asyncio.Queue[Event] | None = None
         self._worker: asyncio.Task[None] | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -90,7 +90,7 @@ class Receiver:
         if not repeated:
             self._start().put_nowait(event)
 
-    def _is_repeat(self, event: ConferenceEvent) -> bool:
+    def _is_repeat(self, event: Event) -> bool:
         if event.event_id is None:
             return False  # nothing to recognise it by: process it
         if event.event_id in self.seen:
@@ -101,13 +101,13 @@ class Receiver:
             self.seen.popitem(last=False)
         return False
 
-    def _start(self) -> asyncio.Queue[ConferenceEvent]:
+    def _start(self) -> asyncio.Queue[Event]:
         if self._queue is None:
             self._queue = asyncio.Queue()
             self._worker = asyncio.get_running_loop().create_task(self._work(self._queue))
         return self._queue
 
-    async def _work(self, queue: asyncio.Queue[ConferenceEvent]) -> None:
+    async def _work(self, queue: asyncio.Queue[Event]) -> None:
         while True:
             event = await queue.get()
             try:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 from urllib.parse import quote
 
 import httpx
@@ -17,9 +17,11 @@ from ._runtime import (
     DEFAULT_MAX_RETRIES,
     NOT_GIVEN,
     AsyncAPIClient,
-    BasicAuth,
     NotGiven,
+    SchemeSpec,
+    Security,
     SyncAPIClient,
+    build_security,
 )
 from .errors import MissingConfigurationError
 
@@ -59,6 +61,24 @@ BASE_URL = "https://{space_name}.signalwire.com"
 """The server URL from the spec; each ``{name}`` is filled from a constructor argument."""
 
 
+_SCHEMES: Final[tuple[SchemeSpec, ...]] = (
+    SchemeSpec(
+        "SignalWireBasicAuth",
+        "basic",
+        (
+            ("project_id", "SIGNALWIRE_PROJECT_ID"),
+            ("api_token", "SIGNALWIRE_API_TOKEN"),
+        ),
+    ),
+)
+"""The security schemes the client takes credentials for (the spec's ``securitySchemes``)."""
+
+_SECURITY: Final[tuple[tuple[tuple[str, tuple[str, ...]], ...], ...]] = (
+    (("SignalWireBasicAuth", ()),),
+)
+"""The spec's ``security``: alternatives of ``(scheme, scopes)`` pairs (operations may override)."""
+
+
 def _setting(value: str | None, argument: str, env: str) -> str:
     """``value``, else the environment variable ``env``; neither is an error naming both."""
     if value is None or value == "":
@@ -72,13 +92,18 @@ def _setting(value: str | None, argument: str, env: str) -> str:
 
 
 def _auth(
+    base_url: str | httpx.URL,
     project_id: str | None,
     api_token: str | None,
-) -> httpx.Auth | None:
-    """The request authenticator, from arguments or the environment."""
-    return BasicAuth(
-        _setting(project_id, "project_id", "SIGNALWIRE_PROJECT_ID"),
-        _setting(api_token, "api_token", "SIGNALWIRE_API_TOKEN"),
+) -> Security:
+    """The credentials given (arguments, else the environment), for each operation to
+    pick what its security requirement needs."""
+    return build_security(
+        _SCHEMES,
+        {"project_id": project_id, "api_token": api_token},
+        _SECURITY,
+        server_url=BASE_URL,
+        base_url=str(base_url),
     )
 
 
@@ -113,6 +138,7 @@ class SignalWire(SyncAPIClient):
         default_headers: Headers sent on every call.
         max_response_size: The largest response body a call reads, in bytes (decompressed); default 16 MiB.
         default_query: Query parameters sent on every call.
+        strict_responses: Raise ``APIResponseValidationError`` when a success body does not match its model, instead of keeping it leniently (default: the ``SIGNALWIRE_STRICT_RESPONSES`` environment variable, ``1`` or ``true``; else off).
 
     ``SIGNALWIRE_LOG=info`` (or ``debug``) logs every HTTP exchange, secrets redacted.
     """
@@ -134,16 +160,19 @@ class SignalWire(SyncAPIClient):
         default_headers: Mapping[str, str] | None = None,
         max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
         default_query: Mapping[str, object] | None = None,
+        strict_responses: bool | None = None,
     ) -> None:
+        url = _base_url(base_url, space)
         super().__init__(
-            base_url=_base_url(base_url, space),
-            auth=_auth(project_id, api_token),
+            base_url=url,
+            auth=_auth(url, project_id, api_token),
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,
             default_headers=default_headers,
             max_response_size=max_response_size,
             default_query=default_query,
+            strict_responses=strict_responses,
         )
 
     @cached_property
@@ -210,6 +239,7 @@ class AsyncSignalWire(AsyncAPIClient):
         default_headers: Headers sent on every call.
         max_response_size: The largest response body a call reads, in bytes (decompressed); default 16 MiB.
         default_query: Query parameters sent on every call.
+        strict_responses: Raise ``APIResponseValidationError`` when a success body does not match its model, instead of keeping it leniently (default: the ``SIGNALWIRE_STRICT_RESPONSES`` environment variable, ``1`` or ``true``; else off).
 
     ``SIGNALWIRE_LOG=info`` (or ``debug``) logs every HTTP exchange, secrets redacted.
     """
@@ -231,16 +261,19 @@ class AsyncSignalWire(AsyncAPIClient):
         default_headers: Mapping[str, str] | None = None,
         max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
         default_query: Mapping[str, object] | None = None,
+        strict_responses: bool | None = None,
     ) -> None:
+        url = _base_url(base_url, space)
         super().__init__(
-            base_url=_base_url(base_url, space),
-            auth=_auth(project_id, api_token),
+            base_url=url,
+            auth=_auth(url, project_id, api_token),
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,
             default_headers=default_headers,
             max_response_size=max_response_size,
             default_query=default_query,
+            strict_responses=strict_responses,
         )
 
     @cached_property

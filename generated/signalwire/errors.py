@@ -18,6 +18,8 @@ from ._runtime.errors import (
     BadRequestError,
     ConflictError,
     InternalServerError,
+    MissingConfigurationError,
+    MissingCredentialsError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
@@ -38,6 +40,7 @@ __all__ = [
     "ConflictError",
     "InternalServerError",
     "MissingConfigurationError",
+    "MissingCredentialsError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
@@ -46,10 +49,3 @@ __all__ = [
     "ResponseTooLargeError",
     "UnprocessableEntityError",
 ]
-
-
-class MissingConfigurationError(ValueError):
-    """A required client argument was neither passed nor set in its environment variable.
-
-    The message names the argument and the variable, never a value.
-    """

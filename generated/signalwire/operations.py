@@ -463,6 +463,7 @@ CREDENTIALS: Final[tuple[CredentialInfo, ...]] = (
         secret=True,
         required=True,
         description="The HTTP Basic user name.",
+        scheme="SignalWireBasicAuth",
     ),
     CredentialInfo(
         argument="api_token",
@@ -470,6 +471,7 @@ CREDENTIALS: Final[tuple[CredentialInfo, ...]] = (
         secret=True,
         required=True,
         description="The HTTP Basic password.",
+        scheme="SignalWireBasicAuth",
     ),
     CredentialInfo(
         argument="space",

@@ -4,7 +4,7 @@
 
     from generated.telnyx import Telnyx
 
-    client = Telnyx()  # credentials from TELNYX_API_KEY
+    client = Telnyx()  # credentials from TELNYX_API_KEY, TELNYX_CLIENT_ID, TELNYX_CLIENT_SECRET
 
 Names load on first use, so importing the package loads neither httpx nor pydantic.
 """
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         ConflictError,
         InternalServerError,
         MissingConfigurationError,
+        MissingCredentialsError,
         NotFoundError,
         PermissionDeniedError,
         RateLimitError,
@@ -50,6 +51,7 @@ __all__ = [
     "ConflictError",
     "InternalServerError",
     "MissingConfigurationError",
+    "MissingCredentialsError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
@@ -78,6 +80,7 @@ _HOMES = {
     "ConflictError": ".errors",
     "InternalServerError": ".errors",
     "MissingConfigurationError": ".errors",
+    "MissingCredentialsError": ".errors",
     "NotFoundError": ".errors",
     "PermissionDeniedError": ".errors",
     "RateLimitError": ".errors",
@@ -90,7 +93,7 @@ _HOMES = {
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("models", "operations"):
+    if name in ("errors", "models", "operations"):
         return importlib.import_module("." + name, __name__)
     if name == "webhooks":
         return importlib.import_module(".webhooks", __name__)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import httpx
 
@@ -16,11 +16,12 @@ from ._runtime import (
     DEFAULT_MAX_RETRIES,
     NOT_GIVEN,
     AsyncAPIClient,
-    BearerAuth,
     NotGiven,
+    SchemeSpec,
+    Security,
     SyncAPIClient,
+    build_security,
 )
-from .errors import MissingConfigurationError
 
 if TYPE_CHECKING:
     from .resources.conferences import (
@@ -59,23 +60,46 @@ BASE_URL = "https://api.telnyx.com/v2"
 """The server URL from the spec."""
 
 
-def _setting(value: str | None, argument: str, env: str) -> str:
-    """``value``, else the environment variable ``env``; neither is an error naming both."""
-    if value is None or value == "":
-        value = os.environ.get(env) or None
-    if value is None:
-        # Name the argument and the variable, never a value: values may be secrets.
-        raise MissingConfigurationError(
-            f"{argument} is required: pass {argument}=... or set the {env} environment variable"
-        )
-    return value
+_SCHEMES: Final[tuple[SchemeSpec, ...]] = (
+    SchemeSpec(
+        "bearerAuth",
+        "bearer",
+        (("api_key", "TELNYX_API_KEY"),),
+    ),
+    SchemeSpec(
+        "oauthClientAuth",
+        "oauth2-client-credentials",
+        (
+            ("client_id", "TELNYX_CLIENT_ID"),
+            ("client_secret", "TELNYX_CLIENT_SECRET"),
+        ),
+        token_url="https://api.telnyx.com/v2/oauth/token",
+    ),
+)
+"""The security schemes the client takes credentials for (the spec's ``securitySchemes``)."""
+
+_SECURITY: Final[tuple[tuple[tuple[str, tuple[str, ...]], ...], ...]] = (
+    (("bearerAuth", ()),),
+    (("oauthClientAuth", ()),),
+)
+"""The spec's ``security``: alternatives of ``(scheme, scopes)`` pairs (operations may override)."""
 
 
 def _auth(
+    base_url: str | httpx.URL,
     api_key: str | None,
-) -> httpx.Auth | None:
-    """The request authenticator, from arguments or the environment."""
-    return BearerAuth(_setting(api_key, "api_key", "TELNYX_API_KEY"))
+    client_id: str | None,
+    client_secret: str | None,
+) -> Security:
+    """The credentials given (arguments, else the environment), for each operation to
+    pick what its security requirement needs."""
+    return build_security(
+        _SCHEMES,
+        {"api_key": api_key, "client_id": client_id, "client_secret": client_secret},
+        _SECURITY,
+        server_url=BASE_URL,
+        base_url=str(base_url),
+    )
 
 
 def _base_url(
@@ -96,6 +120,8 @@ class Telnyx(SyncAPIClient):
 
     Args:
         api_key: The API key, sent as a bearer token. Default: the ``TELNYX_API_KEY`` environment variable.
+        client_id: The OAuth2 client id (client credentials flow). Default: the ``TELNYX_CLIENT_ID`` environment variable.
+        client_secret: The OAuth2 client secret (client credentials flow). Default: the ``TELNYX_CLIENT_SECRET`` environment variable.
         base_url: Overrides the server URL (default: the ``TELNYX_BASE_URL`` environment variable, else ``https://api.telnyx.com/v2``).
         timeout: Seconds (or an ``httpx.Timeout``) for every call; default 60 s, 5 s to connect.
         max_retries: How many times a failed call may be retried, when its operation allows.
@@ -103,6 +129,7 @@ class Telnyx(SyncAPIClient):
         default_headers: Headers sent on every call.
         max_response_size: The largest response body a call reads, in bytes (decompressed); default 16 MiB.
         default_query: Query parameters sent on every call.
+        strict_responses: Raise ``APIResponseValidationError`` when a success body does not match its model, instead of keeping it leniently (default: the ``TELNYX_STRICT_RESPONSES`` environment variable, ``1`` or ``true``; else off).
 
     ``TELNYX_LOG=info`` (or ``debug``) logs every HTTP exchange, secrets redacted.
     """
@@ -115,6 +142,8 @@ class Telnyx(SyncAPIClient):
         self,
         *,
         api_key: str | None = None,
+        client_id: str | None = None,
+        client_secret: str | None = None,
         base_url: str | httpx.URL | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
@@ -122,16 +151,19 @@ class Telnyx(SyncAPIClient):
         default_headers: Mapping[str, str] | None = None,
         max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
         default_query: Mapping[str, object] | None = None,
+        strict_responses: bool | None = None,
     ) -> None:
+        url = _base_url(base_url)
         super().__init__(
-            base_url=_base_url(base_url),
-            auth=_auth(api_key),
+            base_url=url,
+            auth=_auth(url, api_key, client_id, client_secret),
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,
             default_headers=default_headers,
             max_response_size=max_response_size,
             default_query=default_query,
+            strict_responses=strict_responses,
         )
 
     @cached_property
@@ -196,6 +228,8 @@ class AsyncTelnyx(AsyncAPIClient):
 
     Args:
         api_key: The API key, sent as a bearer token. Default: the ``TELNYX_API_KEY`` environment variable.
+        client_id: The OAuth2 client id (client credentials flow). Default: the ``TELNYX_CLIENT_ID`` environment variable.
+        client_secret: The OAuth2 client secret (client credentials flow). Default: the ``TELNYX_CLIENT_SECRET`` environment variable.
         base_url: Overrides the server URL (default: the ``TELNYX_BASE_URL`` environment variable, else ``https://api.telnyx.com/v2``).
         timeout: Seconds (or an ``httpx.Timeout``) for every call; default 60 s, 5 s to connect.
         max_retries: How many times a failed call may be retried, when its operation allows.
@@ -203,6 +237,7 @@ class AsyncTelnyx(AsyncAPIClient):
         default_headers: Headers sent on every call.
         max_response_size: The largest response body a call reads, in bytes (decompressed); default 16 MiB.
         default_query: Query parameters sent on every call.
+        strict_responses: Raise ``APIResponseValidationError`` when a success body does not match its model, instead of keeping it leniently (default: the ``TELNYX_STRICT_RESPONSES`` environment variable, ``1`` or ``true``; else off).
 
     ``TELNYX_LOG=info`` (or ``debug``) logs every HTTP exchange, secrets redacted.
     """
@@ -215,6 +250,8 @@ class AsyncTelnyx(AsyncAPIClient):
         self,
         *,
         api_key: str | None = None,
+        client_id: str | None = None,
+        client_secret: str | None = None,
         base_url: str | httpx.URL | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
@@ -222,16 +259,19 @@ class AsyncTelnyx(AsyncAPIClient):
         default_headers: Mapping[str, str] | None = None,
         max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
         default_query: Mapping[str, object] | None = None,
+        strict_responses: bool | None = None,
     ) -> None:
+        url = _base_url(base_url)
         super().__init__(
-            base_url=_base_url(base_url),
-            auth=_auth(api_key),
+            base_url=url,
+            auth=_auth(url, api_key, client_id, client_secret),
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,
             default_headers=default_headers,
             max_response_size=max_response_size,
             default_query=default_query,
+            strict_responses=strict_responses,
         )
 
     @cached_property

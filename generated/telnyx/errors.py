@@ -18,6 +18,8 @@ from ._runtime.errors import (
     BadRequestError,
     ConflictError,
     InternalServerError,
+    MissingConfigurationError,
+    MissingCredentialsError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
@@ -39,6 +41,7 @@ __all__ = [
     "ConflictError",
     "InternalServerError",
     "MissingConfigurationError",
+    "MissingCredentialsError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
@@ -48,10 +51,3 @@ __all__ = [
     "UnprocessableEntityError",
     "WebhookVerificationError",
 ]
-
-
-class MissingConfigurationError(ValueError):
-    """A required client argument was neither passed nor set in its environment variable.
-
-    The message names the argument and the variable, never a value.
-    """

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         ConflictError,
         InternalServerError,
         MissingConfigurationError,
+        MissingCredentialsError,
         NotFoundError,
         PermissionDeniedError,
         RateLimitError,
@@ -49,6 +50,7 @@ __all__ = [
     "ConflictError",
     "InternalServerError",
     "MissingConfigurationError",
+    "MissingCredentialsError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
@@ -75,6 +77,7 @@ _HOMES = {
     "ConflictError": ".errors",
     "InternalServerError": ".errors",
     "MissingConfigurationError": ".errors",
+    "MissingCredentialsError": ".errors",
     "NotFoundError": ".errors",
     "PermissionDeniedError": ".errors",
     "RateLimitError": ".errors",
@@ -86,7 +89,7 @@ _HOMES = {
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("models", "operations"):
+    if name in ("errors", "models", "operations"):
         return importlib.import_module("." + name, __name__)
     home = _HOMES.get(name)
     if home is None:

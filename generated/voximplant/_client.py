@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import httpx
 
@@ -17,10 +17,12 @@ from ._runtime import (
     NOT_GIVEN,
     AsyncAPIClient,
     NotGiven,
+    SchemeSpec,
+    Security,
     SyncAPIClient,
+    build_security,
 )
 from ._runtime._session import AsyncSessionURL, SessionURL, session_url
-from .errors import MissingConfigurationError
 
 if TYPE_CHECKING:
     from . import models
@@ -35,28 +37,32 @@ BASE_URL = "https://api.voximplant.com/platform_api"
 """The server URL from the spec."""
 
 
-def _setting(value: object | None, argument: str, env: str) -> Any:
-    """``value``, else the environment variable ``env``; neither is an error naming both."""
-    if value is None or value == "":
-        value = os.environ.get(env) or None
-    if value is None:
-        # Name the argument and the variable, never a value: values may be secrets.
-        raise MissingConfigurationError(
-            f"{argument} is required: pass {argument}=... or set the {env} environment variable"
-        )
-    return value
+_SCHEMES: Final[tuple[SchemeSpec, ...]] = (
+    SchemeSpec(
+        "JwtAuth",
+        "service-account-jwt",
+        (("credentials", "VOXIMPLANT_CREDENTIALS"),),
+        lifetime_seconds=3600,
+    ),
+)
+"""The security schemes the client takes credentials for (the spec's ``securitySchemes``)."""
+
+_SECURITY: Final[tuple[tuple[tuple[str, tuple[str, ...]], ...], ...]] = ((("JwtAuth", ()),),)
+"""The spec's ``security``: alternatives of ``(scheme, scopes)`` pairs (operations may override)."""
 
 
 def _auth(
+    base_url: str | httpx.URL,
     credentials: str | os.PathLike[str] | Mapping[str, Any] | None,
-) -> httpx.Auth | None:
-    """The request authenticator, from arguments or the environment."""
-    # Imported here: PyJWT and cryptography load only when a client is built.
-    from ._runtime.jwt_auth import ServiceAccountJWTAuth
-
-    return ServiceAccountJWTAuth(
-        _setting(credentials, "credentials", "VOXIMPLANT_CREDENTIALS"),
-        lifetime_seconds=3600,
+) -> Security:
+    """The credentials given (arguments, else the environment), for each operation to
+    pick what its security requirement needs."""
+    return build_security(
+        _SCHEMES,
+        {"credentials": credentials},
+        _SECURITY,
+        server_url=BASE_URL,
+        base_url=str(base_url),
     )
 
 
@@ -85,6 +91,7 @@ class Voximplant(SyncAPIClient):
         default_headers: Headers sent on every call.
         max_response_size: The largest response body a call reads, in bytes (decompressed); default 16 MiB.
         default_query: Query parameters sent on every call.
+        strict_responses: Raise ``APIResponseValidationError`` when a success body does not match its model, instead of keeping it leniently (default: the ``VOXIMPLANT_STRICT_RESPONSES`` environment variable, ``1`` or ``true``; else off).
 
     ``VOXIMPLANT_LOG=info`` (or ``debug``) logs every HTTP exchange, secrets redacted.
     """
@@ -105,16 +112,19 @@ class Voximplant(SyncAPIClient):
         default_headers: Mapping[str, str] | None = None,
         max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
         default_query: Mapping[str, object] | None = None,
+        strict_responses: bool | None = None,
     ) -> None:
+        url = _base_url(base_url)
         super().__init__(
-            base_url=_base_url(base_url),
-            auth=_auth(credentials),
+            base_url=url,
+            auth=_auth(url, credentials),
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,
             default_headers=default_headers,
             max_response_size=max_response_size,
             default_query=default_query,
+            strict_responses=strict_responses,
         )
 
     @cached_property
@@ -158,6 +168,7 @@ class AsyncVoximplant(AsyncAPIClient):
         default_headers: Headers sent on every call.
         max_response_size: The largest response body a call reads, in bytes (decompressed); default 16 MiB.
         default_query: Query parameters sent on every call.
+        strict_responses: Raise ``APIResponseValidationError`` when a success body does not match its model, instead of keeping it leniently (default: the ``VOXIMPLANT_STRICT_RESPONSES`` environment variable, ``1`` or ``true``; else off).
 
     ``VOXIMPLANT_LOG=info`` (or ``debug``) logs every HTTP exchange, secrets redacted.
     """
@@ -178,16 +189,19 @@ class AsyncVoximplant(AsyncAPIClient):
         default_headers: Mapping[str, str] | None = None,
         max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
         default_query: Mapping[str, object] | None = None,
+        strict_responses: bool | None = None,
     ) -> None:
+        url = _base_url(base_url)
         super().__init__(
-            base_url=_base_url(base_url),
-            auth=_auth(credentials),
+            base_url=url,
+            auth=_auth(url, credentials),
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,
             default_headers=default_headers,
             max_response_size=max_response_size,
             default_query=default_query,
+            strict_responses=strict_responses,
         )
 
     @cached_property

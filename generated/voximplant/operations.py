@@ -71,6 +71,7 @@ CREDENTIALS: Final[tuple[CredentialInfo, ...]] = (
         secret=True,
         required=True,
         description="The service-account ``credentials.json``: a path, its parsed dict, or its JSON text.",
+        scheme="JwtAuth",
     ),
 )
 """The constructor's settings read from an argument or the environment: the credentials,

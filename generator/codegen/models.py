@@ -148,6 +148,73 @@ def fit_schema(node: Any, *, lenient: bool) -> Any:
     return out
 
 
+_SCHEMA_REF = "#/components/schemas/"
+
+
+def explicit_discriminators(schemas: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of ``schemas`` where every discriminator's mapping names the real tag values.
+
+    Without a ``mapping`` (or for a variant it leaves out), OpenAPI's implicit tag is
+    the variant's schema name, and datamodel-code-generator types the tag property as
+    that name (``Literal["SimpleLine"]``). Real payloads carry the value the variant
+    itself fixes for the property (``type: {enum: [simple]}`` or ``const``): when it
+    fixes one, that value is the tag; otherwise the schema name stays the tag.
+    """
+
+    def tag_of(ref: str, prop: str) -> str | None:
+        if not ref.startswith(_SCHEMA_REF):
+            return None
+        name = ref[len(_SCHEMA_REF) :]
+        variant = schemas.get(name)
+        if not isinstance(variant, Mapping):
+            return None
+        nodes = [variant] + [
+            schemas.get(part["$ref"][len(_SCHEMA_REF) :], {})
+            if isinstance(part, Mapping) and str(part.get("$ref", "")).startswith(_SCHEMA_REF)
+            else part
+            for part in variant.get("allOf") or []
+        ]
+        for node in nodes:
+            props = node.get("properties") if isinstance(node, Mapping) else None
+            schema = props.get(prop) if isinstance(props, Mapping) else None
+            if isinstance(schema, Mapping):
+                if isinstance(schema.get("const"), str):
+                    return str(schema["const"])
+                enum = schema.get("enum")
+                if isinstance(enum, list) and len(enum) == 1 and isinstance(enum[0], str):
+                    return enum[0]
+        return name
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, list):
+            return [walk(item) for item in node]
+        if not isinstance(node, Mapping):
+            return node
+        out = {key: walk(value) for key, value in node.items()}
+        discriminator = node.get("discriminator")
+        variants = node.get("oneOf") or node.get("anyOf")
+        if (
+            isinstance(discriminator, Mapping)
+            and isinstance(discriminator.get("propertyName"), str)
+            and isinstance(variants, list)
+        ):
+            prop = discriminator["propertyName"]
+            mapping = dict(discriminator.get("mapping") or {})
+            mapped = set(mapping.values())
+            for variant in variants:
+                ref = variant.get("$ref") if isinstance(variant, Mapping) else None
+                if not isinstance(ref, str) or ref in mapped:
+                    continue
+                tag = tag_of(ref, prop)
+                if tag is not None and tag not in mapping:
+                    mapping[tag] = ref
+            if mapping:
+                out["discriminator"] = {**discriminator, "mapping": mapping}
+        return out
+
+    return {name: walk(schema) for name, schema in schemas.items()}
+
+
 _CLASS_LINE = re.compile(r"^class (\w+)\(([^()]*(?:\[[^\]]*\][^()]*)?)\):", re.MULTILINE)
 
 
@@ -281,7 +348,9 @@ def render_models(
         {
             name: fit_schema(schema, lenient=not strict)
             for name, schema in _plain_docs(
-                _plain_formats(schemas) if strict else widen_enums(dict(schemas))
+                _plain_formats(explicit_discriminators(schemas))
+                if strict
+                else widen_enums(explicit_discriminators(schemas))
             ).items()
         }
     )

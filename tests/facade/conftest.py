@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import httpx
@@ -24,6 +24,8 @@ SECRETS = {
 CLIENT_CLASSES = {"telnyx": "Telnyx", "signalwire": "SignalWire", "voximplant": "Voximplant"}
 ENV_VARS = (
     "TELNYX_API_KEY",
+    "TELNYX_CLIENT_ID",
+    "TELNYX_CLIENT_SECRET",
     "SIGNALWIRE_PROJECT_ID",
     "SIGNALWIRE_API_TOKEN",
     "SIGNALWIRE_SPACE",
@@ -130,3 +132,26 @@ def threaded_room() -> Iterator[RoomServer]:
     loop.call_soon_threadsafe(holder["stop"].set)
     thread.join(10)
     loop.close()
+
+
+@pytest.fixture
+async def telnyx(prism: Any) -> AsyncIterator[Any]:  # noqa: F811
+    """Telnyx sync and async clients against Prism, recording what they send."""
+    from tests.facade.verbs_support import verb_client
+
+    client = verb_client("telnyx", prism("telnyx").url, {"api_key": SECRETS["telnyx"]})
+    yield client
+    client.sync.close()
+    await client.asynchronous.close()
+
+
+@pytest.fixture
+async def signalwire(prism: Any) -> AsyncIterator[Any]:  # noqa: F811
+    """SignalWire sync and async clients against Prism, recording what they send."""
+    from tests.facade.verbs_support import verb_client
+
+    settings = {"project_id": "p", "api_token": SECRETS["signalwire"], "space": "example"}
+    client = verb_client("signalwire", prism("signalwire").url, settings)
+    yield client
+    client.sync.close()
+    await client.asynchronous.close()

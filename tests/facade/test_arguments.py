@@ -11,8 +11,10 @@ import httpx
 import pytest
 
 from conferencing import (
+    ConferencingError,
     InvalidOptionsError,
     MissingCredentialsError,
+    UnknownProviderError,
     acreate_conference,
     create_conference,
 )
@@ -101,6 +103,15 @@ def test_missing_credentials_list_every_missing_setting(monkeypatch: pytest.Monk
     )
 
 
+def test_telnyx_oauth2_credentials_begun_name_the_rest() -> None:
+    # Telnyx takes an API key or OAuth2 client credentials: the scheme begun is named.
+    with pytest.raises(MissingCredentialsError) as caught:
+        create_conference(
+            "telnyx", name="standup", call_control_id="v3:x", credentials={"client_id": "cid"}
+        )
+    assert caught.value.missing == (("client_secret", "TELNYX_CLIENT_SECRET"),)
+
+
 def test_voximplant_missing_credentials() -> None:
     with pytest.raises(MissingCredentialsError, match="VOXIMPLANT_CREDENTIALS"):
         create_conference("voximplant", name="standup", rule_id=42)
@@ -139,5 +150,9 @@ def test_credentials_next_to_a_client_are_refused(scripted_client: Callable[...,
 
 
 def test_an_unknown_provider_suggests_the_closest() -> None:
-    with pytest.raises(ValueError, match="did you mean 'telnyx'"):
+    with pytest.raises(UnknownProviderError, match="did you mean 'telnyx'") as caught:
         create_conference("telnix", name="standup")
+    assert isinstance(caught.value, ConferencingError)
+    assert not isinstance(caught.value, ValueError)
+    assert caught.value.provider == "telnix"
+    assert "telnyx" in caught.value.known

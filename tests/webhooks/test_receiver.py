@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from conferencing.webhooks import ConferenceEvent
+from conferencing.webhooks import Event
 from examples.telnyx_webhooks.app import Receiver
 from tests.webhooks.asgi_server import serve
 from tests.webhooks.conftest import CONFERENCE_ID, Signer, event
@@ -16,10 +16,8 @@ from tests.webhooks.conftest import CONFERENCE_ID, Signer, event
 PATH = "/webhooks/telnyx"
 
 
-def receiver(
-    signer: Signer, processed: list[ConferenceEvent], gate: asyncio.Event | None = None
-) -> Receiver:
-    async def handle(item: ConferenceEvent) -> None:
+def receiver(signer: Signer, processed: list[Event], gate: asyncio.Event | None = None) -> Receiver:
+    async def handle(item: Event) -> None:
         if gate is not None:
             await gate.wait()  # processing is slow: the response must not wait for it
         processed.append(item)
@@ -28,7 +26,7 @@ def receiver(
 
 
 async def test_signed_events_are_answered_200_then_processed(signer: Signer) -> None:
-    processed: list[ConferenceEvent] = []
+    processed: list[Event] = []
     gate = asyncio.Event()
     app = receiver(signer, processed, gate)
     async with serve(app) as url, httpx.AsyncClient(base_url=url) as client:
@@ -49,7 +47,7 @@ async def test_signed_events_are_answered_200_then_processed(signer: Signer) -> 
 
 
 async def test_a_repeated_delivery_is_processed_once(signer: Signer) -> None:
-    processed: list[ConferenceEvent] = []
+    processed: list[Event] = []
     app = receiver(signer, processed)
     first = event("conference.ended", event_id="same-id")
     again = json.loads(json.dumps(first))
@@ -70,7 +68,7 @@ async def test_a_repeated_delivery_is_processed_once(signer: Signer) -> None:
 
 
 async def test_unverified_deliveries_are_refused_and_not_processed(signer: Signer) -> None:
-    processed: list[ConferenceEvent] = []
+    processed: list[Event] = []
     app = receiver(signer, processed)
     body, headers = signer.sign(event("conference.created"))
     forged, forged_headers = Signer.new().sign(event("conference.created", event_id="forged"))
@@ -115,7 +113,7 @@ async def _call(app: Receiver, receive: _Body, headers: list[tuple[bytes, bytes]
 
 
 async def test_a_declared_length_over_the_limit_is_refused_before_reading(signer: Signer) -> None:
-    processed: list[ConferenceEvent] = []
+    processed: list[Event] = []
     app = receiver(signer, processed)
     app.max_body = 1000
     receive = _Body(b"x" * 1001)
@@ -144,7 +142,7 @@ async def test_a_chunked_body_is_refused_once_it_passes_the_limit(signer: Signer
 
 
 async def test_an_oversized_post_over_the_wire_gets_413(signer: Signer) -> None:
-    processed: list[ConferenceEvent] = []
+    processed: list[Event] = []
     app = receiver(signer, processed)
     app.max_body = 2048
     body, headers = signer.sign({**event("conference.created", event_id="big"), "pad": "p" * 4096})

@@ -13,6 +13,7 @@ import contextlib
 import copy
 import dataclasses
 import logging
+import os
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Mapping
 from types import TracebackType
@@ -22,6 +23,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 from pydantic import BaseModel
 
+from ._auth import Security
 from ._body import DEFAULT_MAX_RESPONSE_SIZE, BodyReader, check_size
 from ._encoding import (
     FORM_CONTENT_TYPE,
@@ -30,6 +32,7 @@ from ._encoding import (
     encode_json,
 )
 from ._files import decode_content
+from ._lenient import PARSING, Parsing
 from ._logs import redact_headers, redact_url, setup_logging
 from ._operation import Operation
 from ._params import encode_form, encode_query
@@ -75,16 +78,23 @@ _HttpT = TypeVar("_HttpT", httpx.Client, httpx.AsyncClient)
 
 
 class _Send:
-    """A step of the flow: send ``request`` (with the client's auth unless
+    """A step of the flow: send ``request`` (with ``auth``, the operation's, unless
     ``authenticate`` is false) and read its body, giving up at ``deadline``
     (`time.monotonic` seconds)."""
 
-    __slots__ = ("authenticate", "deadline", "request")
+    __slots__ = ("auth", "authenticate", "deadline", "request")
 
-    def __init__(self, request: httpx.Request, deadline: float, authenticate: bool) -> None:
+    def __init__(
+        self,
+        request: httpx.Request,
+        deadline: float,
+        authenticate: bool,
+        auth: httpx.Auth | httpx._client.UseClientDefault,
+    ) -> None:
         self.request = request
         self.deadline = deadline
         self.authenticate = authenticate
+        self.auth = auth if authenticate else None
 
 
 _Step = _Send | float
@@ -136,7 +146,7 @@ class _BaseClient(Generic[_HttpT]):
     _http: _HttpT
     _owns_http: bool
     _base_url: str
-    _auth: httpx.Auth | None
+    _auth: httpx.Auth | Security | None
     _send_auth: httpx.Auth | httpx._client.UseClientDefault
     _timeout: httpx.Timeout
     _timeout_limits: dict[str, float | None]
@@ -155,18 +165,20 @@ class _BaseClient(Generic[_HttpT]):
     _exchange_logger: logging.Logger
     """Each HTTP exchange is logged here (``<package>.http``, ``INFO``; headers ``DEBUG``)."""
     _default_query: dict[str, object]
+    _strict_responses: bool
 
     def __init__(
         self,
         *,
         base_url: str | httpx.URL,
-        auth: httpx.Auth | None = None,
+        auth: httpx.Auth | Security | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: _HttpT | None = None,
         default_headers: Mapping[str, str] | None = None,
         max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
         default_query: Mapping[str, object] | None = None,
+        strict_responses: bool | None = None,
     ) -> None:
         """Configure the client.
 
@@ -184,6 +196,9 @@ class _BaseClient(Generic[_HttpT]):
         - ``default_query``: query parameters sent on every call (under the call's own).
         - ``<PACKAGE>_LOG=debug|info`` in the environment logs every exchange (secrets
           redacted; see `_logs`).
+        - ``strict_responses``: a success body that does not match its model raises
+          `APIResponseValidationError` instead of being kept leniently (`_lenient`);
+          default: ``<PACKAGE>_STRICT_RESPONSES`` (``1``/``true``), else off.
         """
         self._base_url = str(base_url).rstrip("/")
         self._set_auth(auth)
@@ -194,6 +209,10 @@ class _BaseClient(Generic[_HttpT]):
         self._exchange_logger = logging.getLogger(f"{self.package_name}.http")
         setup_logging(self._logger, f"{self.package_name.upper()}_LOG")
         self._default_query = dict(default_query or {})
+        if strict_responses is None:
+            setting = os.environ.get(f"{self.package_name.upper()}_STRICT_RESPONSES", "")
+            strict_responses = setting.strip().lower() in ("1", "true", "yes")
+        self._strict_responses = strict_responses
         self._baked_headers = {}
         self._set_headers(dict(default_headers or {}))
         if http_client is None:
@@ -215,10 +234,21 @@ class _BaseClient(Generic[_HttpT]):
         self._timeout_limits = self._timeout.as_dict()
         self._deadline = _deadline_seconds(self._timeout)
 
-    def _set_auth(self, auth: httpx.Auth | None) -> None:
+    def _set_auth(self, auth: httpx.Auth | Security | None) -> None:
         self._auth = auth
         # None would switch off the auth of a user's own http_client: defer to it instead.
-        self._send_auth = httpx.USE_CLIENT_DEFAULT if auth is None else auth
+        self._send_auth = (
+            httpx.USE_CLIENT_DEFAULT if auth is None or isinstance(auth, Security) else auth
+        )
+
+    def _auth_for(self, operation: Operation) -> httpx.Auth | httpx._client.UseClientDefault:
+        """What ``operation`` sends: the credentials its security requirement needs (a
+        `Security`), or the one ``httpx.Auth`` the client was given for every call."""
+        auth = self._auth
+        if isinstance(auth, Security):
+            chosen = auth.auth_for(operation)
+            return httpx.USE_CLIENT_DEFAULT if chosen is None else chosen
+        return self._send_auth
 
     def _set_headers(self, default_headers: dict[str, str]) -> None:
         # Merged once here so a call without extra headers does no merging at all.
@@ -265,12 +295,13 @@ class _BaseClient(Generic[_HttpT]):
         self,
         *,
         base_url: str | httpx.URL | NotGiven = NOT_GIVEN,
-        auth: httpx.Auth | NotGiven | None = NOT_GIVEN,
+        auth: httpx.Auth | Security | NotGiven | None = NOT_GIVEN,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         default_headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
         max_response_size: int | NotGiven = NOT_GIVEN,
         default_query: Mapping[str, object] | NotGiven = NOT_GIVEN,
+        strict_responses: bool | NotGiven = NOT_GIVEN,
     ) -> Self:
         """A copy with some options changed, sharing this client's connection pool.
 
@@ -298,6 +329,8 @@ class _BaseClient(Generic[_HttpT]):
             new._set_headers({**self._default_headers, **default_headers})
         if not isinstance(default_query, NotGiven):
             new._default_query = {**self._default_query, **default_query}
+        if not isinstance(strict_responses, NotGiven):
+            new._strict_responses = strict_responses
         return new
 
     def __repr__(self) -> str:
@@ -327,6 +360,7 @@ class _BaseClient(Generic[_HttpT]):
         last error is raised at once), and the driver stops reading a body at it.
         """
         raw = take_raw_response_flag()
+        auth = self._auth_for(operation)  # MissingCredentialsError before any I/O
         deadline = time.monotonic() + (
             self._deadline if isinstance(timeout, NotGiven) else _deadline_seconds(timeout)
         )
@@ -353,7 +387,7 @@ class _BaseClient(Generic[_HttpT]):
         redirects = 0
         authenticate = True
         # The first attempt keeps the limits as built: no time has passed yet.
-        send = _Send(request, deadline, authenticate)
+        send = _Send(request, deadline, authenticate, auth)
         logger = self._exchange_logger
         while True:
             started = time.monotonic()
@@ -368,7 +402,7 @@ class _BaseClient(Generic[_HttpT]):
                         operation, outcome, redirects, authenticate
                     )
                     redirects += 1
-                    send = _Send(_clipped(request, deadline), deadline, authenticate)
+                    send = _Send(_clipped(request, deadline), deadline, authenticate, auth)
                     continue
                 decision = policy.decide(mode, retries, status=status, headers=outcome.headers)
                 if not decision.retry or time.monotonic() + decision.delay >= deadline:
@@ -395,7 +429,7 @@ class _BaseClient(Generic[_HttpT]):
                     policy.max_retries,
                 )
             yield decision.delay
-            send = _Send(_clipped(request, deadline), deadline, authenticate)
+            send = _Send(_clipped(request, deadline), deadline, authenticate, auth)
 
     def _redirected(
         self, operation: Operation, response: httpx.Response, redirects: int, authenticate: bool
@@ -540,6 +574,12 @@ class _BaseClient(Generic[_HttpT]):
             error = make_status_error(response, operation.error_model(status))
             error.retry_after = self._policy.requested_delay(response.headers)
             raise error
+        # How parse_body treats a body that does not fit (whenever it is parsed).
+        response.extensions[PARSING] = Parsing(
+            self._strict_responses,
+            self._logger,
+            operation.operation_id or f"{operation.method} {operation.path}",
+        )
         if raw == STREAM:
             return response  # the driver wraps it; its body is the caller's to read
         keys = operation.body_errors if operation.body_errors is not None else self.body_errors
@@ -643,7 +683,6 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             _extra(extra_query, extra_body, max_retries),
         )
         http = self._http
-        auth = self._send_auth
         limit = self._max_response_size
         streaming = response_mode() == STREAM
         try:
@@ -657,7 +696,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
                 try:
                     response = http.send(
                         step.request,
-                        auth=auth if step.authenticate else None,
+                        auth=step.auth,
                         stream=True,
                         follow_redirects=False,
                     )
@@ -784,7 +823,6 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             _extra(extra_query, extra_body, max_retries),
         )
         http = self._http
-        auth = self._send_auth
         limit = self._max_response_size
         streaming = response_mode() == STREAM
         try:
@@ -796,7 +834,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
                     continue
                 outcome: _Outcome
                 try:
-                    outcome = await _send_async(http, step, auth, limit, streaming)
+                    outcome = await _send_async(http, step, limit, streaming)
                 except _HTTPX_ERRORS as exc:
                     outcome = exc
                 step = flow.send(outcome)
@@ -978,7 +1016,6 @@ def _read_body(response: httpx.Response, deadline: float, limit: int) -> None:
 async def _send_async(
     http: httpx.AsyncClient,
     step: _Send,
-    auth: httpx.Auth | httpx._client.UseClientDefault,
     limit: int,
     streaming: bool = False,
 ) -> httpx.Response:
@@ -988,7 +1025,7 @@ async def _send_async(
         async with _cancel_after(max(step.deadline - time.monotonic(), 0.0)):
             response = await http.send(
                 step.request,
-                auth=auth if step.authenticate else None,
+                auth=step.auth,
                 stream=True,
                 follow_redirects=False,
             )

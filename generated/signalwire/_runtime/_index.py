@@ -71,8 +71,12 @@ class CredentialInfo:
     secret: bool
     """Whether the value must never be shown (logs, dry runs)."""
     required: bool
-    """Whether the client refuses to work without it (argument or variable)."""
+    """Whether the client refuses to work without it (argument or variable): a
+    credential of a scheme that every default security alternative needs."""
     description: str
+    scheme: str = ""
+    """The spec's security scheme the credential belongs to (``""``: not a credential,
+    e.g. a server variable); a scheme is usable when all its credentials are given."""
 
 
 def operation(operations: Iterable[OperationInfo], operation_id: str) -> OperationInfo:

@@ -39,6 +39,7 @@ __all__ = [
 _GET_CONFERENCE_TOKEN = Operation(
     method="GET",
     path="/api/video/conference_tokens/{id}",
+    operation_id="get_conference_token",
     error_models={
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
@@ -50,6 +51,7 @@ _GET_CONFERENCE_TOKEN = Operation(
 _LIST_CONFERENCE_TOKENS = Operation(
     method="GET",
     path="/api/video/conferences/{id}/conference_tokens",
+    operation_id="list_conference_tokens",
     pagination=Pagination(
         "next-link",
         items=("data",),
@@ -72,6 +74,7 @@ _LIST_CONFERENCE_TOKENS = Operation(
 _RESET_CONFERENCE_TOKEN = Operation(
     method="POST",
     path="/api/video/conference_tokens/{id}/reset",
+    operation_id="reset_conference_token",
     error_models={
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,

@@ -40,6 +40,7 @@ __all__ = [
 _CREATE_VIDEO_CONFERENCE = Operation(
     method="POST",
     path="/api/video/conferences",
+    operation_id="create-video-conference",
     retry="unprocessed",
     error_models={
         400: models.TypesStatusCodesStatusCode400,
@@ -53,6 +54,7 @@ _CREATE_VIDEO_CONFERENCE = Operation(
 _DELETE_VIDEO_CONFERENCE = Operation(
     method="DELETE",
     path="/api/video/conferences/{id}",
+    operation_id="delete_video_conference",
     error_models={
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
@@ -64,6 +66,7 @@ _DELETE_VIDEO_CONFERENCE = Operation(
 _GET_VIDEO_CONFERENCE = Operation(
     method="GET",
     path="/api/video/conferences/{id}",
+    operation_id="get_video_conference",
     query_styles={
         "include_active_session": ParamStyle("form", False),
     },
@@ -79,6 +82,7 @@ _GET_VIDEO_CONFERENCE = Operation(
 _LIST_VIDEO_CONFERENCES = Operation(
     method="GET",
     path="/api/video/conferences",
+    operation_id="list_video_conferences",
     pagination=Pagination(
         "next-link",
         items=("data",),
@@ -103,6 +107,7 @@ _LIST_VIDEO_CONFERENCES = Operation(
 _UPDATE_VIDEO_CONFERENCE = Operation(
     method="PUT",
     path="/api/video/conferences/{id}",
+    operation_id="update_video_conference",
     error_models={
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,

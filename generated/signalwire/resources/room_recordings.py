@@ -39,6 +39,7 @@ __all__ = [
 _DELETE_ROOM_RECORDING = Operation(
     method="DELETE",
     path="/api/video/room_recordings/{id}",
+    operation_id="delete_room_recording",
     error_models={
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
@@ -51,6 +52,7 @@ _DELETE_ROOM_RECORDING = Operation(
 _GET_ROOM_RECORDING = Operation(
     method="GET",
     path="/api/video/room_recordings/{id}",
+    operation_id="get_room_recording",
     query_styles={
         "media_ttl": ParamStyle("form", False),
     },
@@ -66,6 +68,7 @@ _GET_ROOM_RECORDING = Operation(
 _LIST_ROOM_RECORDING_EVENTS = Operation(
     method="GET",
     path="/api/video/room_recordings/{id}/events",
+    operation_id="list_room_recording_events",
     pagination=Pagination(
         "next-link",
         items=("data",),
@@ -87,6 +90,7 @@ _LIST_ROOM_RECORDING_EVENTS = Operation(
 _LIST_ROOM_RECORDINGS = Operation(
     method="GET",
     path="/api/video/room_recordings",
+    operation_id="list_room_recordings",
     pagination=Pagination(
         "next-link",
         items=("data",),

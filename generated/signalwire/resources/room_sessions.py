@@ -39,6 +39,7 @@ __all__ = [
 _GET_ROOM_SESSION = Operation(
     method="GET",
     path="/api/video/room_sessions/{id}",
+    operation_id="get_room_session",
     error_models={
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
@@ -50,6 +51,7 @@ _GET_ROOM_SESSION = Operation(
 _LIST_ROOM_SESSION_EVENTS = Operation(
     method="GET",
     path="/api/video/room_sessions/{id}/events",
+    operation_id="list_room_session_events",
     pagination=Pagination(
         "next-link",
         items=("data",),
@@ -71,6 +73,7 @@ _LIST_ROOM_SESSION_EVENTS = Operation(
 _LIST_ROOM_SESSION_MEMBERS = Operation(
     method="GET",
     path="/api/video/room_sessions/{id}/members",
+    operation_id="list_room_session_members",
     pagination=Pagination(
         "next-link",
         items=("data",),
@@ -92,6 +95,7 @@ _LIST_ROOM_SESSION_MEMBERS = Operation(
 _LIST_ROOM_SESSION_RECORDINGS = Operation(
     method="GET",
     path="/api/video/room_sessions/{id}/recordings",
+    operation_id="list_room_session_recordings",
     pagination=Pagination(
         "next-link",
         items=("data",),
@@ -114,6 +118,7 @@ _LIST_ROOM_SESSION_RECORDINGS = Operation(
 _LIST_ROOM_SESSIONS = Operation(
     method="GET",
     path="/api/video/room_sessions",
+    operation_id="list_room_sessions",
     pagination=Pagination(
         "next-link",
         items=("data",),

@@ -38,6 +38,7 @@ __all__ = [
 _CREATE_ROOM_TOKEN = Operation(
     method="POST",
     path="/api/video/room_tokens",
+    operation_id="create_room_token",
     error_models={
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,

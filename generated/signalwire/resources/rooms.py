@@ -40,6 +40,7 @@ __all__ = [
 _CREATE_ROOM = Operation(
     method="POST",
     path="/api/video/rooms",
+    operation_id="create_room",
     error_models={
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
@@ -51,6 +52,7 @@ _CREATE_ROOM = Operation(
 _DELETE_ROOM = Operation(
     method="DELETE",
     path="/api/video/rooms/{id}",
+    operation_id="delete_room",
     error_models={
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
@@ -62,6 +64,7 @@ _DELETE_ROOM = Operation(
 _GET_ROOM = Operation(
     method="GET",
     path="/api/video/rooms/{id}",
+    operation_id="get_room",
     query_styles={
         "include_active_session": ParamStyle("form", False),
     },
@@ -77,6 +80,7 @@ _GET_ROOM = Operation(
 _GET_ROOM_BY_NAME = Operation(
     method="GET",
     path="/api/video/rooms/{name}",
+    operation_id="get_room_by_name",
     query_styles={
         "include_active_session": ParamStyle("form", False),
     },
@@ -92,6 +96,7 @@ _GET_ROOM_BY_NAME = Operation(
 _LIST_ROOMS = Operation(
     method="GET",
     path="/api/video/rooms",
+    operation_id="list_rooms",
     pagination=Pagination(
         "next-link",
         items=("data",),
@@ -116,6 +121,7 @@ _LIST_ROOMS = Operation(
 _UPDATE_ROOM = Operation(
     method="PUT",
     path="/api/video/rooms/{id}",
+    operation_id="update_room",
     error_models={
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,

@@ -38,6 +38,7 @@ __all__ = [
 _CREATE_CONFERENCE_STREAM = Operation(
     method="POST",
     path="/api/video/conferences/{id}/streams",
+    operation_id="create_conference_stream",
     error_models={
         401: models.TypesStatusCodesStatusCode401,
         422: models.VideoVideoStatusCode422,
@@ -48,6 +49,7 @@ _CREATE_CONFERENCE_STREAM = Operation(
 _CREATE_ROOM_STREAM = Operation(
     method="POST",
     path="/api/video/rooms/{id}/streams",
+    operation_id="create_room_stream",
     error_models={
         401: models.TypesStatusCodesStatusCode401,
         404: models.TypesStatusCodesStatusCode404,
@@ -59,6 +61,7 @@ _CREATE_ROOM_STREAM = Operation(
 _DELETE_STREAM = Operation(
     method="DELETE",
     path="/api/video/streams/{id}",
+    operation_id="delete_stream",
     error_models={
         401: models.TypesStatusCodesStatusCode401,
         404: models.TypesStatusCodesStatusCode404,
@@ -69,6 +72,7 @@ _DELETE_STREAM = Operation(
 _GET_STREAM = Operation(
     method="GET",
     path="/api/video/streams/{id}",
+    operation_id="get_stream",
     error_models={
         401: models.TypesStatusCodesStatusCode401,
         404: models.TypesStatusCodesStatusCode404,
@@ -79,6 +83,7 @@ _GET_STREAM = Operation(
 _LIST_CONFERENCE_STREAMS = Operation(
     method="GET",
     path="/api/video/conferences/{id}/streams",
+    operation_id="list_conference_streams",
     pagination=Pagination(
         "next-link",
         items=("data",),
@@ -94,6 +99,7 @@ _LIST_CONFERENCE_STREAMS = Operation(
 _LIST_ROOM_STREAMS = Operation(
     method="GET",
     path="/api/video/rooms/{id}/streams",
+    operation_id="list_room_streams",
     pagination=Pagination(
         "next-link",
         items=("data",),
@@ -109,6 +115,7 @@ _LIST_ROOM_STREAMS = Operation(
 _UPDATE_STREAM = Operation(
     method="PUT",
     path="/api/video/streams/{id}",
+    operation_id="update_stream",
     error_models={
         401: models.TypesStatusCodesStatusCode401,
         404: models.TypesStatusCodesStatusCode404,

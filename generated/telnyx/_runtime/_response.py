@@ -13,6 +13,7 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from ._files import decode_content
+from ._lenient import PARSING, Parsing, lenient_model, log_problems
 from .errors import APIResponseValidationError, APIStatusError, status_error_class
 
 __all__ = [
@@ -132,15 +133,29 @@ class APIResponse(Generic[_T]):
 
 
 _UNPARSED: Final = object()
+_NOT_JSON: Final = object()
 
 
 def parse_body(response: httpx.Response, cast_to: type[BaseModel] | None) -> Any:
-    """Validate a success body against ``cast_to`` straight from bytes (lax mode)."""
+    """Validate a success body against ``cast_to`` straight from bytes (lax mode); a
+    body that does not fit is kept leniently (see `_lenient`) unless the call's
+    `Parsing` is strict."""
     if cast_to is None:
         return None
     try:
         return cast_to.model_validate_json(response.content)
     except ValidationError as exc:
+        parsing = response.extensions.get(PARSING)
+        if not (isinstance(parsing, Parsing) and parsing.strict):
+            try:
+                data = json.loads(response.content)
+            except ValueError:
+                data = _NOT_JSON
+            if data is not _NOT_JSON:
+                value, problems = lenient_model(cast_to, data)
+                if isinstance(parsing, Parsing):
+                    log_problems(parsing, cast_to.__name__, problems)
+                return value
         raise APIResponseValidationError(
             response=response,
             body=_decode(response),

@@ -39,6 +39,7 @@ __all__ = [
 _CONFERENCE_GATHER_USING_AUDIO = Operation(
     method="POST",
     path="/conferences/{id}/actions/gather_using_audio",
+    operation_id="ConferenceGatherUsingAudio",
     error_models={
         401: models.CallControlErrors,
         404: models.CallControlErrors,
@@ -49,6 +50,7 @@ _CONFERENCE_GATHER_USING_AUDIO = Operation(
 _CONFERENCE_SEND_DTMF = Operation(
     method="POST",
     path="/conferences/{id}/actions/send_dtmf",
+    operation_id="ConferenceSendDTMF",
     error_models={
         401: models.CallControlErrors,
         404: models.CallControlErrors,
@@ -59,6 +61,7 @@ _CONFERENCE_SEND_DTMF = Operation(
 _CREATE_CONFERENCE = Operation(
     method="POST",
     path="/conferences",
+    operation_id="create-conference",
     retry="idempotency-key",
     idempotency_key=("body", "command_id"),
     error_models={
@@ -72,6 +75,7 @@ _CREATE_CONFERENCE = Operation(
 _END_CONFERENCE = Operation(
     method="POST",
     path="/conferences/{id}/actions/end",
+    operation_id="EndConference",
     retry="idempotency-key",
     idempotency_key=("body", "command_id"),
     error_models={
@@ -84,6 +88,7 @@ _END_CONFERENCE = Operation(
 _HOLD_CONFERENCE_PARTICIPANTS = Operation(
     method="POST",
     path="/conferences/{id}/actions/hold",
+    operation_id="HoldConferenceParticipants",
     error_models={
         401: models.CallControlErrors,
         404: models.CallControlErrors,
@@ -94,6 +99,7 @@ _HOLD_CONFERENCE_PARTICIPANTS = Operation(
 _JOIN_CONFERENCE = Operation(
     method="POST",
     path="/conferences/{id}/actions/join",
+    operation_id="JoinConference",
     retry="idempotency-key",
     idempotency_key=("body", "command_id"),
     error_models={
@@ -105,6 +111,7 @@ _JOIN_CONFERENCE = Operation(
 _LEAVE_CONFERENCE = Operation(
     method="POST",
     path="/conferences/{id}/actions/leave",
+    operation_id="LeaveConference",
     retry="idempotency-key",
     idempotency_key=("body", "command_id"),
     error_models={
@@ -116,6 +123,7 @@ _LEAVE_CONFERENCE = Operation(
 _LIST_CONFERENCE_PARTICIPANTS = Operation(
     method="GET",
     path="/conferences/{conference_id}/participants",
+    operation_id="ListConferenceParticipants",
     pagination=Pagination(
         "page-number",
         items=("data",),
@@ -136,6 +144,7 @@ _LIST_CONFERENCE_PARTICIPANTS = Operation(
 _LIST_CONFERENCES = Operation(
     method="GET",
     path="/conferences",
+    operation_id="ListConferences",
     pagination=Pagination(
         "page-number",
         items=("data",),
@@ -155,6 +164,7 @@ _LIST_CONFERENCES = Operation(
 _MUTE_CONFERENCE_PARTICIPANTS = Operation(
     method="POST",
     path="/conferences/{id}/actions/mute",
+    operation_id="MuteConferenceParticipants",
     error_models={
         401: models.CallControlErrors,
         404: models.CallControlErrors,
@@ -165,6 +175,7 @@ _MUTE_CONFERENCE_PARTICIPANTS = Operation(
 _PAUSE_CONFERENCE_RECORDING = Operation(
     method="POST",
     path="/conferences/{id}/actions/record_pause",
+    operation_id="PauseConferenceRecording",
     retry="idempotency-key",
     idempotency_key=("body", "command_id"),
     error_models={
@@ -177,6 +188,7 @@ _PAUSE_CONFERENCE_RECORDING = Operation(
 _PLAY_CONFERENCE_AUDIO = Operation(
     method="POST",
     path="/conferences/{id}/actions/play",
+    operation_id="PlayConferenceAudio",
     error_models={
         401: models.CallControlErrors,
         404: models.CallControlErrors,
@@ -187,6 +199,7 @@ _PLAY_CONFERENCE_AUDIO = Operation(
 _RESUME_CONFERENCE_RECORDING = Operation(
     method="POST",
     path="/conferences/{id}/actions/record_resume",
+    operation_id="ResumeConferenceRecording",
     retry="idempotency-key",
     idempotency_key=("body", "command_id"),
     error_models={
@@ -199,6 +212,7 @@ _RESUME_CONFERENCE_RECORDING = Operation(
 _RETRIEVE_CONFERENCE = Operation(
     method="GET",
     path="/conferences/{id}",
+    operation_id="RetrieveConference",
     error_models={
         404: models.CallControlErrors,
     },
@@ -207,6 +221,7 @@ _RETRIEVE_CONFERENCE = Operation(
 _RETRIEVE_CONFERENCE_PARTICIPANT = Operation(
     method="GET",
     path="/conferences/{id}/participants/{participant_id}",
+    operation_id="RetrieveConferenceParticipant",
     error_models={
         401: models.CallControlErrors,
         404: models.CallControlErrors,
@@ -217,6 +232,7 @@ _RETRIEVE_CONFERENCE_PARTICIPANT = Operation(
 _SPEAK_TEXT_TO_CONFERENCE = Operation(
     method="POST",
     path="/conferences/{id}/actions/speak",
+    operation_id="SpeakTextToConference",
     retry="idempotency-key",
     idempotency_key=("body", "command_id"),
     error_models={
@@ -229,6 +245,7 @@ _SPEAK_TEXT_TO_CONFERENCE = Operation(
 _START_CONFERENCE_RECORDING = Operation(
     method="POST",
     path="/conferences/{id}/actions/record_start",
+    operation_id="StartConferenceRecording",
     retry="idempotency-key",
     idempotency_key=("body", "command_id"),
     error_models={
@@ -241,6 +258,7 @@ _START_CONFERENCE_RECORDING = Operation(
 _STOP_CONFERENCE_AUDIO = Operation(
     method="POST",
     path="/conferences/{id}/actions/stop",
+    operation_id="StopConferenceAudio",
     error_models={
         401: models.CallControlErrors,
         404: models.CallControlErrors,
@@ -251,6 +269,7 @@ _STOP_CONFERENCE_AUDIO = Operation(
 _STOP_CONFERENCE_RECORDING = Operation(
     method="POST",
     path="/conferences/{id}/actions/record_stop",
+    operation_id="StopConferenceRecording",
     retry="idempotency-key",
     idempotency_key=("body", "command_id"),
     error_models={
@@ -263,6 +282,7 @@ _STOP_CONFERENCE_RECORDING = Operation(
 _UNHOLD_CONFERENCE_PARTICIPANTS = Operation(
     method="POST",
     path="/conferences/{id}/actions/unhold",
+    operation_id="UnholdConferenceParticipants",
     error_models={
         401: models.CallControlErrors,
         404: models.CallControlErrors,
@@ -273,6 +293,7 @@ _UNHOLD_CONFERENCE_PARTICIPANTS = Operation(
 _UNMUTE_CONFERENCE_PARTICIPANTS = Operation(
     method="POST",
     path="/conferences/{id}/actions/unmute",
+    operation_id="UnmuteConferenceParticipants",
     error_models={
         401: models.CallControlErrors,
         404: models.CallControlErrors,
@@ -283,6 +304,7 @@ _UNMUTE_CONFERENCE_PARTICIPANTS = Operation(
 _UPDATE_CONFERENCE = Operation(
     method="POST",
     path="/conferences/{id}/actions/update",
+    operation_id="UpdateConference",
     retry="idempotency-key",
     idempotency_key=("body", "command_id"),
     error_models={
@@ -294,6 +316,7 @@ _UPDATE_CONFERENCE = Operation(
 _UPDATE_CONFERENCE_PARTICIPANT = Operation(
     method="PATCH",
     path="/conferences/{id}/participants/{participant_id}",
+    operation_id="UpdateConferenceParticipant",
     error_models={
         401: models.CallControlErrors,
         404: models.CallControlErrors,

@@ -39,6 +39,7 @@ __all__ = [
 _CREATE_ROOM_COMPOSITION = Operation(
     method="POST",
     path="/room_compositions",
+    operation_id="CreateRoomComposition",
     error_models={
         422: models.VideoErrors,
     },
@@ -47,6 +48,7 @@ _CREATE_ROOM_COMPOSITION = Operation(
 _DELETE_ROOM_COMPOSITION = Operation(
     method="DELETE",
     path="/room_compositions/{room_composition_id}",
+    operation_id="DeleteRoomComposition",
     error_models={
         404: models.VideoError,
     },
@@ -55,6 +57,7 @@ _DELETE_ROOM_COMPOSITION = Operation(
 _LIST_ROOM_COMPOSITIONS = Operation(
     method="GET",
     path="/room_compositions",
+    operation_id="ListRoomCompositions",
     pagination=Pagination(
         "page-number",
         items=("data",),
@@ -73,6 +76,7 @@ _LIST_ROOM_COMPOSITIONS = Operation(
 _VIEW_ROOM_COMPOSITION = Operation(
     method="GET",
     path="/room_compositions/{room_composition_id}",
+    operation_id="ViewRoomComposition",
     error_models={
         404: models.VideoError,
     },

@@ -39,6 +39,7 @@ __all__ = [
 _LIST_ROOM_PARTICIPANTS = Operation(
     method="GET",
     path="/room_participants",
+    operation_id="ListRoomParticipants",
     pagination=Pagination(
         "page-number",
         items=("data",),
@@ -57,6 +58,7 @@ _LIST_ROOM_PARTICIPANTS = Operation(
 _VIEW_ROOM_PARTICIPANT = Operation(
     method="GET",
     path="/room_participants/{room_participant_id}",
+    operation_id="ViewRoomParticipant",
     error_models={
         404: models.VideoError,
     },

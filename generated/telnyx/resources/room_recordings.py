@@ -39,6 +39,7 @@ __all__ = [
 _DELETE_ROOM_RECORDING = Operation(
     method="DELETE",
     path="/room_recordings/{room_recording_id}",
+    operation_id="DeleteRoomRecording",
     error_models={
         404: models.VideoError,
     },
@@ -47,6 +48,7 @@ _DELETE_ROOM_RECORDING = Operation(
 _DELETE_ROOM_RECORDINGS = Operation(
     method="DELETE",
     path="/room_recordings",
+    operation_id="DeleteRoomRecordings",
     query_styles={
         "filter": ParamStyle("deepObject", True),
         "page": ParamStyle("deepObject", True),
@@ -59,6 +61,7 @@ _DELETE_ROOM_RECORDINGS = Operation(
 _LIST_ROOM_RECORDINGS = Operation(
     method="GET",
     path="/room_recordings",
+    operation_id="ListRoomRecordings",
     pagination=Pagination(
         "page-number",
         items=("data",),
@@ -77,6 +80,7 @@ _LIST_ROOM_RECORDINGS = Operation(
 _VIEW_ROOM_RECORDING = Operation(
     method="GET",
     path="/room_recordings/{room_recording_id}",
+    operation_id="ViewRoomRecording",
     error_models={
         404: models.VideoError,
     },

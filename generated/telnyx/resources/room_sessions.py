@@ -39,6 +39,8 @@ __all__ = [
 _END_SESSION = Operation(
     method="POST",
     path="/room_sessions/{room_session_id}/actions/end",
+    operation_id="EndSession",
+    security=(),
     error_models={
         "4XX": models.EndSessionError4XX,
     },
@@ -47,6 +49,8 @@ _END_SESSION = Operation(
 _KICK_PARTICIPANT_IN_SESSION = Operation(
     method="POST",
     path="/room_sessions/{room_session_id}/actions/kick",
+    operation_id="KickParticipantInSession",
+    security=(),
     error_models={
         "4XX": models.KickParticipantInSessionError4XX,
     },
@@ -55,6 +59,7 @@ _KICK_PARTICIPANT_IN_SESSION = Operation(
 _LIST_ROOM_SESSIONS = Operation(
     method="GET",
     path="/room_sessions",
+    operation_id="ListRoomSessions",
     pagination=Pagination(
         "page-number",
         items=("data",),
@@ -73,6 +78,8 @@ _LIST_ROOM_SESSIONS = Operation(
 _MUTE_PARTICIPANT_IN_SESSION = Operation(
     method="POST",
     path="/room_sessions/{room_session_id}/actions/mute",
+    operation_id="MuteParticipantInSession",
+    security=(),
     error_models={
         "4XX": models.MuteParticipantInSessionError4XX,
     },
@@ -81,6 +88,7 @@ _MUTE_PARTICIPANT_IN_SESSION = Operation(
 _RETRIEVE_LIST_ROOM_PARTICIPANTS = Operation(
     method="GET",
     path="/room_sessions/{room_session_id}/participants",
+    operation_id="RetrieveListRoomParticipants",
     pagination=Pagination(
         "page-number",
         items=("data",),
@@ -99,6 +107,8 @@ _RETRIEVE_LIST_ROOM_PARTICIPANTS = Operation(
 _UNMUTE_PARTICIPANT_IN_SESSION = Operation(
     method="POST",
     path="/room_sessions/{room_session_id}/actions/unmute",
+    operation_id="UnmuteParticipantInSession",
+    security=(),
     error_models={
         "4XX": models.UnmuteParticipantInSessionError4XX,
     },
@@ -107,6 +117,7 @@ _UNMUTE_PARTICIPANT_IN_SESSION = Operation(
 _VIEW_ROOM_SESSION = Operation(
     method="GET",
     path="/room_sessions/{room_session_id}",
+    operation_id="ViewRoomSession",
     error_models={
         404: models.VideoError,
     },

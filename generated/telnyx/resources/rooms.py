@@ -39,6 +39,7 @@ __all__ = [
 _CREATE_ROOM = Operation(
     method="POST",
     path="/rooms",
+    operation_id="CreateRoom",
     error_models={
         422: models.VideoErrors,
     },
@@ -47,6 +48,7 @@ _CREATE_ROOM = Operation(
 _DELETE_ROOM = Operation(
     method="DELETE",
     path="/rooms/{room_id}",
+    operation_id="DeleteRoom",
     error_models={
         404: models.VideoError,
     },
@@ -55,6 +57,7 @@ _DELETE_ROOM = Operation(
 _LIST_ROOMS = Operation(
     method="GET",
     path="/rooms",
+    operation_id="ListRooms",
     pagination=Pagination(
         "page-number",
         items=("data",),
@@ -73,6 +76,7 @@ _LIST_ROOMS = Operation(
 _RETRIEVE_LIST_ROOM_SESSIONS = Operation(
     method="GET",
     path="/rooms/{room_id}/sessions",
+    operation_id="RetrieveListRoomSessions",
     pagination=Pagination(
         "page-number",
         items=("data",),
@@ -91,6 +95,7 @@ _RETRIEVE_LIST_ROOM_SESSIONS = Operation(
 _UPDATE_ROOM = Operation(
     method="PATCH",
     path="/rooms/{room_id}",
+    operation_id="UpdateRoom",
     error_models={
         404: models.VideoError,
     },
@@ -99,6 +104,7 @@ _UPDATE_ROOM = Operation(
 _VIEW_ROOM = Operation(
     method="GET",
     path="/rooms/{room_id}",
+    operation_id="ViewRoom",
     error_models={
         404: models.VideoError,
     },

@@ -37,6 +37,7 @@ __all__ = [
 _CREATE_ROOM_CLIENT_TOKEN = Operation(
     method="POST",
     path="/rooms/{room_id}/actions/generate_join_client_token",
+    operation_id="CreateRoomClientToken",
     error_models={
         403: models.VideoError,
     },
@@ -45,6 +46,8 @@ _CREATE_ROOM_CLIENT_TOKEN = Operation(
 _REFRESH_ROOM_CLIENT_TOKEN = Operation(
     method="POST",
     path="/rooms/{room_id}/actions/refresh_client_token",
+    operation_id="RefreshRoomClientToken",
+    security=(),
     error_models={
         403: models.VideoError,
     },

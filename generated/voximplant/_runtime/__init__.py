@@ -11,7 +11,15 @@ import importlib
 from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
-    from ._auth import BasicAuth, BearerAuth
+    from ._auth import (
+        ApiKeyAuth,
+        BasicAuth,
+        BearerAuth,
+        OAuth2ClientCredentials,
+        SchemeSpec,
+        Security,
+        build_security,
+    )
     from ._body import DEFAULT_MAX_RESPONSE_SIZE
     from ._client import (
         DEFAULT_MAX_REDIRECTS,
@@ -49,6 +57,8 @@ if TYPE_CHECKING:
         BadRequestError,
         ConflictError,
         InternalServerError,
+        MissingConfigurationError,
+        MissingCredentialsError,
         NotFoundError,
         PermissionDeniedError,
         RateLimitError,
@@ -70,6 +80,7 @@ __all__ = [
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "ApiKeyAuth",
     "AsyncAPIClient",
     "AsyncResource",
     "AsyncStreamedAPIResponse",
@@ -82,8 +93,11 @@ __all__ = [
     "Failure",
     "InternalServerError",
     "KeyLocation",
+    "MissingConfigurationError",
+    "MissingCredentialsError",
     "NotFoundError",
     "NotGiven",
+    "OAuth2ClientCredentials",
     "Operation",
     "PermissionDeniedError",
     "RateLimitError",
@@ -93,6 +107,8 @@ __all__ = [
     "RetryDecision",
     "RetryMode",
     "RetryPolicy",
+    "SchemeSpec",
+    "Security",
     "StopReason",
     "StreamedAPIResponse",
     "SyncAPIClient",
@@ -100,6 +116,7 @@ __all__ = [
     "UnprocessableEntityError",
     "async_to_raw_response_wrapper",
     "async_to_streamed_response_wrapper",
+    "build_security",
     "strip_not_given",
     "to_raw_response_wrapper",
     "to_streamed_response_wrapper",
@@ -108,8 +125,13 @@ __all__ = [
 
 # Which private module defines each public name.
 _HOMES: Final = {
+    "ApiKeyAuth": "_auth",
     "BasicAuth": "_auth",
     "BearerAuth": "_auth",
+    "OAuth2ClientCredentials": "_auth",
+    "SchemeSpec": "_auth",
+    "Security": "_auth",
+    "build_security": "_auth",
     "DEFAULT_MAX_RESPONSE_SIZE": "_body",
     "DEFAULT_MAX_REDIRECTS": "_client",
     "DEFAULT_TIMEOUT": "_client",

@@ -88,6 +88,11 @@ class Operation:
     response_kind: Literal["json", "binary", "text", "event-stream"] = "json"
     """How a success body is returned: parsed JSON, `BinaryResponse`, ``str``, or (an
     event stream) a `Stream` of `ServerSentEvent`."""
+    operation_id: str = ""
+    """The spec's ``operationId`` (names the operation in errors and log lines)."""
+    security: tuple[tuple[tuple[str, tuple[str, ...]], ...], ...] | None = None
+    """The operation's own security requirement alternatives (``()``: none needed);
+    ``None``: the API's default ones (see `_auth.Security`)."""
     retry_mode: RetryMode = field(init=False)
     """The effective retry mode (``retry`` or the method's default)."""
     _path_parts: tuple[str, ...] | None = field(init=False, repr=False)

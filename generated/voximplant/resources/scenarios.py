@@ -38,6 +38,7 @@ __all__ = [
 _START_CONFERENCE = Operation(
     method="POST",
     path="/StartConference",
+    operation_id="start-conference",
     retry="idempotent",
     error_models={
         429: models.ErrorResponse,
@@ -48,6 +49,7 @@ _START_CONFERENCE = Operation(
 _START_SCENARIOS = Operation(
     method="POST",
     path="/StartScenarios",
+    operation_id="start-scenarios",
     retry="unprocessed",
     error_models={
         429: models.ErrorResponse,

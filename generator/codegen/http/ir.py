@@ -145,6 +145,9 @@ class Operation:
     """``json`` (the response model, or ``None``), ``binary`` (``BinaryResponse``),
     ``text`` (``str``) or ``event-stream`` (a `Stream` of events whose ``data`` is
     ``response_model``, or ``str`` when it is ``None``): how a success body is returned."""
+    security: tuple[Requirement, ...] | None = None
+    """The operation's own ``security`` alternatives (``()``: ``security: []``, send
+    nothing); ``None``: the document's (`Auth.default`)."""
 
     @property
     def constant_name(self) -> str:
@@ -173,15 +176,57 @@ class Credential:
 
     argument: str
     env: str
+    description: str = "A credential."
+    annotation: str = "str"
+    """The argument's type (without ``| None``)."""
+
+
+SchemeKind = Literal[
+    "bearer", "basic", "api-key", "oauth2-client-credentials", "service-account-jwt"
+]
+
+
+@dataclass(frozen=True)
+class SecurityScheme:
+    """One ``components.securitySchemes`` entry the client can satisfy."""
+
+    name: str
+    """The scheme's name in the spec (what requirements refer to)."""
+    kind: SchemeKind
+    credentials: tuple[Credential, ...]
+    """Every one must be given (argument or environment) for the scheme to be usable."""
+    location: str = ""
+    """``api-key``: ``header``, ``query`` or ``cookie``."""
+    parameter: str = ""
+    """``api-key``: the header, query parameter or cookie name."""
+    token_url: str = ""
+    """``oauth2-client-credentials``: the token endpoint (may be relative to the server)."""
+    lifetime_seconds: int | None = None
+    """``service-account-jwt``: the JWT lifetime."""
+
+
+Requirement = tuple[tuple[str, tuple[str, ...]], ...]
+"""One security requirement: ``(scheme name, scopes)`` pairs, all needed together;
+``()`` is the empty requirement (no credentials)."""
 
 
 @dataclass(frozen=True)
 class Auth:
-    """How the client authenticates: ``bearer``, ``basic``, ``service-account-jwt`` or ``none``."""
+    """How the client authenticates: the schemes it takes, and the spec's global
+    requirement alternatives (`Operation.security` overrides them per operation)."""
 
-    kind: str
-    credentials: tuple[Credential, ...]
-    lifetime_seconds: int | None = None
+    schemes: tuple[SecurityScheme, ...] = ()
+    default: tuple[Requirement, ...] = ()
+    """The document's ``security``: alternatives, any one of which is enough."""
+
+    @property
+    def credentials(self) -> tuple[Credential, ...]:
+        """Every credential argument, scheme by scheme."""
+        return tuple(c for scheme in self.schemes for c in scheme.credentials)
+
+    def has(self, kind: str) -> bool:
+        """Whether a scheme of ``kind`` is offered."""
+        return any(scheme.kind == kind for scheme in self.schemes)
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,9 @@ from generator.codegen.http.ir import (
     Pagination,
     Parameter,
     ParameterLocation,
+    Requirement,
     Resource,
+    SecurityScheme,
     ServerVariable,
     SessionUrl,
 )
@@ -358,6 +360,7 @@ class _Loader:
             multipart_encoding=_multipart_encoding(spec, node, where),
             form_encoding=_form_encoding(spec, node, where),
             session_url=session_url,
+            security=self._requirements(node.get("security"), (*where, "security")),
         )
 
     def _pagination(
@@ -740,57 +743,190 @@ class _Loader:
         return url, tuple(out)
 
     def auth(self) -> Auth:
+        """Every security scheme a requirement names (global or per operation), with
+        the credentials the client takes for each, and the global requirements.
+
+        A scheme the client cannot satisfy (OAuth2 without a client-credentials flow,
+        OpenID Connect, mutual TLS) is skipped with a note; requirements naming it
+        become unsatisfiable alternatives, never silently empty ones.
+        """
         spec = self.spec
-        requirements = spec.document.get("security") or []
-        names = [name for requirement in requirements for name in requirement]
-        if not names:
-            return Auth(kind="none", credentials=())
-        name = names[0]
+        used: list[str] = []
+        for requirement in self._requirement_nodes():
+            for name in requirement:
+                if name not in used:
+                    used.append(str(name))
+        schemes_node = (spec.document.get("components") or {}).get("securitySchemes") or {}
+        schemes: list[SecurityScheme] = []
+        taken: set[str] = set()
+        kinds = [self._scheme_kind(schemes_node, name) for name in used]
+        for name in used:
+            at = ("components", "securitySchemes", name)
+            try:
+                if name not in schemes_node:
+                    raise spec.error(f"security scheme {name!r} is not defined", at)
+                scheme = self._scheme(name, spec.deref(schemes_node[name], at), kinds, taken)
+            except ConfgenError as error:
+                spec.skip(error, f"security scheme {name!r} not offered by the client")
+                continue
+            taken.update(c.argument for c in scheme.credentials)
+            schemes.append(scheme)
+        default = self._requirements(spec.document.get("security"), ("security",))
+        return Auth(schemes=tuple(schemes), default=default or ())
+
+    def _requirement_nodes(self) -> list[Mapping[str, Any]]:
+        """The global and every operation's security requirement objects, in spec order."""
+        out: list[Mapping[str, Any]] = []
+        for requirement in self.spec.document.get("security") or []:
+            if isinstance(requirement, Mapping):
+                out.append(requirement)
+        paths = self.spec.document.get("paths") or {}
+        for path in sorted(paths):
+            item = paths[path]
+            if not isinstance(item, Mapping):
+                continue
+            for method in HTTP_METHODS:
+                node = item.get(method)
+                if isinstance(node, Mapping):
+                    for requirement in node.get("security") or []:
+                        if isinstance(requirement, Mapping):
+                            out.append(requirement)
+        return out
+
+    def _requirements(self, node: Any, at: tuple[Any, ...]) -> tuple[Requirement, ...] | None:
+        """``security`` as alternatives of ``(scheme, scopes)`` pairs (``None``: absent)."""
+        if node is None:
+            return None
+        if not isinstance(node, list):
+            raise self.spec.error("security must be a list of requirement objects", at)
+        out: list[Requirement] = []
+        for index, requirement in enumerate(node):
+            if not isinstance(requirement, Mapping):
+                raise self.spec.error("a security requirement must be an object", (*at, index))
+            alternative = tuple(
+                (str(name), tuple(str(scope) for scope in scopes or ()))
+                for name, scopes in requirement.items()
+            )
+            if alternative not in out:  # a repeated alternative adds nothing
+                out.append(alternative)
+        return tuple(out)
+
+    @staticmethod
+    def _scheme_kind(schemes: Mapping[str, Any], name: str) -> str:
+        scheme = schemes.get(name)
+        return _kind_of(scheme) if isinstance(scheme, Mapping) else ""
+
+    def _scheme(
+        self, name: str, scheme: Mapping[str, Any], kinds: list[str], taken: set[str]
+    ) -> SecurityScheme:
+        """One scheme, its credential arguments named as x-confgen-auth says, else by
+        kind (``api_key``; ``username``/``password``; ``client_id``/``client_secret``),
+        prefixed with the scheme's name when another scheme of the API takes that name."""
+        spec = self.spec
         at = ("components", "securitySchemes", name)
-        schemes = (spec.document.get("components") or {}).get("securitySchemes") or {}
-        if name not in schemes:
-            raise spec.error(f"security scheme {name!r} is not defined", at)
-        scheme = spec.deref(schemes[name], at)
         prefix = self.package.upper()
         custom = scheme.get("x-confgen-auth")
-        if isinstance(custom, Mapping):
-            kind = custom.get("kind")
-            roles = {
-                "bearer": ("token",),
-                "basic": ("username", "password"),
-                "service-account-jwt": ("credentials",),
-            }.get(str(kind))
-            if roles is None:
-                raise spec.error(f"unknown x-confgen-auth kind {kind!r}", (*at, "x-confgen-auth"))
-            credentials = []
-            for role in roles:
+
+        def credential(
+            role: str, default: str, description: str, annotation: str = "str"
+        ) -> Credential:
+            if isinstance(custom, Mapping):
                 entry = custom.get(role)
                 if not isinstance(entry, Mapping) or "argument" not in entry or "env" not in entry:
                     raise spec.error(
                         f"x-confgen-auth needs {role}: {{argument, env}}", (*at, "x-confgen-auth")
                     )
-                credentials.append(
-                    Credential(python_identifier(str(entry["argument"])), str(entry["env"]))
+                return Credential(
+                    python_identifier(str(entry["argument"])),
+                    str(entry["env"]),
+                    description,
+                    annotation,
                 )
-            lifetime = custom.get("lifetime_seconds")
-            return Auth(
-                kind=str(kind),
-                credentials=tuple(credentials),
-                lifetime_seconds=int(lifetime) if lifetime is not None else None,
+            argument = default
+            if argument in taken or kinds.count(_kind_of(scheme)) > 1:
+                argument = f"{snake_case(name)}_{default}"
+            argument = python_identifier(argument)
+            return Credential(argument, f"{prefix}_{argument.upper()}", description, annotation)
+
+        if isinstance(custom, Mapping):
+            kind = str(custom.get("kind"))
+            if kind == "service-account-jwt":
+                lifetime = custom.get("lifetime_seconds")
+                return SecurityScheme(
+                    name,
+                    "service-account-jwt",
+                    (
+                        credential(
+                            "credentials",
+                            "credentials",
+                            "The service-account ``credentials.json``: a path, its parsed dict, "
+                            "or its JSON text.",
+                            "str | os.PathLike[str] | Mapping[str, Any]",
+                        ),
+                    ),
+                    lifetime_seconds=int(lifetime) if lifetime is not None else None,
+                )
+            if kind not in ("bearer", "basic"):
+                raise spec.error(f"unknown x-confgen-auth kind {kind!r}", (*at, "x-confgen-auth"))
+        kind = _kind_of(scheme)
+        if kind == "bearer":
+            return SecurityScheme(
+                name,
+                "bearer",
+                (credential("token", "api_key", "The API key, sent as a bearer token."),),
             )
-        if scheme.get("type") == "http" and str(scheme.get("scheme")).lower() == "bearer":
-            return Auth("bearer", (Credential("api_key", f"{prefix}_API_KEY"),))
-        if scheme.get("type") == "http" and str(scheme.get("scheme")).lower() == "basic":
-            return Auth(
+        if kind == "basic":
+            return SecurityScheme(
+                name,
                 "basic",
                 (
-                    Credential("username", f"{prefix}_USERNAME"),
-                    Credential("password", f"{prefix}_PASSWORD"),
+                    credential("username", "username", "The HTTP Basic user name."),
+                    credential("password", "password", "The HTTP Basic password."),
                 ),
             )
+        if kind == "apiKey":
+            location = str(scheme.get("in"))
+            parameter = scheme.get("name")
+            if location not in ("header", "query", "cookie") or not isinstance(parameter, str):
+                raise spec.error("an apiKey scheme needs name and in (header, query, cookie)", at)
+            return SecurityScheme(
+                name,
+                "api-key",
+                (
+                    credential(
+                        "key", "api_key", f"The API key, sent in the {parameter} {location}."
+                    ),
+                ),
+                location=location,
+                parameter=parameter,
+            )
+        if kind == "oauth2":
+            flow = (scheme.get("flows") or {}).get("clientCredentials")
+            token_url = flow.get("tokenUrl") if isinstance(flow, Mapping) else None
+            if not isinstance(token_url, str) or not token_url:
+                raise spec.error(
+                    "an oauth2 scheme without a clientCredentials flow (and its tokenUrl) "
+                    "is not supported",
+                    at,
+                )
+            return SecurityScheme(
+                name,
+                "oauth2-client-credentials",
+                (
+                    credential(
+                        "client_id", "client_id", "The OAuth2 client id (client credentials flow)."
+                    ),
+                    credential(
+                        "client_secret",
+                        "client_secret",
+                        "The OAuth2 client secret (client credentials flow).",
+                    ),
+                ),
+                token_url=token_url,
+            )
         raise spec.error(
-            f"security scheme type {scheme.get('type')!r} is not supported "
-            "(expected http bearer or basic, or x-confgen-auth)",
+            f"security scheme type {scheme.get('type')!r} is not supported (expected http "
+            "bearer or basic, apiKey, oauth2 client credentials, or x-confgen-auth)",
             at,
         )
 
@@ -805,6 +941,17 @@ class _Loader:
             raise self.spec.error("x-confgen-body-errors needs keys (a list) and schema", at)
         model = self._model_for({"$ref": schema}, "BodyError", (*at, "schema"), request=False)
         return tuple(str(key) for key in keys), model
+
+
+def _kind_of(scheme: Mapping[str, Any]) -> str:
+    """``bearer``, ``basic`` (http schemes, or as x-confgen-auth says), ``apiKey``,
+    ``oauth2``, ``service-account-jwt``... : what decides a scheme's credentials."""
+    custom = scheme.get("x-confgen-auth")
+    if isinstance(custom, Mapping):
+        return str(custom.get("kind"))
+    if scheme.get("type") == "http":
+        return str(scheme.get("scheme")).lower()
+    return str(scheme.get("type"))
 
 
 _PAGINATION_KINDS = frozenset({"page-number", "offset", "cursor", "next-link", "link-header"})
@@ -1006,7 +1153,7 @@ def load_api(
         auth = loader.auth()
     except ConfgenError as error:
         spec.skip(error, "no authentication generated")
-        auth = Auth(kind="none", credentials=())
+        auth = Auth()
     body_errors = loader.body_errors()
     operations = loader.operations()
 

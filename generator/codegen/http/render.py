@@ -54,17 +54,6 @@ _SSE_MODULE = "_sse.py"
 # Only packages with an x-confgen-session-url get this one.
 _SESSION_MODULE = "_session.py"
 
-_CREDENTIAL_TYPES = {
-    "service-account-jwt": "str | os.PathLike[str] | Mapping[str, Any]",
-}
-_CREDENTIAL_DOCS = {
-    ("bearer", 0): "The API key, sent as a bearer token.",
-    ("basic", 0): "The HTTP Basic user name.",
-    ("basic", 1): "The HTTP Basic password.",
-    ("service-account-jwt", 0): (
-        "The service-account ``credentials.json``: a path, its parsed dict, or its JSON text."
-    ),
-}
 _RETRY_DOCS = {
     "idempotent": "on connection errors, 408, 409, 429 and 5xx",
     "idempotency-key": (
@@ -203,7 +192,7 @@ def _project(api: Api, webhooks: Webhooks | None, distribution: str | None) -> P
     """The package's project: what its modules import at run time, nothing else."""
     name, wheel_package = distribution_of(api.package, distribution)
     dependencies = [ANYIO, HTTPX, PYDANTIC]
-    if api.auth.kind == "service-account-jwt":  # every call signs a JWT: not optional
+    if api.auth.has("service-account-jwt"):  # every call signs a JWT: not optional
         dependencies += [CRYPTOGRAPHY, PYJWT]
     extras: list[tuple[str, list[str]]] = []
     if webhooks is not None and webhooks.signature:
@@ -237,24 +226,24 @@ def render_package(
     env = _environment()
     env.globals["regenerate_advice"] = regenerate_advice
     header = env.get_template("header.jinja").render(api=api)
-    credential_types = {
-        c.argument: _CREDENTIAL_TYPES.get(api.auth.kind, "str") for c in api.auth.credentials
-    }
-    credential_docs = {
-        c.argument: _CREDENTIAL_DOCS.get((api.auth.kind, index), "A credential.")
-        for index, c in enumerate(api.auth.credentials)
-    }
+    credential_docs = {c.argument: c.description for c in api.auth.credentials}
+    # A scheme every default alternative names: the client cannot work without it.
+    required_schemes = sorted(
+        scheme.name
+        for scheme in api.auth.schemes
+        if api.auth.default
+        and all(any(name == scheme.name for name, _ in alt) for alt in api.auth.default)
+    )
     # The runtime's error classes, as its own __all__ lists them, plus the package's own.
     error_names = sorted(
         [name for name in runtime_errors.__all__ if name.endswith("Error")]
-        + ["MissingConfigurationError"]
         + (["WebhookVerificationError"] if webhooks and webhooks.signature else [])
     )
     common = {
         "api": api,
         "import_path": import_path,
-        "credential_types": credential_types,
         "credential_docs": credential_docs,
+        "required_schemes": required_schemes,
         "webhooks": webhooks,
     }
     files: dict[str, str] = {}
@@ -387,7 +376,7 @@ def render_package(
     files.update(project_files(env, project, api))
     out = {path: text.encode("utf-8") for path, text in sorted(files.items())}
     leave_out = set()
-    if api.auth.kind != "service-account-jwt":
+    if not api.auth.has("service-account-jwt"):
         leave_out.add(_JWT_MODULE)
     if not (webhooks and webhooks.signature):
         leave_out.add(_WEBHOOK_MODULE)

@@ -11,11 +11,11 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Final
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-__all__ = ["REDACTED", "redact_headers", "redact_url", "setup_logging"]
+__all__ = ["REDACTED", "add_secret_names", "redact_headers", "redact_url", "setup_logging"]
 
 REDACTED: Final = "<redacted>"
 _SECRET_NAME: Final = re.compile(
@@ -25,11 +25,18 @@ _SECRET_NAME: Final = re.compile(
 )
 _LEVELS: Final = {"debug": logging.DEBUG, "info": logging.INFO}
 _configured: set[str] = set()
+_extra_secret_names: set[str] = set()
+"""Lower-cased names of the api-key headers, query parameters and cookies in use."""
+
+
+def add_secret_names(names: Iterable[str]) -> None:
+    """Redact these header / query parameter names too (a spec's ``apiKey`` names)."""
+    _extra_secret_names.update(name.lower() for name in names)
 
 
 def is_secret(name: str) -> bool:
     """Whether a header or query parameter of this name carries a secret."""
-    return _SECRET_NAME.search(name) is not None
+    return _SECRET_NAME.search(name) is not None or name.lower() in _extra_secret_names
 
 
 def redact_url(url: str) -> str:

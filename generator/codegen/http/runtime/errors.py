@@ -18,6 +18,8 @@
     ├── APIResponseValidationError  a success body that does not match its model
     └── ResponseTooLargeError       a body over the client's ``max_response_size``
     RequestValidationError(ValueError)  arguments refused before anything is sent
+    MissingConfigurationError(ValueError)  a required client setting was not given
+    └── MissingCredentialsError     an operation's security needs credentials not given
 
 Messages never carry request headers or the query string, so no credential can leak
 through ``str()``, ``repr()`` or a log line.
@@ -43,6 +45,8 @@ __all__ = [
     "BadRequestError",
     "ConflictError",
     "InternalServerError",
+    "MissingConfigurationError",
+    "MissingCredentialsError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
@@ -52,6 +56,22 @@ __all__ = [
     "UnprocessableEntityError",
     "status_error_class",
 ]
+
+
+class MissingConfigurationError(ValueError):
+    """A required client argument was neither passed nor set in its environment variable.
+
+    The message names the argument and the variable, never a value.
+    """
+
+
+class MissingCredentialsError(MissingConfigurationError):
+    """An operation's security requirements cannot be met from the credentials the
+    client was given; raised before anything is sent.
+
+    The message names the operation and, for each requirement alternative, the
+    constructor arguments (and environment variables) that would satisfy it.
+    """
 
 
 class APIError(Exception):
