@@ -182,10 +182,13 @@ class SignalWireAdapter(HttpAdapter):
             page = yield Call(operation_id, arguments)
             items = [i for i in page.data if not (present_only and i.leave_time is not None)]
             yield Emit([convert(item) for item in items])
-            following = _next_page(page.links.next)
-            if not following or page.links.next in seen or not page.data:
+            # The generated list method returns its page (`SyncPage`): the body's links
+            # are on the page's model.
+            next_url = page.model.links.next
+            following = _next_page(next_url)
+            if not following or next_url in seen or not page.data:
                 return
-            seen.add(page.links.next)
+            seen.add(next_url)
             arguments = {**arguments, **following}
 
 
