@@ -20,9 +20,10 @@ What each verb maps to, and why:
   no operation that acts on a running session or its members; that is done in the
   session itself (the Video SDK, with a token carrying the ``room.member.*`` scopes).
 
-Lists: the generated client returns SignalWire's lists one page at a time, so the
-adapter follows each page's ``links.next`` (its ``page_number`` / ``page_token``) until
-there is none, a link repeats, or it carries no page parameter.
+Lists: each call of a generated list method gives one page (a `SyncPage`, whose model
+holds ``links``); the adapter asks for the next one with the page parameters of its
+``links.next`` (``page_number`` / ``page_token``) until there is none, a link repeats,
+or it carries no page parameter.
 
 Statuses: an active session (``in-progress``) -> active; none -> idle.
 """
