@@ -20,9 +20,10 @@ What each verb maps to, and why:
   no operation that acts on a running session or its members; that is done in the
   session itself (the Video SDK, with a token carrying the ``room.member.*`` scopes).
 
-Lists: the generated client returns SignalWire's lists one page at a time, so the
-adapter follows each page's ``links.next`` (its ``page_number`` / ``page_token``) until
-there is none, a link repeats, or it carries no page parameter.
+Lists: each call of a generated list method gives one page (a `SyncPage`, whose model
+holds ``links``); the adapter asks for the next one with the page parameters of its
+``links.next`` (``page_number`` / ``page_token``) until there is none, a link repeats,
+or it carries no page parameter.
 
 Statuses: an active session (``in-progress``) -> active; none -> idle.
 """
@@ -182,10 +183,13 @@ class SignalWireAdapter(HttpAdapter):
             page = yield Call(operation_id, arguments)
             items = [i for i in page.data if not (present_only and i.leave_time is not None)]
             yield Emit([convert(item) for item in items])
-            following = _next_page(page.links.next)
-            if not following or page.links.next in seen or not page.data:
+            # The generated list method returns its page (`SyncPage`): the body's links
+            # are on the page's model.
+            next_url = page.model.links.next
+            following = _next_page(next_url)
+            if not following or next_url in seen or not page.data:
                 return
-            seen.add(page.links.next)
+            seen.add(next_url)
             arguments = {**arguments, **following}
 
 

@@ -144,7 +144,8 @@ class SignalWire(SyncAPIClient):
     """
 
     package_name = "signalwire"
-    package_version = "1.0.0"
+    package_version = "1.0.0+confgen.0.1.0"
+    distribution = "confgen-signalwire"
 
     def __init__(
         self,
@@ -244,7 +245,8 @@ class AsyncSignalWire(AsyncAPIClient):
     """
 
     package_name = "signalwire"
-    package_version = "1.0.0"
+    package_version = "1.0.0+confgen.0.1.0"
+    distribution = "confgen-signalwire"
 
     def __init__(
         self,

@@ -135,7 +135,8 @@ class Telnyx(SyncAPIClient):
     """
 
     package_name = "telnyx"
-    package_version = "2.0.0"
+    package_version = "2.0.0+confgen.0.1.0"
+    distribution = "confgen-telnyx"
 
     def __init__(
         self,
@@ -242,7 +243,8 @@ class AsyncTelnyx(AsyncAPIClient):
     """
 
     package_name = "telnyx"
-    package_version = "2.0.0"
+    package_version = "2.0.0+confgen.0.1.0"
+    distribution = "confgen-telnyx"
 
     def __init__(
         self,

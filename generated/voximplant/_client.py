@@ -22,8 +22,10 @@ from ._runtime import (
     SyncAPIClient,
     build_security,
 )
+from ._runtime._session import AsyncSessionURL, SessionURL, session_url
 
 if TYPE_CHECKING:
+    from . import models
     from .resources.scenarios import (
         AsyncScenariosResource,
         ScenariosResource,
@@ -95,7 +97,8 @@ class Voximplant(SyncAPIClient):
     """
 
     package_name = "voximplant"
-    package_version = "1.0.0"
+    package_version = "1.0.0+confgen.0.1.0"
+    distribution = "confgen-voximplant"
     body_errors = ("error", "errors")
 
     def __init__(
@@ -131,6 +134,27 @@ class Voximplant(SyncAPIClient):
 
         return ScenariosResource(self)
 
+    def media_session(
+        self,
+        started: models.ScenariosStartConferenceResponse200
+        | models.ScenariosStartScenariosResponse200
+        | str,
+        *,
+        secure: bool = True,
+        http_client: httpx.Client | None = None,
+    ) -> SessionURL:
+        """The control URL of the session start-conference or start-scenarios started.
+
+        ``.send(body)`` there reaches the session itself: what it does is the session's business, so it is never retried; it carries none of this client's credentials or headers, only its timeout, size limit and ``User-Agent``.
+
+        Args:
+            started: What the call returned, or the URL itself.
+            secure: Use ``media_session_access_secure_url`` (HTTPS, the default), else ``media_session_access_url``.
+            http_client: Your own httpx client for it (never closed here); default: one per send.
+        """
+        fields = ("media_session_access_secure_url",) if secure else ("media_session_access_url",)
+        return SessionURL.for_client(self, session_url(started, fields), http_client)
+
 
 class AsyncVoximplant(AsyncAPIClient):
     """The Voximplant Management API client (async).
@@ -150,7 +174,8 @@ class AsyncVoximplant(AsyncAPIClient):
     """
 
     package_name = "voximplant"
-    package_version = "1.0.0"
+    package_version = "1.0.0+confgen.0.1.0"
+    distribution = "confgen-voximplant"
     body_errors = ("error", "errors")
 
     def __init__(
@@ -185,3 +210,24 @@ class AsyncVoximplant(AsyncAPIClient):
         from .resources.scenarios import AsyncScenariosResource
 
         return AsyncScenariosResource(self)
+
+    def media_session(
+        self,
+        started: models.ScenariosStartConferenceResponse200
+        | models.ScenariosStartScenariosResponse200
+        | str,
+        *,
+        secure: bool = True,
+        http_client: httpx.AsyncClient | None = None,
+    ) -> AsyncSessionURL:
+        """The control URL of the session start-conference or start-scenarios started.
+
+        ``await .send(body)`` there reaches the session itself: what it does is the session's business, so it is never retried; it carries none of this client's credentials or headers, only its timeout, size limit and ``User-Agent``.
+
+        Args:
+            started: What the call returned, or the URL itself.
+            secure: Use ``media_session_access_secure_url`` (HTTPS, the default), else ``media_session_access_url``.
+            http_client: Your own httpx client for it (never closed here); default: one per send.
+        """
+        fields = ("media_session_access_secure_url",) if secure else ("media_session_access_url",)
+        return AsyncSessionURL.for_client(self, session_url(started, fields), http_client)

@@ -61,6 +61,12 @@ EXTENSIONS: dict[str, dict[str, Any]] = {
     "x-confgen-env": _STR,
     "x-confgen-optional": {"type": "boolean"},
     "x-confgen-mutually-exclusive": {"type": "array", "items": _NAMES},
+    "x-confgen-session-url": {
+        "type": "object",
+        "required": ["name", "url"],
+        "properties": {"name": _STR, "url": _STR, "secure_url": _STR},
+        "additionalProperties": False,
+    },
     "x-confgen-body-errors": {
         "type": "object",
         "required": ["keys", "schema"],

@@ -20,6 +20,7 @@ __all__ = [
     "ANYIO",
     "CRYPTOGRAPHY",
     "HTTPX",
+    "HTTPX_SSE",
     "MANIFEST_ADVICE",
     "PYDANTIC",
     "PYJWT",
@@ -33,6 +34,7 @@ __all__ = [
 
 #: Requirements, as every generated project spells them (the root pyproject.toml's ranges).
 HTTPX = "httpx>=0.27,<1"
+HTTPX_SSE = "httpx-sse>=0.4"
 PYDANTIC = "pydantic>=2.7,<3"
 ANYIO = "anyio>=4"
 PYJWT = "pyjwt>=2.8"

@@ -139,5 +139,6 @@ def test_generated_methods_take_the_per_call_options_and_the_client_its_env(
     assert len(wire.requests) == 2  # retried once, as max_retries=1 allows
     request = wire.last
     assert str(request.url) == "https://env.example.test/base/rooms//.a?tenant=t1&debug=1"
-    assert request.headers["User-Agent"].startswith("styles/1.2.3 ")
+    # The distribution and its version exactly as the generated pyproject.toml gives them.
+    assert request.headers["User-Agent"].startswith("styles/1.2.3+confgen.0.1.0 python/")
     assert styles.Styles(base_url="https://arg.example.test").base_url == "https://arg.example.test"

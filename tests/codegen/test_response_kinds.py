@@ -115,3 +115,23 @@ def test_async_binary_bodies(files: Any) -> None:
         return (await client.files.get_invoice()).content, await client.files.get_report()
 
     assert asyncio.run(run()) == (b"%PDF-1.7\x00\xff", "a,b\n1,é\n")
+
+
+def test_raw_responses_parse_to_what_the_plain_methods_return(files: Any) -> None:
+    wire = Wire([_server])
+    raw = files.Files(http_client=wire.client()).files.with_raw_response
+    invoice = raw.get_invoice().parse()
+    assert type(invoice).__name__ == "BinaryResponse"
+    assert (invoice.content, invoice.content_type) == (b"%PDF-1.7\x00\xff", "application/pdf")
+    assert raw.get_report().parse() == "a,b\n1,é\n"
+    assert raw.get_json().parse().a == 1
+
+
+def test_async_raw_responses_parse_to_what_the_plain_methods_return(files: Any) -> None:
+    wire = Wire([_server])
+
+    async def run() -> tuple[bytes, str]:
+        raw = files.AsyncFiles(http_client=wire.async_client()).files.with_raw_response
+        return (await raw.get_invoice()).parse().content, (await raw.get_report()).parse()
+
+    assert asyncio.run(run()) == (b"%PDF-1.7\x00\xff", "a,b\n1,é\n")

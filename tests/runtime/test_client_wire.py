@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import json
+import platform
 
 import httpx
 import pytest
@@ -64,7 +65,9 @@ def test_request_has_exact_method_url_query_headers_and_body() -> None:
     assert sent.headers["Authorization"] == f"Bearer {SECRET}"
     assert sent.headers["Content-Type"] == "application/json"
     assert sent.headers["Accept"] == "application/json"
-    assert sent.headers["User-Agent"] == f"testpkg/1.2.3 python-httpx/{httpx.__version__}"
+    assert sent.headers["User-Agent"] == (
+        f"testpkg/1.2.3 python/{platform.python_version()} httpx/{httpx.__version__}"
+    )
     assert sent.headers["X-Trace"] == "t-1"
     # Only the fields the caller set: no defaults, no nulls for unset fields.
     assert json.loads(sent.content) == {"call_control_id": "v3:abc", "name": "standup"}

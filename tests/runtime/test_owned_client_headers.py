@@ -4,6 +4,7 @@ re-sent per call); what reaches the wire is the same as with a caller's httpx cl
 from __future__ import annotations
 
 import functools
+import platform
 
 import httpx
 import pytest
@@ -38,7 +39,9 @@ def owned_client(**options: object) -> TestClient:
 def test_owned_client_sends_its_headers_once_each(recorder: Recorder) -> None:
     owned_client(default_headers={"X-Team": "a"}).request(GET, cast_to=None)
     headers = recorder.requests[0].headers
-    assert headers.get_list("user-agent") == [f"testpkg/1.2.3 python-httpx/{httpx.__version__}"]
+    assert headers.get_list("user-agent") == [
+        f"testpkg/1.2.3 python/{platform.python_version()} httpx/{httpx.__version__}"
+    ]
     assert headers.get_list("accept") == ["application/json"]
     assert headers.get_list("x-team") == ["a"]
     assert headers.get_list("authorization") == [f"Bearer {SECRET}"]

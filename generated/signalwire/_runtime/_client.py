@@ -48,6 +48,7 @@ from ._response import (
 from ._retry import DEFAULT_MAX_RETRIES, Failure, RetryPolicy
 from ._streaming import AsyncStreamedAPIResponse, StreamedAPIResponse, StreamErrors
 from ._types import NOT_GIVEN, NotGiven, new_uuid4
+from ._user_agent import user_agent
 from .errors import APIConnectionError, APITimeoutError, RedirectError
 
 __all__ = [
@@ -132,8 +133,13 @@ class _BaseClient(Generic[_HttpT]):
     """
 
     package_name: ClassVar[str] = "confgen"
-    """Names the ``User-Agent`` and the logger (``logging.getLogger(package_name)``)."""
+    """Names the logger (``logging.getLogger(package_name)``), and the ``User-Agent``
+    when ``distribution`` is empty."""
     package_version: ClassVar[str] = "0"
+    """The package's version as its ``pyproject.toml`` gives it (``2.0.0+confgen.0.1.0``)."""
+    distribution: ClassVar[str] = ""
+    """The distribution the package installs as (``confgen-telnyx``): the ``User-Agent``'s
+    product."""
     body_errors: ClassVar[tuple[str, ...]] = ()
     """Keys of a JSON object body that make it an error whatever the status (Voximplant)."""
 
@@ -248,8 +254,7 @@ class _BaseClient(Generic[_HttpT]):
         # Merged once here so a call without extra headers does no merging at all.
         self._default_headers = default_headers
         base = {
-            "User-Agent": f"{self.package_name}/{self.package_version} "
-            f"python-httpx/{httpx.__version__}",
+            "User-Agent": user_agent(self.distribution or self.package_name, self.package_version),
             "Accept": "application/json",
         }
         self._bare_headers = base  # all a redirect to another origin carries
@@ -583,7 +588,7 @@ class _BaseClient(Generic[_HttpT]):
             if data is not None:
                 raise make_status_error(response, operation.error_model(status), data, in_body=True)
         if raw:
-            return APIResponse(response, cast_to)
+            return APIResponse(response, cast_to, operation.response_kind)
         if operation.response_kind != "json":
             return decode_content(response, operation.response_kind)
         return parse_body(response, cast_to)

@@ -64,6 +64,7 @@ class _BaseStreamedResponse(Generic[_T]):
         "_kind",
         "_limit",
         "_parsed",
+        "_parser",
         "http_response",
     )
 
@@ -85,6 +86,7 @@ class _BaseStreamedResponse(Generic[_T]):
         self._limit = limit
         self._deadline = deadline
         self._parsed: Any = _UNPARSED
+        self._parser: Callable[[], object] | None = None
 
     @property
     def status_code(self) -> int:
@@ -106,7 +108,16 @@ class _BaseStreamedResponse(Generic[_T]):
         """Whether the response (and its connection) is released."""
         return self.http_response.is_closed
 
+    def set_parser(self, parser: Callable[[], object]) -> None:
+        """Make ``parse()`` give ``parser()`` once the body is read (an event-stream
+        operation's events, `_sse`), instead of decoding the body by its kind."""
+        self._parser = parser
+
     def _parse(self) -> _T:
+        if self._parser is not None:
+            if self._parsed is _UNPARSED:
+                self._parsed = self._parser()
+            return cast(_T, self._parsed)
         if self._parsed is _UNPARSED:
             response = self.http_response
             if self._kind != "json":
@@ -217,7 +228,8 @@ class StreamedAPIResponse(_BaseStreamedResponse[_T]):
         return response.content
 
     def parse(self) -> _T:
-        """The body as the plain method returns it (model, bytes, text); reads it whole."""
+        """The body as the plain method returns it (model, bytes, text, events); reads
+        it whole."""
         self.read()
         return self._parse()
 
@@ -292,7 +304,8 @@ class AsyncStreamedAPIResponse(_BaseStreamedResponse[_T]):
         return response.content
 
     async def parse(self) -> _T:
-        """The body as the plain method returns it (model, bytes, text); reads it whole."""
+        """The body as the plain method returns it (model, bytes, text, events); reads
+        it whole."""
         await self.read()
         return self._parse()
 

@@ -21,6 +21,7 @@ from .._runtime import (
     to_streamed_response_wrapper,
     validate_request,
 )
+from .._runtime._pagination import AsyncPage, Pagination, SyncPage
 from .._runtime._params import ParamStyle
 
 if TYPE_CHECKING:
@@ -51,6 +52,11 @@ _LIST_CONFERENCE_TOKENS = Operation(
     method="GET",
     path="/api/video/conferences/{id}/conference_tokens",
     operation_id="list_conference_tokens",
+    pagination=Pagination(
+        "next-link",
+        items=("data",),
+        next=("links", "next"),
+    ),
     query_styles={
         "page_number": ParamStyle("form", False),
         "page_size": ParamStyle("form", False),
@@ -151,7 +157,7 @@ class ConferenceTokensResource(SyncResource):
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.VideoListConferenceTokensResponse:
+    ) -> SyncPage[models.VideoConferenceToken]:
         """List conference tokens.
 
         .
@@ -186,7 +192,8 @@ class ConferenceTokensResource(SyncResource):
                 }
             ),
         ).model_dump(mode="json", by_alias=True, exclude_unset=True)
-        return self._client.request(
+        return SyncPage.fetch(
+            self._client,
             _LIST_CONFERENCE_TOKENS,
             cast_to=models.VideoListConferenceTokensResponse,
             path_params={key: value for key, value in params.items() if key in ("id",)},
@@ -260,7 +267,7 @@ class ConferenceTokensResourceWithRawResponse:
 
 
 class ConferenceTokensResourceWithStreamingResponse:
-    """`ConferenceTokensResource`'s non-paginated methods, each a context manager giving a `StreamedAPIResponse`."""
+    """`ConferenceTokensResource`'s methods, each a context manager giving a `StreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: ConferenceTokensResource) -> None:
         self.get_conference_token = to_streamed_response_wrapper(resource.get_conference_token)
@@ -340,7 +347,7 @@ class AsyncConferenceTokensResource(AsyncResource):
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.VideoListConferenceTokensResponse:
+    ) -> AsyncPage[models.VideoConferenceToken]:
         """List conference tokens.
 
         .
@@ -375,7 +382,8 @@ class AsyncConferenceTokensResource(AsyncResource):
                 }
             ),
         ).model_dump(mode="json", by_alias=True, exclude_unset=True)
-        return await self._client.request(
+        return await AsyncPage.fetch(
+            self._client,
             _LIST_CONFERENCE_TOKENS,
             cast_to=models.VideoListConferenceTokensResponse,
             path_params={key: value for key, value in params.items() if key in ("id",)},
@@ -449,7 +457,7 @@ class AsyncConferenceTokensResourceWithRawResponse:
 
 
 class AsyncConferenceTokensResourceWithStreamingResponse:
-    """`AsyncConferenceTokensResource`'s non-paginated methods, each a context manager giving a `AsyncStreamedAPIResponse`."""
+    """`AsyncConferenceTokensResource`'s methods, each a context manager giving a `AsyncStreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: AsyncConferenceTokensResource) -> None:
         self.get_conference_token = async_to_streamed_response_wrapper(

@@ -22,6 +22,7 @@ from .._runtime import (
     to_streamed_response_wrapper,
     validate_request,
 )
+from .._runtime._pagination import AsyncPage, Pagination, SyncPage
 from .._runtime._params import ParamStyle
 
 if TYPE_CHECKING:
@@ -82,6 +83,11 @@ _LIST_VIDEO_CONFERENCES = Operation(
     method="GET",
     path="/api/video/conferences",
     operation_id="list_video_conferences",
+    pagination=Pagination(
+        "next-link",
+        items=("data",),
+        next=("links", "next"),
+    ),
     query_styles={
         "starts_after": ParamStyle("form", False),
         "ends_before": ParamStyle("form", False),
@@ -364,7 +370,7 @@ class ConferencesResource(SyncResource):
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.VideoListConferencesResponse:
+    ) -> SyncPage[models.VideoConference]:
         """List video conferences.
 
         List Video Conferences.
@@ -406,7 +412,8 @@ class ConferencesResource(SyncResource):
                 }
             ),
         ).model_dump(mode="json", by_alias=True, exclude_unset=True)
-        return self._client.request(
+        return SyncPage.fetch(
+            self._client,
             _LIST_VIDEO_CONFERENCES,
             cast_to=models.VideoListConferencesResponse,
             query=params,
@@ -576,7 +583,7 @@ class ConferencesResourceWithRawResponse:
 
 
 class ConferencesResourceWithStreamingResponse:
-    """`ConferencesResource`'s non-paginated methods, each a context manager giving a `StreamedAPIResponse`."""
+    """`ConferencesResource`'s methods, each a context manager giving a `StreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: ConferencesResource) -> None:
         self.create_video_conference = to_streamed_response_wrapper(
@@ -843,7 +850,7 @@ class AsyncConferencesResource(AsyncResource):
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.VideoListConferencesResponse:
+    ) -> AsyncPage[models.VideoConference]:
         """List video conferences.
 
         List Video Conferences.
@@ -885,7 +892,8 @@ class AsyncConferencesResource(AsyncResource):
                 }
             ),
         ).model_dump(mode="json", by_alias=True, exclude_unset=True)
-        return await self._client.request(
+        return await AsyncPage.fetch(
+            self._client,
             _LIST_VIDEO_CONFERENCES,
             cast_to=models.VideoListConferencesResponse,
             query=params,
@@ -1061,7 +1069,7 @@ class AsyncConferencesResourceWithRawResponse:
 
 
 class AsyncConferencesResourceWithStreamingResponse:
-    """`AsyncConferencesResource`'s non-paginated methods, each a context manager giving a `AsyncStreamedAPIResponse`."""
+    """`AsyncConferencesResource`'s methods, each a context manager giving a `AsyncStreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: AsyncConferencesResource) -> None:
         self.create_video_conference = async_to_streamed_response_wrapper(

@@ -21,6 +21,7 @@ from .._runtime import (
     to_streamed_response_wrapper,
     validate_request,
 )
+from .._runtime._pagination import AsyncPage, Pagination, SyncPage
 from .._runtime._params import ParamStyle
 
 if TYPE_CHECKING:
@@ -68,6 +69,11 @@ _LIST_ROOM_RECORDING_EVENTS = Operation(
     method="GET",
     path="/api/video/room_recordings/{id}/events",
     operation_id="list_room_recording_events",
+    pagination=Pagination(
+        "next-link",
+        items=("data",),
+        next=("links", "next"),
+    ),
     query_styles={
         "page_number": ParamStyle("form", False),
         "page_size": ParamStyle("form", False),
@@ -85,6 +91,11 @@ _LIST_ROOM_RECORDINGS = Operation(
     method="GET",
     path="/api/video/room_recordings",
     operation_id="list_room_recordings",
+    pagination=Pagination(
+        "next-link",
+        items=("data",),
+        next=("links", "next"),
+    ),
     query_styles={
         "media_ttl": ParamStyle("form", False),
         "page_number": ParamStyle("form", False),
@@ -225,7 +236,7 @@ class RoomRecordingsResource(SyncResource):
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.VideoListRoomRecordingEventsResponse:
+    ) -> SyncPage[models.VideoRoomSessionEvent]:
         """List room recording events.
 
         A list of Events for a particular Room Recording.
@@ -260,7 +271,8 @@ class RoomRecordingsResource(SyncResource):
                 }
             ),
         ).model_dump(mode="json", by_alias=True, exclude_unset=True)
-        return self._client.request(
+        return SyncPage.fetch(
+            self._client,
             _LIST_ROOM_RECORDING_EVENTS,
             cast_to=models.VideoListRoomRecordingEventsResponse,
             path_params={key: value for key, value in params.items() if key in ("id",)},
@@ -288,7 +300,7 @@ class RoomRecordingsResource(SyncResource):
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.VideoListRoomRecordingsResponse:
+    ) -> SyncPage[models.VideoRoomRecording]:
         """List room recordings.
 
         A list of all Room Recordings.
@@ -324,7 +336,8 @@ class RoomRecordingsResource(SyncResource):
                 }
             ),
         ).model_dump(mode="json", by_alias=True, exclude_unset=True)
-        return self._client.request(
+        return SyncPage.fetch(
+            self._client,
             _LIST_ROOM_RECORDINGS,
             cast_to=models.VideoListRoomRecordingsResponse,
             query=params,
@@ -349,7 +362,7 @@ class RoomRecordingsResourceWithRawResponse:
 
 
 class RoomRecordingsResourceWithStreamingResponse:
-    """`RoomRecordingsResource`'s non-paginated methods, each a context manager giving a `StreamedAPIResponse`."""
+    """`RoomRecordingsResource`'s methods, each a context manager giving a `StreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: RoomRecordingsResource) -> None:
         self.delete_room_recording = to_streamed_response_wrapper(resource.delete_room_recording)
@@ -484,7 +497,7 @@ class AsyncRoomRecordingsResource(AsyncResource):
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.VideoListRoomRecordingEventsResponse:
+    ) -> AsyncPage[models.VideoRoomSessionEvent]:
         """List room recording events.
 
         A list of Events for a particular Room Recording.
@@ -519,7 +532,8 @@ class AsyncRoomRecordingsResource(AsyncResource):
                 }
             ),
         ).model_dump(mode="json", by_alias=True, exclude_unset=True)
-        return await self._client.request(
+        return await AsyncPage.fetch(
+            self._client,
             _LIST_ROOM_RECORDING_EVENTS,
             cast_to=models.VideoListRoomRecordingEventsResponse,
             path_params={key: value for key, value in params.items() if key in ("id",)},
@@ -547,7 +561,7 @@ class AsyncRoomRecordingsResource(AsyncResource):
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.VideoListRoomRecordingsResponse:
+    ) -> AsyncPage[models.VideoRoomRecording]:
         """List room recordings.
 
         A list of all Room Recordings.
@@ -583,7 +597,8 @@ class AsyncRoomRecordingsResource(AsyncResource):
                 }
             ),
         ).model_dump(mode="json", by_alias=True, exclude_unset=True)
-        return await self._client.request(
+        return await AsyncPage.fetch(
+            self._client,
             _LIST_ROOM_RECORDINGS,
             cast_to=models.VideoListRoomRecordingsResponse,
             query=params,
@@ -608,7 +623,7 @@ class AsyncRoomRecordingsResourceWithRawResponse:
 
 
 class AsyncRoomRecordingsResourceWithStreamingResponse:
-    """`AsyncRoomRecordingsResource`'s non-paginated methods, each a context manager giving a `AsyncStreamedAPIResponse`."""
+    """`AsyncRoomRecordingsResource`'s methods, each a context manager giving a `AsyncStreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: AsyncRoomRecordingsResource) -> None:
         self.delete_room_recording = async_to_streamed_response_wrapper(

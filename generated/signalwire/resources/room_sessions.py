@@ -21,6 +21,7 @@ from .._runtime import (
     to_streamed_response_wrapper,
     validate_request,
 )
+from .._runtime._pagination import AsyncPage, Pagination, SyncPage
 from .._runtime._params import ParamStyle
 
 if TYPE_CHECKING:
@@ -51,6 +52,11 @@ _LIST_ROOM_SESSION_EVENTS = Operation(
     method="GET",
     path="/api/video/room_sessions/{id}/events",
     operation_id="list_room_session_events",
+    pagination=Pagination(
+        "next-link",
+        items=("data",),
+        next=("links", "next"),
+    ),
     query_styles={
         "page_number": ParamStyle("form", False),
         "page_size": ParamStyle("form", False),
@@ -68,6 +74,11 @@ _LIST_ROOM_SESSION_MEMBERS = Operation(
     method="GET",
     path="/api/video/room_sessions/{id}/members",
     operation_id="list_room_session_members",
+    pagination=Pagination(
+        "next-link",
+        items=("data",),
+        next=("links", "next"),
+    ),
     query_styles={
         "page_number": ParamStyle("form", False),
         "page_size": ParamStyle("form", False),
@@ -85,6 +96,11 @@ _LIST_ROOM_SESSION_RECORDINGS = Operation(
     method="GET",
     path="/api/video/room_sessions/{id}/recordings",
     operation_id="list_room_session_recordings",
+    pagination=Pagination(
+        "next-link",
+        items=("data",),
+        next=("links", "next"),
+    ),
     query_styles={
         "media_ttl": ParamStyle("form", False),
         "page_number": ParamStyle("form", False),
@@ -103,6 +119,11 @@ _LIST_ROOM_SESSIONS = Operation(
     method="GET",
     path="/api/video/room_sessions",
     operation_id="list_room_sessions",
+    pagination=Pagination(
+        "next-link",
+        items=("data",),
+        next=("links", "next"),
+    ),
     query_styles={
         "room_id": ParamStyle("form", False),
         "room_name": ParamStyle("form", False),
@@ -194,7 +215,7 @@ class RoomSessionsResource(SyncResource):
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.VideoListRoomSessionEventsResponse:
+    ) -> SyncPage[models.VideoRoomSessionEvent]:
         """List room session events.
 
         A list of Events for a particular Room Session.
@@ -229,7 +250,8 @@ class RoomSessionsResource(SyncResource):
                 }
             ),
         ).model_dump(mode="json", by_alias=True, exclude_unset=True)
-        return self._client.request(
+        return SyncPage.fetch(
+            self._client,
             _LIST_ROOM_SESSION_EVENTS,
             cast_to=models.VideoListRoomSessionEventsResponse,
             path_params={key: value for key, value in params.items() if key in ("id",)},
@@ -257,7 +279,7 @@ class RoomSessionsResource(SyncResource):
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.VideoListRoomSessionMembersResponse:
+    ) -> SyncPage[models.VideoRoomSessionMember]:
         """List room session members.
 
         A list of Members for a particular Room Session.
@@ -292,7 +314,8 @@ class RoomSessionsResource(SyncResource):
                 }
             ),
         ).model_dump(mode="json", by_alias=True, exclude_unset=True)
-        return self._client.request(
+        return SyncPage.fetch(
+            self._client,
             _LIST_ROOM_SESSION_MEMBERS,
             cast_to=models.VideoListRoomSessionMembersResponse,
             path_params={key: value for key, value in params.items() if key in ("id",)},
@@ -321,7 +344,7 @@ class RoomSessionsResource(SyncResource):
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.VideoListRoomSessionRecordingsResponse:
+    ) -> SyncPage[models.VideoRoomRecording]:
         """List room session recordings.
 
         A list of Room Recordings for a particular Room Session.
@@ -359,7 +382,8 @@ class RoomSessionsResource(SyncResource):
                 }
             ),
         ).model_dump(mode="json", by_alias=True, exclude_unset=True)
-        return self._client.request(
+        return SyncPage.fetch(
+            self._client,
             _LIST_ROOM_SESSION_RECORDINGS,
             cast_to=models.VideoListRoomSessionRecordingsResponse,
             path_params={key: value for key, value in params.items() if key in ("id",)},
@@ -390,7 +414,7 @@ class RoomSessionsResource(SyncResource):
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.VideoListRoomSessionsResponse:
+    ) -> SyncPage[models.VideoRoomSession]:
         """List room sessions.
 
         A list of past and in-progress Room Sessions.
@@ -432,7 +456,8 @@ class RoomSessionsResource(SyncResource):
                 }
             ),
         ).model_dump(mode="json", by_alias=True, exclude_unset=True)
-        return self._client.request(
+        return SyncPage.fetch(
+            self._client,
             _LIST_ROOM_SESSIONS,
             cast_to=models.VideoListRoomSessionsResponse,
             query=params,
@@ -458,7 +483,7 @@ class RoomSessionsResourceWithRawResponse:
 
 
 class RoomSessionsResourceWithStreamingResponse:
-    """`RoomSessionsResource`'s non-paginated methods, each a context manager giving a `StreamedAPIResponse`."""
+    """`RoomSessionsResource`'s methods, each a context manager giving a `StreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: RoomSessionsResource) -> None:
         self.get_room_session = to_streamed_response_wrapper(resource.get_room_session)
@@ -546,7 +571,7 @@ class AsyncRoomSessionsResource(AsyncResource):
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.VideoListRoomSessionEventsResponse:
+    ) -> AsyncPage[models.VideoRoomSessionEvent]:
         """List room session events.
 
         A list of Events for a particular Room Session.
@@ -581,7 +606,8 @@ class AsyncRoomSessionsResource(AsyncResource):
                 }
             ),
         ).model_dump(mode="json", by_alias=True, exclude_unset=True)
-        return await self._client.request(
+        return await AsyncPage.fetch(
+            self._client,
             _LIST_ROOM_SESSION_EVENTS,
             cast_to=models.VideoListRoomSessionEventsResponse,
             path_params={key: value for key, value in params.items() if key in ("id",)},
@@ -609,7 +635,7 @@ class AsyncRoomSessionsResource(AsyncResource):
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.VideoListRoomSessionMembersResponse:
+    ) -> AsyncPage[models.VideoRoomSessionMember]:
         """List room session members.
 
         A list of Members for a particular Room Session.
@@ -644,7 +670,8 @@ class AsyncRoomSessionsResource(AsyncResource):
                 }
             ),
         ).model_dump(mode="json", by_alias=True, exclude_unset=True)
-        return await self._client.request(
+        return await AsyncPage.fetch(
+            self._client,
             _LIST_ROOM_SESSION_MEMBERS,
             cast_to=models.VideoListRoomSessionMembersResponse,
             path_params={key: value for key, value in params.items() if key in ("id",)},
@@ -673,7 +700,7 @@ class AsyncRoomSessionsResource(AsyncResource):
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.VideoListRoomSessionRecordingsResponse:
+    ) -> AsyncPage[models.VideoRoomRecording]:
         """List room session recordings.
 
         A list of Room Recordings for a particular Room Session.
@@ -711,7 +738,8 @@ class AsyncRoomSessionsResource(AsyncResource):
                 }
             ),
         ).model_dump(mode="json", by_alias=True, exclude_unset=True)
-        return await self._client.request(
+        return await AsyncPage.fetch(
+            self._client,
             _LIST_ROOM_SESSION_RECORDINGS,
             cast_to=models.VideoListRoomSessionRecordingsResponse,
             path_params={key: value for key, value in params.items() if key in ("id",)},
@@ -742,7 +770,7 @@ class AsyncRoomSessionsResource(AsyncResource):
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.VideoListRoomSessionsResponse:
+    ) -> AsyncPage[models.VideoRoomSession]:
         """List room sessions.
 
         A list of past and in-progress Room Sessions.
@@ -784,7 +812,8 @@ class AsyncRoomSessionsResource(AsyncResource):
                 }
             ),
         ).model_dump(mode="json", by_alias=True, exclude_unset=True)
-        return await self._client.request(
+        return await AsyncPage.fetch(
+            self._client,
             _LIST_ROOM_SESSIONS,
             cast_to=models.VideoListRoomSessionsResponse,
             query=params,
@@ -814,7 +843,7 @@ class AsyncRoomSessionsResourceWithRawResponse:
 
 
 class AsyncRoomSessionsResourceWithStreamingResponse:
-    """`AsyncRoomSessionsResource`'s non-paginated methods, each a context manager giving a `AsyncStreamedAPIResponse`."""
+    """`AsyncRoomSessionsResource`'s methods, each a context manager giving a `AsyncStreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: AsyncRoomSessionsResource) -> None:
         self.get_room_session = async_to_streamed_response_wrapper(resource.get_room_session)

@@ -236,7 +236,7 @@ class RoomTokensResourceWithRawResponse:
 
 
 class RoomTokensResourceWithStreamingResponse:
-    """`RoomTokensResource`'s non-paginated methods, each a context manager giving a `StreamedAPIResponse`."""
+    """`RoomTokensResource`'s methods, each a context manager giving a `StreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: RoomTokensResource) -> None:
         self.create_room_token = to_streamed_response_wrapper(resource.create_room_token)
@@ -429,7 +429,7 @@ class AsyncRoomTokensResourceWithRawResponse:
 
 
 class AsyncRoomTokensResourceWithStreamingResponse:
-    """`AsyncRoomTokensResource`'s non-paginated methods, each a context manager giving a `AsyncStreamedAPIResponse`."""
+    """`AsyncRoomTokensResource`'s methods, each a context manager giving a `AsyncStreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: AsyncRoomTokensResource) -> None:
         self.create_room_token = async_to_streamed_response_wrapper(resource.create_room_token)

@@ -22,6 +22,7 @@ from .._runtime import (
     to_streamed_response_wrapper,
     validate_request,
 )
+from .._runtime._pagination import AsyncPage, Pagination, SyncPage
 from .._runtime._params import ParamStyle
 
 if TYPE_CHECKING:
@@ -96,6 +97,11 @@ _LIST_ROOMS = Operation(
     method="GET",
     path="/api/video/rooms",
     operation_id="list_rooms",
+    pagination=Pagination(
+        "next-link",
+        items=("data",),
+        next=("links", "next"),
+    ),
     query_styles={
         "include_active_session": ParamStyle("form", False),
         "starts_after": ParamStyle("form", False),
@@ -422,7 +428,7 @@ class RoomsResource(SyncResource):
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.VideoListRoomsResponse:
+    ) -> SyncPage[models.VideoRoomResponse]:
         """List rooms.
 
         .
@@ -464,7 +470,8 @@ class RoomsResource(SyncResource):
                 }
             ),
         ).model_dump(mode="json", by_alias=True, exclude_unset=True)
-        return self._client.request(
+        return SyncPage.fetch(
+            self._client,
             _LIST_ROOMS,
             cast_to=models.VideoListRoomsResponse,
             query=params,
@@ -609,7 +616,7 @@ class RoomsResourceWithRawResponse:
 
 
 class RoomsResourceWithStreamingResponse:
-    """`RoomsResource`'s non-paginated methods, each a context manager giving a `StreamedAPIResponse`."""
+    """`RoomsResource`'s methods, each a context manager giving a `StreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: RoomsResource) -> None:
         self.create_room = to_streamed_response_wrapper(resource.create_room)
@@ -915,7 +922,7 @@ class AsyncRoomsResource(AsyncResource):
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.VideoListRoomsResponse:
+    ) -> AsyncPage[models.VideoRoomResponse]:
         """List rooms.
 
         .
@@ -957,7 +964,8 @@ class AsyncRoomsResource(AsyncResource):
                 }
             ),
         ).model_dump(mode="json", by_alias=True, exclude_unset=True)
-        return await self._client.request(
+        return await AsyncPage.fetch(
+            self._client,
             _LIST_ROOMS,
             cast_to=models.VideoListRoomsResponse,
             query=params,
@@ -1102,7 +1110,7 @@ class AsyncRoomsResourceWithRawResponse:
 
 
 class AsyncRoomsResourceWithStreamingResponse:
-    """`AsyncRoomsResource`'s non-paginated methods, each a context manager giving a `AsyncStreamedAPIResponse`."""
+    """`AsyncRoomsResource`'s methods, each a context manager giving a `AsyncStreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: AsyncRoomsResource) -> None:
         self.create_room = async_to_streamed_response_wrapper(resource.create_room)

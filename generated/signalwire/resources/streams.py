@@ -21,6 +21,7 @@ from .._runtime import (
     to_streamed_response_wrapper,
     validate_request,
 )
+from .._runtime._pagination import AsyncPage, Pagination, SyncPage
 
 if TYPE_CHECKING:
     import httpx
@@ -83,6 +84,11 @@ _LIST_CONFERENCE_STREAMS = Operation(
     method="GET",
     path="/api/video/conferences/{id}/streams",
     operation_id="list_conference_streams",
+    pagination=Pagination(
+        "next-link",
+        items=("data",),
+        next=("links", "next"),
+    ),
     error_models={
         401: models.TypesStatusCodesStatusCode401,
         422: models.VideoVideoStatusCode422,
@@ -94,6 +100,11 @@ _LIST_ROOM_STREAMS = Operation(
     method="GET",
     path="/api/video/rooms/{id}/streams",
     operation_id="list_room_streams",
+    pagination=Pagination(
+        "next-link",
+        items=("data",),
+        next=("links", "next"),
+    ),
     error_models={
         401: models.TypesStatusCodesStatusCode401,
         422: models.VideoVideoStatusCode422,
@@ -341,7 +352,7 @@ class StreamsResource(SyncResource):
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.VideoListStreamsResponse:
+    ) -> SyncPage[models.VideoStream]:
         """List conference streams.
 
         #### Permissions
@@ -366,7 +377,8 @@ class StreamsResource(SyncResource):
                 }
             ),
         ).model_dump(mode="json", by_alias=True, exclude_unset=True)
-        return self._client.request(
+        return SyncPage.fetch(
+            self._client,
             _LIST_CONFERENCE_STREAMS,
             cast_to=models.VideoListStreamsResponse,
             path_params=params,
@@ -386,7 +398,7 @@ class StreamsResource(SyncResource):
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.VideoListStreamsResponse:
+    ) -> SyncPage[models.VideoStream]:
         """List room streams.
 
         #### Permissions
@@ -411,7 +423,8 @@ class StreamsResource(SyncResource):
                 }
             ),
         ).model_dump(mode="json", by_alias=True, exclude_unset=True)
-        return self._client.request(
+        return SyncPage.fetch(
+            self._client,
             _LIST_ROOM_STREAMS,
             cast_to=models.VideoListStreamsResponse,
             path_params=params,
@@ -494,7 +507,7 @@ class StreamsResourceWithRawResponse:
 
 
 class StreamsResourceWithStreamingResponse:
-    """`StreamsResource`'s non-paginated methods, each a context manager giving a `StreamedAPIResponse`."""
+    """`StreamsResource`'s methods, each a context manager giving a `StreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: StreamsResource) -> None:
         self.create_conference_stream = to_streamed_response_wrapper(
@@ -736,7 +749,7 @@ class AsyncStreamsResource(AsyncResource):
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.VideoListStreamsResponse:
+    ) -> AsyncPage[models.VideoStream]:
         """List conference streams.
 
         #### Permissions
@@ -761,7 +774,8 @@ class AsyncStreamsResource(AsyncResource):
                 }
             ),
         ).model_dump(mode="json", by_alias=True, exclude_unset=True)
-        return await self._client.request(
+        return await AsyncPage.fetch(
+            self._client,
             _LIST_CONFERENCE_STREAMS,
             cast_to=models.VideoListStreamsResponse,
             path_params=params,
@@ -781,7 +795,7 @@ class AsyncStreamsResource(AsyncResource):
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> models.VideoListStreamsResponse:
+    ) -> AsyncPage[models.VideoStream]:
         """List room streams.
 
         #### Permissions
@@ -806,7 +820,8 @@ class AsyncStreamsResource(AsyncResource):
                 }
             ),
         ).model_dump(mode="json", by_alias=True, exclude_unset=True)
-        return await self._client.request(
+        return await AsyncPage.fetch(
+            self._client,
             _LIST_ROOM_STREAMS,
             cast_to=models.VideoListStreamsResponse,
             path_params=params,
@@ -893,7 +908,7 @@ class AsyncStreamsResourceWithRawResponse:
 
 
 class AsyncStreamsResourceWithStreamingResponse:
-    """`AsyncStreamsResource`'s non-paginated methods, each a context manager giving a `AsyncStreamedAPIResponse`."""
+    """`AsyncStreamsResource`'s methods, each a context manager giving a `AsyncStreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: AsyncStreamsResource) -> None:
         self.create_conference_stream = async_to_streamed_response_wrapper(

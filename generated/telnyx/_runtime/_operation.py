@@ -85,8 +85,9 @@ class Operation:
     """How a list operation's next page is asked for (`SyncPage`/`AsyncPage`)."""
     accept: str | None = None
     """The ``Accept`` header: the success media types, when not JSON."""
-    response_kind: Literal["json", "binary", "text"] = "json"
-    """How a success body is returned: parsed JSON, `BinaryResponse`, or ``str``."""
+    response_kind: Literal["json", "binary", "text", "event-stream"] = "json"
+    """How a success body is returned: parsed JSON, `BinaryResponse`, ``str``, or (an
+    event stream) a `Stream` of `ServerSentEvent`."""
     operation_id: str = ""
     """The spec's ``operationId`` (names the operation in errors and log lines)."""
     security: tuple[tuple[tuple[str, tuple[str, ...]], ...], ...] | None = None

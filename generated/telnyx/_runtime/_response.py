@@ -12,6 +12,7 @@ from typing import Any, Final, Generic, ParamSpec, TypeVar, cast
 import httpx
 from pydantic import BaseModel, ValidationError
 
+from ._files import decode_content
 from ._lenient import PARSING, Parsing, lenient_model, log_problems
 from .errors import APIResponseValidationError, APIStatusError, status_error_class
 
@@ -72,13 +73,16 @@ class APIResponse(Generic[_T]):
     ``parse()`` gives what the plain method would have returned.
     """
 
-    __slots__ = ("_cast_to", "_parsed", "http_response")
+    __slots__ = ("_cast_to", "_kind", "_parsed", "http_response")
 
     http_response: httpx.Response
 
-    def __init__(self, http_response: httpx.Response, cast_to: type[BaseModel] | None) -> None:
+    def __init__(
+        self, http_response: httpx.Response, cast_to: type[BaseModel] | None, kind: str = "json"
+    ) -> None:
         self.http_response = http_response
         self._cast_to = cast_to
+        self._kind = kind
         self._parsed: Any = _UNPARSED
 
     @property
@@ -111,9 +115,13 @@ class APIResponse(Generic[_T]):
         return self.http_response.json()
 
     def parse(self) -> _T:
-        """The body as the operation's response model (``None`` for no body); cached."""
+        """The body as the plain method returns it: the response model (``None`` for no
+        body), or for a binary or text operation its `BinaryResponse` or ``str``; cached."""
         if self._parsed is _UNPARSED:
-            self._parsed = parse_body(self.http_response, self._cast_to)
+            if self._kind in ("binary", "text"):
+                self._parsed = decode_content(self.http_response, self._kind)
+            else:
+                self._parsed = parse_body(self.http_response, self._cast_to)
         return cast(_T, self._parsed)
 
     def set_parsed(self, value: _T) -> None:

@@ -2032,7 +2032,7 @@ class ConferencesResourceWithRawResponse:
 
 
 class ConferencesResourceWithStreamingResponse:
-    """`ConferencesResource`'s non-paginated methods, each a context manager giving a `StreamedAPIResponse`."""
+    """`ConferencesResource`'s methods, each a context manager giving a `StreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: ConferencesResource) -> None:
         self.conference_gather_using_audio = to_streamed_response_wrapper(
@@ -2046,6 +2046,10 @@ class ConferencesResourceWithStreamingResponse:
         )
         self.join_conference = to_streamed_response_wrapper(resource.join_conference)
         self.leave_conference = to_streamed_response_wrapper(resource.leave_conference)
+        self.list_conference_participants = to_streamed_response_wrapper(
+            resource.list_conference_participants
+        )
+        self.list_conferences = to_streamed_response_wrapper(resource.list_conferences)
         self.mute_conference_participants = to_streamed_response_wrapper(
             resource.mute_conference_participants
         )
@@ -3790,7 +3794,7 @@ class AsyncConferencesResourceWithRawResponse:
 
 
 class AsyncConferencesResourceWithStreamingResponse:
-    """`AsyncConferencesResource`'s non-paginated methods, each a context manager giving a `AsyncStreamedAPIResponse`."""
+    """`AsyncConferencesResource`'s methods, each a context manager giving a `AsyncStreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: AsyncConferencesResource) -> None:
         self.conference_gather_using_audio = async_to_streamed_response_wrapper(
@@ -3806,6 +3810,10 @@ class AsyncConferencesResourceWithStreamingResponse:
         )
         self.join_conference = async_to_streamed_response_wrapper(resource.join_conference)
         self.leave_conference = async_to_streamed_response_wrapper(resource.leave_conference)
+        self.list_conference_participants = async_to_streamed_response_wrapper(
+            resource.list_conference_participants
+        )
+        self.list_conferences = async_to_streamed_response_wrapper(resource.list_conferences)
         self.mute_conference_participants = async_to_streamed_response_wrapper(
             resource.mute_conference_participants
         )

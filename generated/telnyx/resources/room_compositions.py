@@ -303,7 +303,7 @@ class RoomCompositionsResourceWithRawResponse:
 
 
 class RoomCompositionsResourceWithStreamingResponse:
-    """`RoomCompositionsResource`'s non-paginated methods, each a context manager giving a `StreamedAPIResponse`."""
+    """`RoomCompositionsResource`'s methods, each a context manager giving a `StreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: RoomCompositionsResource) -> None:
         self.create_room_composition = to_streamed_response_wrapper(
@@ -312,6 +312,7 @@ class RoomCompositionsResourceWithStreamingResponse:
         self.delete_room_composition = to_streamed_response_wrapper(
             resource.delete_room_composition
         )
+        self.list_room_compositions = to_streamed_response_wrapper(resource.list_room_compositions)
         self.view_room_composition = to_streamed_response_wrapper(resource.view_room_composition)
 
 
@@ -536,7 +537,7 @@ class AsyncRoomCompositionsResourceWithRawResponse:
 
 
 class AsyncRoomCompositionsResourceWithStreamingResponse:
-    """`AsyncRoomCompositionsResource`'s non-paginated methods, each a context manager giving a `AsyncStreamedAPIResponse`."""
+    """`AsyncRoomCompositionsResource`'s methods, each a context manager giving a `AsyncStreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: AsyncRoomCompositionsResource) -> None:
         self.create_room_composition = async_to_streamed_response_wrapper(
@@ -544,6 +545,9 @@ class AsyncRoomCompositionsResourceWithStreamingResponse:
         )
         self.delete_room_composition = async_to_streamed_response_wrapper(
             resource.delete_room_composition
+        )
+        self.list_room_compositions = async_to_streamed_response_wrapper(
+            resource.list_room_compositions
         )
         self.view_room_composition = async_to_streamed_response_wrapper(
             resource.view_room_composition

@@ -179,9 +179,10 @@ class RoomParticipantsResourceWithRawResponse:
 
 
 class RoomParticipantsResourceWithStreamingResponse:
-    """`RoomParticipantsResource`'s non-paginated methods, each a context manager giving a `StreamedAPIResponse`."""
+    """`RoomParticipantsResource`'s methods, each a context manager giving a `StreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: RoomParticipantsResource) -> None:
+        self.list_room_participants = to_streamed_response_wrapper(resource.list_room_participants)
         self.view_room_participant = to_streamed_response_wrapper(resource.view_room_participant)
 
 
@@ -296,9 +297,12 @@ class AsyncRoomParticipantsResourceWithRawResponse:
 
 
 class AsyncRoomParticipantsResourceWithStreamingResponse:
-    """`AsyncRoomParticipantsResource`'s non-paginated methods, each a context manager giving a `AsyncStreamedAPIResponse`."""
+    """`AsyncRoomParticipantsResource`'s methods, each a context manager giving a `AsyncStreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: AsyncRoomParticipantsResource) -> None:
+        self.list_room_participants = async_to_streamed_response_wrapper(
+            resource.list_room_participants
+        )
         self.view_room_participant = async_to_streamed_response_wrapper(
             resource.view_room_participant
         )

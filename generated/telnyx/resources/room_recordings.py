@@ -292,11 +292,12 @@ class RoomRecordingsResourceWithRawResponse:
 
 
 class RoomRecordingsResourceWithStreamingResponse:
-    """`RoomRecordingsResource`'s non-paginated methods, each a context manager giving a `StreamedAPIResponse`."""
+    """`RoomRecordingsResource`'s methods, each a context manager giving a `StreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: RoomRecordingsResource) -> None:
         self.delete_room_recording = to_streamed_response_wrapper(resource.delete_room_recording)
         self.delete_room_recordings = to_streamed_response_wrapper(resource.delete_room_recordings)
+        self.list_room_recordings = to_streamed_response_wrapper(resource.list_room_recordings)
         self.view_room_recording = to_streamed_response_wrapper(resource.view_room_recording)
 
 
@@ -502,7 +503,7 @@ class AsyncRoomRecordingsResourceWithRawResponse:
 
 
 class AsyncRoomRecordingsResourceWithStreamingResponse:
-    """`AsyncRoomRecordingsResource`'s non-paginated methods, each a context manager giving a `AsyncStreamedAPIResponse`."""
+    """`AsyncRoomRecordingsResource`'s methods, each a context manager giving a `AsyncStreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: AsyncRoomRecordingsResource) -> None:
         self.delete_room_recording = async_to_streamed_response_wrapper(
@@ -510,5 +511,8 @@ class AsyncRoomRecordingsResourceWithStreamingResponse:
         )
         self.delete_room_recordings = async_to_streamed_response_wrapper(
             resource.delete_room_recordings
+        )
+        self.list_room_recordings = async_to_streamed_response_wrapper(
+            resource.list_room_recordings
         )
         self.view_room_recording = async_to_streamed_response_wrapper(resource.view_room_recording)

@@ -520,15 +520,19 @@ class RoomSessionsResourceWithRawResponse:
 
 
 class RoomSessionsResourceWithStreamingResponse:
-    """`RoomSessionsResource`'s non-paginated methods, each a context manager giving a `StreamedAPIResponse`."""
+    """`RoomSessionsResource`'s methods, each a context manager giving a `StreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: RoomSessionsResource) -> None:
         self.end_session = to_streamed_response_wrapper(resource.end_session)
         self.kick_participant_in_session = to_streamed_response_wrapper(
             resource.kick_participant_in_session
         )
+        self.list_room_sessions = to_streamed_response_wrapper(resource.list_room_sessions)
         self.mute_participant_in_session = to_streamed_response_wrapper(
             resource.mute_participant_in_session
+        )
+        self.retrieve_list_room_participants = to_streamed_response_wrapper(
+            resource.retrieve_list_room_participants
         )
         self.unmute_participant_in_session = to_streamed_response_wrapper(
             resource.unmute_participant_in_session
@@ -929,15 +933,19 @@ class AsyncRoomSessionsResourceWithRawResponse:
 
 
 class AsyncRoomSessionsResourceWithStreamingResponse:
-    """`AsyncRoomSessionsResource`'s non-paginated methods, each a context manager giving a `AsyncStreamedAPIResponse`."""
+    """`AsyncRoomSessionsResource`'s methods, each a context manager giving a `AsyncStreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: AsyncRoomSessionsResource) -> None:
         self.end_session = async_to_streamed_response_wrapper(resource.end_session)
         self.kick_participant_in_session = async_to_streamed_response_wrapper(
             resource.kick_participant_in_session
         )
+        self.list_room_sessions = async_to_streamed_response_wrapper(resource.list_room_sessions)
         self.mute_participant_in_session = async_to_streamed_response_wrapper(
             resource.mute_participant_in_session
+        )
+        self.retrieve_list_room_participants = async_to_streamed_response_wrapper(
+            resource.retrieve_list_room_participants
         )
         self.unmute_participant_in_session = async_to_streamed_response_wrapper(
             resource.unmute_participant_in_session

@@ -473,11 +473,15 @@ class RoomsResourceWithRawResponse:
 
 
 class RoomsResourceWithStreamingResponse:
-    """`RoomsResource`'s non-paginated methods, each a context manager giving a `StreamedAPIResponse`."""
+    """`RoomsResource`'s methods, each a context manager giving a `StreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: RoomsResource) -> None:
         self.create_room = to_streamed_response_wrapper(resource.create_room)
         self.delete_room = to_streamed_response_wrapper(resource.delete_room)
+        self.list_rooms = to_streamed_response_wrapper(resource.list_rooms)
+        self.retrieve_list_room_sessions = to_streamed_response_wrapper(
+            resource.retrieve_list_room_sessions
+        )
         self.update_room = to_streamed_response_wrapper(resource.update_room)
         self.view_room = to_streamed_response_wrapper(resource.view_room)
 
@@ -841,10 +845,14 @@ class AsyncRoomsResourceWithRawResponse:
 
 
 class AsyncRoomsResourceWithStreamingResponse:
-    """`AsyncRoomsResource`'s non-paginated methods, each a context manager giving a `AsyncStreamedAPIResponse`."""
+    """`AsyncRoomsResource`'s methods, each a context manager giving a `AsyncStreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: AsyncRoomsResource) -> None:
         self.create_room = async_to_streamed_response_wrapper(resource.create_room)
         self.delete_room = async_to_streamed_response_wrapper(resource.delete_room)
+        self.list_rooms = async_to_streamed_response_wrapper(resource.list_rooms)
+        self.retrieve_list_room_sessions = async_to_streamed_response_wrapper(
+            resource.retrieve_list_room_sessions
+        )
         self.update_room = async_to_streamed_response_wrapper(resource.update_room)
         self.view_room = async_to_streamed_response_wrapper(resource.view_room)

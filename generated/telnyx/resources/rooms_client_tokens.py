@@ -191,7 +191,7 @@ class RoomsClientTokensResourceWithRawResponse:
 
 
 class RoomsClientTokensResourceWithStreamingResponse:
-    """`RoomsClientTokensResource`'s non-paginated methods, each a context manager giving a `StreamedAPIResponse`."""
+    """`RoomsClientTokensResource`'s methods, each a context manager giving a `StreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: RoomsClientTokensResource) -> None:
         self.create_room_client_token = to_streamed_response_wrapper(
@@ -342,7 +342,7 @@ class AsyncRoomsClientTokensResourceWithRawResponse:
 
 
 class AsyncRoomsClientTokensResourceWithStreamingResponse:
-    """`AsyncRoomsClientTokensResource`'s non-paginated methods, each a context manager giving a `AsyncStreamedAPIResponse`."""
+    """`AsyncRoomsClientTokensResource`'s methods, each a context manager giving a `AsyncStreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: AsyncRoomsClientTokensResource) -> None:
         self.create_room_client_token = async_to_streamed_response_wrapper(

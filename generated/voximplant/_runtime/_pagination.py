@@ -23,15 +23,16 @@ client's credentials would go with it).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, cast
 from urllib.parse import urlsplit
 
 from ._operation import Operation, Pagination
-from ._response import APIResponse, raw_response
+from ._response import STREAM, APIResponse, raw_response, response_mode
 
 if TYPE_CHECKING:
     import httpx
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
 __all__ = ["AsyncPage", "Pagination", "SyncPage"]
 
 _ItemT = TypeVar("_ItemT")
+_PageT = TypeVar("_PageT", bound="SyncPage[Any] | AsyncPage[Any]")
 
 
 @dataclass(slots=True)
@@ -265,6 +267,10 @@ class SyncPage(_BasePage[_ItemT]):
         """The first page (generated list methods call this); ``pagination`` defaults
         to the operation's."""
         call = _Call(operation, cast_to, kwargs, _scheme(operation, pagination))
+        if response_mode() == STREAM:  # with_streaming_response: the first page, unread
+            streamed = client.request(operation, cast_to=cast_to, **kwargs)
+            streamed.set_parser(functools.partial(_page_of, cls, client, call, streamed))
+            return cast("SyncPage[_ItemT]", streamed)
         return cls(client, call, _send(client, call, kwargs))
 
     def has_next_page(self) -> bool:
@@ -317,6 +323,10 @@ class AsyncPage(_BasePage[_ItemT]):
         """The first page (generated list methods call this); ``pagination`` defaults
         to the operation's."""
         call = _Call(operation, cast_to, kwargs, _scheme(operation, pagination))
+        if response_mode() == STREAM:  # with_streaming_response: the first page, unread
+            streamed = await client.request(operation, cast_to=cast_to, **kwargs)
+            streamed.set_parser(functools.partial(_page_of, cls, client, call, streamed))
+            return cast("AsyncPage[_ItemT]", streamed)
         return cls(client, call, await _send_async(client, call, kwargs))
 
     def has_next_page(self) -> bool:
@@ -344,6 +354,11 @@ class AsyncPage(_BasePage[_ItemT]):
 
     def __repr__(self) -> str:
         return f"<AsyncPage of {len(self.data)} items>"
+
+
+def _page_of(cls: type[_PageT], client: Any, call: _Call, streamed: Any) -> _PageT:
+    """The page a streamed first page parses to, once its body is read."""
+    return cls(client, call, APIResponse(streamed.http_response, call.cast_to))
 
 
 def _scheme(operation: Operation, pagination: Pagination | None) -> Pagination:

@@ -261,7 +261,7 @@ class ScenariosResourceWithRawResponse:
 
 
 class ScenariosResourceWithStreamingResponse:
-    """`ScenariosResource`'s non-paginated methods, each a context manager giving a `StreamedAPIResponse`."""
+    """`ScenariosResource`'s methods, each a context manager giving a `StreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: ScenariosResource) -> None:
         self.start_conference = to_streamed_response_wrapper(resource.start_conference)
@@ -470,7 +470,7 @@ class AsyncScenariosResourceWithRawResponse:
 
 
 class AsyncScenariosResourceWithStreamingResponse:
-    """`AsyncScenariosResource`'s non-paginated methods, each a context manager giving a `AsyncStreamedAPIResponse`."""
+    """`AsyncScenariosResource`'s methods, each a context manager giving a `AsyncStreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: AsyncScenariosResource) -> None:
         self.start_conference = async_to_streamed_response_wrapper(resource.start_conference)

@@ -84,6 +84,20 @@ class Pagination:
 
 
 @dataclass(frozen=True)
+class SessionUrl:
+    """``x-confgen-session-url``: the success body holds the URL of the session the call
+    started (Voximplant ``media_session_access_url``); the client gets a method ``name``
+    that returns it as a `SessionURL` of the runtime."""
+
+    name: str
+    """The client method's name (``media_session``)."""
+    url: str
+    """Wire name of the plain URL field."""
+    secure_url: str | None = None
+    """Wire name of the HTTPS URL field, when the body has one."""
+
+
+@dataclass(frozen=True)
 class Operation:
     """One API operation: a method on a resource."""
 
@@ -130,9 +144,12 @@ class Operation:
     the fields that do not use the default (``form``, exploded)."""
     deprecated: bool = False
     """``deprecated: true``: calling it warns (`DeprecationWarning`)."""
+    session_url: SessionUrl | None = None
+    """The session control URL the success body holds (``x-confgen-session-url``)."""
     response_kind: str = "json"
-    """``json`` (the response model, or ``None``), ``binary`` (``BinaryResponse``) or
-    ``text`` (``str``): how a success body is returned."""
+    """``json`` (the response model, or ``None``), ``binary`` (``BinaryResponse``),
+    ``text`` (``str``) or ``event-stream`` (a `Stream` of events whose ``data`` is
+    ``response_model``, or ``str`` when it is ``None``): how a success body is returned."""
     security: tuple[Requirement, ...] | None = None
     """The operation's own ``security`` alternatives (``()``: ``security: []``, send
     nothing); ``None``: the document's (`Auth.default`)."""
@@ -263,7 +280,8 @@ class Api:
     typed_dicts: tuple[TypedDictSpec, ...] = ()
     """The ``TypedDict``s of the ``params`` module (nested request objects), by name."""
     version: str = "0"
-    """The package's version: the spec's ``info.version`` (sent in the ``User-Agent``)."""
+    """The spec's ``info.version`` as a header token; with the generator's, the package's
+    version (`generator.codegen.project.package_version`, sent in the ``User-Agent``)."""
 
     @property
     def operations(self) -> tuple[Operation, ...]:

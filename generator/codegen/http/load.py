@@ -35,6 +35,7 @@ from generator.codegen.http.ir import (
     Resource,
     SecurityScheme,
     ServerVariable,
+    SessionUrl,
 )
 from generator.codegen.http.shape import HTTP_METHODS, check_shape
 from generator.codegen.naming import (
@@ -72,6 +73,7 @@ _JSON = "application/json"
 _FORM = "application/x-www-form-urlencoded"
 _MULTIPART = "multipart/form-data"
 _OCTET_STREAM = "application/octet-stream"
+_EVENT_STREAM = "text/event-stream"
 _RETRY_MODES = frozenset({"idempotent", "idempotency-key", "unprocessed", "never"})
 
 
@@ -362,8 +364,11 @@ class _Loader:
 
         response_model, error_models = self._responses(node, base, where)
         accept, response_kind = _response_media(spec, node, where)
+        if response_kind == "event-stream":
+            response_model = self._event_model(node, base, where)
+        session_url = self._session_url(node, where)
         pagination, item_model = (None, None)
-        if response_model is not None:
+        if response_model is not None and response_kind == "json":
             pagination, item_model = self._pagination(node, method, parameters, where)
         return Operation(
             operation_id=operation_id,
@@ -391,6 +396,7 @@ class _Loader:
             deprecated=node.get("deprecated") is True,
             multipart_encoding=_multipart_encoding(spec, node, where),
             form_encoding=_form_encoding(spec, node, where),
+            session_url=session_url,
             security=self._requirements(node.get("security"), (*where, "security")),
         )
 
@@ -446,8 +452,7 @@ class _Loader:
         else:
             return None, None
         found: Pagination | None = None
-        meta = spec.deref(props.get("meta") or {}, where)
-        has_total = isinstance(meta, Mapping) and "total_pages" in (meta.get("properties") or {})
+        has_total = "total_pages" in _properties(spec, props.get("meta"), where)
         page = query.get("page")
         if page is not None and page[0].style == "deepObject" and has_total:
             page_props = spec.deref(page[1], where).get("properties") or {}
@@ -458,14 +463,61 @@ class _Loader:
         elif "page[number]" in query and has_total:
             found = Pagination("page-number", items, ("page[number]",), ("meta", "total_pages"))
         if found is None:
-            links = spec.deref(props.get("links") or {}, where)
-            if isinstance(links, Mapping) and "next" in (links.get("properties") or {}):
+            if "next" in _properties(spec, props.get("links"), where):
                 found = Pagination("next-link", items, next=("links", "next"))
             elif items == () and page is not None and page[0].style == "form":
                 found = Pagination("link-header", items)
         if found is None:
             return None, None
         return found, self._item_model(schema, items, where)
+
+    def _session_url(self, node: Mapping[str, Any], where: tuple[Any, ...]) -> SessionUrl | None:
+        """``x-confgen-session-url``, its fields checked against the success body."""
+        entry = node.get("x-confgen-session-url")
+        if entry is None:
+            return None
+        at = (*where, "x-confgen-session-url")
+        schema = self._success_schema(node, where)
+        known = _properties(self.spec, schema, where)
+        for key in ("url", "secure_url"):
+            field = entry.get(key)
+            if field is not None and field not in known:
+                raise self.spec.error(
+                    f"x-confgen-session-url {key} {field!r} is not a field of the success body",
+                    (*at, key),
+                )
+        name = str(entry["name"])
+        if not name.isidentifier() or name.startswith("_"):
+            raise self.spec.error(f"x-confgen-session-url name {name!r} is no method name", at)
+        return SessionUrl(name, str(entry["url"]), entry.get("secure_url"))
+
+    def _event_model(
+        self, node: Mapping[str, Any], base: str, where: tuple[Any, ...]
+    ) -> str | None:
+        """The model of an event stream's ``data``: the ``text/event-stream`` media's
+        ``itemSchema`` (OpenAPI 3.2) or ``schema``, when it is not a plain string (then the
+        data stays ``str``)."""
+        responses = node.get("responses") or {}
+        for status in sorted(responses, key=str):
+            if not str(status).startswith("2"):
+                continue
+            at = (*where, "responses", status)
+            content = self.spec.deref(responses[status], at).get("content") or {}
+            for media, entry in sorted(content.items()):
+                if str(media).split(";")[0].strip().lower() != _EVENT_STREAM:
+                    continue
+                entry = entry if isinstance(entry, Mapping) else {}
+                key = "itemSchema" if "itemSchema" in entry else "schema"
+                schema = entry.get(key)
+                if not isinstance(schema, Mapping):
+                    return None
+                resolved = self.spec.deref(schema, (*at, "content", media, key))
+                if resolved.get("type") == "string" or not resolved:
+                    return None
+                return self._model_for(
+                    schema, f"{base}Event", (*at, "content", media, key), request=False
+                )
+        return None
 
     def _success_schema(self, node: Mapping[str, Any], where: tuple[Any, ...]) -> Any:
         responses = node.get("responses") or {}
@@ -973,6 +1025,20 @@ def _kind_of(scheme: Mapping[str, Any]) -> str:
 _PAGINATION_KINDS = frozenset({"page-number", "offset", "cursor", "next-link", "link-header"})
 
 
+def _properties(spec: Spec, node: Any, where: tuple[Any, ...], depth: int = 0) -> Mapping[str, Any]:
+    """A schema's properties, its ``allOf`` members' included (SignalWire's list
+    responses wrap ``links`` as ``allOf: [$ref]``); a few levels deep at most."""
+    if not isinstance(node, Mapping) or depth > 8:
+        return {}
+    node = spec.deref(node, where)
+    if not isinstance(node, Mapping):
+        return {}
+    found = dict(node.get("properties") or {})
+    for member in node.get("allOf") or []:
+        found.update(_properties(spec, member, where, depth + 1))
+    return found
+
+
 def _key_path(text: Any) -> tuple[str, ...]:
     """``"meta.total_pages"`` -> ``("meta", "total_pages")``; ``"page[number]"`` ->
     ``("page", "number")`` (a deepObject member); ``""`` -> ``()``."""
@@ -997,8 +1063,9 @@ def _response_media(
     spec: Spec, node: Mapping[str, Any], where: tuple[Any, ...]
 ) -> tuple[str | None, str]:
     """``(Accept, kind)`` from the 2xx responses' media types: JSON when any is JSON
-    (``Accept`` left as the client's ``application/json``), else ``text`` when every one
-    is ``text/*``, else ``binary``; ``Accept`` lists them all."""
+    (``Accept`` left as the client's ``application/json``), ``event-stream`` when the only
+    one is ``text/event-stream``, else ``text`` when every one is ``text/*``, else
+    ``binary``; ``Accept`` lists them all."""
     media: set[str] = set()
     for status, response in (node.get("responses") or {}).items():
         if str(status).startswith("2"):
@@ -1007,6 +1074,8 @@ def _response_media(
                 media.update(str(m).split(";")[0].strip().lower() for m in content)
     if not media or any(m == _JSON or m.endswith("+json") for m in media):
         return None, "json"
+    if media == {_EVENT_STREAM}:
+        return _EVENT_STREAM, "event-stream"
     kind = "text" if all(m.startswith("text/") for m in media) else "binary"
     return ", ".join(sorted(media)), kind
 

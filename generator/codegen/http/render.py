@@ -26,6 +26,7 @@ from generator.codegen.project import (
     ANYIO,
     CRYPTOGRAPHY,
     HTTPX,
+    HTTPX_SSE,
     MANIFEST_ADVICE,
     PYDANTIC,
     PYJWT,
@@ -50,6 +51,10 @@ _JWT_MODULE = "jwt_auth.py"
 SPLIT_MODELS_ABOVE = 400
 # Only packages whose spec declares x-confgen-webhook-signature get this one.
 _WEBHOOK_MODULE = "webhooks.py"
+# Only packages with a text/event-stream response get this one (it imports httpx-sse).
+_SSE_MODULE = "_sse.py"
+# Only packages with an x-confgen-session-url get this one.
+_SESSION_MODULE = "_session.py"
 
 _RETRY_DOCS = {
     "idempotent": "on connection errors, 408, 409, 429 and 5xx",
@@ -197,6 +202,24 @@ def _split_model_package(
     }
 
 
+def _session_methods(api: Api) -> list[dict[str, Any]]:
+    """One client method per ``x-confgen-session-url`` name: its fields, and the
+    response models (and operations) whose bodies hold the URL."""
+    methods: dict[str, dict[str, Any]] = {}
+    for op in api.operations:
+        found = op.session_url
+        if found is None or op.response_model is None:
+            continue
+        method = methods.setdefault(found.name, {"session": found, "models": [], "operations": []})
+        method["models"].append(op.response_model)
+        method["operations"].append(op.operation_id)
+    return [methods[name] for name in sorted(methods)]
+
+
+def _has_event_stream(api: Api) -> bool:
+    return any(op.response_kind == "event-stream" for op in api.operations)
+
+
 def _project(api: Api, webhooks: Webhooks | None, distribution: str | None) -> Project:
     """The package's project: what its modules import at run time, nothing else."""
     name, wheel_package = distribution_of(api.package, distribution)
@@ -207,6 +230,9 @@ def _project(api: Api, webhooks: Webhooks | None, distribution: str | None) -> P
     if webhooks is not None and webhooks.signature:
         # Only verifying a delivery needs it (imported on the first verification).
         extras.append(("webhooks", [CRYPTOGRAPHY]))
+    if _has_event_stream(api):
+        # Only reading a text/event-stream response needs it (imported on the first one).
+        extras.append(("sse", [HTTPX_SSE]))
     return Project(
         distribution=name,
         wheel_package=wheel_package,
@@ -261,7 +287,10 @@ def render_package(
             + (["webhooks"] if webhooks else [])
         ),
     )
-    files["_client.py"] = env.get_template("client.py.jinja").render(**common)
+    project = _project(api, webhooks, distribution)
+    files["_client.py"] = env.get_template("client.py.jinja").render(
+        **common, project=project, session_methods=_session_methods(api)
+    )
     files["operations.py"] = env.get_template("operations.py.jinja").render(
         **common,
         retry_modes={
@@ -290,8 +319,9 @@ def render_package(
             needs_sequence=_uses(ops, "Sequence["),
             needs_any=_uses(ops, "Any") or any(op.pagination and not op.item_model for op in ops),
             needs_pages=any(op.pagination for op in ops),
-            needs_cast=any(op.response_kind != "json" for op in ops),
+            needs_cast=any(op.response_kind in ("binary", "text") for op in ops),
             needs_binary=any(op.response_kind == "binary" for op in ops),
+            needs_events=any(op.response_kind == "event-stream" for op in ops),
             needs_files=_uses(ops, "FileInput"),
             needs_literal=_uses(ops, "Literal["),
             needs_params=any(PARAMS_MODULE in p.annotation for op in ops for p in op.parameters),
@@ -369,7 +399,6 @@ def render_package(
         )
     if webhooks is not None:
         files.update(render_webhooks(env, webhooks, common, header))
-    project = _project(api, webhooks, distribution)
     first = api.operations[0] if api.operations else None
     files["README.md"] = env.get_template("README.md.jinja").render(
         **common,
@@ -389,5 +418,9 @@ def render_package(
         leave_out.add(_JWT_MODULE)
     if not (webhooks and webhooks.signature):
         leave_out.add(_WEBHOOK_MODULE)
+    if not _has_event_stream(api):
+        leave_out.add(_SSE_MODULE)
+    if not _session_methods(api):
+        leave_out.add(_SESSION_MODULE)
     out.update(runtime_files(HTTP_RUNTIME, leave_out=leave_out))
     return out
