@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import compileall
 import json
-import subprocess
 import re
+import subprocess
 import sys
 from typing import Any
 
@@ -49,7 +49,8 @@ def test_summary_counts_equal_the_warnings(generated: Generated) -> None:
 
 
 @pytest.mark.parametrize(
-    "generated", [pytest.param("telnyx_api", marks=pytest.mark.xdist_group("telnyx_api"))],
+    "generated",
+    [pytest.param("telnyx_api", marks=pytest.mark.xdist_group("telnyx_api"))],
     indirect=True,
 )
 def test_every_telnyx_operation_is_generated(generated: Generated) -> None:

@@ -117,7 +117,9 @@ class Loaded:
 
 @pytest.fixture(
     scope="module",
-    params=[pytest.param(p, marks=pytest.mark.xdist_group(p)) for p in ("telnyx_api", "github_api")],
+    params=[
+        pytest.param(p, marks=pytest.mark.xdist_group(p)) for p in ("telnyx_api", "github_api")
+    ],
 )
 def loaded(
     request: pytest.FixtureRequest, generate_whole: Any, whole_prism: Any
@@ -145,7 +147,9 @@ def _judge(loaded: Loaded, outcomes: list[whole.Outcome]) -> dict[str, Any]:
         if outcome.op.response_kind == "binary" and outcome.verdict == "passed" and outcome.note:
             if _STAR_MEDIA in outcome.detail:
                 continue  # Prism cannot answer a response whose media type is "*"
-            problems.append(f"{outcome.name}: binary operation did not return bytes ({outcome.note})")
+            problems.append(
+                f"{outcome.name}: binary operation did not return bytes ({outcome.note})"
+            )
     counts["expected_generator_bugs"] = sorted(
         f"{o.name}: {GENERATOR_BUGS[(loaded.name, o.op.http_method, o.op.path)][1]}"
         for o in outcomes
@@ -167,8 +171,7 @@ def test_every_operation_passes_prism_validation(
     client = loaded.client()
     try:
         outcomes = [
-            whole.exercise(client, op, loaded.document, loaded.module)
-            for op in loaded.operations
+            whole.exercise(client, op, loaded.document, loaded.module) for op in loaded.operations
         ]
     finally:
         client.close()
@@ -190,8 +193,7 @@ def test_seeded_operations_pass_prism_validation_async(
         client = loaded.async_client()
         try:
             return [
-                await whole.aexercise(client, op, loaded.document, loaded.module)
-                for op in sample
+                await whole.aexercise(client, op, loaded.document, loaded.module) for op in sample
             ]
         finally:
             await client.close()

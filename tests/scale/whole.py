@@ -33,6 +33,7 @@ from generator.codegen.http.load import load_api
 from generator.yamlio import load_yaml
 from tests.contract.conftest import inline_refs
 
+
 class Generated:
     """One whole API generated into ``out`` (``code``/``stderr``: the generator's)."""
 
@@ -225,7 +226,9 @@ def arguments(op: Any, document: Any) -> dict[str, Any]:
             break
     body_schema = flatten(body_schema, document)
     out: dict[str, Any] = {}
-    body_required = set(body_schema.get("required") or []) if isinstance(body_schema, dict) else set()
+    body_required = (
+        set(body_schema.get("required") or []) if isinstance(body_schema, dict) else set()
+    )
     wanted = int(body_schema.get("minProperties", 0)) if isinstance(body_schema, dict) else 0
     if body.get("required") and op.body_style == "fields" and not body_required:
         wanted = max(wanted, 1)
@@ -564,7 +567,9 @@ def report(outcomes: list[Outcome]) -> dict[str, Any]:
         "total": len(outcomes),
         "passed": sum(o.verdict == "passed" for o in outcomes),
         "response_invalid": sum(o.note == "response-invalid" for o in outcomes),
-        "prism_defects": sorted(f"{o.name}: {o.detail[:120]}" for o in outcomes if o.verdict == "prism-defect"),
+        "prism_defects": sorted(
+            f"{o.name}: {o.detail[:120]}" for o in outcomes if o.verdict == "prism-defect"
+        ),
         "failed": sorted(f"{o.name}: {o.detail}" for o in outcomes if o.verdict == "failed"),
         "lists": len([o for o in outcomes if o.op.pagination is not None]),
         "two_pages": sum(o.pages == 2 for o in lists),
