@@ -59,6 +59,12 @@ GENERATOR_BUGS: dict[tuple[str, str, str], tuple[str, str]] = {
             ),
         ]
     },
+    ("telnyx_api", "PATCH", "/notification_channels/{id}"): (
+        "invalid NotificationChannel: 1 error",
+        "two request schemas get the class name NotificationChannel (the body's component "
+        "and the filter[notification_channel] object): the body is validated against the "
+        "filter's class, which refuses every body field (request model names)",
+    ),
 }
 
 #: Why a list operation's first page from Prism's example has no second one: the only

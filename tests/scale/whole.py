@@ -253,7 +253,10 @@ def arguments(op: Any, document: Any) -> dict[str, Any]:
             out[p.name] = minimal(prop, document)
         else:
             example = _parameter_example(spec_param)
-            out[p.name] = minimal(schema, document) if example is _MISSING else example
+            if example is _MISSING or not _fits(example, schema) or example == "":
+                # "" is no value: Telnyx's storage paths give example "" (an empty segment)
+                example = minimal(schema, document)
+            out[p.name] = example
     return out
 
 
@@ -272,14 +275,17 @@ def _escaped(name: str) -> str:
 def prism_defect(op: Any, error: Any, document: Any) -> str | None:
     """Why ``error`` is a known Prism defect for ``op``, else ``None``.
 
-    A path parameter that is ``oneOf: [integer, string]`` (GitHub's ``workflow_id``,
+    A query parameter named with brackets (Telnyx's ``page[number]``): Prism looks it up
+    percent-encoded and never finds it. A path parameter that is ``oneOf: [integer, string]`` (GitHub's ``workflow_id``,
     ``pages_deployment_id``): Prism coerces the path segment ``1`` to an integer and then
     finds it matches both branches, so every numeric id gets a 422 whoever sends it (a
     path segment is a string: only one branch matches).
     """
     if error.status_code != 422:
         return None
-    bracketed = _BRACKETED.search(error.response.text)
+    # The violations are in the header; the body is Prism's, or the spec's 422 example.
+    text = str(error.response.headers.get("sl-violations", "")) + error.response.text
+    bracketed = _BRACKETED.search(text)
     if bracketed and any(
         p.location == "query" and "[" in p.wire_name and _escaped(p.wire_name) == bracketed[1]
         for p in op.parameters
@@ -289,7 +295,7 @@ def prism_defect(op: Any, error: Any, document: Any) -> str | None:
             "percent-encoded and never finds it, however it is sent (page[number]=1, "
             "page%5Bnumber%5D=1 and page%5bnumber%5d=1 all get this 422)"
         )
-    found = _ONE_OF_PATH.search(error.response.text)
+    found = _ONE_OF_PATH.search(text)
     if found is None:
         return None
     param = next(
