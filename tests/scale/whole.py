@@ -19,6 +19,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -579,6 +580,9 @@ def report(outcomes: list[Outcome]) -> dict[str, Any]:
         "failed": sorted(f"{o.name}: {o.detail}" for o in outcomes if o.verdict == "failed"),
         "lists": len([o for o in outcomes if o.op.pagination is not None]),
         "two_pages": sum(o.pages == 2 for o in lists),
+        "no_first_page": dict(
+            sorted(Counter(f"first answer {o.note}" for o in lists if o.pages is None).items())
+        ),
         "single_page": {reason: len(names) for reason, names in sorted(single.items())},
         "binary": sum(o.op.response_kind == "binary" for o in outcomes),
         "binary_passed": sum(
