@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from benchmarks.corpus import whole_api_spec
+from benchmarks.corpus import WHOLE_APIS, whole_api_spec
 from tests.contract.conftest import PrismServer, start_prism, stop_prism
 from tests.scale.whole import Generated
 
@@ -66,3 +66,14 @@ def whole_prism(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     yield get
     for server in servers.values():
         stop_prism(server.process)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Each whole API's tests in one xdist group (``--dist loadgroup``), named by the
+    package they are parametrized with: one worker generates it and starts its Prism."""
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        package = params.get("loaded") or params.get("generated")
+        if package in WHOLE_APIS:
+            item.add_marker(pytest.mark.xdist_group(package))

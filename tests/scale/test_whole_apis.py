@@ -25,7 +25,7 @@ _SUMMARY = re.compile(r"^(\w+): (\d+) operations, (\d+) models, (\d+) files, (\d
 
 
 @pytest.fixture(
-    params=[pytest.param(p, marks=pytest.mark.xdist_group(p)) for p in PACKAGES],
+    params=PACKAGES,
 )
 def generated(request: pytest.FixtureRequest, generate_whole: Any) -> Generated:
     result: Generated = generate_whole(request.param)

@@ -123,9 +123,7 @@ class Loaded:
 
 @pytest.fixture(
     scope="module",
-    params=[
-        pytest.param(p, marks=pytest.mark.xdist_group(p)) for p in ("telnyx_api", "github_api")
-    ],
+    params=("telnyx_api", "github_api"),
 )
 def loaded(
     request: pytest.FixtureRequest, generate_whole: Any, whole_prism: Any
