@@ -26,9 +26,15 @@ generate: $(INSTALLED)
 	$(BIN)/confgen extract
 	$(BIN)/confgen generate
 
+# pytest-xdist workers (`make test WORKERS=1` runs in one process). Each worker starts
+# its own Prism servers on free ports; make test keeps each test file on one worker
+# (module fixtures made once), make test-slow keeps each whole API's tests together
+# (`xdist_group`: one generation and one Prism per API) and spreads the rest.
+WORKERS ?= 2
+
 ## test: drift check, lint, then the test suite (contract tests run against Prism)
 test: drift lint node_modules/.installed
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(BIN)/python -m pytest -q -m "not slow" -n $(WORKERS) --dist loadfile
 
 ## example: a whole conference through the facade against a local mock (PROVIDER=telnyx,
 ## signalwire, voximplant or trueconf; it starts Prism or the test Room itself)
@@ -36,9 +42,9 @@ PROVIDER ?= trueconf
 example: $(INSTALLED) node_modules/.installed
 	$(BIN)/python examples/whole_conference.py --provider $(PROVIDER)
 
-## test-slow: the tests marked slow (whole real APIs)
+## test-slow: the tests marked slow (whole real APIs, every operation against Prism)
 test-slow: $(INSTALLED) node_modules/.installed
-	$(BIN)/python -m pytest -q -m slow
+	$(BIN)/python -m pytest -q -m slow -n $(WORKERS) --dist loadgroup
 
 ## drift: fail when committed specs or generated code differ from what their sources give
 drift: $(INSTALLED)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import subprocess
@@ -25,14 +26,18 @@ def sdk_python() -> Path:
     python = VENV / "bin" / "python"
     stamp = VENV / ".requirements-sha256"
     digest = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
-    if not python.exists() or not stamp.exists() or stamp.read_text() != digest:
-        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-        subprocess.run(
-            [str(python), "-m", "pip", "install", "-q", "--no-deps", "-r", str(REQUIREMENTS)],
-            check=True,
-            timeout=600,
-        )
-        stamp.write_text(digest)
+    VENV.parent.mkdir(parents=True, exist_ok=True)
+    # pytest-xdist workers may get here together: one makes the venv, the others wait.
+    with (VENV.parent / "wire-sdk-venv.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not python.exists() or not stamp.exists() or stamp.read_text() != digest:
+            subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+            subprocess.run(
+                [str(python), "-m", "pip", "install", "-q", "--no-deps", "-r", str(REQUIREMENTS)],
+                check=True,
+                timeout=600,
+            )
+            stamp.write_text(digest)
     return python
 
 

@@ -636,6 +636,8 @@ class _Loader:
         for form in (_FORM, _MULTIPART):
             if media is None and form in content:
                 media = (form, content[form] or {})
+        if media is None and isinstance(content, Mapping):
+            media = self._wildcard_object_media(content, at)
         if media is None and content and isinstance(content, Mapping):
             media_type = sorted(content)[0]
             described = stripped_text(body.get("description")) or f"The {media_type} body."
@@ -646,6 +648,8 @@ class _Loader:
             raise spec.error("a request body without 'content' is not supported", at)
         media_type, media_node = media
         at = (*at, "content", media_type)
+        # A wildcard body (``*/*``) with an object schema is sent as JSON, which it accepts.
+        sent = _JSON if "*" in media_type else media_type.split(";")[0].strip().lower()
         raw_schema = media_node.get("schema")
         schema = spec.deref(raw_schema, (*at, "schema"))
         is_object = isinstance(schema, Mapping) and isinstance(schema.get("properties"), Mapping)
@@ -668,7 +672,7 @@ class _Loader:
                 example=example,
                 has_example=found,
             )
-            return body_model, media_type.split(";")[0].strip().lower(), [argument], "single"
+            return body_model, sent, [argument], "single"
         found_body, body_example = example_of(media_node)
         if not found_body:
             found_body, body_example = example_of(schema)
@@ -702,7 +706,21 @@ class _Loader:
                     or (isinstance(resolved, Mapping) and resolved.get("deprecated") is True),
                 )
             )
-        return body_model, media_type.split(";")[0].strip().lower(), params, "fields"
+        return body_model, sent, params, "fields"
+
+    def _wildcard_object_media(
+        self, content: Mapping[str, Any], at: tuple[Any, ...]
+    ) -> tuple[str, Any] | None:
+        """The ``*/*`` (or ``*``) media of a body whose schema is an object with properties
+        (Telnyx's usage reports), else ``None`` (such a body is sent as raw bytes)."""
+        for media_type in sorted(content):
+            if media_type.split(";")[0].strip() not in ("*/*", "*"):
+                continue
+            node = content[media_type] or {}
+            schema = self.spec.deref(node.get("schema"), (*at, "content", media_type, "schema"))
+            if isinstance(schema, Mapping) and isinstance(schema.get("properties"), Mapping):
+                return media_type, node
+        return None
 
     @staticmethod
     def _raw_body_argument(description: str, required: bool) -> Parameter:
@@ -1071,13 +1089,21 @@ def _response_media(
         if str(status).startswith("2"):
             content = spec.deref(response, (*where, "responses", status)).get("content")
             if isinstance(content, Mapping):
-                media.update(str(m).split(";")[0].strip().lower() for m in content)
+                media.update(_media_range(str(m)) for m in content)
     if not media or any(m == _JSON or m.endswith("+json") for m in media):
         return None, "json"
     if media == {_EVENT_STREAM}:
         return _EVENT_STREAM, "event-stream"
     kind = "text" if all(m.startswith("text/") for m in media) else "binary"
     return ", ".join(sorted(media)), kind
+
+
+def _media_range(media_type: str) -> str:
+    """A response media type as an ``Accept`` media range: parameters dropped, lower
+    case, and a bare ``*`` (which some specs write, and which is no media range) as
+    ``*/*``."""
+    media = media_type.split(";")[0].strip().lower()
+    return "*/*" if media == "*" else media
 
 
 def _default_idempotency_key(
