@@ -13,8 +13,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from confgen.yamlio import load_yaml
+
 from benchmarks.corpus import ROOT
-from generator.yamlio import load_yaml
 
 ITEMS = 100
 """Conferences in one list response."""

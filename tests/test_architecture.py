@@ -138,8 +138,8 @@ def _all_underscore_uses() -> list[Use]:
 
 
 def test_the_scan_sees_every_module() -> None:
-    assert "generator.cli" in MODULES and "conferencing.dry_run" in MODULES
-    assert MODULES["generator.drift"].is_package
+    assert "confgen.cli" in MODULES and "conferencing.dry_run" in MODULES
+    assert MODULES["confgen.drift"].is_package
     assert len(MODULES) > 60
 
 
@@ -147,18 +147,18 @@ def test_the_underscore_scan_catches_both_forms(tmp_path: Path) -> None:
     # The detector itself: a from-import and an attribute use of a private name.
     path = tmp_path / "probe.py"
     path.write_text(
-        "from generator.codegen.http.load import _Spec\n"
-        "from generator.codegen.http import load\n"
-        "import generator.codegen.http.load as loader\n"
-        "from generator.extract import page\n"
+        "from confgen.codegen.http.load import _Spec\n"
+        "from confgen.codegen.http import load\n"
+        "import confgen.codegen.http.load as loader\n"
+        "from confgen.extract import page\n"
         "load._class_names\nloader._ref_closure\npage.Page\n",
         encoding="utf-8",
     )
-    probe = Module("generator.probe", path, is_package=False)
+    probe = Module("confgen.probe", path, is_package=False)
     assert {(use.module, use.name) for use in _underscore_uses(probe)} == {
-        ("generator.codegen.http.load", "_Spec"),
-        ("generator.codegen.http.load", "_class_names"),
-        ("generator.codegen.http.load", "_ref_closure"),
+        ("confgen.codegen.http.load", "_Spec"),
+        ("confgen.codegen.http.load", "_class_names"),
+        ("confgen.codegen.http.load", "_ref_closure"),
     }
 
 
@@ -228,10 +228,10 @@ def test_the_cycle_search_finds_a_circle() -> None:
 
 def test_the_import_graph_has_edges() -> None:
     graph = _graph()
-    assert "generator.drift.compare" in graph["generator.drift.run"]
+    assert "confgen.drift.compare" in graph["confgen.drift.run"]
     assert "conferencing.redaction" in graph["conferencing.dry_run"]
     # a lazy import inside a function counts
-    assert "generator.drift.fetch" in graph["generator.drift.run"]
+    assert "confgen.drift.fetch" in graph["confgen.drift.run"]
 
 
 def test_no_import_circle() -> None:
@@ -257,7 +257,7 @@ def test_request_validation_error_is_defined_once() -> None:
         for node in ast.walk(ast.parse(module.path.read_text(encoding="utf-8")))
         if isinstance(node, ast.ClassDef) and node.name == "RequestValidationError"
     ]
-    assert defined == ["generator.codegen.http.runtime._validation"]
+    assert defined == ["confgen.codegen.http.runtime._validation"]
 
 
 #: The top-level package the generated clients live under.
@@ -304,10 +304,10 @@ def test_the_private_generated_import_scan_catches_every_form(tmp_path: Path) ->
     path = tmp_path / "probe.py"
     path.write_text(
         "import importlib\n"
-        "from generated.telnyx._request_models import X\n"
-        "from generated.trueconf import _client\n"
+        "from confgen_telnyx._request_models import X\n"
+        "from confgen_trueconf import _client\n"
         "importlib.import_module(f'{package}._request_models')\n"
-        "from generated.telnyx.operations import OPERATIONS\n"
+        "from confgen_telnyx.operations import OPERATIONS\n"
         "importlib.import_module(f'{package}.operations')\n",
         encoding="utf-8",
     )

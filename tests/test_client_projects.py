@@ -12,10 +12,10 @@ import tomllib
 import zipfile
 from pathlib import Path
 
+import confgen
 import pytest
+from confgen.yamlio import load_yaml
 
-import generator
-from generator.yamlio import load_yaml
 from tests.conftest import ROOT
 
 PROVIDERS = ["signalwire", "telnyx", "trueconf", "voximplant"]
@@ -96,7 +96,7 @@ def test_name_and_version_come_from_the_spec_and_the_generator(provider: str) ->
     project = _project(provider)["project"]
     spec = load_yaml((ROOT / "specs" / SPECS[provider]).read_text(encoding="utf-8"))
     assert project["name"] == f"confgen-{provider}"
-    assert project["version"] == f"{spec['info']['version']}+confgen.{generator.__version__}"
+    assert project["version"] == f"{spec['info']['version']}+confgen.{confgen.__version__}"
     assert project["requires-python"] == ">=3.11"
     assert (ROOT / "generated" / provider / "README.md").is_file()
     licence = (ROOT / "generated" / provider / "LICENSE").read_text(encoding="utf-8")
@@ -105,7 +105,7 @@ def test_name_and_version_come_from_the_spec_and_the_generator(provider: str) ->
 
 def test_the_generator_version_is_the_distributions() -> None:
     root = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    assert root["project"]["version"] == generator.__version__
+    assert root["project"]["version"] == confgen.__version__
 
 
 def test_a_client_wheel_installs_one_non_colliding_package(tmp_path: Path) -> None:
@@ -137,7 +137,7 @@ def test_a_client_wheel_installs_one_non_colliding_package(tmp_path: Path) -> No
 
 
 def test_spec_output_is_a_project_that_says_how_to_regenerate_it(tmp_path: Path) -> None:
-    from generator.cli import main
+    from confgen.cli import main
 
     spec = ROOT / "specs" / "voximplant.openapi.yaml"
     assert main(["generate", "--spec", str(spec), "--out", str(tmp_path), "--package", "vox"]) == 0

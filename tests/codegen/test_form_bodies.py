@@ -11,11 +11,10 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import pytest
-
-from generator.cli import main
-from generator.codegen.http.load import load_api
-from generator.codegen.http.runtime._params import ParamStyle, encode_form
-from generator.errors import ConfgenError
+from confgen.cli import main
+from confgen.codegen.http.load import load_api
+from confgen.codegen.http.runtime._params import ParamStyle, encode_form
+from confgen.errors import ConfgenError
 
 from .conftest import Wire, reply
 

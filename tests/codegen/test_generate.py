@@ -12,12 +12,11 @@ from typing import Any
 
 import httpx
 import pytest
-
-from generator.cli import main
-from generator.codegen.generate import Target, generate_packages, targets_from_manifest
-from generator.codegen.http.load import load_api
-from generator.errors import ConfgenError
-from generator.manifest import DEFAULT_MANIFEST, load_manifest
+from confgen.cli import main
+from confgen.codegen.generate import Target, generate_packages, targets_from_manifest
+from confgen.codegen.http.load import load_api
+from confgen.errors import ConfgenError
+from confgen.manifest import DEFAULT_MANIFEST, load_manifest
 
 ROOT = Path(__file__).resolve().parents[2]
 HTTP_PROVIDERS = [
@@ -305,7 +304,7 @@ def test_bad_input_is_a_located_confgen_error(change: Any, pointer: str | None, 
     change(spec)
     with pytest.raises(ConfgenError) as caught:
         api = load_api(spec, source="widgets.json", package="widgets", client_class="Widgets")
-        from generator.codegen.http.render import render_package
+        from confgen.codegen.http.render import render_package
 
         render_package(api, "widgets")
     assert caught.value.source == "widgets.json"
@@ -349,14 +348,14 @@ def test_generation_does_not_depend_on_the_working_folder(
 
 def test_import_loads_neither_httpx_nor_pydantic() -> None:
     code = (
-        "import sys, generated.telnyx, generated.voximplant\n"
+        "import sys, confgen_telnyx, confgen_voximplant\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('httpx', 'pydantic', 'jwt'))\n"
         "assert not bad, bad\n"
-        "from generated.telnyx import Telnyx\n"
+        "from confgen_telnyx import Telnyx\n"
         "client = Telnyx(api_key='k')\n"
-        "assert 'generated.telnyx.models' not in sys.modules\n"
+        "assert 'confgen_telnyx.models' not in sys.modules\n"
         "client.conferences\n"
-        "assert 'generated.telnyx.models' in sys.modules\n"
+        "assert 'confgen_telnyx.models' in sys.modules\n"
         "assert 'jwt' not in sys.modules\n"
     )
     result = subprocess.run(
@@ -366,8 +365,8 @@ def test_import_loads_neither_httpx_nor_pydantic() -> None:
 
 
 def test_only_the_jwt_provider_gets_the_jwt_module() -> None:
-    assert (ROOT / "generated/voximplant/_runtime/jwt_auth.py").exists()
-    assert not (ROOT / "generated/telnyx/_runtime/jwt_auth.py").exists()
+    assert (ROOT / "generated/voximplant/confgen_voximplant/_runtime/jwt_auth.py").exists()
+    assert not (ROOT / "generated/telnyx/confgen_telnyx/_runtime/jwt_auth.py").exists()
     assert b"import jwt" not in b"".join(
         p.read_bytes() for p in (ROOT / "generated/telnyx").rglob("*.py")
     )

@@ -11,9 +11,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-
-from generator.cli import main
-from generator.codegen.http.load import load_api
+from confgen.cli import main
+from confgen.codegen.http.load import load_api
 
 from .conftest import Wire, reply
 

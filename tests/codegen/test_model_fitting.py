@@ -15,8 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
-
-from generator.cli import main
+from confgen.cli import main
 
 _NULLABLE_STRING = {"type": ["string", "null"]}
 _NOTE_ID = {"name": "note_id", "in": "path", "required": True, "schema": {"type": "string"}}

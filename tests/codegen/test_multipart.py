@@ -17,9 +17,8 @@ from typing import Any
 
 import httpx
 import pytest
-
-from generator.cli import main
-from generator.codegen.http.load import load_api
+from confgen.cli import main
+from confgen.codegen.http.load import load_api
 
 from .conftest import Wire, reply
 
@@ -123,7 +122,7 @@ def test_every_kind_of_file_argument_becomes_its_part(uploads: Any, tmp_path: Pa
 
 
 def test_a_path_part_is_read_in_chunks_and_closed(tmp_path: Path) -> None:
-    from generator.codegen.http.runtime._files import _PathFile, file_part
+    from confgen.codegen.http.runtime._files import _PathFile, file_part
 
     on_disk = tmp_path / "big.bin"
     on_disk.write_bytes(b"x" * 200_000)

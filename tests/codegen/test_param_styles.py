@@ -11,10 +11,9 @@ from typing import Any
 
 import httpx
 import pytest
-
-from generator.cli import main
-from generator.codegen.http.load import load_api
-from generator.errors import ConfgenError
+from confgen.cli import main
+from confgen.codegen.http.load import load_api
+from confgen.errors import ConfgenError
 
 from .conftest import Wire, reply
 

@@ -13,9 +13,8 @@ from typing import Any
 
 import httpx
 import pytest
-
-from generator.cli import main
-from generator.codegen.http.load import load_api
+from confgen.cli import main
+from confgen.codegen.http.load import load_api
 
 from .conftest import Wire
 

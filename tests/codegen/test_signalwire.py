@@ -6,9 +6,8 @@ import base64
 from typing import Any
 
 import pytest
-
-from generated.signalwire import AsyncSignalWire, SignalWire
-from generated.signalwire.errors import (
+from confgen_signalwire import AsyncSignalWire, SignalWire
+from confgen_signalwire.errors import (
     APIStatusError,
     AuthenticationError,
     BadRequestError,
@@ -18,6 +17,7 @@ from generated.signalwire.errors import (
     RequestValidationError,
     UnprocessableEntityError,
 )
+
 from tests.codegen.conftest import Wire, reply
 
 PROJECT, TOKEN = "project-1", "PT-secret-token"

@@ -30,9 +30,8 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 import telnyx  # the official SDK: a dev dependency, pinned in constraints.txt
 import yaml
-
-from generator.cli import main
-from generator.codegen.naming import RESERVED_ARGUMENTS, python_identifier, snake_case
+from confgen.cli import main
+from confgen.codegen.naming import RESERVED_ARGUMENTS, python_identifier, snake_case
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT.parent / "shared" / "corpus" / "telnyx-openapi-3.1.yml"

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from confgen.cli import main
 
-from generator.cli import main
 from tests.faults.fault_server import FaultServer
 
 _ITEM = {

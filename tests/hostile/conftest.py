@@ -11,8 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from generator.codegen.generate import Target, build_package
+from confgen.codegen.generate import Target, build_package
 
 SENTINEL_NAME = "PWNED"
 
@@ -166,7 +165,7 @@ def openapi_doc(payload: str) -> dict[str, Any]:
 def asyncapi_doc(payload: str) -> dict[str, Any]:
     """An AsyncAPI document (TrueConf's shape) with ``payload`` in its string fields."""
     root = Path(__file__).resolve().parents[2]
-    from generator.yamlio import load_yaml
+    from confgen.yamlio import load_yaml
 
     document = load_yaml((root / "specs" / "trueconf.asyncapi.yaml").read_text(encoding="utf-8"))
     assert isinstance(document, dict)

@@ -20,10 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from generator.codegen.generate import Target, render_target
-from generator.errors import ConfgenError
-from generator.yamlio import load_yaml
+from confgen.codegen.generate import Target, render_target
+from confgen.errors import ConfgenError
+from confgen.yamlio import load_yaml
 
 from .conftest import asyncapi_doc, openapi_doc
 

@@ -13,8 +13,7 @@ from urllib.parse import quote
 
 import httpx
 import pytest
-
-from generator.codegen.escape import plain_text
+from confgen.codegen.escape import plain_text
 
 from .conftest import asyncapi_doc, openapi_doc, payloads
 

@@ -13,8 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from generator.cli import main
+from confgen.cli import main
 
 from .conftest import asyncapi_doc, openapi_doc
 

@@ -9,8 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from generator.codegen.generate import MARKER
+from confgen.codegen.generate import MARKER
 
 from .conftest import openapi_doc
 from .test_invalid import run_cli
@@ -76,7 +75,7 @@ def test_the_marker_is_deterministic_and_committed_with_every_package() -> None:
 
 _SLOW_SPEC = """
 import sys, time
-import generator.codegen.generate as generate
+import confgen.codegen.generate as generate
 
 real = generate.build_package
 def slow(*args, **kwargs):
@@ -85,7 +84,7 @@ def slow(*args, **kwargs):
     time.sleep(60)
     return built
 generate.build_package = slow
-from generator.cli import main
+from confgen.cli import main
 sys.exit(main(sys.argv[1:]))
 """
 

@@ -9,10 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from generator.codegen.generate import generate_packages, targets_from_manifest
-from generator.extract.pipeline import extract_specs
-from generator.manifest import load_manifest
+from confgen.codegen.generate import generate_packages, targets_from_manifest
+from confgen.extract.pipeline import extract_specs
+from confgen.manifest import load_manifest
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -59,9 +58,9 @@ def test_a_malicious_operation_id_on_a_vendored_page_stays_text(
     monkeypatch.syspath_prepend(str(project))
     for name in [n for n in sys.modules if n == "generated" or n.startswith("generated.")]:
         monkeypatch.delitem(sys.modules, name)
-    package = importlib.import_module("generated.voximplant")
+    package = importlib.import_module("confgen_voximplant")
     assert package.Voximplant is not None
-    resource = importlib.import_module("generated.voximplant.resources.scenarios")
+    resource = importlib.import_module("confgen_voximplant.resources.scenarios")
     methods = [n for n in vars(resource.ScenariosResource) if n.startswith("x_import_os")]
     assert len(methods) == 1
     assert not sentinel.exists()

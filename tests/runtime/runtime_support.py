@@ -7,9 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
+from confgen.codegen.http.runtime import AsyncAPIClient, SyncAPIClient
 from pydantic import BaseModel, ConfigDict, Field
-
-from generator.codegen.http.runtime import AsyncAPIClient, SyncAPIClient
 
 BASE_URL = "https://api.example.test/v2"
 SECRET = "sk-live-SECRET-123456"

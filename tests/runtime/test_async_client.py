@@ -6,8 +6,7 @@ import json
 
 import httpx
 import pytest
-
-from generator.codegen.http.runtime import (
+from confgen.codegen.http.runtime import (
     APITimeoutError,
     AsyncAPIClient,
     BearerAuth,
@@ -16,6 +15,7 @@ from generator.codegen.http.runtime import (
     RequestValidationError,
     validate_request,
 )
+
 from tests.runtime.runtime_support import (
     BASE_URL,
     SECRET,

@@ -9,8 +9,7 @@ from email.utils import format_datetime
 
 import httpx
 import pytest
-
-from generator.codegen.http.runtime import (
+from confgen.codegen.http.runtime import (
     APIConnectionError,
     APITimeoutError,
     BearerAuth,
@@ -18,6 +17,7 @@ from generator.codegen.http.runtime import (
     Operation,
     RateLimitError,
 )
+
 from tests.runtime.runtime_support import (
     SECRET,
     ConferenceResponse,

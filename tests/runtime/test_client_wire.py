@@ -7,8 +7,7 @@ import json
 
 import httpx
 import pytest
-
-from generator.codegen.http.runtime import (
+from confgen.codegen.http.runtime import (
     NOT_GIVEN,
     BearerAuth,
     Operation,
@@ -16,6 +15,7 @@ from generator.codegen.http.runtime import (
     strip_not_given,
     validate_request,
 )
+
 from tests.runtime.runtime_support import (
     BASE_URL,
     SECRET,

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
-
-from generator.codegen.http.runtime import (
+from confgen.codegen.http.runtime import (
     APIError,
     APIResponseValidationError,
     APIStatusError,
@@ -21,6 +20,7 @@ from generator.codegen.http.runtime import (
     RateLimitError,
     UnprocessableEntityError,
 )
+
 from tests.runtime.runtime_support import (
     SECRET,
     ConferenceResponse,

@@ -8,8 +8,7 @@ from typing import Literal
 
 import httpx
 import pytest
-
-from generator.codegen.http.runtime import (
+from confgen.codegen.http.runtime import (
     NOT_GIVEN,
     APIResponse,
     AsyncAPIClient,
@@ -24,6 +23,7 @@ from generator.codegen.http.runtime import (
     to_raw_response_wrapper,
     validate_request,
 )
+
 from tests.runtime.runtime_support import (
     ConferenceResponse,
     CreateConferenceRequest,

@@ -15,8 +15,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import pytest
-
-from generator.cli import main
+from confgen.cli import main
 
 CLIENT_ID = "vault-client"
 CLIENT_SECRET = "s3cr3t-client-secret-value"

@@ -7,8 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from generator.codegen.generate import Target, build_package
+from confgen.codegen.generate import Target, build_package
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 BIN = Path(sys.executable).parent
@@ -18,7 +17,7 @@ TARGET = Target(
     package="trueconf",
     client_class="TrueConfRoom",
     spec_source="specs/trueconf.asyncapi.yaml",
-    import_path="generated.trueconf",
+    import_path="confgen_trueconf",
     distribution="confgen-trueconf",
     **({"title": "TrueConf Room API"} if "title" in Target.__dataclass_fields__ else {}),
 )
@@ -49,9 +48,9 @@ def test_committed_package_is_what_the_spec_gives(built: tuple[Path, dict[str, b
 
 def test_runtime_is_copied_verbatim(built: tuple[Path, dict[str, bytes]]) -> None:
     _, files = built
-    runtime = ROOT / "generator" / "codegen" / "ws" / "runtime"
+    runtime = ROOT / "generator" / "confgen" / "codegen" / "ws" / "runtime"
     sources = [*runtime.glob("*.py")]
-    http_runtime = ROOT / "generator" / "codegen" / "http" / "runtime"
+    http_runtime = ROOT / "generator" / "confgen" / "codegen" / "http" / "runtime"
     sources += [http_runtime / name for name in ("_index.py", "_types.py", "_validation.py")]
     for source in sources:
         assert files[f"_runtime/{source.name}"] == source.read_bytes()
@@ -93,7 +92,7 @@ def test_generated_package_is_lint_clean(command: list[str]) -> None:
 
 def test_import_is_lazy() -> None:
     code = (
-        "import sys, generated.trueconf as t; "
+        "import sys, confgen_trueconf as t; "
         "print(sorted(m for m in ('websockets', 'pydantic', 'httpx') if m in sys.modules)); "
         "t.AsyncTrueConfRoom; print('pydantic' in sys.modules)"
     )

@@ -8,11 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conferencing.errors import ConferencingError, UnknownProviderError
 from conferencing.webhooks import WebhookVerificationError, parse
-from generated.telnyx.errors import WebhookVerificationError as TelnyxVerificationError
-from generated.telnyx.webhooks import ConferenceRecordingSavedWebhook, UnknownEvent
+from confgen_telnyx.errors import WebhookVerificationError as TelnyxVerificationError
+from confgen_telnyx.webhooks import ConferenceRecordingSavedWebhook, UnknownEvent
+
 from tests.webhooks.conftest import CALL_CONTROL_ID, CONFERENCE_ID, Signer, event
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -16,13 +16,12 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from confgen.codegen.generate import Target, generate_packages
+from confgen.codegen.http.load import load_api
+from confgen.codegen.http.webhooks import load_webhooks
+from confgen.errors import ConfgenError
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-
-from generator.codegen.generate import Target, generate_packages
-from generator.codegen.http.load import load_api
-from generator.codegen.http.webhooks import load_webhooks
-from generator.errors import ConfgenError
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -232,7 +231,7 @@ def test_generated_webhook_modules_are_ruff_and_mypy_strict_clean(on_path: Path)
     )
     from ruff.__main__ import find_ruff_bin
 
-    # The generated layer (the runtime is checked where it is written, generator/codegen/http/runtime).
+    # The generated layer (the runtime is checked where it is written, generator/confgen/codegen/http/runtime).
     files = [
         str(path)
         for name in ("rooms", "signed_rooms")
