@@ -11,6 +11,7 @@ import contextlib
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from confgen.errors import ConfgenError, UsageError
 from confgen.manifest import DEFAULT_MANIFEST, Provider, load_manifest
@@ -132,24 +133,17 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_conference(args: argparse.Namespace) -> int:
-    from conferencing.cli import conference_command
-
-    return conference_command(args)
-
-
-def _cmd_providers(args: argparse.Namespace) -> int:
-    from conferencing.cli import providers_command, quiet_on_closed_stdout
-
-    return quiet_on_closed_stdout(providers_command, args)
+#: The entry-point group other distributions add subcommands through: each entry point
+#: names a ``register(commands)`` that adds its parsers to ``commands`` (the facade's
+#: ``conference`` and ``providers``). The generator never imports them itself.
+COMMANDS_GROUP = "confgen.commands"
 
 
-_CONFERENCE_EPILOG = """\
-credentials come from the environment (the variables `confgen providers` lists) or
---credentials-file; never from --option, which refuses name, base_url, credentials
-and client. --option values are JSON when they parse (rule_id=42, invite_list='["a"]'),
-else strings; force a string with JSON quotes: --option 'call_control_id="12345"'.
-exit codes: 0 success, 1 provider or network error, 2 usage error (nothing sent)."""
+def _register_plugins(commands: Any) -> None:
+    from importlib.metadata import entry_points
+
+    for entry in sorted(entry_points(group=COMMANDS_GROUP), key=lambda e: e.name):
+        entry.load()(commands)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -219,69 +213,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     drift.set_defaults(handler=_cmd_drift)
 
-    from conferencing.cli import ACTIONS, ConferenceArgumentParser
-
-    from conferencing import PROVIDERS  # names only: loads no generated package
-
-    conference = commands.add_parser(
-        "conference", help="use the facade: run a conference on any provider"
-    )
-    conference_commands = conference.add_subparsers(
-        dest="conference_command",
-        required=True,
-        metavar="ACTION",
-        parser_class=ConferenceArgumentParser,
-    )
-    for action_name, action in ACTIONS.items():
-        sub = conference_commands.add_parser(
-            action_name,
-            help=action.help,
-            description=action.help,
-            epilog=_CONFERENCE_EPILOG,
-            formatter_class=argparse.RawDescriptionHelpFormatter,
-        )
-        sub.add_argument("--provider", required=True, choices=sorted(PROVIDERS))
-        if action_name == "create":
-            sub.add_argument("--name", required=True, help="the conference name")
-        for id_name in action.ids:
-            sub.add_argument(
-                id_name, metavar=id_name.upper(), help=f"the {id_name.replace('_', ' ')}"
-            )
-        if action_name == "join":
-            sub.add_argument("--participant-name", help="the name the participant joins as")
-        if action.options:
-            sub.add_argument(
-                "--option",
-                action="append",
-                metavar="KEY=VALUE",
-                help="a provider option (repeatable); VALUE is JSON when it parses, else a "
-                "string; quote it as JSON to force a string: 'call_control_id=\"12345\"'",
-            )
-        sub.add_argument(
-            "--base-url",
-            help="the provider's server URL (a mock, a proxy): absolute http(s)://, or ws(s):// "
-            "for trueconf",
-        )
-        sub.add_argument(
-            "--credentials-file",
-            type=Path,
-            metavar="FILE",
-            help="a JSON or YAML mapping of the client's credential arguments (see `confgen "
-            "providers`); default: the environment",
-        )
-        sub.add_argument("--json", action="store_true", help="print JSON (errors too, on stderr)")
-        sub.add_argument(
-            "--dry-run",
-            action="store_true",
-            help="print what would be sent (secrets redacted) and send nothing",
-        )
-        sub.set_defaults(handler=_cmd_conference)
-
-    providers = commands.add_parser(
-        "providers", help="list the providers, their operations and the credentials each needs"
-    )
-    providers.add_argument("--json", action="store_true", help="print JSON")
-    providers.set_defaults(handler=_cmd_providers)
+    _register_plugins(commands)
     return parser
 
 

@@ -26,7 +26,7 @@ from confgen.codegen.http.ir import Api
 from confgen.codegen.http.load import load_api
 from confgen.codegen.http.render import render_package
 from confgen.codegen.http.webhooks import load_webhooks
-from confgen.codegen.project import MANIFEST_ADVICE
+from confgen.codegen.project import MANIFEST_ADVICE, distribution_of, in_project_layout
 from confgen.codegen.spec import boolean_schemas_as_objects
 from confgen.errors import ConfgenError, json_pointer
 from confgen.fsutil import replace_tree
@@ -51,7 +51,8 @@ class Target:
 
     spec: Path
     out: Path
-    """The package folder (``generated/telnyx``)."""
+    """The project folder (``generated/telnyx``: ``pyproject.toml``, ``README.md``,
+    ``LICENSE``, and the package itself in ``confgen_telnyx/``)."""
     package: str
     client_class: str
     spec_source: str
@@ -94,7 +95,6 @@ def targets_from_manifest(providers: Sequence[Provider]) -> list[Target]:
     for provider in providers:
         if provider.spec_format not in ("openapi", "asyncapi"):
             continue
-        relative = provider.relative(provider.package)
         targets.append(
             Target(
                 spec=provider.spec,
@@ -102,7 +102,7 @@ def targets_from_manifest(providers: Sequence[Provider]) -> list[Target]:
                 package=provider.package.name,
                 client_class=provider.client_class,
                 spec_source=provider.relative(provider.spec),
-                import_path=relative.replace("/", "."),
+                import_path=f"confgen_{provider.package.name}",
                 title=provider.title,
                 distribution=f"confgen-{provider.package.name.replace('_', '-')}",
             )
@@ -348,7 +348,8 @@ def render_target(
     stage(StageEvent("read", f"reading {target.spec_source}"))
     document = _read_spec(target)
     with _located(document, target.spec_source):
-        return _render(document, target, stage)
+        files, api = _render(document, target, stage)
+    return in_project_layout(files, distribution_of(target.package, target.distribution)[1]), api
 
 
 # What a loader raises when it meets a node of a type it did not expect.
@@ -427,12 +428,11 @@ def _write_and_format(
         path = folder / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
+    package = distribution_of(target.package, target.distribution)[1] + "/"
     # The runtime is copied verbatim (already formatted at its source): not reformatted.
-    python = [r for r in files if r.endswith(".py") and not r.startswith("_runtime/")]
-    split = (
-        "models/",
-        "_request_models/",
-    )  # exact imports already (generator/confgen/codegen/split.py)
+    python = [r for r in files if r.endswith(".py") and not r.startswith(package + "_runtime/")]
+    # exact imports already (generator/confgen/codegen/split.py)
+    split = (package + "models/", package + "_request_models/")
     format_python(
         [folder / r for r in python if not r.startswith(split) or r.endswith("__init__.py")],
         imports_sorted=[
@@ -448,7 +448,7 @@ def _write_and_format(
         models = sum(
             data.count(b"\nclass ")
             for relative, data in built.items()
-            if relative.split("/")[0]
+            if relative.removeprefix(package).split("/")[0]
             in ("models", "models.py", "_request_models", "_request_models.py")
         )
         summaries.append(

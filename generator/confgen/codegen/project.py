@@ -1,15 +1,16 @@
 """What makes a generated package a standalone project: its ``pyproject.toml`` (name,
 version, run-time dependencies, extras) and its ``LICENSE``; shared by both targets.
 
-The package folder is the project folder: the wheel it builds holds the modules under
-the project's import name (``confgen_telnyx``), so nothing installs a top-level
-``generated`` and no name collides with a provider's own SDK.
+The project folder (``generated/telnyx/``) holds these files and the README; the package
+itself is its subfolder named as it is imported (``generated/telnyx/confgen_telnyx/``), so
+a path import, an editable install and the wheel all give the same name, nothing installs
+a top-level ``generated`` and no name collides with a provider's own SDK.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ __all__ = [
     "WEBSOCKETS",
     "Project",
     "distribution_of",
+    "in_project_layout",
     "package_version",
     "project_files",
     "spec_advice",
@@ -101,3 +103,16 @@ def distribution_of(package: str, distribution: str | None) -> tuple[str, str]:
     its import name, else the package's own name (``--spec ... --package NAME``)."""
     name = distribution or package.replace("_", "-")
     return name, name.replace("-", "_")
+
+
+#: The files of a project folder; everything else a target renders is the package's.
+PROJECT_FILES = frozenset({"pyproject.toml", "README.md", "LICENSE"})
+
+
+def in_project_layout(files: Mapping[str, bytes], wheel_package: str) -> dict[str, bytes]:
+    """A target's files (paths relative to the package) placed in its project folder:
+    the project files at the top, every module under ``wheel_package/``."""
+    return {
+        (name if name in PROJECT_FILES else f"{wheel_package}/{name}"): data
+        for name, data in files.items()
+    }
