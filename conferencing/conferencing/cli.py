@@ -1,7 +1,9 @@
 """The logic of ``confgen conference ...`` and ``confgen providers``.
 
-``generator/confgen/cli.py`` declares the arguments (`ACTIONS` says what each action calls) and
-calls `conference_command`. Exit codes: 0 success, 2 usage error (a bad argument or
+`register` declares the arguments (`ACTIONS` says what each action calls) and adds both
+commands to ``confgen``: this distribution declares it in the ``confgen.commands``
+entry-point group, so the generator finds the facade's commands without importing it
+(and has none when the facade is not installed). Exit codes: 0 success, 2 usage error (a bad argument or
 option, missing credentials, an operation the provider cannot do: nothing was sent),
 1 an error from the provider or the network. Errors go to stderr, one line, or with
 ``--json`` one JSON object; never a traceback. A closed stdout (``| head``) ends the
@@ -35,6 +37,7 @@ from .errors import (
 from .providers._base import VERBS
 
 __all__ = [
+    "register",
     "ACTIONS",
     "Action",
     "ConferenceArgumentParser",
@@ -590,3 +593,80 @@ def _describe(provider: str) -> dict[str, Any]:
 def _print_json(data: object) -> None:
     json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")
+
+
+_CONFERENCE_EPILOG = """\
+credentials come from the environment (the variables `confgen providers` lists) or
+--credentials-file; never from --option, which refuses name, base_url, credentials
+and client. --option values are JSON when they parse (rule_id=42, invite_list='["a"]'),
+else strings; force a string with JSON quotes: --option 'call_control_id="12345"'.
+exit codes: 0 success, 1 provider or network error, 2 usage error (nothing sent)."""
+
+
+def _providers_quietly(args: argparse.Namespace) -> int:
+    return quiet_on_closed_stdout(providers_command, args)
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``conference ACTION`` and ``providers`` to the ``confgen`` command's
+    subcommands (the ``confgen.commands`` entry point). Names only: loads no generated
+    package."""
+    conference = commands.add_parser(
+        "conference", help="use the facade: run a conference on any provider"
+    )
+    conference_commands = conference.add_subparsers(
+        dest="conference_command",
+        required=True,
+        metavar="ACTION",
+        parser_class=ConferenceArgumentParser,
+    )
+    for action_name, action in ACTIONS.items():
+        sub = conference_commands.add_parser(
+            action_name,
+            help=action.help,
+            description=action.help,
+            epilog=_CONFERENCE_EPILOG,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        sub.add_argument("--provider", required=True, choices=sorted(PROVIDERS))
+        if action_name == "create":
+            sub.add_argument("--name", required=True, help="the conference name")
+        for id_name in action.ids:
+            sub.add_argument(
+                id_name, metavar=id_name.upper(), help=f"the {id_name.replace('_', ' ')}"
+            )
+        if action_name == "join":
+            sub.add_argument("--participant-name", help="the name the participant joins as")
+        if action.options:
+            sub.add_argument(
+                "--option",
+                action="append",
+                metavar="KEY=VALUE",
+                help="a provider option (repeatable); VALUE is JSON when it parses, else a "
+                "string; quote it as JSON to force a string: 'call_control_id=\"12345\"'",
+            )
+        sub.add_argument(
+            "--base-url",
+            help="the provider's server URL (a mock, a proxy): absolute http(s)://, or ws(s):// "
+            "for trueconf",
+        )
+        sub.add_argument(
+            "--credentials-file",
+            type=Path,
+            metavar="FILE",
+            help="a JSON or YAML mapping of the client's credential arguments (see `confgen "
+            "providers`); default: the environment",
+        )
+        sub.add_argument("--json", action="store_true", help="print JSON (errors too, on stderr)")
+        sub.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="print what would be sent (secrets redacted) and send nothing",
+        )
+        sub.set_defaults(handler=conference_command)
+
+    providers = commands.add_parser(
+        "providers", help="list the providers, their operations and the credentials each needs"
+    )
+    providers.add_argument("--json", action="store_true", help="print JSON")
+    providers.set_defaults(handler=_providers_quietly)

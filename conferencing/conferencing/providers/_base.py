@@ -222,8 +222,20 @@ class ProviderAdapter(abc.ABC):
 
     @functools.cached_property
     def index(self) -> ModuleType:
-        """The generated package's public index module (``<package>.operations``)."""
-        return importlib.import_module(f"{self.package}.operations")
+        """The generated package's public index module (``<package>.operations``).
+
+        A client not installed is a `ModuleNotFoundError` naming the extra that brings it
+        (``confgen-conferencing[telnyx]``)."""
+        try:
+            return importlib.import_module(f"{self.package}.operations")
+        except ModuleNotFoundError as error:
+            if error.name != self.package:
+                raise
+            raise ModuleNotFoundError(
+                f"the {self.name} client ({self.package}) is not installed: "
+                f"pip install 'confgen-conferencing[{self.name}]'",
+                name=self.package,
+            ) from error
 
     @property
     def title(self) -> str:

@@ -37,9 +37,10 @@ def parse(
 ) -> Event:
     """A verified Telnyx delivery as an `Event` (see `conferencing.webhooks.parse`)."""
     # Imported here: `import conferencing` loads no generated package (nor cryptography).
+    from pydantic import ValidationError
+
     from confgen_telnyx.errors import WebhookVerificationError as TelnyxVerificationError
     from confgen_telnyx.webhooks import unwrap
-    from pydantic import ValidationError
 
     try:
         event = unwrap(
