@@ -13,9 +13,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from confgen.yamlio import load_yaml
-
 from benchmarks.corpus import ROOT
+from confgen.yamlio import load_yaml
 
 ITEMS = 100
 """Conferences in one list response."""

@@ -23,10 +23,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from pydantic import BaseModel
+
 from confgen.codegen.http.runtime import Operation, SyncAPIClient
 from confgen.codegen.http.runtime._pagination import Pagination, SyncPage
 from confgen.codegen.http.runtime._params import ParamStyle, encode_query
-from pydantic import BaseModel
 
 PAGES = 100
 PER_PAGE = 100

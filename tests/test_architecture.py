@@ -1,4 +1,5 @@
-"""The module structure of ``generator/`` and ``conferencing/``, checked from the source:
+"""The module structure of the generator (``confgen``, in ``generator/confgen/``) and the
+facade (``conferencing``, in ``conferencing/conferencing/``), checked from the source:
 
 - no module uses another module's underscore names (``from X import _name``,
   ``X._name``); a private *submodule* of a package (``from . import _recording``) is a
@@ -19,7 +20,19 @@ from pathlib import Path
 
 from tests.conftest import ROOT
 
-PACKAGES = ("generator", "conferencing")
+#: Each first-party package checked here, by import name: the folder it lives in.
+PACKAGES = {
+    "confgen": ROOT / "generator" / "confgen",
+    "conferencing": ROOT / "conferencing" / "conferencing",
+}
+
+#: The generated clients' import names (``generated/<provider>/confgen_<provider>/``).
+GENERATED_PACKAGES = (
+    "confgen_telnyx",
+    "confgen_signalwire",
+    "confgen_voximplant",
+    "confgen_trueconf",
+)
 
 #: Private names one module may take from another: none (issue 12 emptied it; what two
 #: modules share is public, with a docstring). The list may only stay empty.
@@ -27,7 +40,7 @@ UNDERSCORE_ALLOWED: frozenset[tuple[str, str, str]] = frozenset()
 
 #: First-party top-level packages: a private name of a third-party module (``httpx._client``)
 #: is that library's business, not this layout's.
-FIRST_PARTY = ("generator", "conferencing", "generated")
+FIRST_PARTY = ("confgen", "conferencing", *GENERATED_PACKAGES)
 
 
 @dataclass(frozen=True)
@@ -44,9 +57,9 @@ class Module:
 
 def _modules() -> dict[str, Module]:
     found: dict[str, Module] = {}
-    for top in PACKAGES:
-        for path in sorted((ROOT / top).rglob("*.py")):
-            parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    for folder in PACKAGES.values():
+        for path in sorted(folder.rglob("*.py")):
+            parts = list(path.relative_to(folder.parent).with_suffix("").parts)
             is_package = parts[-1] == "__init__"
             if is_package:
                 parts.pop()
@@ -68,7 +81,15 @@ def _absolute(module: Module, level: int, target: str | None) -> str:
 
 
 def _is_module(name: str) -> bool:
-    return name in MODULES or (ROOT / Path(*name.split("."))).with_suffix(".py").exists()
+    top, _, rest = name.partition(".")
+    folder = PACKAGES.get(top) or (
+        ROOT / "generated" / top.removeprefix("confgen_") / top
+        if top in GENERATED_PACKAGES
+        else None
+    )
+    if name in MODULES or folder is None or not rest:
+        return name in MODULES
+    return (folder / Path(*rest.split("."))).with_suffix(".py").exists()
 
 
 def _private(name: str) -> bool:
@@ -243,10 +264,11 @@ def test_no_symlinks_in_the_sources() -> None:
     # A file both runtimes need lives once; the generator copies it into each package.
     links = [
         path.relative_to(ROOT).as_posix()
-        for top in PACKAGES
-        for path in (ROOT / top).rglob("*")
+        for folder in (*PACKAGES.values(), ROOT / "generated")
+        for path in folder.rglob("*")
         if path.is_symlink()
     ]
+    assert all(folder.is_dir() for folder in PACKAGES.values())
     assert not links, f"symlinks: {links}"
 
 
@@ -258,10 +280,6 @@ def test_request_validation_error_is_defined_once() -> None:
         if isinstance(node, ast.ClassDef) and node.name == "RequestValidationError"
     ]
     assert defined == ["confgen.codegen.http.runtime._validation"]
-
-
-#: The top-level package the generated clients live under.
-GENERATED = "generated"
 
 
 def _private_generated_imports(module: Module) -> Iterator[str]:
@@ -278,7 +296,7 @@ def _private_generated_imports(module: Module) -> Iterator[str]:
                 targets = [f"{source}.{alias.name}" for alias in node.names]
             for target in targets:
                 parts = target.split(".")
-                if parts[0] == GENERATED and any(_private(part) for part in parts[1:]):
+                if parts[0] in GENERATED_PACKAGES and any(_private(part) for part in parts[1:]):
                     yield f"{module.name}:{node.lineno} imports {target}"
         elif (
             isinstance(node, ast.Call)

@@ -12,10 +12,10 @@ import tomllib
 import zipfile
 from pathlib import Path
 
-import confgen
 import pytest
-from confgen.yamlio import load_yaml
 
+import confgen
+from confgen.yamlio import load_yaml
 from tests.conftest import ROOT
 
 PROVIDERS = ["signalwire", "telnyx", "trueconf", "voximplant"]
@@ -51,7 +51,8 @@ def _name(requirement: str) -> str:
 def _imports(provider: str) -> dict[str, set[str]]:
     """Distribution -> the package's modules importing it (third-party imports only)."""
     found: dict[str, set[str]] = {}
-    folder = ROOT / "generated" / provider
+    folder = ROOT / "generated" / provider / f"confgen_{provider}"
+    assert folder.is_dir()
     for path in folder.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Import):
@@ -143,9 +144,10 @@ def test_spec_output_is_a_project_that_says_how_to_regenerate_it(tmp_path: Path)
     assert main(["generate", "--spec", str(spec), "--out", str(tmp_path), "--package", "vox"]) == 0
     project = tomllib.loads((tmp_path / "vox" / "pyproject.toml").read_text(encoding="utf-8"))
     assert project["project"]["name"] == "vox"
-    assert project["tool"]["hatch"]["build"]["targets"]["wheel"]["sources"] == {"": "vox"}
+    assert project["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"] == ["vox"]
     advice = "confgen generate --spec voximplant.openapi.yaml --out DIR --package vox"
-    for name in ("__init__.py", "_client.py", "pyproject.toml"):
+    # The project folder DIR/vox/ holds the package DIR/vox/vox/ (named as it is imported).
+    for name in ("vox/__init__.py", "vox/_client.py", "pyproject.toml"):
         text = (tmp_path / "vox" / name).read_text(encoding="utf-8")
         assert advice in text and "make generate" not in text, name
     readme = (tmp_path / "vox" / "README.md").read_text(encoding="utf-8")

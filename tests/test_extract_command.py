@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from confgen.cli import main
 
+from confgen.cli import main
 from tests.conftest import ROOT
 
 PROVIDERS = ["voximplant"]

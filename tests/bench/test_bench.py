@@ -11,12 +11,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from confgen.codegen.http import render
-from confgen.codegen.http.load import load_api
-from confgen.yamlio import load_yaml
 
 from benchmarks.first_call import BODIES
 from benchmarks.run import write_credentials
+from confgen.codegen.http import render
+from confgen.codegen.http.load import load_api
+from confgen.yamlio import load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 import pytest
+
 from confgen.cli import main
 from confgen.codegen.http.load import load_api
 
@@ -66,11 +67,11 @@ def uploads(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     spec.write_text(json.dumps(SPEC))
     out = folder / "out"
     assert main(["generate", "--spec", str(spec), "--out", str(out), "--package", "uploads"]) == 0
-    sys.path.insert(0, str(out))
+    sys.path.insert(0, str(out / "uploads"))  # the project folder holds the package
     try:
         yield importlib.import_module("uploads")
     finally:
-        sys.path.remove(str(out))
+        sys.path.remove(str(out / "uploads"))
         for name in [m for m in sys.modules if m == "uploads" or m.startswith("uploads.")]:
             del sys.modules[name]
 

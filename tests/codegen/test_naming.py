@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from confgen.codegen.naming import (
     RESERVED_ARGUMENTS,
     check_unique,

@@ -6,6 +6,7 @@ import base64
 from typing import Any
 
 import pytest
+
 from confgen_signalwire import AsyncSignalWire, SignalWire
 from confgen_signalwire.errors import (
     APIStatusError,
@@ -17,7 +18,6 @@ from confgen_signalwire.errors import (
     RequestValidationError,
     UnprocessableEntityError,
 )
-
 from tests.codegen.conftest import Wire, reply
 
 PROJECT, TOKEN = "project-1", "PT-secret-token"

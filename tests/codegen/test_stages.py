@@ -13,7 +13,6 @@ from confgen.codegen.generate import (
     targets_from_manifest,
 )
 from confgen.manifest import load_manifest
-
 from tests.conftest import ROOT
 
 

@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 import pytest
+
 from confgen_telnyx import AsyncTelnyx, Telnyx
 from confgen_telnyx.errors import (
     APIStatusError,
@@ -19,7 +20,6 @@ from confgen_telnyx.errors import (
     UnprocessableEntityError,
 )
 from confgen_telnyx.models import Errors
-
 from tests.codegen.conftest import Wire, reply
 
 KEY = "KEY0123456789SECRET"

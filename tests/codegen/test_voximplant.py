@@ -10,6 +10,9 @@ from urllib.parse import parse_qsl
 import httpx
 import jwt
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
 from confgen_voximplant import AsyncVoximplant, Voximplant
 from confgen_voximplant.errors import (
     APIStatusError,
@@ -18,9 +21,6 @@ from confgen_voximplant.errors import (
     RequestValidationError,
 )
 from confgen_voximplant.models import ErrorResponse
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-
 from tests.codegen.conftest import Wire, reply
 
 OK = {"result": 1, "media_session_access_url": "https://media/1", "call_session_history_id": 7}

@@ -33,9 +33,9 @@ from typing import Any
 
 import httpx
 import pytest
+
 from confgen.codegen.naming import python_identifier, resource_name, snake_case
 from confgen.yamlio import load_yaml
-
 from tests.conftest import ROOT
 
 PRISM = ROOT / "node_modules/.bin/prism"

@@ -20,10 +20,10 @@ from typing import Any
 
 import httpx
 import pytest
-from confgen.codegen.naming import python_identifier, snake_case
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from confgen.codegen.naming import python_identifier, snake_case
 from tests.contract.conftest import (
     Captured,
     Case,

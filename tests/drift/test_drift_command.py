@@ -12,11 +12,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+
 from confgen.cli import main
 from confgen.drift.fetch import FetchError, FetchPolicy, fetch_page
 from confgen.manifest import SourcePage
 from confgen.yamlio import load_yaml
-
 from tests.conftest import ROOT
 
 TELNYX_PAGE = "specs/sources/telnyx-create-conference.txt"

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from openapi_spec_validator import validate
+
 from confgen.errors import ExtractError
 from confgen.extract.fenced_yaml import extract_fenced_yaml, find_yaml_block
 from confgen.extract.page import Page
-from openapi_spec_validator import validate
-
 from tests.conftest import source_text
 
 CONFERENCE = "voximplant-StartConference.md"

@@ -7,6 +7,10 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from openapi_spec_validator import validate
+
 from confgen.errors import ExtractError
 from confgen.extract.flattened_yaml import (
     extract_flattened_yaml,
@@ -16,9 +20,6 @@ from confgen.extract.flattened_yaml import (
 )
 from confgen.extract.page import Page
 from confgen.yamlio import load_yaml
-from hypothesis import given, settings
-from hypothesis import strategies as st
-from openapi_spec_validator import validate
 
 SOURCE = (
     Path(__file__).resolve().parents[2]

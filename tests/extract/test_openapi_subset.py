@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+
 from confgen.cli import main
 from confgen.errors import ExtractError
 from confgen.extract.merge import merge_openapi
@@ -20,7 +21,6 @@ from confgen.extract.page import Page
 from confgen.extract.validate import validate_openapi
 from confgen.manifest import load_manifest
 from confgen.yamlio import load_yaml
-
 from tests.conftest import ROOT
 
 VIDEO_ROOMS = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from confgen.errors import OverlayError
 from confgen.extract.overlay import apply_overlay, parse_target
 

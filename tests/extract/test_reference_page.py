@@ -6,11 +6,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from openapi_spec_validator import validate
+
 from confgen.errors import ExtractError
 from confgen.extract.page import Page
 from confgen.extract.reference_page import extract_reference_page
 from confgen.yamlio import dump_yaml, load_yaml
-from openapi_spec_validator import validate
 
 PATH = "specs/sources/telnyx-create-conference.txt"
 REAL = (Path(__file__).resolve().parents[2] / PATH).read_text(encoding="utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from confgen.errors import ExtractError
 from confgen.extract.page import Page
 from confgen.extract.trueconf_wrapper import (
@@ -10,7 +11,6 @@ from confgen.extract.trueconf_wrapper import (
     read_commands,
     read_consts,
 )
-
 from tests.conftest import ROOT
 
 METHODS = (ROOT / "specs/sources/trueconf/methods.py").read_text(encoding="utf-8")

@@ -8,12 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from jsonschema import Draft7Validator
+
 from confgen.errors import ExtractError
 from confgen.extract.overlay import apply_overlay
 from confgen.extract.page import Page
 from confgen.extract.ws_method_page import extract_ws_method_page, join_lines
 from confgen.yamlio import dump_yaml, load_yaml
-from jsonschema import Draft7Validator
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = "specs/sources/trueconf-createConference.txt"

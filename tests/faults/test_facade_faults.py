@@ -8,6 +8,8 @@ import json
 from typing import Any
 
 import pytest
+
+from conferencing import acreate_conference, create_conference
 from conferencing.errors import (
     ConferencingError,
     ProviderError,
@@ -16,8 +18,6 @@ from conferencing.errors import (
 )
 from confgen.cli import main
 from confgen_telnyx import AsyncTelnyx, Telnyx
-
-from conferencing import acreate_conference, create_conference
 from tests.faults.fault_server import FaultServer
 
 KEY = "KEY-secret-telnyx-0123456789"

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from confgen.codegen.generate import Target, build_package
 
 SENTINEL_NAME = "PWNED"
@@ -225,12 +226,13 @@ def generate_and_import(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iter
             if relative.endswith(".py"):
                 compile(data, relative, "exec")
             data.decode("utf-8")
-        monkeypatch.syspath_prepend(str(folder.parent))
+        monkeypatch.syspath_prepend(str(folder))  # the project folder: the package is in it
         module = importlib.import_module(package)
         imported.append(package)
         for relative in sorted(files):
-            if relative.endswith(".py") and not relative.startswith("_runtime/"):
-                dotted = relative[:-3].replace("/", ".").removesuffix(".__init__")
+            if relative.endswith(".py") and not relative.startswith(f"{package}/_runtime/"):
+                inner = relative.removeprefix(f"{package}/")
+                dotted = inner[:-3].replace("/", ".").removesuffix(".__init__")
                 importlib.import_module(f"{package}.{dotted}" if dotted != "__init__" else package)
         return module
 

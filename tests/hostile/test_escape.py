@@ -8,6 +8,7 @@ from pathlib import Path
 
 import jinja2
 import pytest
+
 from confgen.codegen import escape
 from confgen.codegen.escape import (
     UnescapedTextError,

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from confgen.codegen.generate import Target, render_target
 from confgen.errors import ConfgenError
 from confgen.yamlio import load_yaml
@@ -127,7 +128,7 @@ def outcome(tmp_path: Path, document: dict[str, Any], *, strict: bool) -> str:
         assert _LOCATED.match(message), f"not located: {message}"
         return "located"
     for relative, data in files.items():
-        if relative.endswith(".py") and not relative.startswith("_runtime/"):
+        if relative.endswith(".py") and not relative.startswith("fuzzed/_runtime/"):
             compile(data, relative, "exec")
     return "rendered"
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+
 from confgen.codegen.naming import RESERVED_ARGUMENTS, method_reserved, resource_reserved
 
 from .test_invalid import run_cli

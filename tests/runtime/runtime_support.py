@@ -7,8 +7,9 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
-from confgen.codegen.http.runtime import AsyncAPIClient, SyncAPIClient
 from pydantic import BaseModel, ConfigDict, Field
+
+from confgen.codegen.http.runtime import AsyncAPIClient, SyncAPIClient
 
 BASE_URL = "https://api.example.test/v2"
 SECRET = "sk-live-SECRET-123456"

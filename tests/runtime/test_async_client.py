@@ -6,6 +6,7 @@ import json
 
 import httpx
 import pytest
+
 from confgen.codegen.http.runtime import (
     APITimeoutError,
     AsyncAPIClient,
@@ -15,7 +16,6 @@ from confgen.codegen.http.runtime import (
     RequestValidationError,
     validate_request,
 )
-
 from tests.runtime.runtime_support import (
     BASE_URL,
     SECRET,

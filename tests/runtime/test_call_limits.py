@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+
 from confgen.codegen.http.runtime import (
     DEFAULT_MAX_REDIRECTS,
     DEFAULT_MAX_RESPONSE_SIZE,
@@ -25,7 +26,6 @@ from confgen.codegen.http.runtime import (
     ResponseTooLargeError,
 )
 from confgen.codegen.http.runtime import _client as client_module
-
 from tests.runtime.runtime_support import (
     BASE_URL,
     AsyncTestClient,

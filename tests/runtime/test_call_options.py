@@ -8,6 +8,7 @@ import logging
 
 import httpx
 import pytest
+
 from confgen.codegen.http.runtime import BearerAuth, Operation
 from confgen.codegen.http.runtime._encoding import encode_raw
 from confgen.codegen.http.runtime._logs import redact_url, setup_logging

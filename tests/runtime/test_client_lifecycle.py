@@ -9,6 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+
 from confgen.codegen.http.runtime import (
     DEFAULT_TIMEOUT,
     BasicAuth,
@@ -16,7 +17,6 @@ from confgen.codegen.http.runtime import (
     Operation,
     SyncResource,
 )
-
 from tests.runtime.runtime_support import BASE_URL, SECRET, Recorder, TestClient, sync_client
 
 GET = Operation(method="GET", path="/conferences")

@@ -9,6 +9,7 @@ from email.utils import format_datetime
 
 import httpx
 import pytest
+
 from confgen.codegen.http.runtime import (
     APIConnectionError,
     APITimeoutError,
@@ -17,7 +18,6 @@ from confgen.codegen.http.runtime import (
     Operation,
     RateLimitError,
 )
-
 from tests.runtime.runtime_support import (
     SECRET,
     ConferenceResponse,

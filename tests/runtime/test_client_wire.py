@@ -7,6 +7,7 @@ import json
 
 import httpx
 import pytest
+
 from confgen.codegen.http.runtime import (
     NOT_GIVEN,
     BearerAuth,
@@ -15,7 +16,6 @@ from confgen.codegen.http.runtime import (
     strip_not_given,
     validate_request,
 )
-
 from tests.runtime.runtime_support import (
     BASE_URL,
     SECRET,

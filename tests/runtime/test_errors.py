@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
+
 from confgen.codegen.http.runtime import (
     APIError,
     APIResponseValidationError,
@@ -20,7 +21,6 @@ from confgen.codegen.http.runtime import (
     RateLimitError,
     UnprocessableEntityError,
 )
-
 from tests.runtime.runtime_support import (
     SECRET,
     ConferenceResponse,

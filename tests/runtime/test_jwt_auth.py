@@ -10,11 +10,11 @@ from typing import Any
 import httpx
 import jwt
 import pytest
-from confgen.codegen.http.runtime import Operation
-from confgen.codegen.http.runtime.jwt_auth import CredentialsError, ServiceAccountJWTAuth
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from confgen.codegen.http.runtime import Operation
+from confgen.codegen.http.runtime.jwt_auth import CredentialsError, ServiceAccountJWTAuth
 from tests.runtime.runtime_support import Recorder, sync_client
 
 NOW = 1_700_000_000

@@ -7,8 +7,8 @@ import functools
 
 import httpx
 import pytest
-from confgen.codegen.http.runtime import BearerAuth, Operation
 
+from confgen.codegen.http.runtime import BearerAuth, Operation
 from tests.runtime.runtime_support import BASE_URL, SECRET, Recorder, TestClient
 
 GET = Operation(method="GET", path="/conferences")

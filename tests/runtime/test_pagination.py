@@ -7,6 +7,8 @@ from typing import Any
 
 import httpx
 import pytest
+from pydantic import BaseModel, RootModel
+
 from confgen.codegen.http.runtime import (
     APIResponse,
     Operation,
@@ -15,7 +17,6 @@ from confgen.codegen.http.runtime import (
 )
 from confgen.codegen.http.runtime._pagination import AsyncPage, Pagination, SyncPage
 from confgen.codegen.http.runtime._params import ParamStyle
-from pydantic import BaseModel, RootModel
 
 from .runtime_support import BASE_URL, Recorder, async_client, sync_client
 

@@ -12,6 +12,9 @@ from urllib.parse import unquote
 
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from confgen.codegen.http.runtime import Operation
 from confgen.codegen.http.runtime._encoding import scalar
 from confgen.codegen.http.runtime._params import (
@@ -22,8 +25,6 @@ from confgen.codegen.http.runtime._params import (
     encode_path,
     encode_query,
 )
-from hypothesis import given
-from hypothesis import strategies as st
 
 from .runtime_support import BASE_URL, Recorder, sync_client
 

@@ -8,6 +8,7 @@ from typing import Literal
 
 import httpx
 import pytest
+
 from confgen.codegen.http.runtime import (
     NOT_GIVEN,
     APIResponse,
@@ -23,7 +24,6 @@ from confgen.codegen.http.runtime import (
     to_raw_response_wrapper,
     validate_request,
 )
-
 from tests.runtime.runtime_support import (
     ConferenceResponse,
     CreateConferenceRequest,

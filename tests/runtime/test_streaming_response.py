@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
+
 from confgen.codegen.http.runtime import (
     APIConnectionError,
     APITimeoutError,
@@ -22,7 +23,6 @@ from confgen.codegen.http.runtime import (
     to_streamed_response_wrapper,
 )
 from confgen.codegen.http.runtime._streaming import _LineSplitter
-
 from tests.runtime.runtime_support import (
     AsyncTestClient,
     ConferenceResponse,

@@ -18,10 +18,10 @@ from typing import Any
 
 import httpx
 import pytest
-from confgen.codegen.http.load import load_api
-from confgen.yamlio import load_yaml
 
 from benchmarks.corpus import whole_api_spec
+from confgen.codegen.http.load import load_api
+from confgen.yamlio import load_yaml
 from tests.contract.conftest import inline_refs, start_prism, stop_prism
 
 pytestmark = pytest.mark.slow

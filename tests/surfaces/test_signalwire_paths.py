@@ -7,6 +7,7 @@ import json
 
 import httpx
 import pytest
+
 from confgen_signalwire import AsyncSignalWire, SignalWire
 
 ROOM = {

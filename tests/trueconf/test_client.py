@@ -8,6 +8,7 @@ import logging
 from typing import Any
 
 import pytest
+
 from confgen_trueconf import (
     AsyncTrueConfRoom,
     AuthenticationError,
@@ -20,7 +21,6 @@ from confgen_trueconf import (
     UnknownEvent,
     models,
 )
-
 from tests.trueconf_server import RoomServer
 
 LIMIT = 10.0  # no test may run longer than this

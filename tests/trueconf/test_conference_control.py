@@ -7,8 +7,8 @@ import asyncio
 from typing import Any
 
 import pytest
-from confgen_trueconf import AsyncTrueConfRoom, CommandRejectedError, TrueConfRoom, models
 
+from confgen_trueconf import AsyncTrueConfRoom, CommandRejectedError, TrueConfRoom, models
 from tests.trueconf_server import RoomServer
 
 LIMIT = 10.0

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from confgen.codegen.generate import Target, build_package
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -33,7 +34,8 @@ def test_generation_is_deterministic(built: tuple[Path, dict[str, bytes]], tmp_p
     _, first = built
     second = build_package(TARGET, tmp_path / "trueconf")
     assert first == second
-    assert "_runtime/_connection.py" in first and "models.py" in first
+    assert "confgen_trueconf/_runtime/_connection.py" in first
+    assert "confgen_trueconf/models.py" in first and "pyproject.toml" in first
 
 
 def test_committed_package_is_what_the_spec_gives(built: tuple[Path, dict[str, bytes]]) -> None:
@@ -52,10 +54,11 @@ def test_runtime_is_copied_verbatim(built: tuple[Path, dict[str, bytes]]) -> Non
     sources = [*runtime.glob("*.py")]
     http_runtime = ROOT / "generator" / "confgen" / "codegen" / "http" / "runtime"
     sources += [http_runtime / name for name in ("_index.py", "_types.py", "_validation.py")]
+    runtime_copy = "confgen_trueconf/_runtime/"  # in the project folder's package
     for source in sources:
-        assert files[f"_runtime/{source.name}"] == source.read_bytes()
-    assert sorted(name for name in files if name.startswith("_runtime/")) == sorted(
-        f"_runtime/{source.name}" for source in sources
+        assert files[f"{runtime_copy}{source.name}"] == source.read_bytes()
+    assert sorted(name for name in files if name.startswith(runtime_copy)) == sorted(
+        f"{runtime_copy}{source.name}" for source in sources
     )
 
 

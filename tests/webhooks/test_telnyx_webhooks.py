@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
+
 from confgen_telnyx import AsyncTelnyx, Telnyx
 from confgen_telnyx import webhooks as telnyx_webhooks
 from confgen_telnyx.errors import WebhookVerificationError
@@ -26,8 +28,6 @@ from confgen_telnyx.webhooks import (
     unsafe_unwrap,
     unwrap,
 )
-from pydantic import ValidationError
-
 from tests.webhooks.conftest import CALL_CONTROL_ID, CONFERENCE_ID, Signer, event
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -11,9 +11,9 @@ from __future__ import annotations
 import sys
 
 import telnyx  # the official SDK: a dev dependency, pinned in constraints.txt
+
 from confgen_signalwire import SignalWire
 from confgen_telnyx import Telnyx
-
 from tests.wire import signalwire_side, telnyx_side
 from tests.wire.capture import capture_server
 from tests.wire.spec import ROOT, operations, our_method_names, responder
