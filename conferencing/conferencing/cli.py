@@ -37,7 +37,6 @@ from .errors import (
 from .providers._base import VERBS
 
 __all__ = [
-    "register",
     "ACTIONS",
     "Action",
     "ConferenceArgumentParser",
@@ -46,6 +45,7 @@ __all__ = [
     "parse_options",
     "providers_command",
     "quiet_on_closed_stdout",
+    "register",
     "result_json",
 ]
 

@@ -158,6 +158,7 @@ def _page(number: int, total: int) -> dict[str, Any]:
 @pytest.mark.parametrize("asynchronous", [False, True])
 async def test_list_conferences_reads_every_page(asynchronous: bool) -> None:
     import httpx
+
     from confgen_telnyx import AsyncTelnyx, Telnyx
 
     pages: list[str | None] = []
@@ -211,6 +212,7 @@ def test_status_words(word: str, status: str, scripted_client: Any) -> None:
 @pytest.mark.parametrize("asynchronous", [False, True])
 async def test_an_error_on_a_later_page_is_a_facade_error(asynchronous: bool) -> None:
     import httpx
+
     from confgen_telnyx import AsyncTelnyx, Telnyx
 
     def handle(request: httpx.Request) -> httpx.Response:

@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import pytest
+
 from confgen.cli import main
 
 CLIENT_ID = "vault-client"

@@ -6,6 +6,7 @@ import copy
 from typing import Any
 
 import pytest
+
 from confgen.codegen.http.load import load_api
 from confgen.errors import ConfgenError
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
+
 from confgen_telnyx import AsyncTelnyx, Telnyx
 from confgen_telnyx.errors import (
     APIResponseValidationError,

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from conferencing.errors import ConferencingError, UnknownProviderError
 from conferencing.webhooks import WebhookVerificationError, parse
 from confgen_telnyx.errors import WebhookVerificationError as TelnyxVerificationError

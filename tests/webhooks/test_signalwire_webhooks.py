@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from conferencing.webhooks import WebhookVerificationError, parse
 from confgen_signalwire.models import VideoRoomSessionEvent
 

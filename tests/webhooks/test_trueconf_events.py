@@ -11,6 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+import conferencing
+from conferencing import Event, events
 from conferencing.errors import (
     AuthenticationError,
     ConferencingError,
@@ -20,9 +23,6 @@ from conferencing.errors import (
 from confgen_trueconf import AsyncTrueConfRoom, TrueConfRoom
 from confgen_trueconf.events import UnknownEvent
 from confgen_trueconf.models import ConferenceCreatedEvent, ParticipantLeftConferenceEvent
-
-import conferencing
-from conferencing import Event, events
 from tests.trueconf_server import RoomServer, participant_joins
 
 PIN = "1234"

@@ -70,8 +70,9 @@ def parse(
             "signalwire: video events are not signed (its docs define no signature for "
             "them): public_key and tolerance_seconds do not apply"
         )
-    from confgen_signalwire.models import VideoRoomSessionEvent
     from pydantic import ValidationError
+
+    from confgen_signalwire.models import VideoRoomSessionEvent
 
     try:
         data: Any = json.loads(body)
