@@ -323,8 +323,11 @@ def check_generator(temp: Path, wheels: dict[str, Path]) -> None:
     run(confgen, "extract", "--check", cwd=work)
     run(confgen, "drift", cwd=work)
     # Without the facade installed, its subcommands are absent (found by entry point only).
-    if "providers" in run(confgen, "--help", cwd=work):
-        sys.exit("confgen offers `providers` without the facade installed")
+    absent = subprocess.run(
+        [str(confgen), "providers"], cwd=work, capture_output=True, text=True, check=False
+    )
+    if absent.returncode != 2 or "invalid choice: 'providers'" not in absent.stderr:
+        sys.exit(f"confgen offers `providers` without the facade installed: {absent.stderr}")
     print(
         "confgen: import confgen, `confgen generate --spec`, `extract --check`, `drift`: ok "
         f"(non-editable); {summary}"
