@@ -9,10 +9,16 @@ INSTALLED := $(VENV)/.installed
 
 .PHONY: generate test test-slow drift lint bench packages example clean
 
-$(INSTALLED): pyproject.toml constraints.txt
+# Six distributions, all editable, so tests import the names users get: the generator
+# (confgen, this folder), the facade (conferencing/) and the four clients (generated/<p>/).
+CLIENTS := telnyx signalwire voximplant trueconf
+PROJECTS := . ./conferencing $(addprefix ./generated/,$(CLIENTS))
+
+$(INSTALLED): pyproject.toml conferencing/pyproject.toml $(addsuffix /pyproject.toml,$(addprefix generated/,$(CLIENTS))) constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt \
+		-e '.[dev]' $(addprefix -e ,$(filter-out .,$(PROJECTS)))
 	touch $@
 
 # Prism (the mock server contract tests run against), exactly as package-lock.json pins it.

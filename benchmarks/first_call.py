@@ -69,19 +69,19 @@ BODIES: dict[str, object] = {
 
 def ours(provider: str, url: str, credentials: str) -> object:
     if provider == "telnyx":
-        from generated.telnyx import Telnyx
+        from confgen_telnyx import Telnyx
 
         with Telnyx(api_key="k", base_url=f"{url}/v2", max_retries=0) as telnyx:
             conference = telnyx.conferences.create_conference(**TELNYX_BODY).data
             return conference.id if conference else None
     if provider == "signalwire":
-        from generated.signalwire import SignalWire
+        from confgen_signalwire import SignalWire
 
         with SignalWire(
             project_id="p", api_token="t", base_url=f"{url}/api/video", max_retries=0
         ) as signalwire:
             return signalwire.conferences.create_video_conference(**SIGNALWIRE_BODY).id
-    from generated.voximplant import Voximplant
+    from confgen_voximplant import Voximplant
 
     with Voximplant(
         credentials=credentials, base_url=f"{url}/platform_api", max_retries=0

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.corpus import ROOT
-from generator.yamlio import load_yaml
+from confgen.yamlio import load_yaml
 
 ITEMS = 100
 """Conferences in one list response."""

@@ -25,9 +25,9 @@ from typing import Any
 import httpx
 from pydantic import BaseModel
 
-from generator.codegen.http.runtime import Operation, SyncAPIClient
-from generator.codegen.http.runtime._pagination import Pagination, SyncPage
-from generator.codegen.http.runtime._params import ParamStyle, encode_query
+from confgen.codegen.http.runtime import Operation, SyncAPIClient
+from confgen.codegen.http.runtime._pagination import Pagination, SyncPage
+from confgen.codegen.http.runtime._params import ParamStyle, encode_query
 
 PAGES = 100
 PER_PAGE = 100

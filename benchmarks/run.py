@@ -253,7 +253,7 @@ def profile_generation(spec: str, package: str, top: int = 10) -> str:
             "-o",
             str(stats),
             "-m",
-            "generator.cli",
+            "confgen.cli",
             "generate",
             "--spec",
             spec,
@@ -394,7 +394,7 @@ def bench_first_call(repeats: int) -> tuple[list[FirstCallRow], str, str]:
         rows: list[FirstCallRow] = []
         for provider in PROVIDERS:
             for who, label in (
-                ("ours", f"generated.{provider}"),
+                ("ours", f"confgen_{provider}"),
                 ("hand", "httpx + pydantic by hand"),
                 ("peer", "openapi-python-client"),
                 ("sdk", "official SDK"),
@@ -567,7 +567,7 @@ def targets(report: Report) -> list[tuple[str, str, bool | None]]:
     """(target, figures, met) for each issue-17 and issue-13 target (met is None: not measured)."""
     found: list[tuple[str, str, bool | None]] = []
     for provider in PROVIDERS:
-        ours = _first_median(report, provider, f"generated.{provider}")
+        ours = _first_median(report, provider, f"confgen_{provider}")
         hand = _first_median(report, provider, "httpx + pydantic by hand")
         found.append((
             f"{provider}: first call <= 1.0x hand-written httpx + pydantic",

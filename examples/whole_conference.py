@@ -187,7 +187,7 @@ def run(provider: str, base_url: str | None) -> None:
         if provider == "trueconf":
             # Only the connection that created a conference may end it or mute in it:
             # keep one connection for the whole sequence.
-            from generated.trueconf import TrueConfRoom
+            from confgen_trueconf import TrueConfRoom
 
             room = stack.enter_context(TrueConfRoom(url=base_url, **credentials))
             whole_conference(provider, client=room)

@@ -1,4 +1,5 @@
-"""The module structure of ``generator/`` and ``conferencing/``, checked from the source:
+"""The module structure of the generator (``confgen``, in ``generator/confgen/``) and the
+facade (``conferencing``, in ``conferencing/conferencing/``), checked from the source:
 
 - no module uses another module's underscore names (``from X import _name``,
   ``X._name``); a private *submodule* of a package (``from . import _recording``) is a
@@ -19,7 +20,19 @@ from pathlib import Path
 
 from tests.conftest import ROOT
 
-PACKAGES = ("generator", "conferencing")
+#: Each first-party package checked here, by import name: the folder it lives in.
+PACKAGES = {
+    "confgen": ROOT / "generator" / "confgen",
+    "conferencing": ROOT / "conferencing" / "conferencing",
+}
+
+#: The generated clients' import names (``generated/<provider>/confgen_<provider>/``).
+GENERATED_PACKAGES = (
+    "confgen_telnyx",
+    "confgen_signalwire",
+    "confgen_voximplant",
+    "confgen_trueconf",
+)
 
 #: Private names one module may take from another: none (issue 12 emptied it; what two
 #: modules share is public, with a docstring). The list may only stay empty.
@@ -27,7 +40,7 @@ UNDERSCORE_ALLOWED: frozenset[tuple[str, str, str]] = frozenset()
 
 #: First-party top-level packages: a private name of a third-party module (``httpx._client``)
 #: is that library's business, not this layout's.
-FIRST_PARTY = ("generator", "conferencing", "generated")
+FIRST_PARTY = ("confgen", "conferencing", *GENERATED_PACKAGES)
 
 
 @dataclass(frozen=True)
@@ -44,9 +57,9 @@ class Module:
 
 def _modules() -> dict[str, Module]:
     found: dict[str, Module] = {}
-    for top in PACKAGES:
-        for path in sorted((ROOT / top).rglob("*.py")):
-            parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    for folder in PACKAGES.values():
+        for path in sorted(folder.rglob("*.py")):
+            parts = list(path.relative_to(folder.parent).with_suffix("").parts)
             is_package = parts[-1] == "__init__"
             if is_package:
                 parts.pop()
@@ -68,7 +81,15 @@ def _absolute(module: Module, level: int, target: str | None) -> str:
 
 
 def _is_module(name: str) -> bool:
-    return name in MODULES or (ROOT / Path(*name.split("."))).with_suffix(".py").exists()
+    top, _, rest = name.partition(".")
+    folder = PACKAGES.get(top) or (
+        ROOT / "generated" / top.removeprefix("confgen_") / top
+        if top in GENERATED_PACKAGES
+        else None
+    )
+    if name in MODULES or folder is None or not rest:
+        return name in MODULES
+    return (folder / Path(*rest.split("."))).with_suffix(".py").exists()
 
 
 def _private(name: str) -> bool:
@@ -138,8 +159,8 @@ def _all_underscore_uses() -> list[Use]:
 
 
 def test_the_scan_sees_every_module() -> None:
-    assert "generator.cli" in MODULES and "conferencing.dry_run" in MODULES
-    assert MODULES["generator.drift"].is_package
+    assert "confgen.cli" in MODULES and "conferencing.dry_run" in MODULES
+    assert MODULES["confgen.drift"].is_package
     assert len(MODULES) > 60
 
 
@@ -147,18 +168,18 @@ def test_the_underscore_scan_catches_both_forms(tmp_path: Path) -> None:
     # The detector itself: a from-import and an attribute use of a private name.
     path = tmp_path / "probe.py"
     path.write_text(
-        "from generator.codegen.http.load import _Spec\n"
-        "from generator.codegen.http import load\n"
-        "import generator.codegen.http.load as loader\n"
-        "from generator.extract import page\n"
+        "from confgen.codegen.http.load import _Spec\n"
+        "from confgen.codegen.http import load\n"
+        "import confgen.codegen.http.load as loader\n"
+        "from confgen.extract import page\n"
         "load._class_names\nloader._ref_closure\npage.Page\n",
         encoding="utf-8",
     )
-    probe = Module("generator.probe", path, is_package=False)
+    probe = Module("confgen.probe", path, is_package=False)
     assert {(use.module, use.name) for use in _underscore_uses(probe)} == {
-        ("generator.codegen.http.load", "_Spec"),
-        ("generator.codegen.http.load", "_class_names"),
-        ("generator.codegen.http.load", "_ref_closure"),
+        ("confgen.codegen.http.load", "_Spec"),
+        ("confgen.codegen.http.load", "_class_names"),
+        ("confgen.codegen.http.load", "_ref_closure"),
     }
 
 
@@ -228,10 +249,10 @@ def test_the_cycle_search_finds_a_circle() -> None:
 
 def test_the_import_graph_has_edges() -> None:
     graph = _graph()
-    assert "generator.drift.compare" in graph["generator.drift.run"]
+    assert "confgen.drift.compare" in graph["confgen.drift.run"]
     assert "conferencing.redaction" in graph["conferencing.dry_run"]
     # a lazy import inside a function counts
-    assert "generator.drift.fetch" in graph["generator.drift.run"]
+    assert "confgen.drift.fetch" in graph["confgen.drift.run"]
 
 
 def test_no_import_circle() -> None:
@@ -243,10 +264,11 @@ def test_no_symlinks_in_the_sources() -> None:
     # A file both runtimes need lives once; the generator copies it into each package.
     links = [
         path.relative_to(ROOT).as_posix()
-        for top in PACKAGES
-        for path in (ROOT / top).rglob("*")
+        for folder in (*PACKAGES.values(), ROOT / "generated")
+        for path in folder.rglob("*")
         if path.is_symlink()
     ]
+    assert all(folder.is_dir() for folder in PACKAGES.values())
     assert not links, f"symlinks: {links}"
 
 
@@ -257,11 +279,7 @@ def test_request_validation_error_is_defined_once() -> None:
         for node in ast.walk(ast.parse(module.path.read_text(encoding="utf-8")))
         if isinstance(node, ast.ClassDef) and node.name == "RequestValidationError"
     ]
-    assert defined == ["generator.codegen.http.runtime._validation"]
-
-
-#: The top-level package the generated clients live under.
-GENERATED = "generated"
+    assert defined == ["confgen.codegen.http.runtime._validation"]
 
 
 def _private_generated_imports(module: Module) -> Iterator[str]:
@@ -278,7 +296,7 @@ def _private_generated_imports(module: Module) -> Iterator[str]:
                 targets = [f"{source}.{alias.name}" for alias in node.names]
             for target in targets:
                 parts = target.split(".")
-                if parts[0] == GENERATED and any(_private(part) for part in parts[1:]):
+                if parts[0] in GENERATED_PACKAGES and any(_private(part) for part in parts[1:]):
                     yield f"{module.name}:{node.lineno} imports {target}"
         elif (
             isinstance(node, ast.Call)
@@ -304,10 +322,10 @@ def test_the_private_generated_import_scan_catches_every_form(tmp_path: Path) ->
     path = tmp_path / "probe.py"
     path.write_text(
         "import importlib\n"
-        "from generated.telnyx._request_models import X\n"
-        "from generated.trueconf import _client\n"
+        "from confgen_telnyx._request_models import X\n"
+        "from confgen_trueconf import _client\n"
         "importlib.import_module(f'{package}._request_models')\n"
-        "from generated.telnyx.operations import OPERATIONS\n"
+        "from confgen_telnyx.operations import OPERATIONS\n"
         "importlib.import_module(f'{package}.operations')\n",
         encoding="utf-8",
     )

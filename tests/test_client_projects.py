@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-import generator
-from generator.yamlio import load_yaml
+import confgen
+from confgen.yamlio import load_yaml
 from tests.conftest import ROOT
 
 PROVIDERS = ["signalwire", "telnyx", "trueconf", "voximplant"]
@@ -51,7 +51,8 @@ def _name(requirement: str) -> str:
 def _imports(provider: str) -> dict[str, set[str]]:
     """Distribution -> the package's modules importing it (third-party imports only)."""
     found: dict[str, set[str]] = {}
-    folder = ROOT / "generated" / provider
+    folder = ROOT / "generated" / provider / f"confgen_{provider}"
+    assert folder.is_dir()
     for path in folder.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Import):
@@ -96,7 +97,7 @@ def test_name_and_version_come_from_the_spec_and_the_generator(provider: str) ->
     project = _project(provider)["project"]
     spec = load_yaml((ROOT / "specs" / SPECS[provider]).read_text(encoding="utf-8"))
     assert project["name"] == f"confgen-{provider}"
-    assert project["version"] == f"{spec['info']['version']}+confgen.{generator.__version__}"
+    assert project["version"] == f"{spec['info']['version']}+confgen.{confgen.__version__}"
     assert project["requires-python"] == ">=3.11"
     assert (ROOT / "generated" / provider / "README.md").is_file()
     licence = (ROOT / "generated" / provider / "LICENSE").read_text(encoding="utf-8")
@@ -105,7 +106,7 @@ def test_name_and_version_come_from_the_spec_and_the_generator(provider: str) ->
 
 def test_the_generator_version_is_the_distributions() -> None:
     root = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    assert root["project"]["version"] == generator.__version__
+    assert root["project"]["version"] == confgen.__version__
 
 
 def test_a_client_wheel_installs_one_non_colliding_package(tmp_path: Path) -> None:
@@ -137,15 +138,16 @@ def test_a_client_wheel_installs_one_non_colliding_package(tmp_path: Path) -> No
 
 
 def test_spec_output_is_a_project_that_says_how_to_regenerate_it(tmp_path: Path) -> None:
-    from generator.cli import main
+    from confgen.cli import main
 
     spec = ROOT / "specs" / "voximplant.openapi.yaml"
     assert main(["generate", "--spec", str(spec), "--out", str(tmp_path), "--package", "vox"]) == 0
     project = tomllib.loads((tmp_path / "vox" / "pyproject.toml").read_text(encoding="utf-8"))
     assert project["project"]["name"] == "vox"
-    assert project["tool"]["hatch"]["build"]["targets"]["wheel"]["sources"] == {"": "vox"}
+    assert project["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"] == ["vox"]
     advice = "confgen generate --spec voximplant.openapi.yaml --out DIR --package vox"
-    for name in ("__init__.py", "_client.py", "pyproject.toml"):
+    # The project folder DIR/vox/ holds the package DIR/vox/vox/ (named as it is imported).
+    for name in ("vox/__init__.py", "vox/_client.py", "pyproject.toml"):
         text = (tmp_path / "vox" / name).read_text(encoding="utf-8")
         assert advice in text and "make generate" not in text, name
     readme = (tmp_path / "vox" / "README.md").read_text(encoding="utf-8")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
+from confgen.cli import main
 from tests.conftest import ROOT
 
 PROVIDERS = ["voximplant"]
@@ -66,7 +66,7 @@ def test_bad_page_fails_with_its_place_and_keeps_the_previous_spec(project: Path
         [
             sys.executable,
             "-m",
-            "generator.cli",
+            "confgen.cli",
             "--manifest",
             str(project / "specs/providers.toml"),
             "extract",

@@ -14,9 +14,9 @@ import pytest
 
 from benchmarks.first_call import BODIES
 from benchmarks.run import write_credentials
-from generator.codegen.http import render
-from generator.codegen.http.load import load_api
-from generator.yamlio import load_yaml
+from confgen.codegen.http import render
+from confgen.codegen.http.load import load_api
+from confgen.yamlio import load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 

@@ -71,7 +71,7 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
 
     for provider in ("signalwire", "telnyx", "voximplant"):
         try:
-            module = importlib.import_module(f"generated.{provider}._runtime._client")
+            module = importlib.import_module(f"confgen_{provider}._runtime._client")
         except ImportError:  # not generated yet
             continue
         monkeypatch.setattr(module.SyncAPIClient, "_sleep", staticmethod(sleep))

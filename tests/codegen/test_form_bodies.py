@@ -12,10 +12,10 @@ from urllib.parse import parse_qsl
 
 import pytest
 
-from generator.cli import main
-from generator.codegen.http.load import load_api
-from generator.codegen.http.runtime._params import ParamStyle, encode_form
-from generator.errors import ConfgenError
+from confgen.cli import main
+from confgen.codegen.http.load import load_api
+from confgen.codegen.http.runtime._params import ParamStyle, encode_form
+from confgen.errors import ConfgenError
 
 from .conftest import Wire, reply
 
@@ -74,11 +74,11 @@ def forms(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     spec.write_text(json.dumps(SPEC))
     out = folder / "out"
     assert main(["generate", "--spec", str(spec), "--out", str(out), "--package", "forms"]) == 0
-    sys.path.insert(0, str(out))
+    sys.path.insert(0, str(out / "forms"))  # the project folder holds the package
     try:
         yield importlib.import_module("forms")
     finally:
-        sys.path.remove(str(out))
+        sys.path.remove(str(out / "forms"))
         for name in [m for m in sys.modules if m == "forms" or m.startswith("forms.")]:
             del sys.modules[name]
 

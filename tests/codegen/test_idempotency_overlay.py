@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from generator.cli import main
-from generator.codegen.http.load import load_api
+from confgen.cli import main
+from confgen.codegen.http.load import load_api
 
 from .conftest import Wire, reply
 
@@ -62,11 +62,11 @@ def orders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     spec.write_text(json.dumps(SPEC))
     out = folder / "out"
     assert main(["generate", "--spec", str(spec), "--out", str(out), "--package", "orders"]) == 0
-    sys.path.insert(0, str(out))
+    sys.path.insert(0, str(out / "orders"))  # the project folder holds the package
     try:
         yield importlib.import_module("orders")
     finally:
-        sys.path.remove(str(out))
+        sys.path.remove(str(out / "orders"))
         for name in [m for m in sys.modules if m == "orders" or m.startswith("orders.")]:
             del sys.modules[name]
 

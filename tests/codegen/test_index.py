@@ -18,7 +18,7 @@ PACKAGES = [*HTTP, "trueconf"]
 
 
 def _index(provider: str):  # type: ignore[no-untyped-def]
-    return importlib.import_module(f"generated.{provider}.operations")
+    return importlib.import_module(f"confgen_{provider}.operations")
 
 
 @pytest.mark.parametrize("provider", HTTP)
@@ -26,7 +26,7 @@ def test_http_index_matches_the_runtime_descriptors(provider: str) -> None:
     index = _index(provider)
     assert index.OPERATIONS
     for info in index.OPERATIONS:
-        resource = importlib.import_module(f"generated.{provider}.resources.{info.resource}")
+        resource = importlib.import_module(f"confgen_{provider}.resources.{info.resource}")
         descriptor = getattr(resource, "_" + info.name.upper())
         assert (info.transport, info.method, info.path, info.retry_mode) == (
             "http",
@@ -35,12 +35,12 @@ def test_http_index_matches_the_runtime_descriptors(provider: str) -> None:
             descriptor.retry_mode,
         )
         models = info.request_models()
-        assert models and all(m.__module__.startswith(f"generated.{provider}.") for m in models)
+        assert models and all(m.__module__.startswith(f"confgen_{provider}.") for m in models)
 
 
 @pytest.mark.parametrize("provider", HTTP)
 def test_http_credentials_are_the_constructors_arguments(provider: str) -> None:
-    package = importlib.import_module(f"generated.{provider}")
+    package = importlib.import_module(f"confgen_{provider}")
     client_class = next(
         getattr(package, name) for name in package.__all__ if name.startswith("Async")
     )
@@ -62,7 +62,7 @@ def test_the_websocket_index_lists_commands_and_room_settings() -> None:
     assert all(
         (op.transport, op.path, op.resource) == ("websocket", None, None) for op in index.OPERATIONS
     )
-    from generated.trueconf import AsyncTrueConfRoom as Room
+    from confgen_trueconf import AsyncTrueConfRoom as Room
 
     assert all(callable(getattr(Room, op.attribute)) for op in index.OPERATIONS)
     info = index.operation("createConference")
@@ -75,7 +75,7 @@ def test_the_websocket_index_lists_commands_and_room_settings() -> None:
     )
     (model,) = info.request_models()
     assert "invite_list" in model.model_fields
-    from generated.trueconf import AsyncTrueConfRoom
+    from confgen_trueconf import AsyncTrueConfRoom
 
     parameters = inspect.signature(AsyncTrueConfRoom).parameters
     secrets = {c.argument for c in index.CREDENTIALS if c.secret}
@@ -87,7 +87,7 @@ def test_the_websocket_index_lists_commands_and_room_settings() -> None:
 @pytest.mark.parametrize("provider", PACKAGES)
 def test_importing_the_index_loads_no_transport_or_pydantic(provider: str) -> None:
     code = (
-        f"import sys; import generated.{provider}.operations as index; index.OPERATIONS; "
+        f"import sys; import confgen_{provider}.operations as index; index.OPERATIONS; "
         "print(sorted(m for m in ('httpx', 'pydantic', 'websockets') if m in sys.modules))"
     )
     result = subprocess.run(

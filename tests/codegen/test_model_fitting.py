@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
-from generator.cli import main
+from confgen.cli import main
 
 _NULLABLE_STRING = {"type": ["string", "null"]}
 _NOTE_ID = {"name": "note_id", "in": "path", "required": True, "schema": {"type": "string"}}
@@ -123,11 +123,11 @@ def notes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, Path]
     spec.write_text(json.dumps(SPEC))
     out = folder / "out"
     assert main(["generate", "--spec", str(spec), "--out", str(out), "--package", "notes"]) == 0
-    sys.path.insert(0, str(out))
+    sys.path.insert(0, str(out / "notes"))  # the project folder holds the package
     try:
         yield importlib.import_module("notes"), out
     finally:
-        sys.path.remove(str(out))
+        sys.path.remove(str(out / "notes"))
         for name in [m for m in sys.modules if m == "notes" or m.startswith("notes.")]:
             del sys.modules[name]
 
@@ -217,7 +217,7 @@ def test_mypy_strict_passes_on_the_package(notes: tuple[Any, Path]) -> None:
     _, out = notes
     result = subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "notes"],
-        cwd=out,
+        cwd=out / "notes",  # the project folder: the package is notes/ in it
         capture_output=True,
         text=True,
         check=False,

@@ -18,8 +18,8 @@ from typing import Any
 import httpx
 import pytest
 
-from generator.cli import main
-from generator.codegen.http.load import load_api
+from confgen.cli import main
+from confgen.codegen.http.load import load_api
 
 from .conftest import Wire, reply
 
@@ -67,11 +67,11 @@ def uploads(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     spec.write_text(json.dumps(SPEC))
     out = folder / "out"
     assert main(["generate", "--spec", str(spec), "--out", str(out), "--package", "uploads"]) == 0
-    sys.path.insert(0, str(out))
+    sys.path.insert(0, str(out / "uploads"))  # the project folder holds the package
     try:
         yield importlib.import_module("uploads")
     finally:
-        sys.path.remove(str(out))
+        sys.path.remove(str(out / "uploads"))
         for name in [m for m in sys.modules if m == "uploads" or m.startswith("uploads.")]:
             del sys.modules[name]
 
@@ -123,7 +123,7 @@ def test_every_kind_of_file_argument_becomes_its_part(uploads: Any, tmp_path: Pa
 
 
 def test_a_path_part_is_read_in_chunks_and_closed(tmp_path: Path) -> None:
-    from generator.codegen.http.runtime._files import _PathFile, file_part
+    from confgen.codegen.http.runtime._files import _PathFile, file_part
 
     on_disk = tmp_path / "big.bin"
     on_disk.write_bytes(b"x" * 200_000)

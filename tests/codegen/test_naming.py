@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.codegen.naming import (
+from confgen.codegen.naming import (
     RESERVED_ARGUMENTS,
     check_unique,
     pascal_case,
@@ -12,7 +12,7 @@ from generator.codegen.naming import (
     resource_name,
     snake_case,
 )
-from generator.errors import ConfgenError
+from confgen.errors import ConfgenError
 
 
 @pytest.mark.parametrize(

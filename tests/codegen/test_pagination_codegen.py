@@ -14,9 +14,9 @@ from typing import Any
 import httpx
 import pytest
 
-from generator.cli import main
-from generator.codegen.http.load import load_api
-from generator.errors import ConfgenError
+from confgen.cli import main
+from confgen.codegen.http.load import load_api
+from confgen.errors import ConfgenError
 
 from .conftest import Wire
 
@@ -107,11 +107,11 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     spec.write_text(json.dumps(SPEC))
     out = folder / "out"
     assert main(["generate", "--spec", str(spec), "--out", str(out), "--package", "pages"]) == 0
-    sys.path.insert(0, str(out))
+    sys.path.insert(0, str(out / "pages"))  # the project folder holds the package
     try:
         yield importlib.import_module("pages")
     finally:
-        sys.path.remove(str(out))
+        sys.path.remove(str(out / "pages"))
         for name in [m for m in sys.modules if m == "pages" or m.startswith("pages.")]:
             del sys.modules[name]
 

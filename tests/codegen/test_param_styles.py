@@ -12,9 +12,9 @@ from typing import Any
 import httpx
 import pytest
 
-from generator.cli import main
-from generator.codegen.http.load import load_api
-from generator.errors import ConfgenError
+from confgen.cli import main
+from confgen.codegen.http.load import load_api
+from confgen.errors import ConfgenError
 
 from .conftest import Wire, reply
 
@@ -59,11 +59,11 @@ def styles(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     spec.write_text(json.dumps(SPEC))
     out = folder / "out"
     assert main(["generate", "--spec", str(spec), "--out", str(out), "--package", "styles"]) == 0
-    sys.path.insert(0, str(out))
+    sys.path.insert(0, str(out / "styles"))  # the project folder holds the package
     try:
         yield importlib.import_module("styles")
     finally:
-        sys.path.remove(str(out))
+        sys.path.remove(str(out / "styles"))
         for name in [m for m in sys.modules if m == "styles" or m.startswith("styles.")]:
             del sys.modules[name]
 

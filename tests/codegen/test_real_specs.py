@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from generator.cli import main
-from generator.codegen.patterns import compiles, drop_uncompilable_patterns
+from confgen.cli import main
+from confgen.codegen.patterns import compiles, drop_uncompilable_patterns
 
 from .conftest import Wire, reply
 
@@ -207,8 +207,8 @@ def test_a_patterns_parameter_says_so_in_its_own_description(tmp_path: Path) -> 
 
 
 def test_discriminator_tags_survive_renamed_schemas() -> None:
-    from generator.codegen.http.load import load_api
-    from generator.codegen.http.render import render_package
+    from confgen.codegen.http.load import load_api
+    from confgen.codegen.http.render import render_package
 
     variant = {"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string"}}}
     spec = _spec([{"url": "https://d.test"}])

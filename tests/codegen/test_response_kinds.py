@@ -14,8 +14,8 @@ from typing import Any
 import httpx
 import pytest
 
-from generator.cli import main
-from generator.codegen.http.load import load_api
+from confgen.cli import main
+from confgen.codegen.http.load import load_api
 
 from .conftest import Wire
 
@@ -58,11 +58,11 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     spec.write_text(json.dumps(SPEC))
     out = folder / "out"
     assert main(["generate", "--spec", str(spec), "--out", str(out), "--package", "files"]) == 0
-    sys.path.insert(0, str(out))
+    sys.path.insert(0, str(out / "files"))  # the project folder holds the package
     try:
         yield importlib.import_module("files")
     finally:
-        sys.path.remove(str(out))
+        sys.path.remove(str(out / "files"))
         for name in [m for m in sys.modules if m == "files" or m.startswith("files.")]:
             del sys.modules[name]
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from generated.signalwire import AsyncSignalWire, SignalWire
-from generated.signalwire.errors import (
+from confgen_signalwire import AsyncSignalWire, SignalWire
+from confgen_signalwire.errors import (
     APIStatusError,
     AuthenticationError,
     BadRequestError,

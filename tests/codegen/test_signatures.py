@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from generator.cli import main
-from generator.codegen.http.load import load_api
+from confgen.cli import main
+from confgen.codegen.http.load import load_api
 
 from .conftest import Wire, reply
 
@@ -154,11 +154,11 @@ def sig(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     spec.write_text(json.dumps(SPEC))
     out = folder / "out"
     assert main(["generate", "--spec", str(spec), "--out", str(out), "--package", "sig"]) == 0
-    sys.path.insert(0, str(out))
+    sys.path.insert(0, str(out / "sig"))
     try:
         yield importlib.import_module("sig")
     finally:
-        sys.path.remove(str(out))
+        sys.path.remove(str(out / "sig"))
         for name in [m for m in sys.modules if m == "sig" or m.startswith("sig.")]:
             del sys.modules[name]
 

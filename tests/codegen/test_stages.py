@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.codegen.generate import (
+from confgen.codegen.generate import (
     MARKER,
     StageEvent,
     Target,
     build_package,
     targets_from_manifest,
 )
-from generator.manifest import load_manifest
+from confgen.manifest import load_manifest
 from tests.conftest import ROOT
 
 

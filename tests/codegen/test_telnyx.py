@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from generated.telnyx import AsyncTelnyx, Telnyx
-from generated.telnyx.errors import (
+from confgen_telnyx import AsyncTelnyx, Telnyx
+from confgen_telnyx.errors import (
     APIStatusError,
     AuthenticationError,
     BadRequestError,
@@ -19,7 +19,7 @@ from generated.telnyx.errors import (
     RequestValidationError,
     UnprocessableEntityError,
 )
-from generated.telnyx.models import Errors
+from confgen_telnyx.models import Errors
 from tests.codegen.conftest import Wire, reply
 
 KEY = "KEY0123456789SECRET"

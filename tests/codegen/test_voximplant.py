@@ -13,14 +13,14 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from generated.voximplant import AsyncVoximplant, Voximplant
-from generated.voximplant.errors import (
+from confgen_voximplant import AsyncVoximplant, Voximplant
+from confgen_voximplant.errors import (
     APIStatusError,
     MissingConfigurationError,
     RateLimitError,
     RequestValidationError,
 )
-from generated.voximplant.models import ErrorResponse
+from confgen_voximplant.models import ErrorResponse
 from tests.codegen.conftest import Wire, reply
 
 OK = {"result": 1, "media_session_access_url": "https://media/1", "call_session_history_id": 7}

@@ -13,8 +13,8 @@ from typing import Any
 
 import httpx
 
-from generator.cli import main
-from generator.codegen.http.load import load_api
+from confgen.cli import main
+from confgen.codegen.http.load import load_api
 
 OBJECT = {
     "type": "object",
@@ -85,11 +85,11 @@ def test_on_the_wire(tmp_path: Path) -> None:
     spec.write_text(json.dumps(SPEC))
     out = tmp_path / "out"
     assert main(["generate", "--spec", str(spec), "--out", str(out), "--package", "reports"]) == 0
-    sys.path.insert(0, str(out))
+    sys.path.insert(0, str(out / "reports"))
     try:
         _check_wire(importlib.import_module("reports"))
     finally:
-        sys.path.remove(str(out))
+        sys.path.remove(str(out / "reports"))
         for name in [m for m in sys.modules if m == "reports" or m.startswith("reports.")]:
             del sys.modules[name]
 

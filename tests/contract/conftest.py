@@ -34,8 +34,8 @@ from typing import Any
 import httpx
 import pytest
 
-from generator.codegen.naming import python_identifier, resource_name, snake_case
-from generator.yamlio import load_yaml
+from confgen.codegen.naming import python_identifier, resource_name, snake_case
+from confgen.yamlio import load_yaml
 from tests.conftest import ROOT
 
 PRISM = ROOT / "node_modules/.bin/prism"
@@ -336,7 +336,7 @@ def make_client(voximplant_credentials: dict[str, str]) -> ClientFactory:
         http_client: httpx.Client | httpx.AsyncClient | None = None,
     ) -> Any:
         try:
-            package = importlib.import_module(f"generated.{provider}")
+            package = importlib.import_module(f"confgen_{provider}")
         except ImportError as error:
             pytest.fail(f"generated/{provider} is not there yet ({error}): run `make generate`")
         names = {"voximplant": "Voximplant", "signalwire": "SignalWire", "telnyx": "Telnyx"}

@@ -23,7 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.codegen.naming import python_identifier, snake_case
+from confgen.codegen.naming import python_identifier, snake_case
 from tests.contract.conftest import (
     Captured,
     Case,

@@ -141,7 +141,7 @@ def pagination_of(case: Case) -> str | None:
     """The list scheme the package's public index gives the operation (None: no list)."""
     if not case.path:  # the placeholder of a missing spec: the tests above fail for it
         return None
-    index = importlib.import_module(f"generated.{case.provider}.operations")
+    index = importlib.import_module(f"confgen_{case.provider}.operations")
     return cast(str | None, index.operation(case.operation_id).pagination)
 
 

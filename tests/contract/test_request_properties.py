@@ -208,9 +208,9 @@ def test_input_breaking_a_constraint_is_refused_before_sending(
     case: Case, make_client: ClientFactory
 ) -> None:
     require_spec(case)
-    from generator.codegen.http.runtime.errors import RequestValidationError as RuntimeError_
+    from confgen.codegen.http.runtime.errors import RequestValidationError as RuntimeError_
 
-    package = __import__(f"generated.{case.provider}", fromlist=["RequestValidationError"])
+    package = __import__(f"confgen_{case.provider}", fromlist=["RequestValidationError"])
     refused = (package.RequestValidationError, RuntimeError_)
     problems = violations(case)
     assert problems, "no constraint to break"

@@ -31,8 +31,8 @@ import pytest
 import telnyx  # the official SDK: a dev dependency, pinned in constraints.txt
 import yaml
 
-from generator.cli import main
-from generator.codegen.naming import RESERVED_ARGUMENTS, python_identifier, snake_case
+from confgen.cli import main
+from confgen.codegen.naming import RESERVED_ARGUMENTS, python_identifier, snake_case
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT.parent / "shared" / "corpus" / "telnyx-openapi-3.1.yml"
@@ -76,11 +76,11 @@ def server() -> Iterator[str]:
 def ours(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     out = tmp_path_factory.mktemp("telnyx_whole")
     assert main(["generate", "--spec", str(SPEC), "--out", str(out), "--package", "tx_whole"]) == 0
-    sys.path.insert(0, str(out))
+    sys.path.insert(0, str(out / "tx_whole"))  # the project folder holds the package
     try:
         yield importlib.import_module("tx_whole")
     finally:
-        sys.path.remove(str(out))
+        sys.path.remove(str(out / "tx_whole"))
         for name in [m for m in sys.modules if m == "tx_whole" or m.startswith("tx_whole.")]:
             del sys.modules[name]
 

@@ -1,11 +1,11 @@
-"""`diff_specs`: one test per classification rule (see the table in generator/drift.py)."""
+"""`diff_specs`: one test per classification rule (see the table in generator/confgen/drift/compare.py)."""
 
 from __future__ import annotations
 
 import copy
 from typing import Any
 
-from generator.drift import Change, diff_specs
+from confgen.drift import Change, diff_specs
 
 
 def openapi() -> dict[str, Any]:
@@ -406,7 +406,7 @@ def test_asyncapi_message_and_operation_removed_are_breaking() -> None:
 
 
 def test_the_committed_specs_compare_equal_to_themselves(root: Any) -> None:
-    from generator.yamlio import load_yaml
+    from confgen.yamlio import load_yaml
 
     for path in sorted((root / "specs").glob("*.yaml")):
         document = load_yaml(path.read_text(encoding="utf-8"))

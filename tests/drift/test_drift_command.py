@@ -13,10 +13,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from generator.cli import main
-from generator.drift.fetch import FetchError, FetchPolicy, fetch_page
-from generator.manifest import SourcePage
-from generator.yamlio import load_yaml
+from confgen.cli import main
+from confgen.drift.fetch import FetchError, FetchPolicy, fetch_page
+from confgen.manifest import SourcePage
+from confgen.yamlio import load_yaml
 from tests.conftest import ROOT
 
 TELNYX_PAGE = "specs/sources/telnyx-create-conference.txt"
@@ -348,7 +348,7 @@ def test_fetch_sees_an_operation_added_to_the_published_spec_and_update_takes_it
     assert (project / "specs/sources/telnyx-openapi-3.1.yml").read_bytes() == published
     text = manifest.read_text()
     assert hashlib.sha256(published).hexdigest() in text and old_digest not in text
-    resource = (project / "generated/telnyx/resources/conferences.py").read_text()
+    resource = (project / "generated/telnyx/confgen_telnyx/resources/conferences.py").read_text()
     assert "def lock_conference(" in resource
     assert drift(project) == 0  # sources, manifest, specs and code agree again
 

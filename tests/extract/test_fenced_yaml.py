@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from openapi_spec_validator import validate
 
-from generator.errors import ExtractError
-from generator.extract.fenced_yaml import extract_fenced_yaml, find_yaml_block
-from generator.extract.page import Page
+from confgen.errors import ExtractError
+from confgen.extract.fenced_yaml import extract_fenced_yaml, find_yaml_block
+from confgen.extract.page import Page
 from tests.conftest import source_text
 
 CONFERENCE = "voximplant-StartConference.md"

@@ -11,15 +11,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openapi_spec_validator import validate
 
-from generator.errors import ExtractError
-from generator.extract.flattened_yaml import (
+from confgen.errors import ExtractError
+from confgen.extract.flattened_yaml import (
     extract_flattened_yaml,
     flatten_yaml,
     recover_yaml_text,
     yaml_block_span,
 )
-from generator.extract.page import Page
-from generator.yamlio import load_yaml
+from confgen.extract.page import Page
+from confgen.yamlio import load_yaml
 
 SOURCE = (
     Path(__file__).resolve().parents[2]

@@ -8,19 +8,19 @@ from typing import Any
 
 import pytest
 
-from generator.cli import main
-from generator.errors import ExtractError
-from generator.extract.merge import merge_openapi
-from generator.extract.openapi_subset import (
+from confgen.cli import main
+from confgen.errors import ExtractError
+from confgen.extract.merge import merge_openapi
+from confgen.extract.openapi_subset import (
     HTTP_METHODS,
     extract_openapi_subset,
     iter_refs,
     load_published_openapi,
 )
-from generator.extract.page import Page
-from generator.extract.validate import validate_openapi
-from generator.manifest import load_manifest
-from generator.yamlio import load_yaml
+from confgen.extract.page import Page
+from confgen.extract.validate import validate_openapi
+from confgen.manifest import load_manifest
+from confgen.yamlio import load_yaml
 from tests.conftest import ROOT
 
 VIDEO_ROOMS = [

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from generator.errors import OverlayError
-from generator.extract.overlay import apply_overlay, parse_target
+from confgen.errors import OverlayError
+from confgen.extract.overlay import apply_overlay, parse_target
 
 DOCUMENT: dict[str, Any] = {
     "paths": {

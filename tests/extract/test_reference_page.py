@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from openapi_spec_validator import validate
 
-from generator.errors import ExtractError
-from generator.extract.page import Page
-from generator.extract.reference_page import extract_reference_page
-from generator.yamlio import dump_yaml, load_yaml
+from confgen.errors import ExtractError
+from confgen.extract.page import Page
+from confgen.extract.reference_page import extract_reference_page
+from confgen.yamlio import dump_yaml, load_yaml
 
 PATH = "specs/sources/telnyx-create-conference.txt"
 REAL = (Path(__file__).resolve().parents[2] / PATH).read_text(encoding="utf-8")

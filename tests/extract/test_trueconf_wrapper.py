@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from generator.errors import ExtractError
-from generator.extract.page import Page
-from generator.extract.trueconf_wrapper import (
+from confgen.errors import ExtractError
+from confgen.extract.page import Page
+from confgen.extract.trueconf_wrapper import (
     extract_trueconf_wrapper,
     read_commands,
     read_consts,

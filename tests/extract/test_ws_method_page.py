@@ -10,16 +10,16 @@ from typing import Any
 import pytest
 from jsonschema import Draft7Validator
 
-from generator.errors import ExtractError
-from generator.extract.overlay import apply_overlay
-from generator.extract.page import Page
-from generator.extract.ws_method_page import extract_ws_method_page, join_lines
-from generator.yamlio import dump_yaml, load_yaml
+from confgen.errors import ExtractError
+from confgen.extract.overlay import apply_overlay
+from confgen.extract.page import Page
+from confgen.extract.ws_method_page import extract_ws_method_page, join_lines
+from confgen.yamlio import dump_yaml, load_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = "specs/sources/trueconf-createConference.txt"
 OVERLAY = "specs/overlays/trueconf.overlay.yaml"
-SCHEMA = "generator/schemas/asyncapi-3.0.0.schema.json"
+SCHEMA = "generator/confgen/schemas/asyncapi-3.0.0.schema.json"
 TEXT = (ROOT / SOURCE).read_text(encoding="utf-8")
 
 NOTIFICATIONS = [
@@ -436,9 +436,9 @@ def test_one_page_only() -> None:
 def _overlaid() -> dict[str, Any]:
     """The page's extraction merged with the wrapper's commands (as `confgen extract`
     does), then the overlay, which also describes the wrapper's commands."""
-    from generator.extract.pipeline import read_published
-    from generator.extract.trueconf_wrapper import extract_trueconf_wrapper, merge_asyncapi
-    from generator.manifest import load_manifest
+    from confgen.extract.pipeline import read_published
+    from confgen.extract.trueconf_wrapper import extract_trueconf_wrapper, merge_asyncapi
+    from confgen.manifest import load_manifest
 
     [provider] = [p for p in load_manifest(ROOT / "specs/providers.toml") if p.name == "trueconf"]
     wrapper = extract_trueconf_wrapper(read_published(provider), provider.select)

@@ -47,7 +47,7 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def package(provider: str) -> Any:
     """The generated package (a missing one fails the test: run `make generate`)."""
-    return importlib.import_module(f"generated.{provider}")
+    return importlib.import_module(f"confgen_{provider}")
 
 
 @pytest.fixture

@@ -135,9 +135,7 @@ async def test_a_sync_client_is_refused_by_the_async_function(
 
 def test_another_providers_client_is_refused(scripted_client: Callable[..., Any]) -> None:
     client, _ = scripted_client("voximplant", SENT_NOTHING)
-    with pytest.raises(
-        TypeError, match=re.escape("needs a generated.telnyx.Telnyx, got Voximplant")
-    ):
+    with pytest.raises(TypeError, match=re.escape("needs a confgen_telnyx.Telnyx, got Voximplant")):
         create_conference("telnyx", name="standup", client=client, call_control_id="v3:x")
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from generator.cli import main
+from confgen.cli import main
 from tests.contract.conftest import free_port
 from tests.facade.conftest import SECRETS
 

@@ -293,7 +293,7 @@ def room(threaded_room: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
 
 
 def main_quiet(*argv: str) -> int:
-    from generator.cli import main
+    from confgen.cli import main
 
     return main(["conference", *argv])
 
@@ -413,7 +413,7 @@ def test_a_dry_run_as_json_redacts_the_real_key(
 
 def test_a_list_into_a_closed_pipe_ends_quietly(telnyx: Proxy) -> None:
     command = [
-        sys.executable, "-m", "generator.cli", "conference", "list", "--provider", "telnyx",
+        sys.executable, "-m", "confgen.cli", "conference", "list", "--provider", "telnyx",
         "--base-url", telnyx.url, "--json",
     ]  # fmt: skip
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)

@@ -308,7 +308,7 @@ def test_json_provider_errors_exit_1_as_json(
 )
 def test_a_closed_stdout_ends_quietly(argv: list[str]) -> None:
     process = subprocess.Popen(
-        [sys.executable, "-m", "generator.cli", *argv],
+        [sys.executable, "-m", "confgen.cli", *argv],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -101,7 +101,7 @@ def test_documented_error_bodies_are_normalised(
     assert error.code == code
     assert error.message == message
     assert error.retryable is retryable
-    pkg_errors = __import__(f"generated.{provider}.errors", fromlist=["APIStatusError"])
+    pkg_errors = __import__(f"confgen_{provider}.errors", fromlist=["APIStatusError"])
     assert isinstance(error.__cause__, pkg_errors.APIStatusError)
 
 

@@ -24,7 +24,8 @@ HTTP_CASES: dict[str, dict[str, Any]] = {
 def test_importing_the_facade_loads_no_generated_package_httpx_or_pydantic() -> None:
     code = (
         "import sys, conferencing, conferencing.errors\n"
-        "heavy = [m for m in sys.modules if m.split('.')[0] in ('httpx', 'pydantic', 'generated')]\n"
+        "heavy = [m for m in sys.modules\n"
+        "         if m.split('.')[0] in ('httpx', 'pydantic') or m.startswith('confgen_')]\n"
         "print(heavy)\n"
     )
     out = subprocess.run(
@@ -68,7 +69,7 @@ async def test_acreate_conference_against_prism(
         **HTTP_CASES[provider],
     )
     assert conf.provider == provider
-    assert type(conf.raw).__module__ == f"generated.{provider}.models"
+    assert type(conf.raw).__module__ == f"confgen_{provider}.models"
 
 
 @pytest.mark.parametrize("provider", sorted(HTTP_CASES))
@@ -139,7 +140,7 @@ def test_trueconf_create_conference_sync_from_the_environment(
 
 
 async def test_trueconf_configured_async_client(room: Any) -> None:
-    from generated.trueconf import AsyncTrueConfRoom
+    from confgen_trueconf import AsyncTrueConfRoom
 
     async with AsyncTrueConfRoom(url=room.url, pin="1234") as client:
         conf = await acreate_conference("trueconf", name="Review", client=client)

@@ -154,7 +154,7 @@ def _links(next_url: str | None) -> dict[str, Any]:
 
 
 def _paged_client(asynchronous: bool) -> tuple[Any, list[httpx.Request]]:
-    from generated.signalwire import AsyncSignalWire, SignalWire
+    from confgen_signalwire import AsyncSignalWire, SignalWire
 
     requests: list[httpx.Request] = []
     next_url = "https://api.test/api/video/conferences?page_number=1&page_size=1&page_token=PA2"
@@ -217,7 +217,7 @@ def _member(number: int, *, left: bool) -> dict[str, Any]:
 
 
 def test_participants_are_the_members_still_in_the_active_session() -> None:
-    from generated.signalwire import SignalWire
+    from confgen_signalwire import SignalWire
 
     requests: list[httpx.Request] = []
 
@@ -242,7 +242,7 @@ def test_participants_are_the_members_still_in_the_active_session() -> None:
 
 
 def test_no_active_session_means_no_participants_and_idle() -> None:
-    from generated.signalwire import SignalWire
+    from confgen_signalwire import SignalWire
 
     requests: list[httpx.Request] = []
 

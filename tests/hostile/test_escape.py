@@ -9,8 +9,8 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from generator.codegen import escape
-from generator.codegen.escape import (
+from confgen.codegen import escape
+from confgen.codegen.escape import (
     UnescapedTextError,
     docstring,
     md_code,
@@ -72,8 +72,8 @@ def test_the_template_guard_refuses_unescaped_text(text: str) -> None:
 
 def test_every_template_prints_through_the_guard() -> None:
     """The package environments install the guard (so the hostile suite exercises it)."""
-    from generator.codegen.http.render import _environment as http_environment
-    from generator.codegen.ws.render import _environment as ws_environment
+    from confgen.codegen.http.render import _environment as http_environment
+    from confgen.codegen.ws.render import _environment as ws_environment
 
     for env in (http_environment(), ws_environment()):
         assert env.finalize is escape.finalize

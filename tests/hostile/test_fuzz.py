@@ -21,9 +21,9 @@ from typing import Any
 
 import pytest
 
-from generator.codegen.generate import Target, render_target
-from generator.errors import ConfgenError
-from generator.yamlio import load_yaml
+from confgen.codegen.generate import Target, render_target
+from confgen.errors import ConfgenError
+from confgen.yamlio import load_yaml
 
 from .conftest import asyncapi_doc, openapi_doc
 
@@ -128,7 +128,7 @@ def outcome(tmp_path: Path, document: dict[str, Any], *, strict: bool) -> str:
         assert _LOCATED.match(message), f"not located: {message}"
         return "located"
     for relative, data in files.items():
-        if relative.endswith(".py") and not relative.startswith("_runtime/"):
+        if relative.endswith(".py") and not relative.startswith("fuzzed/_runtime/"):
             compile(data, relative, "exec")
     return "rendered"
 

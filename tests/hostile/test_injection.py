@@ -14,7 +14,7 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from generator.codegen.escape import plain_text
+from confgen.codegen.escape import plain_text
 
 from .conftest import asyncapi_doc, openapi_doc, payloads
 
@@ -47,7 +47,8 @@ def test_openapi_payload_in_every_field_stays_text(
     resource = importlib.import_module(f"{package.__name__}.resources.{module_name.stem}")
     operations = [v for v in vars(resource).values() if type(v).__name__ == "Operation"]
     assert [op.path for op in operations] == [quote(path, safe="/{}:@!$&'()*+,;=-._~%")]
-    readme = (Path(package.__file__).parent / "README.md").read_text(encoding="utf-8")
+    # The README is the project folder's (the package's parent).
+    readme = (Path(package.__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     outside_fences = re.sub(r"(?ms)^(`{3,})python\n.*?\n\1$", "", readme)
     outside_code = re.sub(r"(`+)(?:(?!\1).)*?\1", "", outside_fences)
     assert "<b>" not in outside_code and "<!--" not in outside_code.split("\n", 1)[1]

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from generator.cli import main
+from confgen.cli import main
 
 from .conftest import asyncapi_doc, openapi_doc
 
@@ -31,7 +31,8 @@ def run_cli(
     out: Path | None = None,
 ) -> tuple[int, str, str, Path]:
     """``confgen generate --spec ... --out OUT --package PKG`` in-process:
-    ``(exit code, stdout, stderr, the package folder)``."""
+    ``(exit code, stdout, stderr, the package folder)``: ``OUT/PKG/PKG`` (``OUT/PKG`` is
+    the project folder holding it, with the pyproject.toml and the marker)."""
     if spec is None:
         spec = tmp_path / name
         if text is None:
@@ -46,7 +47,7 @@ def run_cli(
         code = main(
             ["generate", "--spec", str(spec), "--out", str(out), "--package", package, *extra]
         )
-    return code, stdout.getvalue(), stderr.getvalue(), out / package
+    return code, stdout.getvalue(), stderr.getvalue(), out / package / package
 
 
 def _plain() -> dict[str, Any]:

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from generator.codegen.naming import RESERVED_ARGUMENTS, method_reserved, resource_reserved
+from confgen.codegen.naming import RESERVED_ARGUMENTS, method_reserved, resource_reserved
 
 from .test_invalid import run_cli
 

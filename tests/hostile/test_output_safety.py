@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.codegen.generate import MARKER
+from confgen.codegen.generate import MARKER
 
 from .conftest import openapi_doc
 from .test_invalid import run_cli
@@ -38,10 +38,11 @@ def test_a_folder_confgen_did_not_write_is_never_replaced(tmp_path: Path) -> Non
 def test_a_file_a_user_added_to_a_generated_package_stops_the_run(tmp_path: Path) -> None:
     code, _, _, folder = run_cli(tmp_path, openapi_doc("plain"))
     assert code == 0
-    listed = (folder / MARKER).read_text(encoding="utf-8").splitlines()[2:]
+    project = folder.parent  # the marker covers the whole project folder
+    listed = (project / MARKER).read_text(encoding="utf-8").splitlines()[2:]
     on_disk = sorted(
-        p.relative_to(folder).as_posix()
-        for p in folder.rglob("*")
+        p.relative_to(project).as_posix()
+        for p in project.rglob("*")
         if p.is_file() and p.name != MARKER
     )
     assert listed == on_disk
@@ -51,7 +52,8 @@ def test_a_file_a_user_added_to_a_generated_package_stops_the_run(tmp_path: Path
     code, _, err, _ = run_cli(tmp_path, document)
     assert code == 1
     assert err == (
-        f"confgen: error: {folder}: holds 1 file(s) confgen did not write: resources/mine.py;"
+        f"confgen: error: {project}: holds 1 file(s) confgen did not write:"
+        f" {folder.name}/resources/mine.py;"
         " move them out of the package (it is replaced whole) and run again\n"
     )
     assert (folder / "resources" / "mine.py").read_text(encoding="utf-8") == "x = 1\n"
@@ -71,12 +73,14 @@ def test_the_marker_is_deterministic_and_committed_with_every_package() -> None:
         lines = marker.read_text(encoding="utf-8").splitlines()
         assert lines[0].startswith("# Written by confgen")
         assert lines[2:] == sorted(lines[2:])
-        assert "__init__.py" in lines and "_runtime/__init__.py" in lines
+        inside = f"confgen_{package}/"  # the project folder's package
+        assert f"{inside}__init__.py" in lines and f"{inside}_runtime/__init__.py" in lines
+        assert "pyproject.toml" in lines and "README.md" in lines and "LICENSE" in lines
 
 
 _SLOW_SPEC = """
 import sys, time
-import generator.codegen.generate as generate
+import confgen.codegen.generate as generate
 
 real = generate.build_package
 def slow(*args, **kwargs):
@@ -85,7 +89,7 @@ def slow(*args, **kwargs):
     time.sleep(60)
     return built
 generate.build_package = slow
-from generator.cli import main
+from confgen.cli import main
 sys.exit(main(sys.argv[1:]))
 """
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.codegen.generate import generate_packages, targets_from_manifest
-from generator.extract.pipeline import extract_specs
-from generator.manifest import load_manifest
+from confgen.codegen.generate import generate_packages, targets_from_manifest
+from confgen.extract.pipeline import extract_specs
+from confgen.manifest import load_manifest
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -22,7 +22,6 @@ def project(tmp_path: Path) -> Path:
     """A copy of specs/ (manifest, sources, overlays, schemas) and generated/voximplant."""
     shutil.copytree(ROOT / "specs", tmp_path / "specs")
     shutil.copytree(ROOT / "generated" / "voximplant", tmp_path / "generated" / "voximplant")
-    (tmp_path / "generated" / "__init__.py").write_text("", encoding="utf-8")
     return tmp_path
 
 
@@ -56,16 +55,19 @@ def test_a_malicious_operation_id_on_a_vendored_page_stays_text(
     package_dir = project / "generated" / "voximplant"
     for path in package_dir.rglob("*.py"):
         compile(path.read_bytes(), str(path), "exec")
-    monkeypatch.syspath_prepend(str(project))
-    for name in [n for n in sys.modules if n == "generated" or n.startswith("generated.")]:
+    # The copy's package, not the checkout's (installed editable): set aside while it runs.
+    monkeypatch.syspath_prepend(str(package_dir))
+    copy = "confgen_voximplant"
+    for name in [n for n in sys.modules if n == copy or n.startswith(copy + ".")]:
         monkeypatch.delitem(sys.modules, name)
-    package = importlib.import_module("generated.voximplant")
+    package = importlib.import_module("confgen_voximplant")
+    assert package.__file__ == str(package_dir / "confgen_voximplant" / "__init__.py")
     assert package.Voximplant is not None
-    resource = importlib.import_module("generated.voximplant.resources.scenarios")
+    resource = importlib.import_module("confgen_voximplant.resources.scenarios")
     methods = [n for n in vars(resource.ScenariosResource) if n.startswith("x_import_os")]
     assert len(methods) == 1
     assert not sentinel.exists()
     doc = getattr(resource.ScenariosResource, methods[0]).__doc__
     assert doc.startswith('x"""\n        import os; open(')  # shown, as text
-    for name in [n for n in sys.modules if n == "generated" or n.startswith("generated.")]:
-        del sys.modules[name]
+    for name in [n for n in sys.modules if n == copy or n.startswith(copy + ".")]:
+        del sys.modules[name]  # the copy's modules; monkeypatch puts the checkout's back

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 from pydantic import BaseModel, ConfigDict, Field
 
-from generator.codegen.http.runtime import AsyncAPIClient, SyncAPIClient
+from confgen.codegen.http.runtime import AsyncAPIClient, SyncAPIClient
 
 BASE_URL = "https://api.example.test/v2"
 SECRET = "sk-live-SECRET-123456"

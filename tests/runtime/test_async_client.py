@@ -7,7 +7,7 @@ import json
 import httpx
 import pytest
 
-from generator.codegen.http.runtime import (
+from confgen.codegen.http.runtime import (
     APITimeoutError,
     AsyncAPIClient,
     BearerAuth,

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from generator.codegen.http.runtime import (
+from confgen.codegen.http.runtime import (
     DEFAULT_MAX_REDIRECTS,
     DEFAULT_MAX_RESPONSE_SIZE,
     APIConnectionError,
@@ -25,7 +25,7 @@ from generator.codegen.http.runtime import (
     RedirectError,
     ResponseTooLargeError,
 )
-from generator.codegen.http.runtime import _client as client_module
+from confgen.codegen.http.runtime import _client as client_module
 from tests.runtime.runtime_support import (
     BASE_URL,
     AsyncTestClient,

@@ -9,9 +9,9 @@ import logging
 import httpx
 import pytest
 
-from generator.codegen.http.runtime import BearerAuth, Operation
-from generator.codegen.http.runtime._encoding import encode_raw
-from generator.codegen.http.runtime._logs import redact_url, setup_logging
+from confgen.codegen.http.runtime import BearerAuth, Operation
+from confgen.codegen.http.runtime._encoding import encode_raw
+from confgen.codegen.http.runtime._logs import redact_url, setup_logging
 
 from .runtime_support import SECRET, CreateConferenceRequest, Recorder, TestClient, sync_client
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from generator.codegen.http.runtime import (
+from confgen.codegen.http.runtime import (
     DEFAULT_TIMEOUT,
     BasicAuth,
     BearerAuth,
@@ -115,9 +115,9 @@ def test_empty_credentials_are_refused() -> None:
 def test_importing_the_runtime_and_its_errors_does_not_import_httpx() -> None:
     code = (
         "import sys\n"
-        "import generator.codegen.http.runtime as rt\n"
-        "from generator.codegen.http.runtime import Operation, NOT_GIVEN, validate_request, NotFoundError\n"
-        "from generator.codegen.http.runtime.errors import APIError\n"
+        "import confgen.codegen.http.runtime as rt\n"
+        "from confgen.codegen.http.runtime import Operation, NOT_GIVEN, validate_request, NotFoundError\n"
+        "from confgen.codegen.http.runtime.errors import APIError\n"
         "assert 'httpx' not in sys.modules, 'httpx imported'\n"
         "assert 'jwt' not in sys.modules, 'jwt imported'\n"
         "rt.SyncAPIClient\n"
@@ -127,7 +127,7 @@ def test_importing_the_runtime_and_its_errors_does_not_import_httpx() -> None:
 
 
 def test_every_public_name_resolves() -> None:
-    import generator.codegen.http.runtime as runtime
+    import confgen.codegen.http.runtime as runtime
 
     for name in runtime.__all__:
         assert getattr(runtime, name) is not None, name

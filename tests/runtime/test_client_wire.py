@@ -9,7 +9,7 @@ import platform
 import httpx
 import pytest
 
-from generator.codegen.http.runtime import (
+from confgen.codegen.http.runtime import (
     NOT_GIVEN,
     BearerAuth,
     Operation,

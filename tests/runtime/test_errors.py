@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from generator.codegen.http.runtime import (
+from confgen.codegen.http.runtime import (
     APIError,
     APIResponseValidationError,
     APIStatusError,

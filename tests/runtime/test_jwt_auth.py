@@ -13,8 +13,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from generator.codegen.http.runtime import Operation
-from generator.codegen.http.runtime.jwt_auth import CredentialsError, ServiceAccountJWTAuth
+from confgen.codegen.http.runtime import Operation
+from confgen.codegen.http.runtime.jwt_auth import CredentialsError, ServiceAccountJWTAuth
 from tests.runtime.runtime_support import Recorder, sync_client
 
 NOW = 1_700_000_000

@@ -9,7 +9,7 @@ import platform
 import httpx
 import pytest
 
-from generator.codegen.http.runtime import BearerAuth, Operation
+from confgen.codegen.http.runtime import BearerAuth, Operation
 from tests.runtime.runtime_support import BASE_URL, SECRET, Recorder, TestClient
 
 GET = Operation(method="GET", path="/conferences")

@@ -9,14 +9,14 @@ import httpx
 import pytest
 from pydantic import BaseModel, RootModel
 
-from generator.codegen.http.runtime import (
+from confgen.codegen.http.runtime import (
     APIResponse,
     Operation,
     async_to_raw_response_wrapper,
     to_raw_response_wrapper,
 )
-from generator.codegen.http.runtime._pagination import AsyncPage, Pagination, SyncPage
-from generator.codegen.http.runtime._params import ParamStyle
+from confgen.codegen.http.runtime._pagination import AsyncPage, Pagination, SyncPage
+from confgen.codegen.http.runtime._params import ParamStyle
 
 from .runtime_support import BASE_URL, Recorder, async_client, sync_client
 

@@ -15,9 +15,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.codegen.http.runtime import Operation
-from generator.codegen.http.runtime._encoding import scalar
-from generator.codegen.http.runtime._params import (
+from confgen.codegen.http.runtime import Operation
+from confgen.codegen.http.runtime._encoding import scalar
+from confgen.codegen.http.runtime._params import (
     ParamStyle,
     encode_cookies,
     encode_header,

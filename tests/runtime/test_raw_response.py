@@ -9,7 +9,7 @@ from typing import Literal
 import httpx
 import pytest
 
-from generator.codegen.http.runtime import (
+from confgen.codegen.http.runtime import (
     NOT_GIVEN,
     APIResponse,
     AsyncAPIClient,

@@ -8,7 +8,7 @@ from email.utils import format_datetime
 import httpx
 import pytest
 
-from generator.codegen.http.runtime import Failure, Operation, RetryMode, RetryPolicy, StopReason
+from confgen.codegen.http.runtime import Failure, Operation, RetryMode, RetryPolicy, StopReason
 
 NOW = 1_700_000_000.0
 

@@ -16,7 +16,9 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from generated.voximplant import (
+from confgen.codegen.http.load import load_api
+from confgen.errors import ConfgenError
+from confgen_voximplant import (
     APIConnectionError,
     APITimeoutError,
     AsyncVoximplant,
@@ -25,9 +27,7 @@ from generated.voximplant import (
     Voximplant,
     models,
 )
-from generated.voximplant.operations import operation
-from generator.codegen.http.load import load_api
-from generator.errors import ConfgenError
+from confgen_voximplant.operations import operation
 
 
 class MediaServer:

@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
-from generator.cli import main
-from generator.codegen.http.load import load_api
+from confgen.cli import main
+from confgen.codegen.http.load import load_api
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -201,11 +201,11 @@ def events(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     spec.write_text(json.dumps(SPEC))
     out = folder / "out"
     assert main(["generate", "--spec", str(spec), "--out", str(out), "--package", "events"]) == 0
-    sys.path.insert(0, str(out))
+    sys.path.insert(0, str(out / "events"))
     try:
         yield importlib.import_module("events")
     finally:
-        sys.path.remove(str(out))
+        sys.path.remove(str(out / "events"))
         for name in [m for m in sys.modules if m == "events" or m.startswith("events.")]:
             del sys.modules[name]
 
@@ -418,7 +418,7 @@ def test_httpx_sse_is_an_extra_of_packages_with_an_event_stream_only(events: Any
         assert "httpx-sse" not in text
         assert not (folder / "_runtime" / "_sse.py").exists()
         # ... and it still imports and parses streamed bodies without it.
-        importlib.import_module(f"generated.{provider}._runtime._streaming")
+        importlib.import_module(f"confgen_{provider}._runtime._streaming")
 
 
 def test_with_raw_response_parses_the_whole_body_to_events(

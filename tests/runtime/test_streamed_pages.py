@@ -11,9 +11,9 @@ from typing import Any
 import httpx
 import pytest
 
-from generated.telnyx import AsyncTelnyx, NotFoundError, Telnyx
-from generated.telnyx._runtime import AsyncStreamedAPIResponse, StreamedAPIResponse
-from generated.telnyx._runtime._pagination import AsyncPage, SyncPage
+from confgen_telnyx import AsyncTelnyx, NotFoundError, Telnyx
+from confgen_telnyx._runtime import AsyncStreamedAPIResponse, StreamedAPIResponse
+from confgen_telnyx._runtime._pagination import AsyncPage, SyncPage
 
 
 class Body(httpx.SyncByteStream, httpx.AsyncByteStream):

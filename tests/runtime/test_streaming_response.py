@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Iterator
 import httpx
 import pytest
 
-from generator.codegen.http.runtime import (
+from confgen.codegen.http.runtime import (
     APIConnectionError,
     APITimeoutError,
     AsyncStreamedAPIResponse,
@@ -22,7 +22,7 @@ from generator.codegen.http.runtime import (
     async_to_streamed_response_wrapper,
     to_streamed_response_wrapper,
 )
-from generator.codegen.http.runtime._streaming import _LineSplitter
+from confgen.codegen.http.runtime._streaming import _LineSplitter
 from tests.runtime.runtime_support import (
     AsyncTestClient,
     ConferenceResponse,

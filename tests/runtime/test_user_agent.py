@@ -12,12 +12,12 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-import generator
-from generated.signalwire import SignalWire
-from generated.telnyx import AsyncTelnyx, Telnyx
-from generated.voximplant import Voximplant
-from generator.codegen.http.runtime import Operation
-from generator.codegen.http.runtime._user_agent import user_agent
+import confgen
+from confgen.codegen.http.runtime import Operation
+from confgen.codegen.http.runtime._user_agent import user_agent
+from confgen_signalwire import SignalWire
+from confgen_telnyx import AsyncTelnyx, Telnyx
+from confgen_voximplant import Voximplant
 from tests.runtime.runtime_support import BASE_URL, Recorder, TestClient
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -87,7 +87,7 @@ def _call(provider: str, http: httpx.Client) -> None:
 def test_generated_clients_send_their_pyproject_version(provider: str) -> None:
     distribution, version = project_version(provider)
     assert distribution == f"confgen-{provider}"
-    assert version.endswith(f"+confgen.{generator.__version__}")
+    assert version.endswith(f"+confgen.{confgen.__version__}")
     recorder = Recorder()
     _call(provider, httpx.Client(transport=httpx.MockTransport(recorder)))
     assert recorder.requests[0].headers["User-Agent"] == f"{distribution}/{version} {TAIL}"

@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.corpus import TELNYX_SPEC
-from generator.codegen.http.ir import Api, Operation, Parameter
-from generator.codegen.http.load import load_api
-from generator.codegen.spec import Spec, boolean_schemas_as_objects
-from generator.errors import ConfgenError
-from generator.yamlio import load_yaml
+from confgen.codegen.http.ir import Api, Operation, Parameter
+from confgen.codegen.http.load import load_api
+from confgen.codegen.spec import Spec, boolean_schemas_as_objects
+from confgen.errors import ConfgenError
+from confgen.yamlio import load_yaml
 
 _ANY = re.compile(r"\bAny\b")
 _PARAMS_NAME = re.compile(r"\b_params\.\w+")

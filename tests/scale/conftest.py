@@ -30,7 +30,7 @@ def generate_whole(tmp_path_factory: pytest.TempPathFactory) -> Any:
                 [
                     sys.executable,
                     "-m",
-                    "generator.cli",
+                    "confgen.cli",
                     "generate",
                     "--spec",
                     str(whole_api_spec(package)),

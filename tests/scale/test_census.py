@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.codegen.http.load import load_api
-from generator.codegen.spec import Spec
+from confgen.codegen.http.load import load_api
+from confgen.codegen.spec import Spec
 from tests.scale.census import census
 
 SPEC: dict[str, Any] = {

@@ -29,9 +29,9 @@ from typing import Any
 import httpx
 
 from benchmarks.corpus import whole_api_spec
-from generator.codegen.http.ir import Api
-from generator.codegen.http.load import load_api
-from generator.yamlio import load_yaml
+from confgen.codegen.http.ir import Api
+from confgen.codegen.http.load import load_api
+from confgen.yamlio import load_yaml
 from tests.contract.conftest import inline_refs
 
 

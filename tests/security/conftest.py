@@ -16,7 +16,7 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from generator.cli import main
+from confgen.cli import main
 
 CLIENT_ID = "vault-client"
 CLIENT_SECRET = "s3cr3t-client-secret-value"
@@ -172,11 +172,11 @@ def vault(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     spec.write_text(json.dumps(SPEC))
     out = folder / "out"
     assert main(["generate", "--spec", str(spec), "--out", str(out), "--package", "vault"]) == 0
-    sys.path.insert(0, str(out))
+    sys.path.insert(0, str(out / "vault"))
     try:
         yield importlib.import_module("vault")
     finally:
-        sys.path.remove(str(out))
+        sys.path.remove(str(out / "vault"))
         for name in [m for m in sys.modules if m == "vault" or m.startswith("vault.")]:
             del sys.modules[name]
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from generator.codegen.http.load import load_api
-from generator.errors import ConfgenError
+from confgen.codegen.http.load import load_api
+from confgen.errors import ConfgenError
 
 from .conftest import SPEC
 

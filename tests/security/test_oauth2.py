@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from generator.codegen.http.runtime._auth import OAuth2ClientCredentials, resolve_token_url
+from confgen.codegen.http.runtime._auth import OAuth2ClientCredentials, resolve_token_url
 
 from .conftest import CLIENT_ID, CLIENT_SECRET, TokenServer
 

@@ -10,14 +10,14 @@ from typing import Any
 import httpx
 import pytest
 
-from generated.telnyx import AsyncTelnyx, Telnyx
-from generated.telnyx.errors import (
+from confgen_telnyx import AsyncTelnyx, Telnyx
+from confgen_telnyx.errors import (
     APIResponseValidationError,
     MissingConfigurationError,
     MissingCredentialsError,
 )
-from generated.telnyx.models import Conference
-from generated.telnyx.operations import CREDENTIALS, operation
+from confgen_telnyx.models import Conference
+from confgen_telnyx.operations import CREDENTIALS, operation
 
 from .conftest import CLIENT_ID, CLIENT_SECRET, TokenServer
 

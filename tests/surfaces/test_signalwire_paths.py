@@ -8,7 +8,7 @@ import json
 import httpx
 import pytest
 
-from generated.signalwire import AsyncSignalWire, SignalWire
+from confgen_signalwire import AsyncSignalWire, SignalWire
 
 ROOM = {
     "id": "3f4c1f4e-3c6a-4d1f-9a6e-0a6f8b7c2d10",

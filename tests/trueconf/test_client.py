@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from generated.trueconf import (
+from confgen_trueconf import (
     AsyncTrueConfRoom,
     AuthenticationError,
     CommandRejectedError,
@@ -314,7 +314,7 @@ async def test_open_socket_replaces_the_websocket_connect() -> None:
 
 
 async def test_distinct_notification_names_keep_bounded_state(server: RoomServer) -> None:
-    from generated.trueconf._runtime._connection import LATEST_NOTIFICATIONS
+    from confgen_trueconf._runtime._connection import LATEST_NOTIFICATIONS
 
     names = 50_000
     async with asyncio.timeout(LIMIT * 3), room(server) as client:
@@ -344,8 +344,8 @@ async def test_distinct_notification_names_keep_bounded_state(server: RoomServer
 
 
 async def test_an_unread_event_stream_holds_a_bounded_backlog(server: RoomServer) -> None:
-    from generated.trueconf import APIError, EventStreamOverflowError
-    from generated.trueconf._runtime._connection import EVENT_BACKLOG
+    from confgen_trueconf import APIError, EventStreamOverflowError
+    from confgen_trueconf._runtime._connection import EVENT_BACKLOG
 
     async with asyncio.timeout(LIMIT * 3), room(server) as client:
         await client.create_conference(**CONFERENCE)

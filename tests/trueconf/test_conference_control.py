@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from generated.trueconf import AsyncTrueConfRoom, CommandRejectedError, TrueConfRoom, models
+from confgen_trueconf import AsyncTrueConfRoom, CommandRejectedError, TrueConfRoom, models
 from tests.trueconf_server import RoomServer
 
 LIMIT = 10.0

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.codegen.generate import Target, build_package
+from confgen.codegen.generate import Target, build_package
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 BIN = Path(sys.executable).parent
@@ -18,7 +18,7 @@ TARGET = Target(
     package="trueconf",
     client_class="TrueConfRoom",
     spec_source="specs/trueconf.asyncapi.yaml",
-    import_path="generated.trueconf",
+    import_path="confgen_trueconf",
     distribution="confgen-trueconf",
     **({"title": "TrueConf Room API"} if "title" in Target.__dataclass_fields__ else {}),
 )
@@ -34,7 +34,8 @@ def test_generation_is_deterministic(built: tuple[Path, dict[str, bytes]], tmp_p
     _, first = built
     second = build_package(TARGET, tmp_path / "trueconf")
     assert first == second
-    assert "_runtime/_connection.py" in first and "models.py" in first
+    assert "confgen_trueconf/_runtime/_connection.py" in first
+    assert "confgen_trueconf/models.py" in first and "pyproject.toml" in first
 
 
 def test_committed_package_is_what_the_spec_gives(built: tuple[Path, dict[str, bytes]]) -> None:
@@ -49,14 +50,15 @@ def test_committed_package_is_what_the_spec_gives(built: tuple[Path, dict[str, b
 
 def test_runtime_is_copied_verbatim(built: tuple[Path, dict[str, bytes]]) -> None:
     _, files = built
-    runtime = ROOT / "generator" / "codegen" / "ws" / "runtime"
+    runtime = ROOT / "generator" / "confgen" / "codegen" / "ws" / "runtime"
     sources = [*runtime.glob("*.py")]
-    http_runtime = ROOT / "generator" / "codegen" / "http" / "runtime"
+    http_runtime = ROOT / "generator" / "confgen" / "codegen" / "http" / "runtime"
     sources += [http_runtime / name for name in ("_index.py", "_types.py", "_validation.py")]
+    runtime_copy = "confgen_trueconf/_runtime/"  # in the project folder's package
     for source in sources:
-        assert files[f"_runtime/{source.name}"] == source.read_bytes()
-    assert sorted(name for name in files if name.startswith("_runtime/")) == sorted(
-        f"_runtime/{source.name}" for source in sources
+        assert files[f"{runtime_copy}{source.name}"] == source.read_bytes()
+    assert sorted(name for name in files if name.startswith(runtime_copy)) == sorted(
+        f"{runtime_copy}{source.name}" for source in sources
     )
 
 
@@ -93,7 +95,7 @@ def test_generated_package_is_lint_clean(command: list[str]) -> None:
 
 def test_import_is_lazy() -> None:
     code = (
-        "import sys, generated.trueconf as t; "
+        "import sys, confgen_trueconf as t; "
         "print(sorted(m for m in ('websockets', 'pydantic', 'httpx') if m in sys.modules)); "
         "t.AsyncTrueConfRoom; print('pydantic' in sys.modules)"
     )

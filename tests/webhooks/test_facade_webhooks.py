@@ -11,8 +11,8 @@ import pytest
 
 from conferencing.errors import ConferencingError, UnknownProviderError
 from conferencing.webhooks import WebhookVerificationError, parse
-from generated.telnyx.errors import WebhookVerificationError as TelnyxVerificationError
-from generated.telnyx.webhooks import ConferenceRecordingSavedWebhook, UnknownEvent
+from confgen_telnyx.errors import WebhookVerificationError as TelnyxVerificationError
+from confgen_telnyx.webhooks import ConferenceRecordingSavedWebhook, UnknownEvent
 from tests.webhooks.conftest import CALL_CONTROL_ID, CONFERENCE_ID, Signer, event
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -106,7 +106,7 @@ def test_a_tampered_body_is_refused_before_it_is_parsed(signer: Signer) -> None:
 def test_importing_the_facade_webhooks_loads_no_generated_package() -> None:
     code = (
         "import sys, conferencing.webhooks\n"
-        "bad = sorted(m for m in sys.modules if m.startswith(('generated', 'cryptography', 'pydantic')))\n"
+        "bad = sorted(m for m in sys.modules if m.startswith(('confgen_', 'cryptography', 'pydantic')))\n"
         "assert not bad, bad\n"
     )
     result = subprocess.run(

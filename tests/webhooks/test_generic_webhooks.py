@@ -19,10 +19,10 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from generator.codegen.generate import Target, generate_packages
-from generator.codegen.http.load import load_api
-from generator.codegen.http.webhooks import load_webhooks
-from generator.errors import ConfgenError
+from confgen.codegen.generate import Target, generate_packages
+from confgen.codegen.http.load import load_api
+from confgen.codegen.http.webhooks import load_webhooks
+from confgen.errors import ConfgenError
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -147,17 +147,19 @@ def _generate(tmp_path: Path, spec: dict[str, Any], package: str) -> ModuleType:
         import_path=package,
     )
     generate_packages([target])
-    importlib.invalidate_caches()  # out/ did not exist when it went on sys.path
+    # The project folder (it holds the package) goes on sys.path; on_path takes it off.
+    sys.path.insert(0, str(tmp_path / "out" / package))
+    importlib.invalidate_caches()
     return importlib.import_module(f"{package}.webhooks")
 
 
 @pytest.fixture
 def on_path(tmp_path: Path) -> Iterator[Path]:
-    sys.path.insert(0, str(tmp_path / "out"))
     try:
         yield tmp_path
     finally:
-        sys.path.remove(str(tmp_path / "out"))
+        for entry in [e for e in sys.path if e.startswith(str(tmp_path / "out"))]:
+            sys.path.remove(entry)
         for name in [m for m in sys.modules if m.split(".")[0] in ("rooms", "signed_rooms")]:
             del sys.modules[name]
 
@@ -190,7 +192,7 @@ def test_any_spec_gets_one_class_per_webhook_and_a_union(on_path: Path) -> None:
 
 def test_without_a_signature_scheme_there_is_no_verification(on_path: Path) -> None:
     webhooks = _generate(on_path, ROOMS, "rooms")
-    package = on_path / "out" / "rooms"
+    package = on_path / "out" / "rooms" / "rooms"
     assert not (package / "_runtime" / "webhooks.py").exists()
     assert not hasattr(webhooks, "unwrap") and "WebhookVerificationError" not in webhooks.__all__
     client_module = importlib.import_module("rooms")
@@ -205,7 +207,7 @@ def test_a_declared_signature_scheme_is_verified_generically(
 ) -> None:
     spec = copy.deepcopy(ROOMS) | {"x-confgen-webhook-signature": SIGNATURE}
     webhooks = _generate(on_path, spec, "signed_rooms")
-    assert (on_path / "out" / "signed_rooms" / "_runtime" / "webhooks.py").exists()
+    assert (on_path / "out" / "signed_rooms" / "signed_rooms" / "_runtime" / "webhooks.py").exists()
     private = Ed25519PrivateKey.generate()
     key = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
     monkeypatch.setenv("ROOMS_WEBHOOK_KEY", base64.b64encode(key).decode())
@@ -232,11 +234,11 @@ def test_generated_webhook_modules_are_ruff_and_mypy_strict_clean(on_path: Path)
     )
     from ruff.__main__ import find_ruff_bin
 
-    # The generated layer (the runtime is checked where it is written, generator/codegen/http/runtime).
+    # The generated layer (the runtime is checked where it is written, generator/confgen/codegen/http/runtime).
     files = [
         str(path)
         for name in ("rooms", "signed_rooms")
-        for path in (on_path / "out" / name).glob("*.py")
+        for path in (on_path / "out" / name / name).glob("*.py")
     ]
     ruff = subprocess.run(
         [
@@ -257,7 +259,15 @@ def test_generated_webhook_modules_are_ruff_and_mypy_strict_clean(on_path: Path)
     )
     assert ruff.returncode == 0, ruff.stdout
     mypy = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "rooms", "signed_rooms"],
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--no-incremental",
+            "rooms/rooms",
+            "signed_rooms/signed_rooms",
+        ],
         cwd=on_path / "out",
         capture_output=True,
         text=True,

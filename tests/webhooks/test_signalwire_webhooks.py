@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from conferencing.webhooks import WebhookVerificationError, parse
-from generated.signalwire.models import VideoRoomSessionEvent
+from confgen_signalwire.models import VideoRoomSessionEvent
 
 SPEC = Path(__file__).resolve().parents[2] / "specs/sources/signalwire-rest.openapi.yaml"
 SESSION_ID = "c22d24f6-5a47-4597-9a23-c7d01e696b92"
@@ -86,7 +86,7 @@ def test_a_body_that_is_not_a_room_event_is_malformed(body: bytes) -> None:
 
 
 def test_the_vendored_docs_still_define_no_video_webhook_nor_its_signature() -> None:
-    # What conferencing/providers/signalwire_webhooks.py relies on, read from the
+    # What conferencing/conferencing/providers/signalwire_webhooks.py relies on, read from the
     # vendored spec: if SignalWire documents video webhooks or how to verify them, this
     # fails, and parse must verify what the docs then define.
     lines = SPEC.read_text(encoding="utf-8").splitlines()

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from generated.telnyx import AsyncTelnyx, Telnyx
-from generated.telnyx import webhooks as telnyx_webhooks
-from generated.telnyx.errors import WebhookVerificationError
-from generated.telnyx.webhooks import (
+from confgen_telnyx import AsyncTelnyx, Telnyx
+from confgen_telnyx import webhooks as telnyx_webhooks
+from confgen_telnyx.errors import WebhookVerificationError
+from confgen_telnyx.webhooks import (
     ConferenceCreatedWebhook,
     ConferenceEndedWebhook,
     ConferenceFloorChangedWebhook,
@@ -224,11 +224,11 @@ def test_both_clients_offer_the_same_webhook_methods(signer: Signer) -> None:
 
 def test_importing_the_package_loads_no_cryptography_until_a_verification() -> None:
     code = (
-        "import sys, generated.telnyx\n"
-        "from generated.telnyx import Telnyx, WebhookVerificationError\n"
+        "import sys, confgen_telnyx\n"
+        "from confgen_telnyx import Telnyx, WebhookVerificationError\n"
         "Telnyx(api_key='k').webhooks\n"
         "assert 'cryptography' not in sys.modules, 'too early'\n"
-        "from generated.telnyx.webhooks import unwrap\n"
+        "from confgen_telnyx.webhooks import unwrap\n"
         "try:\n"
         "    unwrap(b'{}', headers={'telnyx-timestamp': '1', 'telnyx-signature-ed25519': 'A' * 86 + '=='},\n"
         "           public_key='A' * 43 + '=', tolerance_seconds=1e12)\n"

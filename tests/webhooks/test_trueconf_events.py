@@ -20,9 +20,9 @@ from conferencing.errors import (
     UnavailableError,
     UnknownProviderError,
 )
-from generated.trueconf import AsyncTrueConfRoom, TrueConfRoom
-from generated.trueconf.events import UnknownEvent
-from generated.trueconf.models import ConferenceCreatedEvent, ParticipantLeftConferenceEvent
+from confgen_trueconf import AsyncTrueConfRoom, TrueConfRoom
+from confgen_trueconf.events import UnknownEvent
+from confgen_trueconf.models import ConferenceCreatedEvent, ParticipantLeftConferenceEvent
 from tests.trueconf_server import RoomServer, participant_joins
 
 PIN = "1234"
@@ -181,7 +181,7 @@ def test_a_sync_client_is_refused_with_a_type_error() -> None:
     room = TrueConfRoom(url="ws://127.0.0.1:9", pin=PIN)
     try:
         with pytest.raises(
-            TypeError, match=r"needs a generated\.trueconf\.AsyncTrueConfRoom, got TrueConfRoom"
+            TypeError, match=r"needs a confgen_trueconf\.AsyncTrueConfRoom, got TrueConfRoom"
         ):
             events("trueconf", client=room)
     finally:

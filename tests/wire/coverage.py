@@ -12,8 +12,8 @@ import sys
 
 import telnyx  # the official SDK: a dev dependency, pinned in constraints.txt
 
-from generated.signalwire import SignalWire
-from generated.telnyx import Telnyx
+from confgen_signalwire import SignalWire
+from confgen_telnyx import Telnyx
 from tests.wire import signalwire_side, telnyx_side
 from tests.wire.capture import capture_server
 from tests.wire.spec import ROOT, operations, our_method_names, responder

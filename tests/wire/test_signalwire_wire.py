@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
-from generated.signalwire import AsyncSignalWire, SignalWire
-from generator.codegen.naming import RESERVED_ARGUMENTS, python_identifier
+from confgen.codegen.naming import RESERVED_ARGUMENTS, python_identifier
+from confgen_signalwire import AsyncSignalWire, SignalWire
 from tests.wire import signalwire_side
 from tests.wire.capture import Captured, capture_server
 from tests.wire.spec import call_async, load, our_methods, responder, sample

@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 import telnyx  # the official SDK: a dev dependency, pinned in constraints.txt
 
-from generated.telnyx import AsyncTelnyx, Telnyx
-from generator.codegen.naming import RESERVED_ARGUMENTS, python_identifier, snake_case
+from confgen.codegen.naming import RESERVED_ARGUMENTS, python_identifier, snake_case
+from confgen_telnyx import AsyncTelnyx, Telnyx
 from tests.wire.capture import Captured, capture_server
 from tests.wire.spec import call_async, load, responder, sample
 from tests.wire.telnyx_side import our_methods, sdk_methods, spec_operation

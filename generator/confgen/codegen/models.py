@@ -1,0 +1,442 @@
+"""Pydantic v2 model modules from the IR's schemas, via datamodel-code-generator in-process.
+
+Two modules come from the same schemas:
+
+- the request side (``_request_models.py``) is strict: unknown fields are refused
+  (``extra="forbid"``), enums are closed ``Literal``s, every constraint is a ``Field``
+  constraint, so a bad argument fails before anything is sent;
+- the response side (``models.py``) is lenient: unknown fields are kept
+  (``extra="allow"``) and every enum is widened at schema level first, so a value
+  the spec does not know yet parses as a plain ``str``; a required property whose
+  schema allows null may also be absent (it reads as ``None``).
+
+On both sides a ``default`` that is not a value of the field's Python type (a string on
+a ``format: uri`` field, ``{}`` on a model, ``""`` on an array) is left out: pydantic
+would keep it unvalidated, so the attribute would not have its declared type.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import io
+import re
+import warnings
+from collections.abc import Mapping
+from typing import Any
+
+from confgen.codegen.escape import plain_text
+from confgen.codegen.spec import SUBSCHEMA_LISTS, SUBSCHEMA_MAPS, SUBSCHEMAS, widen_enums
+from confgen.errors import ConfgenError
+
+__all__ = ["render_models"]
+
+
+# Formats pydantic can only check with an optional dependency (email-validator): the
+# generated packages depend on httpx and pydantic alone, so these stay plain strings.
+_EXTRA_DEPENDENCY_FORMATS = frozenset({"email", "idn-email"})
+
+
+def _plain_formats(node: Any) -> Any:
+    """A copy of a schema without the formats in `_EXTRA_DEPENDENCY_FORMATS`."""
+    if isinstance(node, list):
+        return [_plain_formats(item) for item in node]
+    if not isinstance(node, Mapping):
+        return node
+    return {
+        key: _plain_formats(value)
+        for key, value in node.items()
+        if not (key == "format" and isinstance(value, str) and value in _EXTRA_DEPENDENCY_FORMATS)
+    }
+
+
+def _plain_docs(node: Any) -> Any:
+    """A copy of a schema whose ``description`` and ``title`` texts are `plain_text`:
+    datamodel-code-generator escapes quotes and backslashes in the docstrings it writes,
+    but not NUL, CR or lone surrogates (generator/confgen/codegen/escape.py spells those out)."""
+    if isinstance(node, list):
+        return [_plain_docs(item) for item in node]
+    if not isinstance(node, Mapping):
+        return node
+    return {
+        key: plain_text(value)
+        if key in ("description", "title") and isinstance(value, str)
+        else _plain_docs(value)
+        for key, value in node.items()
+    }
+
+
+# String formats datamodel-code-generator turns into a class that is not ``str``.
+_NON_STR_FORMATS = frozenset(
+    {"uri", "date-time", "date", "time", "duration", "binary", "password", "ipv4", "ipv6"}
+    | {"uuid", "uuid1", "uuid2", "uuid3", "uuid4", "uuid5"}
+)
+# RFC 3986 section 4.3: an absolute URI starts with a scheme and a colon.
+_ABSOLUTE_URI = "^[A-Za-z][A-Za-z0-9+.-]*:"
+_TYPE_CHECKS: dict[str, Any] = {
+    "string": lambda v: isinstance(v, str),
+    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+    "boolean": lambda v: isinstance(v, bool),
+    "array": lambda v: isinstance(v, list),
+    "object": lambda v: isinstance(v, dict),
+    "null": lambda v: v is None,
+}
+
+
+def _default_fits(schema: Mapping[str, Any], value: Any) -> bool:
+    """Whether ``value`` (a ``default``) is a value of the Python type the field gets."""
+    if value is None:  # the field becomes optional: None always fits
+        return True
+    if isinstance(value, dict) and ("$ref" in schema or "allOf" in schema):
+        return False  # the field is a model class, the default a dict
+    if isinstance(value, str) and schema.get("format") in _NON_STR_FORMATS:
+        return False
+    kinds = schema.get("type")
+    kinds = kinds if isinstance(kinds, list) else [kinds] if isinstance(kinds, str) else []
+    if not kinds:  # the type implied by the keywords (datamodel-code-generator reads them so)
+        kinds = ["array"] if "items" in schema else ["object"] if "properties" in schema else []
+    checks = [_TYPE_CHECKS[kind] for kind in kinds if kind in _TYPE_CHECKS]
+    return not checks or any(check(value) for check in checks)
+
+
+def without_access(schemas: Mapping[str, Any], flag: str) -> dict[str, Any]:
+    """``schemas`` with every property marked ``flag`` (``readOnly``: the request side;
+    ``writeOnly``: the response side) left out, and out of ``required``; a property is
+    marked on itself or on the component its ``$ref`` names."""
+    marked = {
+        f"#/components/schemas/{name}"
+        for name, schema in schemas.items()
+        if isinstance(schema, Mapping) and schema.get(flag) is True
+    }
+
+    def hidden(prop: Any) -> bool:
+        return isinstance(prop, Mapping) and (prop.get(flag) is True or prop.get("$ref") in marked)
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, list):
+            return [walk(item) for item in node]
+        if not isinstance(node, Mapping):
+            return node
+        out = {key: walk(value) for key, value in node.items() if key != "properties"}
+        properties = node.get("properties")
+        if isinstance(properties, Mapping):
+            out["properties"] = {k: walk(v) for k, v in properties.items() if not hidden(v)}
+            gone = set(properties) - set(out["properties"])
+            if gone and isinstance(node.get("required"), list):
+                out["required"] = [name for name in node["required"] if name not in gone]
+        elif "properties" in node:
+            out["properties"] = node["properties"]
+        return out
+
+    return {name: walk(schema) for name, schema in schemas.items()}
+
+
+def _allows_null(schema: Any) -> bool:
+    """Whether a property schema says null is a valid value (explicitly, not via $ref)."""
+    if not isinstance(schema, Mapping):
+        return False
+    kind = schema.get("type")
+    if kind == "null" or (isinstance(kind, list) and "null" in kind) or schema.get("nullable"):
+        return True
+    if isinstance(schema.get("enum"), list) and None in schema["enum"]:
+        return True
+    branches = [
+        branch
+        for key in ("oneOf", "anyOf")
+        if isinstance(schema.get(key), list)
+        for branch in schema[key]
+    ]
+    return any(isinstance(b, Mapping) and b.get("type") == "null" for b in branches)
+
+
+def fit_schema(node: Any, *, lenient: bool) -> Any:
+    """A copy of a schema with the defaults that do not fit their field left out; with
+    ``lenient`` (the response side), required properties that allow null made optional,
+    so a server that omits a nullable field still parses (the field reads as ``None``;
+    its annotation already includes ``None``)."""
+    if not isinstance(node, Mapping):
+        return node
+    out = dict(node)
+    for key in SUBSCHEMA_MAPS:
+        if isinstance(node.get(key), Mapping):
+            out[key] = {n: fit_schema(child, lenient=lenient) for n, child in node[key].items()}
+    for key in SUBSCHEMA_LISTS:
+        if isinstance(node.get(key), list):
+            out[key] = [fit_schema(child, lenient=lenient) for child in node[key]]
+    for key in SUBSCHEMAS:
+        if isinstance(node.get(key), Mapping):
+            out[key] = fit_schema(node[key], lenient=lenient)
+    if "default" in node and not _default_fits(node, node["default"]):
+        del out["default"]
+    if not lenient and node.get("format") == "uri":
+        # A URL type would normalise the caller's value on the wire (``https://A.AI`` sent
+        # as ``https://a.ai/``); the request side checks the scheme and sends the string.
+        del out["format"]
+        out.setdefault("pattern", _ABSOLUTE_URI)
+    properties, required = node.get("properties"), node.get("required")
+    if lenient and isinstance(properties, Mapping) and isinstance(required, list):
+        out["required"] = [name for name in required if not _allows_null(properties.get(name))]
+    return out
+
+
+_SCHEMA_REF = "#/components/schemas/"
+
+
+def explicit_discriminators(schemas: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of ``schemas`` where every discriminator's mapping names the real tag values.
+
+    Without a ``mapping`` (or for a variant it leaves out), OpenAPI's implicit tag is
+    the variant's schema name, and datamodel-code-generator types the tag property as
+    that name (``Literal["SimpleLine"]``). Real payloads carry the value the variant
+    itself fixes for the property (``type: {enum: [simple]}`` or ``const``): when it
+    fixes one, that value is the tag; otherwise the schema name stays the tag.
+    """
+
+    def tag_of(ref: str, prop: str) -> str | None:
+        if not ref.startswith(_SCHEMA_REF):
+            return None
+        name = ref[len(_SCHEMA_REF) :]
+        variant = schemas.get(name)
+        if not isinstance(variant, Mapping):
+            return None
+        nodes = [variant] + [
+            schemas.get(part["$ref"][len(_SCHEMA_REF) :], {})
+            if isinstance(part, Mapping) and str(part.get("$ref", "")).startswith(_SCHEMA_REF)
+            else part
+            for part in variant.get("allOf") or []
+        ]
+        for node in nodes:
+            props = node.get("properties") if isinstance(node, Mapping) else None
+            schema = props.get(prop) if isinstance(props, Mapping) else None
+            if isinstance(schema, Mapping):
+                if isinstance(schema.get("const"), str):
+                    return str(schema["const"])
+                enum = schema.get("enum")
+                if isinstance(enum, list) and len(enum) == 1 and isinstance(enum[0], str):
+                    return enum[0]
+        return name
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, list):
+            return [walk(item) for item in node]
+        if not isinstance(node, Mapping):
+            return node
+        out = {key: walk(value) for key, value in node.items()}
+        discriminator = node.get("discriminator")
+        variants = node.get("oneOf") or node.get("anyOf")
+        if (
+            isinstance(discriminator, Mapping)
+            and isinstance(discriminator.get("propertyName"), str)
+            and isinstance(variants, list)
+        ):
+            prop = discriminator["propertyName"]
+            mapping = dict(discriminator.get("mapping") or {})
+            mapped = set(mapping.values())
+            for variant in variants:
+                ref = variant.get("$ref") if isinstance(variant, Mapping) else None
+                if not isinstance(ref, str) or ref in mapped:
+                    continue
+                tag = tag_of(ref, prop)
+                if tag is not None and tag not in mapping:
+                    mapping[tag] = ref
+            if mapping:
+                out["discriminator"] = {**discriminator, "mapping": mapping}
+        return out
+
+    return {name: walk(schema) for name, schema in schemas.items()}
+
+
+_CLASS_LINE = re.compile(r"^class (\w+)\(([^()]*(?:\[[^\]]*\][^()]*)?)\):", re.MULTILINE)
+
+
+def _c3(name: str, bases: Mapping[str, list[str]], memo: dict[str, list[str]]) -> list[str]:
+    """The method resolution order of class ``name`` (C3), over this module's classes."""
+    if name not in memo:
+        sequences = [list(_c3(b, bases, memo)) for b in bases.get(name, [])]
+        sequences.append(list(bases.get(name, [])))
+        order = [name]
+        while any(sequences):
+            for sequence in sequences:
+                head = sequence[0] if sequence else None
+                if head is not None and not any(head in s[1:] for s in sequences):
+                    break
+            else:
+                break  # not linearizable: Python would refuse the class anyway
+            order.append(head)
+            for sequence in sequences:
+                if sequence and sequence[0] == head:
+                    del sequence[0]
+        memo[name] = order
+    return memo[name]
+
+
+def redeclare_conflicting_fields(source: str) -> str:
+    """``source`` with each field that two base classes declare differently redeclared
+    in the class that inherits both (an ``allOf`` of several schemas).
+
+    pydantic takes the first base's field, but mypy refuses the class; the redeclared
+    field is the first required definition in method resolution order (under
+    ``allOf`` a property required by one part is required), else the first one.
+    """
+    headers = {m.group(1): m for m in _CLASS_LINE.finditer(source)}
+    bases = {
+        name: [b.strip() for b in m.group(2).split(",") if b.strip() in headers]
+        for name, m in headers.items()
+    }
+    if not any(len(b) > 1 for b in bases.values()):
+        return source
+    starts = sorted(m.start() for m in headers.values())
+    next_start = dict(zip(starts, [*starts[1:], len(source)], strict=True))
+    classes: dict[str, tuple[ast.ClassDef, list[str]]] = {}
+
+    def parsed(name: str) -> tuple[ast.ClassDef, list[str]]:
+        """The class statement and its lines (the text up to the next class)."""
+        if name not in classes:
+            start = headers[name].start()
+            text = source[start : next_start[start]]
+            statement = ast.parse(text).body[0]
+            assert isinstance(statement, ast.ClassDef)
+            classes[name] = statement, text.splitlines(keepends=True)
+        return classes[name]
+
+    def fields_of(name: str) -> dict[str, tuple[str, bool, str]]:
+        """Field name -> (annotation, has a default, its source line(s))."""
+        statement, lines = parsed(name)
+        return {
+            item.target.id: (
+                ast.unparse(item.annotation),
+                item.value is not None,
+                "".join(lines[item.lineno - 1 : item.end_lineno]),
+            )
+            for item in statement.body
+            if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name)
+        }
+
+    memo: dict[str, list[str]] = {}
+    additions: dict[int, str] = {}  # offset in source where a class ends -> fields to add
+    for name, m in headers.items():
+        if len(bases[name]) < 2:
+            continue
+        own = fields_of(name)
+        definitions: dict[str, list[tuple[str, bool, str]]] = {}
+        for ancestor in _c3(name, bases, memo)[1:]:
+            for field, definition in fields_of(ancestor).items():
+                if field not in own:
+                    definitions.setdefault(field, []).append(definition)
+        added = [
+            next((d for d in found if not d[1]), found[0])[2]
+            for found in definitions.values()
+            if len({annotation for annotation, _, _ in found}) > 1
+        ]
+        if added:
+            statement, lines = parsed(name)
+            end = m.start() + len("".join(lines[: statement.end_lineno]))
+            additions[end] = "".join(added)
+    out, position = [], 0
+    for end in sorted(additions):
+        out += [source[position:end], additions[end]]
+        position = end
+    out.append(source[position:])
+    return "".join(out)
+
+
+def _document(schemas: Mapping[str, Any]) -> dict[str, Any]:
+    """A minimal OpenAPI document holding only ``schemas`` (no paths: models only)."""
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "models", "version": "0"},
+        "paths": {},
+        "components": {"schemas": dict(schemas)},
+    }
+
+
+def render_models(
+    schemas: Mapping[str, Any],
+    *,
+    header: str,
+    strict: bool,
+    source: str,
+    snake_case_fields: bool = False,
+) -> str:
+    """The Python source of one model module (unformatted; ruff formats it later).
+
+    ``header`` is the comment block put at the top; ``strict`` picks the request-side
+    (closed) or response-side (open) flavour. A schema datamodel-code-generator cannot
+    handle becomes a `ConfgenError` naming ``source``.
+    """
+    from datamodel_code_generator import (
+        DatetimeClassType,
+        InputFileType,
+        LiteralType,
+        PythonVersion,
+        generate,
+    )
+    from datamodel_code_generator.enums import DataModelType, StrictTypes
+
+    if not schemas:
+        return header + "\nfrom __future__ import annotations\n"
+    # readOnly is never sent, writeOnly never received (OpenAPI 3.1, Schema Object).
+    schemas = without_access(schemas, "readOnly" if strict else "writeOnly")
+    document = _document(
+        {
+            name: fit_schema(schema, lenient=not strict)
+            for name, schema in _plain_docs(
+                _plain_formats(explicit_discriminators(schemas))
+                if strict
+                else widen_enums(explicit_discriminators(schemas))
+            ).items()
+        }
+    )
+    try:
+        # The library prints progress and warnings of its own: keep the CLI output ours.
+        with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
+            warnings.simplefilter("ignore")
+            output = generate(
+                document,
+                input_file_type=InputFileType.OpenAPI,
+                output_model_type=DataModelType.PydanticV2BaseModel,
+                target_python_version=PythonVersion.PY_311,
+                # Literal, not Enum: a plain str compares equal and serialises as itself.
+                enum_field_as_literal=LiteralType.All,
+                # Enum and alias schemas inline into their fields instead of RootModels,
+                # so `conf.data.status` is a str, not a wrapper.
+                collapse_root_models=True,
+                use_union_operator=True,
+                use_standard_collections=True,
+                use_annotated=True,
+                field_constraints=True,
+                use_field_description=True,
+                use_schema_description=True,
+                use_double_quotes=True,
+                output_datetime_class=DatetimeClassType.Datetime,
+                extra_fields="forbid" if strict else "allow",
+                # Outbound, "5" is not an int and "yes" is not a bool: no silent coercion.
+                # Floats stay lax so that 5 is a valid number.
+                strict_types=(
+                    [StrictTypes.str, StrictTypes.int, StrictTypes.bool] if strict else None
+                ),
+                # Python names escaped with aliases; callers may use either on input.
+                allow_population_by_field_name=True,
+                # camelCase wire names (TrueConf) become snake_case fields with aliases.
+                snake_case_field=snake_case_fields,
+                disable_timestamp=True,
+                custom_file_header=header,
+                formatters=[],
+            )
+    except ConfgenError:
+        raise
+    except Exception as error:  # the library raises many types; all mean "cannot render"
+        raise ConfgenError(
+            f"datamodel-code-generator cannot render the schemas: {error}",
+            source=source,
+            pointer="/components/schemas",
+        ) from None
+    if not isinstance(output, str):
+        raise ConfgenError("datamodel-code-generator returned no single module", source=source)
+    # Each model's validator is built on its first use, not when its module is imported:
+    # a call pays only for the models it parses (issue 17, time to first call).
+    output = output.replace(
+        "model_config = ConfigDict(\n", "model_config = ConfigDict(\n        defer_build=True,\n"
+    )
+    return redeclare_conflicting_fields(output)
