@@ -8,6 +8,7 @@ failing spec (and the totals); `test_generality.py` asserts the same in ``make t
 from __future__ import annotations
 
 import json
+import os
 import re
 import resource
 import subprocess
@@ -119,6 +120,13 @@ print(json.dumps(failed))
 """
 
 
+def _paths(out: Path, packages: list[str], variable: str) -> dict[str, str]:
+    """The environment with ``variable`` listing each package's project folder (relative
+    to ``out``, so mypy's messages start with the package's name): the package itself is
+    ``out/<package>/<package>/``."""
+    return {**os.environ, variable: os.pathsep.join(packages)}
+
+
 def import_all(out: Path, run: Run) -> None:
     """Stage 2, one subprocess: every module of every generated package imported."""
     packages = [o.package for o in run.outcomes if not o.stage]
@@ -126,6 +134,7 @@ def import_all(out: Path, run: Run) -> None:
     result = subprocess.run(
         [sys.executable, "-c", _WALK, *packages],
         cwd=out,
+        env=_paths(out, packages, "PYTHONPATH"),
         capture_output=True,
         text=True,
         check=True,
@@ -153,6 +162,7 @@ def type_check_all(out: Path, run: Run) -> str:
             *(arg for package in packages for arg in ("-p", package)),
         ],
         cwd=out,
+        env=_paths(out, packages, "MYPYPATH"),
         capture_output=True,
         text=True,
         check=False,

@@ -43,7 +43,8 @@ def generate_whole(tmp_path_factory: pytest.TempPathFactory) -> Any:
                 text=True,
                 check=False,
             )
-            made[package] = Generated(package, out, result.returncode, result.stderr)
+            # The project folder (pyproject.toml, README.md) holding the package folder.
+            made[package] = Generated(package, out / package, result.returncode, result.stderr)
         return made[package]
 
     return get

@@ -36,7 +36,8 @@ from tests.contract.conftest import inline_refs
 
 
 class Generated:
-    """One whole API generated into ``out`` (``code``/``stderr``: the generator's)."""
+    """One whole API generated as the project folder ``out`` (the package is
+    ``out/<package>/``; ``code``/``stderr``: the generator's)."""
 
     def __init__(self, package: str, out: Path, code: int, stderr: str) -> None:
         self.package, self.out, self.code, self.stderr = package, out, code, stderr
