@@ -58,7 +58,6 @@ class Generated:
 @pytest.fixture(scope="module")
 def generate(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     folder = tmp_path_factory.mktemp("real")
-    sys.path.insert(0, str(folder))
     made: list[str] = []
 
     def build(package: str, spec: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> Generated:
@@ -68,12 +67,14 @@ def generate(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         code = main(["generate", "--spec", str(path), "--out", str(folder), "--package", package])
         assert code == 0
         made.append(package)
+        sys.path.insert(0, str(folder / package))  # the project folder holds the package
         return Generated(importlib.import_module(package), capsys.readouterr().err)
 
     try:
         yield build
     finally:
-        sys.path.remove(str(folder))
+        for package in made:
+            sys.path.remove(str(folder / package))
         for name in [m for m in sys.modules if m.split(".")[0] in made]:
             del sys.modules[name]
 

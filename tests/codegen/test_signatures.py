@@ -47,7 +47,14 @@ SPEC: dict[str, Any] = {
                         "name": "filter",
                         "in": "query",
                         "style": "deepObject",
-                        "schema": {"type": "object", "properties": {"name": {"type": "string"}}},
+                        "schema": {
+                            "type": "object",
+                            "properties": {
+                                "name": {"type": "string"},
+                                # readOnly on the component (a response field), yet a filter
+                                "status": {"$ref": "#/components/schemas/Status"},
+                            },
+                        },
                     },
                     {
                         "name": "old",
@@ -126,6 +133,7 @@ SPEC: dict[str, Any] = {
     "components": {
         "schemas": {
             "Address": ADDRESS,
+            "Status": {"type": "string", "enum": ["active", "gone"], "readOnly": True},
             "Node": {
                 "type": "object",
                 "properties": {
@@ -203,6 +211,22 @@ def test_read_only_properties_are_never_arguments(sig: Any) -> None:
     assert "password" not in type(person).model_fields  # writeOnly: not a response field
     with pytest.raises(TypeError):
         client.people.create_person(name="Ann", id="x")  # type: ignore[call-arg]
+
+
+def test_a_parameter_object_keeps_its_read_only_properties(sig: Any) -> None:
+    # readOnly says a body must not send the field; a filter on it is how one asks for it
+    # (Telnyx ListNetworkInterfaces: filter[status] refs the readOnly InterfaceStatus).
+    wire = Wire([reply(200, {}), reply(200, {})])
+    client = sig.Sig(http_client=wire.client())
+    with pytest.warns(DeprecationWarning):
+        client.people.list_people(filter={"name": "Ann", "status": "gone"})
+    query = wire.requests[0].url.params
+    assert (query["filter[name]"], query["filter[status]"]) == ("Ann", "gone")
+    with pytest.warns(DeprecationWarning), pytest.raises(sig.RequestValidationError):
+        client.people.list_people(filter={"status": "unknown"})  # still checked: the enum
+    assert len(wire.requests) == 1
+    hints = typing.get_type_hints(importlib.import_module("sig.params").ListPeopleFilterParam)
+    assert set(hints) == {"name", "status"}
 
 
 def test_a_read_only_nested_key_is_refused_before_sending(sig: Any) -> None:

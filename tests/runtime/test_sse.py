@@ -407,16 +407,17 @@ def test_async_with_streaming_response_parses_to_events(events: Any, server: Eve
 
 
 def test_httpx_sse_is_an_extra_of_packages_with_an_event_stream_only(events: Any) -> None:
-    folder = Path(events.__file__).parent
-    project = tomllib.loads((folder / "pyproject.toml").read_text())["project"]
+    package = Path(events.__file__).parent
+    project = tomllib.loads((package.parent / "pyproject.toml").read_text())["project"]
     assert project["optional-dependencies"] == {"sse": ["httpx-sse>=0.4"]}
     assert not any("sse" in dependency for dependency in project["dependencies"])
-    assert (folder / "_runtime" / "_sse.py").is_file()
+    assert (package / "_runtime" / "_sse.py").is_file()
     for provider in ("telnyx", "signalwire", "voximplant"):
         folder = ROOT / "generated" / provider
         text = (folder / "pyproject.toml").read_text()
         assert "httpx-sse" not in text
-        assert not (folder / "_runtime" / "_sse.py").exists()
+        assert (folder / f"confgen_{provider}" / "_runtime").is_dir()
+        assert not (folder / f"confgen_{provider}" / "_runtime" / "_sse.py").exists()
         # ... and it still imports and parses streamed bodies without it.
         importlib.import_module(f"confgen_{provider}._runtime._streaming")
 

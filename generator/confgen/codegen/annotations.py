@@ -58,6 +58,15 @@ class TypedDicts:
         return name
 
 
+def in_parameter(where: tuple[Any, ...]) -> bool:
+    """Whether a JSON path lies inside a parameter (``.../parameters/<i>/schema/...``), not
+    in a property that happens to be named ``parameters``."""
+    return any(
+        key == "parameters" and (index == 0 or where[index - 1] != "properties")
+        for index, key in enumerate(where)
+    )
+
+
 class Annotations:
     """Python annotations for method arguments, from their schemas."""
 
@@ -212,7 +221,10 @@ class Annotations:
         if found is None or not found[0]:
             return None
         registry = self.typed_dicts
-        key = json.dumps(schema, sort_keys=True, default=str)
+        # A parameter's object (a deepObject filter) keeps its readOnly properties: the
+        # flag says a body must not send them, and a filter on them is how one asks.
+        parameter = in_parameter(where)
+        key = json.dumps(schema, sort_keys=True, default=str) + ("|parameter" if parameter else "")
         if key in registry.by_shape and registry.by_shape[key].startswith(hint + "Param"):
             return f"{PARAMS_MODULE}.{registry.by_shape[key]}"
         name = registry.new_name(hint)
@@ -226,10 +238,14 @@ class Annotations:
                 if isinstance(prop, Mapping)
                 else prop
             )
-            if isinstance(resolved, Mapping) and (
-                resolved.get("readOnly") or (isinstance(prop, Mapping) and prop.get("readOnly"))
+            if (
+                not parameter
+                and isinstance(resolved, Mapping)
+                and (
+                    resolved.get("readOnly") or (isinstance(prop, Mapping) and prop.get("readOnly"))
+                )
             ):
-                continue  # set by the server: never sent
+                continue  # set by the server: never sent in a body
             annotation = self.of(
                 prop, (*where, "properties", wire), depth + 1, f"{hint}{pascal_case(str(wire))}"
             )

@@ -100,6 +100,11 @@ def _default_fits(schema: Mapping[str, Any], value: Any) -> bool:
     return not checks or any(check(value) for check in checks)
 
 
+PARAMETERS_MARK = "x-confgen-parameters"
+"""Marks the schema the loader synthesises for an operation's parameters (its ``Params``
+request model): `without_access` leaves its readOnly properties in."""
+
+
 def without_access(schemas: Mapping[str, Any], flag: str) -> dict[str, Any]:
     """``schemas`` with every property marked ``flag`` (``readOnly``: the request side;
     ``writeOnly``: the response side) left out, and out of ``required``; a property is
@@ -114,6 +119,10 @@ def without_access(schemas: Mapping[str, Any], flag: str) -> dict[str, Any]:
         return isinstance(prop, Mapping) and (prop.get(flag) is True or prop.get("$ref") in marked)
 
     def walk(node: Any) -> Any:
+        if isinstance(node, Mapping) and node.get(PARAMETERS_MARK):
+            # An operation's parameters: a filter on a readOnly field is how one asks for
+            # it (readOnly is about bodies); kept whole, the mark dropped.
+            return {key: value for key, value in node.items() if key != PARAMETERS_MARK}
         if isinstance(node, list):
             return [walk(item) for item in node]
         if not isinstance(node, Mapping):
@@ -218,6 +227,10 @@ def explicit_discriminators(schemas: Mapping[str, Any]) -> dict[str, Any]:
         return name
 
     def walk(node: Any) -> Any:
+        if isinstance(node, Mapping) and node.get(PARAMETERS_MARK):
+            # An operation's parameters: a filter on a readOnly field is how one asks for
+            # it (readOnly is about bodies); kept whole, the mark dropped.
+            return {key: value for key, value in node.items() if key != PARAMETERS_MARK}
         if isinstance(node, list):
             return [walk(item) for item in node]
         if not isinstance(node, Mapping):

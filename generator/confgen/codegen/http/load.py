@@ -38,6 +38,7 @@ from confgen.codegen.http.ir import (
     SessionUrl,
 )
 from confgen.codegen.http.shape import HTTP_METHODS, check_shape
+from confgen.codegen.models import PARAMETERS_MARK
 from confgen.codegen.naming import (
     RESERVED_ARGUMENTS,
     check_unique,
@@ -302,6 +303,7 @@ class _Loader:
         if params_props:
             params_model = self._new_class(f"{base}Params", where)
             self.synth_request[params_model] = {
+                PARAMETERS_MARK: True,
                 "type": "object",
                 "additionalProperties": False,
                 "properties": rename_refs(params_props, self.class_names),
