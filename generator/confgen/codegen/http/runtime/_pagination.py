@@ -33,6 +33,7 @@ from urllib.parse import urlsplit
 
 from ._operation import Operation, Pagination
 from ._response import STREAM, APIResponse, raw_response, response_mode
+from .errors import APIResponseValidationError
 
 if TYPE_CHECKING:
     import httpx
@@ -221,9 +222,12 @@ class _BasePage(Generic[_ItemT]):
         elif not urlsplit(url).scheme:
             url = request_url.rsplit("/", 1)[0] + "/" + url
         if not url.startswith(base + "/") and url != base:
-            raise ValueError(
-                f"the next page's URL is not under the client's base URL {base!r}; "
-                "not following it (the client's credentials would go with it)"
+            # Inside the package's error tree (a response the client cannot use as declared).
+            raise APIResponseValidationError(
+                response=self.http_response,
+                body=None,
+                message=f"the next page's URL is not under the client's base URL {base!r}; "
+                "not following it (the client's credentials would go with it)",
             )
         path = url[len(base) :]
         operation = replace_path(self._call.operation, path)
