@@ -46,7 +46,6 @@ SINGLE_PAGE_REASONS = (
     "the example's meta.total_pages is 1",
     "the example's meta.total_pages is None",
     "Prism's answer has no Link rel=next header",
-    "the example's next-page URL (/resource) is answered 404 by Prism",
     "the example's links.next is empty",
 )
 

@@ -329,6 +329,10 @@ def _path_parameter_schema(op: Any, name: str, document: Any) -> dict[str, Any]:
 
 _ELSEWHERE = b"stand-in for a redirect target outside the API"
 
+#: The list path of the example ``Link`` header GitHub's spec gives every list
+#: (``components.headers.link``); `ToPrism` links the requested list instead.
+PLACEHOLDER_LIST = "/resource"
+
 
 class ToPrism(httpx.BaseTransport):
     """Delivers the requests for the API's host to Prism: the client keeps the spec's own
@@ -354,8 +358,28 @@ class ToPrism(httpx.BaseTransport):
         )
         return None
 
+    def _relink(self, response: httpx.Response, path: str) -> httpx.Response:
+        """Prism's ``Link`` header with the example's placeholder list made the requested
+        list: GitHub's spec gives every list the one example header
+        ``<https://api.github.com/resource?page=2>; rel="next", ...``, which Prism sends as
+        it is, and ``/resource`` is no path of the API (Prism answers it 404). A real server
+        links to the list it answered, so a link to `PLACEHOLDER_LIST` becomes one to
+        ``path`` (the request's own, without its query) with the link's query kept
+        (``?page=2``), as `tests/contract/test_prism.py` does for SignalWire's example links."""
+        link = response.headers.get("link")
+        if link and PLACEHOLDER_LIST in link:
+            origin = f"https://{self._api_host}"
+            response.headers["link"] = link.replace(
+                f"<{origin}{PLACEHOLDER_LIST}?", f"<{origin}{path}?"
+            ).replace(f"<{origin}{PLACEHOLDER_LIST}>", f"<{origin}{path}>")
+        return response
+
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        return self._route(request) or self._inner.handle_request(request)
+        path = request.url.raw_path.decode().split("?")[0]
+        routed = self._route(request)
+        if routed is not None:
+            return routed
+        return self._relink(self._inner.handle_request(request), path)
 
     def close(self) -> None:
         self._inner.close()
@@ -369,7 +393,11 @@ class AsyncToPrism(httpx.AsyncBaseTransport):
         self._inner = httpx.AsyncHTTPTransport()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        return self._sync._route(request) or await self._inner.handle_async_request(request)
+        path = request.url.raw_path.decode().split("?")[0]
+        routed = self._sync._route(request)
+        if routed is not None:
+            return routed
+        return self._sync._relink(await self._inner.handle_async_request(request), path)
 
     async def aclose(self) -> None:
         await self._inner.aclose()

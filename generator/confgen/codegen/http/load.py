@@ -88,6 +88,18 @@ def _header_token(version: str) -> str:
     return _NOT_TOKEN.sub("-", version).strip("-") or "0"
 
 
+def _refuses_empty(schema: Mapping[str, Any]) -> bool:
+    """Whether a path parameter's schema is a string one that says nothing of ``""``: no
+    ``minLength`` of its own (``minLength: 0`` allows an empty segment explicitly), and
+    no ``enum``/``const`` holding ``""``."""
+    kind = schema.get("type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    if "string" not in kinds or "minLength" in schema:
+        return False
+    enum = schema.get("enum")
+    return not (isinstance(enum, list) and "" in enum) and schema.get("const") != ""
+
+
 # --- operations --------------------------------------------------------------------
 
 
@@ -587,6 +599,10 @@ class _Loader:
                 and not param.get("allowEmptyValue")
             ):
                 # OpenAPI: an empty query value is invalid unless allowEmptyValue says so.
+                schema["minLength"] = 1
+            elif location == "path" and _refuses_empty(schema):
+                # An empty value is an empty segment (/buckets//usage): another resource,
+                # or none. Refused before any I/O unless the schema allows "" itself.
                 schema["minLength"] = 1
             description = stripped_text(param.get("description"))
             if description and "description" not in schema:
