@@ -229,3 +229,18 @@ def test_unmarking_numbers_an_inline_class_after_the_schemas() -> None:
     assert "class Item(BaseModel):\n    y: Item2\n" in out
     assert "class Item1(BaseModel):\n    z: Item\n" in out
     assert mark not in out
+
+
+def test_unmarking_renames_classes_not_fields_named_like_them() -> None:
+    mark = "Zconfgenschema"
+    source = (
+        "class Url(BaseModel):\n    x: int\n\n\n"
+        f"class Call{mark}(BaseModel):\n    Url: Url | None = None\n"
+        '    """The Url, é."""\n    kind: Literal["Url"] = "Url"\n\n\n'
+        f"class Url{mark}(RootModel[str]):\n    root: str\n"
+    )
+    out = unmark_class_names(source, ["Call", "Url"])
+    assert "class Url1(BaseModel):\n    x: int\n" in out
+    assert 'class Call(BaseModel):\n    Url: Url1 | None = None\n    """The Url, é."""\n' in out
+    assert 'kind: Literal["Url"] = "Url"' in out
+    assert "class Url(RootModel[str]):" in out

@@ -21,7 +21,6 @@ import ast
 import contextlib
 import io
 import re
-import tokenize
 import warnings
 from collections.abc import Collection, Mapping
 from typing import Any
@@ -466,18 +465,30 @@ def _defined_names(source: str) -> list[str]:
 
 
 def _rename_names(source: str, renames: Mapping[str, str]) -> str:
-    """``source`` with the Python names in ``renames`` replaced (names only: a docstring
-    or a ``Literal`` value that spells one is left alone)."""
-    tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
-    lines = source.splitlines(keepends=True)
-    # Edit from the end, so earlier positions stay valid.
-    for token in reversed(tokens):
-        if token.type == tokenize.NAME and token.string in renames:
-            row, start = token.start
-            _, end = token.end
-            line = lines[row - 1]
-            lines[row - 1] = line[:start] + renames[token.string] + line[end:]
-    return "".join(lines)
+    """``source`` with the classes in ``renames`` renamed: their definitions and every
+    name that reads one (annotations, bases, calls). A field named like a class (``Url:
+    Url``), a docstring or a ``Literal`` value that spells one is left alone."""
+    tree = ast.parse(source)
+    lines = [line.encode() for line in source.splitlines(keepends=True)]
+    spots: list[tuple[int, int, str]] = []  # (line, byte column, old name)
+    for statement in tree.body:  # module-level aliases: ``Name = ...``
+        if isinstance(statement, ast.Assign | ast.AnnAssign):
+            target = statement.targets[0] if isinstance(statement, ast.Assign) else statement.target
+            if isinstance(target, ast.Name) and target.id in renames:
+                spots.append((target.lineno, target.col_offset, target.id))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef) and node.name in renames:
+            column = lines[node.lineno - 1].index(b"class ") + len(b"class ")
+            spots.append((node.lineno, column, node.name))
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in renames:
+            spots.append((node.lineno, node.col_offset, node.id))
+    # Edit from the end, so earlier positions stay valid (ast columns are UTF-8 bytes).
+    for row, column, old in sorted(spots, reverse=True):
+        line = lines[row - 1]
+        if line[column : column + len(old)] != old.encode():  # pragma: no cover
+            raise ConfgenError(f"cannot rename model {old!r} in the generated source")
+        lines[row - 1] = line[:column] + renames[old].encode() + line[column + len(old) :]
+    return b"".join(lines).decode()
 
 
 def unmark_class_names(source: str, schemas: Collection[str]) -> str:
