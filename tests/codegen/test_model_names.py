@@ -244,3 +244,23 @@ def test_unmarking_renames_classes_not_fields_named_like_them() -> None:
     assert 'class Call(BaseModel):\n    Url: Url1 | None = None\n    """The Url, é."""\n' in out
     assert 'kind: Literal["Url"] = "Url"' in out
     assert "class Url(RootModel[str]):" in out
+
+
+def test_a_schema_class_is_not_named_like_a_field_that_refers_to_it(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `Ebs: Ebs | None = None` in a class body: the default shadows the class where pydantic
+    # evaluates the annotation, and importing the module fails (AWS elasticmapreduce).
+    mark = "Zconfgenschema"
+    source = (
+        f"class Ebs{mark}(BaseModel):\n    size: int\n\n\n"
+        f"class Fleet{mark}(BaseModel):\n    Ebs: Ebs{mark} | None = None\n"
+    )
+    out = unmark_class_names(source, ["Ebs", "Fleet"])
+    assert "class Ebs1(BaseModel):\n    size: int\n" in out
+    assert "class Fleet(BaseModel):\n    Ebs: Ebs1 | None = None\n" in out
+    module = tmp_path / "ebs_models.py"
+    module.write_text("from __future__ import annotations\nfrom pydantic import BaseModel\n" + out)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    models = importlib.import_module("ebs_models")  # the module now imports and validates
+    assert models.Fleet(Ebs={"size": 1}).Ebs.size == 1

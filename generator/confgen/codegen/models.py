@@ -498,8 +498,18 @@ def unmark_class_names(source: str, schemas: Collection[str]) -> str:
     an inline class whose name is taken so gets the first free ``<name><n>``."""
     defined = _defined_names(source)
     own = {name + _MARK: name for name in schemas}
-    final: dict[str, str] = {name: own[name] for name in defined if name in own}
-    taken = set(final.values())
+    # A field whose annotation names its own schema's class (``EbsConfiguration:
+    # EbsConfiguration | None = None``) would shadow the class in its class body, where
+    # pydantic evaluates the annotation: that class keeps a suffix instead.
+    shadowed = {
+        field
+        for field, annotation in re.findall(r"^[ \t]+(\w+)[ \t]*:(.*)$", source, re.M)
+        if re.search(r"\b" + re.escape(field + _MARK) + r"\b", annotation)
+    }
+    final: dict[str, str] = {
+        name: own[name] for name in defined if name in own and own[name] not in shadowed
+    }
+    taken = set(final.values()) | shadowed
 
     def free(name: str) -> str:
         if name not in taken:
@@ -510,6 +520,7 @@ def unmark_class_names(source: str, schemas: Collection[str]) -> str:
         return f"{name}{counter}"
 
     for group in (
+        [name for name in defined if name in own and name not in final],
         [name for name in defined if _MARK in name and name not in own],
         [name for name in defined if _MARK not in name],
     ):
