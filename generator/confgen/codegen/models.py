@@ -22,18 +22,11 @@ import contextlib
 import io
 import re
 import warnings
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from confgen.codegen.escape import plain_text
-from confgen.codegen.spec import (
-    SCHEMA_PREFIX,
-    SUBSCHEMA_LISTS,
-    SUBSCHEMA_MAPS,
-    SUBSCHEMAS,
-    rename_refs,
-    widen_enums,
-)
+from confgen.codegen.spec import SUBSCHEMA_LISTS, SUBSCHEMA_MAPS, SUBSCHEMAS, widen_enums
 from confgen.errors import ConfgenError
 
 __all__ = ["render_models"]
@@ -361,187 +354,6 @@ def redeclare_conflicting_fields(source: str) -> str:
     return "".join(out)
 
 
-def _is_union(schema: Any) -> bool:
-    """Whether ``schema`` renders as a root model of a union (``anyOf``/``oneOf`` of
-    whole schemas, no properties of its own)."""
-    return (
-        isinstance(schema, Mapping)
-        and not schema.get("properties")
-        and any(isinstance(schema.get(key), list) and schema[key] for key in ("anyOf", "oneOf"))
-    )
-
-
-def _refers(node: Any, ref: str) -> bool:
-    """Whether ``ref`` is a ``$ref`` somewhere in ``node``."""
-    if isinstance(node, Mapping):
-        return node.get("$ref") == ref or any(_refers(value, ref) for value in node.values())
-    if isinstance(node, list):
-        return any(_refers(item, ref) for item in node)
-    return False
-
-
-def keep_union_roots(schemas: Mapping[str, Any], roots: Collection[str]) -> dict[str, Any]:
-    """``schemas`` with each union in ``roots`` kept as a class of its own.
-
-    A method names its response's class (``cast_to=models.CopilotSpaceCollaborator``);
-    but when another schema refers to a union schema, datamodel-code-generator's
-    ``collapse_root_models`` writes the union into that field and drops the union's own
-    class (GitHub's copilot-space-collaborator). So each inline branch of such a union
-    becomes a schema of its own (``<name>1``, ``<name>2``: the names the library gives
-    them), and the other schemas' refs to the union are replaced by the union of refs:
-    the fields come out as before, and no field refers to the union, so its class stays.
-    """
-    wanted = {
-        name
-        for name in roots
-        if _is_union(schemas.get(name))
-        and any(
-            other != name and _refers(schema, SCHEMA_PREFIX + name)
-            for other, schema in schemas.items()
-        )
-    }
-    if not wanted:
-        return dict(schemas)
-    out = dict(schemas)
-    inline: dict[str, Any] = {}
-    for name in sorted(wanted):
-        schema = dict(out[name])
-        key = "anyOf" if schema.get("anyOf") else "oneOf"
-        branches = []
-        counter = 1
-        for branch in schema[key]:
-            if isinstance(branch, Mapping) and set(branch) == {"$ref"}:
-                branches.append(dict(branch))
-                continue
-            while f"{name}{counter}" in out:
-                counter += 1
-            out[f"{name}{counter}"] = branch
-            branches.append({"$ref": f"{SCHEMA_PREFIX}{name}{counter}"})
-            counter += 1
-        schema[key] = branches
-        out[name] = schema
-        inline[SCHEMA_PREFIX + name] = {
-            k: v for k, v in schema.items() if k not in ("title", "description")
-        }
-
-    def walk(node: Any) -> Any:
-        if isinstance(node, Mapping):
-            ref = node.get("$ref")
-            if isinstance(ref, str) and ref in inline:
-                return {**{k: v for k, v in node.items() if k != "$ref"}, **inline[ref]}
-            return {k: walk(v) for k, v in node.items()}
-        if isinstance(node, list):
-            return [walk(item) for item in node]
-        return node
-
-    return {name: schema if name in wanted else walk(schema) for name, schema in out.items()}
-
-
-# --- class names ---------------------------------------------------------------------
-#
-# The generated methods name a schema's class by the schema's name (``cast_to=
-# models.NotificationChannel``), so the model generator must give each schema exactly
-# that name. datamodel-code-generator names a nested inline object after its property
-# and hands out names first come, first served: an inline ``notification_channel``
-# object met before the ``NotificationChannel`` schema took the name, and the schema
-# became ``NotificationChannel3`` (whole Telnyx). So the schemas are rendered under
-# marked names no inline name can be (`_MARK`), and the marks are taken off after:
-# a schema gets its own name, an inline class that had it gets the next free number.
-
-_MARK = "Zconfgenschema"
-
-
-def _defined_names(source: str) -> list[str]:
-    """The top-level classes and assignments of a model module, in order."""
-    out = []
-    for statement in ast.parse(source).body:
-        if isinstance(statement, ast.ClassDef):
-            out.append(statement.name)
-        elif isinstance(statement, ast.Assign | ast.AnnAssign):
-            target = statement.targets[0] if isinstance(statement, ast.Assign) else statement.target
-            if isinstance(target, ast.Name):
-                out.append(target.id)
-    return out
-
-
-def _rename_names(source: str, renames: Mapping[str, str]) -> str:
-    """``source`` with the classes in ``renames`` renamed: their definitions and every
-    name that reads one (annotations, bases, calls). A field named like a class (``Url:
-    Url``), a docstring or a ``Literal`` value that spells one is left alone."""
-    tree = ast.parse(source)
-    lines = [line.encode() for line in source.splitlines(keepends=True)]
-    spots: list[tuple[int, int, str]] = []  # (line, byte column, old name)
-    for statement in tree.body:  # module-level aliases: ``Name = ...``
-        if isinstance(statement, ast.Assign | ast.AnnAssign):
-            target = statement.targets[0] if isinstance(statement, ast.Assign) else statement.target
-            if isinstance(target, ast.Name) and target.id in renames:
-                spots.append((target.lineno, target.col_offset, target.id))
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ClassDef) and node.name in renames:
-            column = lines[node.lineno - 1].index(b"class ") + len(b"class ")
-            spots.append((node.lineno, column, node.name))
-        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in renames:
-            spots.append((node.lineno, node.col_offset, node.id))
-    # Edit from the end, so earlier positions stay valid (ast columns are UTF-8 bytes).
-    for row, column, old in sorted(spots, reverse=True):
-        line = lines[row - 1]
-        if line[column : column + len(old)] != old.encode():  # pragma: no cover
-            raise ConfgenError(f"cannot rename model {old!r} in the generated source")
-        lines[row - 1] = line[:column] + renames[old].encode() + line[column + len(old) :]
-    return b"".join(lines).decode()
-
-
-def unmark_class_names(source: str, schemas: Collection[str]) -> str:
-    """Take the `_MARK` off the class names of ``source`` (rendered from ``schemas``
-    under marked names): each schema's class gets the schema's name; a class named after
-    a schema (a union's branch ``<schema>1``) keeps its unmarked name when that is free;
-    an inline class whose name is taken so gets the first free ``<name><n>``."""
-    defined = _defined_names(source)
-    own = {name + _MARK: name for name in schemas}
-    # A field whose annotation names its own schema's class (``EbsConfiguration:
-    # EbsConfiguration | None = None``) would shadow the class in its class body, where
-    # pydantic evaluates the annotation: that class keeps a suffix instead.
-    shadowed = {
-        field
-        for field, annotation in re.findall(r"^[ \t]+(\w+)[ \t]*:(.*)$", source, re.M)
-        if re.search(r"\b" + re.escape(field + _MARK) + r"\b", annotation)
-    }
-    final: dict[str, str] = {
-        name: own[name] for name in defined if name in own and own[name] not in shadowed
-    }
-    taken = set(final.values()) | shadowed
-
-    def free(name: str) -> str:
-        if name not in taken:
-            return name
-        counter = 1
-        while f"{name}{counter}" in taken:
-            counter += 1
-        return f"{name}{counter}"
-
-    for group in (
-        [name for name in defined if name in own and name not in final],
-        [name for name in defined if _MARK in name and name not in own],
-        [name for name in defined if _MARK not in name],
-    ):
-        for name in group:
-            final[name] = free(name.replace(_MARK, ""))
-            taken.add(final[name])
-    inline = {name: new for name, new in final.items() if name != new and _MARK not in name}
-    if inline:
-        source = _rename_names(source, inline)
-    # A marked name is no English word: replaced wherever it is (a string too).
-    return re.sub(
-        r"\b\w*" + _MARK + r"\w*\b", lambda m: final.get(m[0], m[0].replace(_MARK, "")), source
-    )
-
-
-def _marked(schemas: Mapping[str, Any]) -> dict[str, Any]:
-    """``schemas`` under `_MARK`-ed names, their refs rewritten to match."""
-    names = {name: name + _MARK for name in schemas}
-    return {names[name]: rename_refs(schema, names) for name, schema in schemas.items()}
-
-
 def _document(schemas: Mapping[str, Any]) -> dict[str, Any]:
     """A minimal OpenAPI document holding only ``schemas`` (no paths: models only)."""
     return {
@@ -559,14 +371,12 @@ def render_models(
     strict: bool,
     source: str,
     snake_case_fields: bool = False,
-    keep: Collection[str] = (),
 ) -> str:
     """The Python source of one model module (unformatted; ruff formats it later).
 
     ``header`` is the comment block put at the top; ``strict`` picks the request-side
-    (closed) or response-side (open) flavour; ``keep``: the schemas the generated code
-    names (each keeps its class: `keep_union_roots`). A schema datamodel-code-generator
-    cannot handle becomes a `ConfgenError` naming ``source``.
+    (closed) or response-side (open) flavour. A schema datamodel-code-generator cannot
+    handle becomes a `ConfgenError` naming ``source``.
     """
     from datamodel_code_generator import (
         DatetimeClassType,
@@ -581,18 +391,15 @@ def render_models(
         return header + "\nfrom __future__ import annotations\n"
     # readOnly is never sent, writeOnly never received (OpenAPI 3.1, Schema Object).
     schemas = without_access(schemas, "readOnly" if strict else "writeOnly")
-    schemas = keep_union_roots(schemas, keep)
     document = _document(
-        _marked(
-            {
-                name: fit_schema(schema, lenient=not strict)
-                for name, schema in _plain_docs(
-                    _plain_formats(explicit_discriminators(schemas))
-                    if strict
-                    else widen_enums(explicit_discriminators(schemas))
-                ).items()
-            }
-        )
+        {
+            name: fit_schema(schema, lenient=not strict)
+            for name, schema in _plain_docs(
+                _plain_formats(explicit_discriminators(schemas))
+                if strict
+                else widen_enums(explicit_discriminators(schemas))
+            ).items()
+        }
     )
     try:
         # The library prints progress and warnings of its own: keep the CLI output ours.
@@ -645,4 +452,4 @@ def render_models(
     output = output.replace(
         "model_config = ConfigDict(\n", "model_config = ConfigDict(\n        defer_build=True,\n"
     )
-    return redeclare_conflicting_fields(unmark_class_names(output, schemas))
+    return redeclare_conflicting_fields(output)

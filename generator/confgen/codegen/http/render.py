@@ -195,8 +195,7 @@ def _split_model_package(
     folder: str,
 ) -> dict[str, str]:
     """One side's models as a lazily loaded package: path -> text."""
-    keep = {name for names in roots.values() for name in names}
-    text = render_models(schemas, header=header, strict=strict, source=source, keep=keep)
+    text = render_models(schemas, header=header, strict=strict, source=source)
     return {
         f"{folder}/{name}": module
         for name, module in split_models(text, roots, header=header).items()
@@ -346,37 +345,28 @@ def render_package(
     request_header = (
         header + "# The request side: strict, so invalid arguments fail before anything is sent.\n"
     )
-    # The classes each operation names (its response, errors, parameters and body).
-    body_error = [api.body_errors[1]] if api.body_errors else []
-    response_roots = {
-        f"{op.resource}.{op.name}": [
-            *([op.response_model] if op.response_model else []),
-            *(m.model for m in op.error_models),
-            *body_error,
-        ]
-        for op in api.operations
-    }
-    request_roots = {
-        f"{op.resource}.{op.name}": [m for m in (op.params_model, op.body_model) if m]
-        for op in api.operations
-    }
     if len(api.response_schemas) + len(api.request_schemas) <= SPLIT_MODELS_ABOVE:
         files["models.py"] = render_models(
-            api.response_schemas,
-            header=response_header,
-            strict=False,
-            source=api.spec_source,
-            keep={m for ms in response_roots.values() for m in ms},
+            api.response_schemas, header=response_header, strict=False, source=api.spec_source
         )
         files["_request_models.py"] = render_models(
-            api.request_schemas,
-            header=request_header,
-            strict=True,
-            source=api.spec_source,
-            keep={m for ms in request_roots.values() for m in ms},
+            api.request_schemas, header=request_header, strict=True, source=api.spec_source
         )
     else:
         # A whole real API: model packages loaded a module at a time (generator/confgen/codegen/split.py).
+        body_error = [api.body_errors[1]] if api.body_errors else []
+        response_roots = {
+            f"{op.resource}.{op.name}": [
+                *([op.response_model] if op.response_model else []),
+                *(m.model for m in op.error_models),
+                *body_error,
+            ]
+            for op in api.operations
+        }
+        request_roots = {
+            f"{op.resource}.{op.name}": [m for m in (op.params_model, op.body_model) if m]
+            for op in api.operations
+        }
         # Both sides in this process: a fork pool for the request side measured slower
         # (whole Telnyx, `make bench`: 53.6 s pooled vs 26.4 s serial; same bytes).
         files.update(
