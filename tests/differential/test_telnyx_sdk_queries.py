@@ -33,6 +33,7 @@ import yaml
 
 from confgen.cli import main
 from confgen.codegen.naming import RESERVED_ARGUMENTS, python_identifier, snake_case
+from tests.wire.spec import resolve
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT.parent / "shared" / "corpus" / "telnyx-openapi-3.1.yml"
@@ -91,19 +92,9 @@ def document() -> Any:
         return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
-def _resolve(document: Any, node: Any) -> Any:
-    seen = 0
-    while isinstance(node, Mapping) and "$ref" in node and seen < 20:
-        target: Any = document
-        for part in node["$ref"][2:].split("/"):
-            target = target[part.replace("~1", "/").replace("~0", "~")]
-        node, seen = target, seen + 1
-    return node
-
-
 def sample(document: Any, schema: Any, depth: int = 0) -> Any:
     """A value of ``schema`` both clients should accept."""
-    schema = _resolve(document, schema)
+    schema = resolve(document, schema)
     if not isinstance(schema, Mapping):
         return "x"
     if isinstance(schema.get("enum"), list) and schema["enum"]:
@@ -113,7 +104,7 @@ def sample(document: Any, schema: Any, depth: int = 0) -> Any:
     for key in ("anyOf", "oneOf", "allOf"):
         if isinstance(schema.get(key), list) and schema[key]:
             branch = next(
-                (b for b in schema[key] if _resolve(document, b).get("type") != "null"),
+                (b for b in schema[key] if resolve(document, b).get("type") != "null"),
                 schema[key][0],
             )
             return sample(document, branch, depth + 1)
@@ -149,7 +140,7 @@ def _operations(document: Any) -> list[tuple[str, str, dict[str, Any]]]:
         if not get:
             continue
         params = [
-            _resolve(document, p) for p in item.get("parameters", []) + get.get("parameters", [])
+            resolve(document, p) for p in item.get("parameters", []) + get.get("parameters", [])
         ]
         if any(p.get("in") == "query" and p.get("name") in ("filter", "page") for p in params):
             found.append((path, get["operationId"], {f"{p['in']}:{p['name']}": p for p in params}))
