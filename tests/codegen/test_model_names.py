@@ -12,6 +12,7 @@ import asyncio
 import importlib
 import json
 import sys
+import types
 from collections.abc import Iterator
 from typing import Any
 
@@ -295,3 +296,54 @@ def test_a_root_the_model_generator_will_not_name_so_is_refused_at_generation() 
         render_models(schemas, header="", strict=False, source="t.json", roots={"BaseModel"})
     assert "t.json#/components/schemas/BaseModel" in str(caught.value)
     assert "BaseModelModel" in str(caught.value)
+
+
+CHECKS = {
+    # influxdata's Check: an allOf of one discriminated union, which fields also use.
+    "Check": {"allOf": [{"$ref": "#/components/schemas/CheckUnion"}]},
+    "CheckUnion": {
+        "oneOf": [
+            {"$ref": "#/components/schemas/Deadman"},
+            {"$ref": "#/components/schemas/Custom"},
+        ],
+        "discriminator": {"propertyName": "type"},
+    },
+    "Deadman": {
+        "type": "object",
+        "required": ["type"],
+        "properties": {"type": {"enum": ["deadman"]}, "every": {"type": "string"}},
+    },
+    "Custom": {
+        "type": "object",
+        "required": ["type"],
+        "properties": {"type": {"enum": ["custom"]}, "query": {"type": "string"}},
+    },
+    "Checks": {
+        "type": "object",
+        "properties": {
+            "checks": {"type": "array", "items": {"$ref": "#/components/schemas/Check"}}
+        },
+    },
+}
+
+
+def _module(source: str, name: str) -> Any:
+    module = types.ModuleType(name)
+    sys.modules[name] = module
+    try:
+        exec(compile(source, f"<{name}>", "exec"), module.__dict__)
+    finally:
+        del sys.modules[name]
+    return module
+
+
+def test_an_all_of_union_root_keeps_its_class_and_parses_each_variant() -> None:
+    before = _classes(render_models(CHECKS, header="", strict=False, source="t.json"))
+    assert "Check" not in before  # folded into Checks.checks, as the model generator does
+    source = render_models(CHECKS, header="", strict=False, source="t.json", roots={"Check"})
+    module = _module(source, "checks_models")
+    got = module.Check.model_validate({"type": "custom", "query": "q"})
+    assert got.root.query == "q"
+    assert module.Check.model_validate({"type": "deadman", "every": "1m"}).root.every == "1m"
+    listing = module.Checks.model_validate({"checks": [{"type": "deadman", "every": "5m"}]})
+    assert listing.checks[0].every == "5m"

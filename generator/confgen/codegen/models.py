@@ -451,14 +451,16 @@ def _generate(
 
 
 def _top_level(built: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Schema name -> the class made for that schema itself (not for a part of it)."""
-    return {
-        str(model["source_path"][2]): model
-        for model in built
-        if isinstance(model.get("source_path"), list)
-        and len(model["source_path"]) == 3
-        and tuple(model["source_path"][:2]) == _SCHEMAS
-    }
+    """Schema name -> the class made for that schema itself (not for a part of it): the
+    one of its name where an ``allOf`` of a union made several there (``Check1``...)."""
+    out: dict[str, dict[str, Any]] = {}
+    for model in built:
+        path = model.get("source_path")
+        if isinstance(path, list) and len(path) == 3 and tuple(path[:2]) == _SCHEMAS:
+            name = str(path[2])
+            if name not in out or model["class_name"] == name:
+                out[name] = model
+    return out
 
 
 def _free_name(wanted: str, taken: set[str]) -> str:
@@ -617,8 +619,23 @@ def _name_repair(
     for key, content in contents.items():
         fixed[names[key]] = content
     for name in roots:
-        if name not in schemas or name in top:
+        if name not in schemas or name in wrong or top.get(name, {}).get("class_name") == name:
+            continue  # right, or mended above
+        old = SCHEMA_PREFIX + name
+        if name in top:
+            # Its own classes sit at its own path (an allOf of a union: ``Check1``...) and
+            # none is the root: the root becomes an alias of a copy holding them all,
+            # which the fields refer to (and fold).
+            value = _free_name(f"{name}Value", taken)
+            fixed = {
+                key: _retarget(item, old, SCHEMA_PREFIX + value) for key, item in fixed.items()
+            }
+            fixed[value] = fixed[name]
+            fixed[name] = {"$ref": SCHEMA_PREFIX + value}
             continue
+        # Folded away. The classes made for its parts become schemas of their own (same
+        # names), so the root and a copy of it can share them; the fields refer to the
+        # copy, which is what gets folded, and the root keeps its class.
         schema_path = (*_SCHEMAS, name)
         for path in sorted(by_path, key=len):
             if path[:3] != schema_path or len(path) == 3:
@@ -628,7 +645,7 @@ def _name_repair(
             part = str(by_path[path]["class_name"])
             hoist(path, part if part not in fixed else _free_name(part, taken))
         copy = _free_name(f"{name}Field", taken)
-        old, new = SCHEMA_PREFIX + name, SCHEMA_PREFIX + copy
+        new = SCHEMA_PREFIX + copy
         fixed = {key: _retarget(value, old, new) for key, value in fixed.items()}
         fixed[name] = fixed[copy] = _retarget(fixed[name], new, old)
     return None if fixed == dict(schemas) else fixed
