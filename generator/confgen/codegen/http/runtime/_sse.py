@@ -372,6 +372,8 @@ class AsyncStream(_BaseStream[_T]):
 
         if self._wakeup is None:
             self._wakeup = anyio.Event()
+        if self._closing:  # closed before the wait began
+            return
         with anyio.move_on_after(seconds):
             await self._wakeup.wait()
 
