@@ -582,6 +582,12 @@ class _BaseClient(Generic[_HttpT]):
                 content = request.content or None
             except httpx.RequestNotRead:  # a streamed (multipart) body: sent again as is
                 stream = request.stream
+                # httpx fills Host itself only for a body it encodes.
+                headers["Host"] = url.netloc.decode("ascii")
+            # The body goes along, so its headers do (a multipart boundary), any origin.
+            for name in _BODY_HEADERS:
+                if name in request.headers:
+                    headers[name] = request.headers[name]
         else:
             for name in _BODY_HEADERS:
                 headers.pop(name, None)
