@@ -116,7 +116,8 @@ class RequestNotRepeatableError(APIError):
     """The request had to be sent again (a retry, a redirect, a new OAuth2 token after a
     401, an event stream's reconnection) but its body cannot be: a multipart file part
     was read from a file object that cannot be rewound (a pipe, a socket, a reader
-    without ``seek``). Nothing incomplete was sent in its place. Bytes, a path or a
+    without ``seek``). That attempt is abandoned before the part's content goes out, so
+    the server never gets a whole second request. Bytes, a path or a
     seekable file object can be sent again; the message names the operation and why it
     had to be."""
 

@@ -232,8 +232,10 @@ class _BaseStream(Generic[_T]):
         """Seconds to wait before making the call again, or ``None`` to stop (raising
         ``failure`` if the connection dropped): `RetryPolicy.decide_reconnect`, and no
         wait that would end past the call's deadline."""
+        if self._closing:  # closed by the caller (another thread's close() cuts a read)
+            return None
         reconnection = self._reconnection
-        if reconnection is None or self._closing:
+        if reconnection is None:
             if failure is not None:
                 raise failure
             return None
