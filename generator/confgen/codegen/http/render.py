@@ -291,7 +291,8 @@ def render_package(
             ("ServerSentEvent", "._runtime._sse", has_events),
             ("Stream", "._runtime._sse", has_events),
         )
-        if used
+        # A client class of the same name (an API titled "Stream") keeps the name.
+        if used and name not in (api.client_class, f"Async{api.client_class}")
     }
     files["__init__.py"] = env.get_template("init.py.jinja").render(
         **common,
