@@ -169,9 +169,15 @@ class FeedServer:
             )
             n = self.connections.get(feed, 0)
             self.connections[feed] = n + 1
+        handler.close_connection = True
+        if feed == "moved":  # always redirected to the "drop" feed
+            handler.send_response(307)
+            handler.send_header("Location", "/feeds/drop/events")
+            handler.send_header("Content-Length", "0")
+            handler.end_headers()
+            return
         plan = FEEDS[feed]
         step = plan[min(n, len(plan) - 1)]
-        handler.close_connection = True
         if step is None:
             handler.send_response(204)
             handler.send_header("Content-Length", "0")
@@ -273,6 +279,19 @@ def test_a_dropped_stream_reconnects_after_retry_with_last_event_id(
     first, second = server.requests
     assert (first["last_event_id"], second["last_event_id"]) == (None, "1")
     assert second["at"] - first["at"] >= 0.05  # the server's retry: 50
+
+
+def test_a_reconnection_starts_again_from_the_url_first_asked(
+    feeds: Any, server: FeedServer
+) -> None:
+    got = list(feeds.Feeds(base_url=server.base_url).feeds.stream_feed(feed="moved"))
+    assert ticks(got) == [(1, "1"), (2, "1"), (3, "3")]
+    assert [(r["path"], r["last_event_id"]) for r in server.requests] == [
+        ("/feeds/moved/events", None),
+        ("/feeds/drop/events", None),
+        ("/feeds/moved/events", "1"),  # the redirect is followed anew
+        ("/feeds/drop/events", "1"),
+    ]
 
 
 def test_a_clean_end_is_the_end_by_default(feeds: Any, server: FeedServer) -> None:

@@ -136,7 +136,8 @@ class _Resume:
 @dataclasses.dataclass(frozen=True, slots=True)
 class _Started:
     """What the flow ends with in streaming mode: the response (body unread) and what
-    an event stream needs to make the call again."""
+    an event stream needs to make the call again (``request``: as first sent, before
+    any redirect)."""
 
     response: httpx.Response
     request: httpx.Request
@@ -453,6 +454,9 @@ class _BaseClient(Generic[_HttpT]):
         mode = operation.retry_mode
         redirects = 0
         authenticate = True
+        # What an event stream makes again: the request as first sent, its redirects
+        # followed anew (credentials never go along to where one led elsewhere).
+        origin = request
         # Why the body would be sent again when it cannot be: a first attempt's body is
         # sent twice only by its credentials (a new OAuth2 token after a 401).
         resent = (
@@ -481,7 +485,7 @@ class _BaseClient(Generic[_HttpT]):
                 if not decision.retry or time.monotonic() + decision.delay >= deadline:
                     result = self._result(operation, outcome, cast_to, raw)
                     if raw == STREAM:
-                        return _Started(result, request, deadline, policy)
+                        return _Started(result, origin, deadline, policy)
                     return result
                 what = f"HTTP {status}"
             else:
