@@ -284,17 +284,34 @@ def render_package(
         "webhooks": webhooks,
     }
     files: dict[str, str] = {}
+    has_events = _has_event_stream(api)
+    # Runtime types a user names (annotations, isinstance), exported from the package
+    # root only when its operations return them: by home module, loaded on first use.
+    runtime_exports = {
+        name: home
+        for name, home, used in (
+            ("AsyncPage", "._runtime._pagination", any(op.pagination for op in api.operations)),
+            ("SyncPage", "._runtime._pagination", any(op.pagination for op in api.operations)),
+            ("AsyncStream", "._runtime._sse", has_events),
+            ("ServerSentEvent", "._runtime._sse", has_events),
+            ("Stream", "._runtime._sse", has_events),
+        )
+        # A client class of the same name (an API titled "Stream") keeps the name.
+        if used and name not in (api.client_class, f"Async{api.client_class}")
+    }
     files["__init__.py"] = env.get_template("init.py.jinja").render(
         **common,
         error_names=error_names,
+        runtime_exports=runtime_exports,
         exports=sorted(
             [api.client_class, f"Async{api.client_class}", "models", "operations", *error_names]
+            + list(runtime_exports)
             + (["webhooks"] if webhooks else [])
         ),
     )
     project = _project(api, webhooks, distribution)
     files["_client.py"] = env.get_template("client.py.jinja").render(
-        **common, project=project, session_methods=_session_methods(api)
+        **common, project=project, session_methods=_session_methods(api), has_events=has_events
     )
     files["operations.py"] = env.get_template("operations.py.jinja").render(
         **common,
