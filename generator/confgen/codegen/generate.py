@@ -28,6 +28,7 @@ from confgen.codegen.http.render import render_package
 from confgen.codegen.http.webhooks import load_webhooks
 from confgen.codegen.project import MANIFEST_ADVICE, distribution_of, in_project_layout
 from confgen.codegen.spec import boolean_schemas_as_objects
+from confgen.codegen.ws.ir import WsApi
 from confgen.errors import ConfgenError, json_pointer
 from confgen.fsutil import replace_tree
 from confgen.manifest import Provider
@@ -343,7 +344,7 @@ def build_package(
 
 def render_target(
     target: Target, *, stage: Stage = _no_stage
-) -> tuple[dict[str, bytes], Api | None]:
+) -> tuple[dict[str, bytes], Api | WsApi]:
     """Read and render ``target``'s spec: the package's files, unformatted (nothing is
     written). Every invalid input is a located `ConfgenError`."""
     stage(StageEvent("read", f"reading {target.spec_source}"))
@@ -379,14 +380,14 @@ def _located(document: Mapping[str, object], source: str) -> Iterator[None]:
 
 def _render(
     document: Mapping[str, object], target: Target, stage: Stage
-) -> tuple[dict[str, bytes], Api | None]:
-    api: Api | None = None
+) -> tuple[dict[str, bytes], Api | WsApi]:
+    api: Api | WsApi
     check_extensions(document, source=target.spec_source)
     document = boolean_schemas_as_objects(document)
     if "asyncapi" in document:  # a WebSocket API: generator/confgen/codegen/ws/
         from confgen.codegen.ws.render import render_ws_target
 
-        files = render_ws_target(document, target)
+        files, api = render_ws_target(document, target)
     else:
         stage(StageEvent("load", "loading operations"))
         api = load_api(
@@ -421,7 +422,7 @@ def _write_and_format(
     target: Target,
     folder: Path,
     files: Mapping[str, bytes],
-    api: Api | None,
+    api: Api | WsApi,
     begun: float,
     summaries: list[Summary] | None,
 ) -> dict[str, bytes]:
@@ -455,11 +456,11 @@ def _write_and_format(
         summaries.append(
             Summary(
                 package=target.package,
-                operations=len(api.operations) if api is not None else 0,
+                operations=len(api.operations) if isinstance(api, Api) else len(api.commands),
                 models=models,
                 files=len(built),
-                skipped=api.skipped if api is not None else (),
-                renamed=api.renamed if api is not None else (),
+                skipped=api.skipped,
+                renamed=api.renamed,
                 seconds=time.perf_counter() - begun,
             )
         )

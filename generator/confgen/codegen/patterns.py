@@ -15,7 +15,10 @@ import warnings
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["compiles", "drop_uncompilable_patterns"]
+from confgen.codegen.diagnostics import Diagnostic
+from confgen.errors import json_pointer
+
+__all__ = ["compiles", "drop_uncompilable_patterns", "pattern_notes"]
 
 # Where a mapping is data or names, not a schema: a "pattern" key there is not a keyword.
 _NOT_SCHEMA_KEYS = frozenset({"example", "examples", "default", "enum", "const", "properties"})
@@ -86,3 +89,16 @@ def drop_uncompilable_patterns(
         return out
 
     return walk(node, where, False), found
+
+
+def pattern_notes(patterns: list[tuple[tuple[Any, ...], str]]) -> list[Diagnostic]:
+    """The ``note:`` of each pattern `drop_uncompilable_patterns` left out."""
+    return [
+        Diagnostic(
+            "note",
+            json_pointer(list(where)),
+            f"pattern {pattern!r} is not checked (Python re or pydantic-core cannot "
+            "compile it); kept in the description",
+        )
+        for where, pattern in patterns
+    ]

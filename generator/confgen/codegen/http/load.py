@@ -51,7 +51,7 @@ from confgen.codegen.naming import (
     resource_reserved,
     snake_case,
 )
-from confgen.codegen.patterns import drop_uncompilable_patterns
+from confgen.codegen.patterns import drop_uncompilable_patterns, pattern_notes
 from confgen.codegen.spec import (
     SCHEMA_PREFIX,
     Spec,
@@ -1263,15 +1263,7 @@ def load_api(
     """
     document, patterns = drop_uncompilable_patterns(document)
     spec = Spec(document, source, strict=strict)
-    for where, pattern in patterns:
-        spec.renamed.append(
-            Diagnostic(
-                "note",
-                json_pointer(list(where)),
-                f"pattern {pattern!r} is not checked (Python re or pydantic-core cannot "
-                "compile it); kept in the description",
-            )
-        )
+    spec.renamed.extend(pattern_notes(patterns))
     version = str(document.get("openapi", ""))
     if not version.startswith("3."):
         raise spec.error(f"expected an OpenAPI 3.0 or 3.1 document, got openapi={version!r}", ())

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from confgen.codegen.diagnostics import Diagnostic
+
 __all__ = ["WsApi", "WsArgument", "WsCommand", "WsMatch", "WsNotification"]
 
 
@@ -92,3 +94,7 @@ class WsApi:
     notifications: tuple[WsNotification, ...]
     request_schemas: dict[str, Any]
     response_schemas: dict[str, Any]
+    skipped: tuple[Diagnostic, ...] = ()
+    """Never filled (a WebSocket spec is loaded strictly): the summary's shape."""
+    renamed: tuple[Diagnostic, ...] = ()
+    """Notes on what was generated differently from the spec (an uncompilable pattern)."""

@@ -27,6 +27,7 @@ from typing import Any
 
 from confgen.codegen.annotations import Annotations
 from confgen.codegen.naming import RESERVED_ARGUMENTS, check_unique, python_identifier
+from confgen.codegen.patterns import drop_uncompilable_patterns, pattern_notes
 from confgen.codegen.spec import (
     COMPONENT_KEY,
     SCHEMA_PREFIX,
@@ -74,8 +75,13 @@ def _match(spec: Spec, node: Any, where: tuple[Any, ...]) -> WsMatch:
 def load_ws_api(
     document: Mapping[str, Any], *, source: str, package: str, client_class: str
 ) -> WsApi:
-    """Build the IR of an AsyncAPI 3.0 document; refuse what cannot be rendered."""
+    """Build the IR of an AsyncAPI 3.0 document; refuse what cannot be rendered.
+
+    A ``pattern`` the run-time regex engines cannot compile is left out and noted, as
+    for OpenAPI (`drop_uncompilable_patterns`)."""
+    document, patterns = drop_uncompilable_patterns(document)
     spec = Spec(document, source)
+    spec.renamed.extend(pattern_notes(patterns))
     version = str(document.get("asyncapi", ""))
     if not version.startswith("3."):
         raise spec.error(f"expected an AsyncAPI 3 document, got asyncapi={version!r}", ())
@@ -225,6 +231,7 @@ def load_ws_api(
             for name in sorted(ref_closure(schemas, request_roots))
         },
         response_schemas=schemas,
+        renamed=tuple(spec.renamed),
     )
 
 

@@ -178,8 +178,9 @@ def render_ws_package(
     return dict(sorted(out.items()))
 
 
-def render_ws_target(document: Mapping[str, Any], target: Any) -> dict[str, bytes]:
-    """`generate.build_package`'s entry for an AsyncAPI spec (a ``generate.Target``)."""
+def render_ws_target(document: Mapping[str, Any], target: Any) -> tuple[dict[str, bytes], WsApi]:
+    """`generate.build_package`'s entry for an AsyncAPI spec (a ``generate.Target``):
+    the package's files, and the IR they came from."""
     api = load_ws_api(
         document,
         source=target.spec_source,
@@ -191,6 +192,7 @@ def render_ws_target(document: Mapping[str, Any], target: Any) -> dict[str, byte
         api = dataclasses.replace(api, title=str(title))
     info = document.get("info")
     version = str(info.get("version", "0")) if isinstance(info, Mapping) else "0"
-    return render_ws_package(
+    files = render_ws_package(
         api, target.import_path, target.distribution, version, target.regenerate_advice
     )
+    return files, api
