@@ -197,7 +197,7 @@ def test_query_api_key_is_redacted_in_logs(vault: Any, caplog: pytest.LogCapture
     with caplog.at_level(logging.DEBUG):
         client.items.by_query()
         client.items.by_header()
-    # The package's own loggers (<PACKAGE>_LOG); httpx's logger is httpx's (see the README).
+    # The package's own loggers (<PACKAGE>_LOG); httpx's logger: test_httpx_logs.py.
     ours = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("vault"))
     assert "/v1/by-query?access_code=<redacted>" in ours
     assert "'x-vault-key': '<redacted>'" in ours

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 import httpx
 
-from ._logs import add_secret_names
+from ._logs import add_secret_names, add_url_secret
 from .errors import (
     APIResponseValidationError,
     MissingConfigurationError,
@@ -122,7 +122,9 @@ class BasicAuth(httpx.Auth):
 class ApiKeyAuth(httpx.Auth):
     """Sends an API key in a header, a query parameter or a cookie (OpenAPI ``apiKey``).
 
-    The name is added to the log redaction list, so the key never reaches a log line.
+    The name is added to the log redaction list, so the key never reaches a log line of
+    the package's; a key in the query is kept out of httpx's own log lines too (see
+    `_logs.add_url_secret`).
     """
 
     __slots__ = ("_key", "location", "name")
@@ -138,6 +140,8 @@ class ApiKeyAuth(httpx.Auth):
         self.name = name
         self.location = location
         add_secret_names((name,))
+        if location == "query":
+            add_url_secret(self, key)  # httpx's own logger writes every request URL
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         # Set, never added: a retried request is the same object, already carrying it.
