@@ -166,13 +166,13 @@ SPEC: dict[str, Any] = {
 
 # A user who already holds a token: OAuth2 without a client-credentials flow (one scheme,
 # so its argument is plain ``access_token``), beside a query API key.
-NOTES_SPEC: dict[str, Any] = {
+NOTEPAD_SPEC: dict[str, Any] = {
     "openapi": "3.1.0",
-    "info": {"title": "Notes", "version": "1"},
-    "servers": [{"url": "https://notes.example.com/v1"}],
-    "security": [{"userAuth": ["notes:read"]}],
+    "info": {"title": "Notepad", "version": "1"},
+    "servers": [{"url": "https://notepad.example.com/v1"}],
+    "security": [{"userAuth": ["notepad:read"]}],
     "paths": {
-        "/notes": _get("listNotes"),
+        "/notepad": _get("listNotes"),
         "/public": _get("getPublic", []),
         "/by-key": _get("byKey", [{"queryKey": []}]),
         "/either": _get("eitherWay", [{"userAuth": []}, {"queryKey": []}]),
@@ -183,13 +183,13 @@ NOTES_SPEC: dict[str, Any] = {
                 "type": "oauth2",
                 "flows": {
                     "authorizationCode": {
-                        "authorizationUrl": "https://notes.example.com/authorize",
-                        "tokenUrl": "https://notes.example.com/token",
-                        "scopes": {"notes:read": "read"},
+                        "authorizationUrl": "https://notepad.example.com/authorize",
+                        "tokenUrl": "https://notepad.example.com/token",
+                        "scopes": {"notepad:read": "read"},
                     },
                     "password": {
-                        "tokenUrl": "https://notes.example.com/token",
-                        "scopes": {"notes:read": "read"},
+                        "tokenUrl": "https://notepad.example.com/token",
+                        "scopes": {"notepad:read": "read"},
                     },
                 },
             },
@@ -227,9 +227,9 @@ def vault(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
 
 @pytest.fixture(scope="session")
-def notes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """The package generated from NOTES_SPEC, imported as ``notes``."""
-    yield from _generated(tmp_path_factory, "notes", NOTES_SPEC)
+def notepad(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """The package generated from NOTEPAD_SPEC, imported as ``notepad``."""
+    yield from _generated(tmp_path_factory, "notepad", NOTEPAD_SPEC)
 
 
 @pytest.fixture(autouse=True)
@@ -237,7 +237,7 @@ def _no_credentials_in_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     import os
 
     for name in list(os.environ):
-        if name.startswith(("VAULT_", "TELNYX_", "NOTES_")):
+        if name.startswith(("VAULT_", "TELNYX_", "NOTEPAD_")):
             monkeypatch.delenv(name)
 
 

@@ -1,5 +1,5 @@
 """An access token the user already holds, against a loopback server: OAuth2 flows other
-than client credentials (the ``notes`` spec), and a ready token instead of a client id
+than client credentials (the ``notepad`` spec), and a ready token instead of a client id
 and secret (the ``vault`` spec's client-credentials scheme), sync and async."""
 
 from __future__ import annotations
@@ -20,46 +20,48 @@ def _open_routes(token_server: TokenServer) -> None:
     token_server.open_paths.update({"/public", "/by-key"})
 
 
-def notes_client(notes: Any, server: TokenServer, **options: Any) -> Any:
-    return notes.Notes(base_url=server.url, max_retries=0, **options)
+def notes_client(notepad: Any, server: TokenServer, **options: Any) -> Any:
+    return notepad.Notepad(base_url=server.url, max_retries=0, **options)
 
 
-def test_index_lists_the_access_token_with_its_scheme(notes: Any) -> None:
+def test_index_lists_the_access_token_with_its_scheme(notepad: Any) -> None:
     rows = [
         (c.argument, c.env, c.scheme, c.required, c.alternative)
-        for c in notes.operations.CREDENTIALS
+        for c in notepad.operations.CREDENTIALS
     ]
     assert rows == [
         # The only way to meet userAuth, which the document's security needs: required.
-        ("access_token", "NOTES_ACCESS_TOKEN", "userAuth", True, False),
-        ("api_key", "NOTES_API_KEY", "queryKey", False, False),
+        ("access_token", "NOTEPAD_ACCESS_TOKEN", "userAuth", True, False),
+        ("api_key", "NOTEPAD_API_KEY", "queryKey", False, False),
     ]
-    description = notes.operations.credential("access_token").description
+    description = notepad.operations.credential("access_token").description
     assert "OAuth2 access token" in description
     assert "authorization code, password flow" in description
 
 
-def test_docs_say_what_the_access_token_is(notes: Any, vault: Any) -> None:
-    assert "access_token: An OAuth2 access token you already hold" in (notes.Notes.__doc__ or "")
-    assert "Default: the ``NOTES_ACCESS_TOKEN`` environment variable." in (
-        notes.Notes.__doc__ or ""
+def test_docs_say_what_the_access_token_is(notepad: Any, vault: Any) -> None:
+    assert "access_token: An OAuth2 access token you already hold" in (
+        notepad.Notepad.__doc__ or ""
+    )
+    assert "Default: the ``NOTEPAD_ACCESS_TOKEN`` environment variable." in (
+        notepad.Notepad.__doc__ or ""
     )
     assert "instead of one fetched with client_id and client_secret" in (vault.Vault.__doc__ or "")
-    text = (Path(notes.__file__).parent.parent / "README.md").read_text(encoding="utf-8")
-    assert "`access_token` (`NOTES_ACCESS_TOKEN`) is an access token you already hold" in text
+    text = (Path(notepad.__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    assert "`access_token` (`NOTEPAD_ACCESS_TOKEN`) is an access token you already hold" in text
 
 
 def test_token_goes_only_to_operations_that_require_its_scheme(
-    notes: Any, token_server: TokenServer
+    notepad: Any, token_server: TokenServer
 ) -> None:
     token_server.accepted.add(TOKEN)
-    with notes_client(notes, token_server, access_token=TOKEN, api_key="qk") as client:
+    with notes_client(notepad, token_server, access_token=TOKEN, api_key="qk") as client:
         client.items.list_notes()
         client.items.get_public()
         client.items.by_key()
         client.items.either_way()  # the first alternative the credentials meet: userAuth
     assert token_server.api_requests == [
-        {"path": "/notes", "auth": f"Bearer {TOKEN}"},
+        {"path": "/notepad", "auth": f"Bearer {TOKEN}"},
         {"path": "/public", "auth": ""},
         {"path": "/by-key?access_code=qk", "auth": ""},
         {"path": "/either", "auth": f"Bearer {TOKEN}"},
@@ -68,32 +70,32 @@ def test_token_goes_only_to_operations_that_require_its_scheme(
 
 
 async def test_token_goes_only_to_operations_that_require_its_scheme_async(
-    notes: Any, token_server: TokenServer
+    notepad: Any, token_server: TokenServer
 ) -> None:
     token_server.accepted.add(TOKEN)
-    async with notes.AsyncNotes(
+    async with notepad.AsyncNotepad(
         access_token=TOKEN, base_url=token_server.url, max_retries=0
     ) as client:
         await client.items.list_notes()
         await client.items.get_public()
         await client.items.either_way()
-        with pytest.raises(notes.MissingCredentialsError, match="api_key"):
+        with pytest.raises(notepad.MissingCredentialsError, match="api_key"):
             await client.items.by_key()
     assert token_server.api_requests == [
-        {"path": "/notes", "auth": f"Bearer {TOKEN}"},
+        {"path": "/notepad", "auth": f"Bearer {TOKEN}"},
         {"path": "/public", "auth": ""},
         {"path": "/either", "auth": f"Bearer {TOKEN}"},
     ]
 
 
 def test_token_comes_from_the_environment(
-    notes: Any, token_server: TokenServer, monkeypatch: pytest.MonkeyPatch
+    notepad: Any, token_server: TokenServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     token_server.accepted.update({TOKEN, "from-argument"})
-    monkeypatch.setenv("NOTES_ACCESS_TOKEN", TOKEN)
-    with notes_client(notes, token_server) as client:
+    monkeypatch.setenv("NOTEPAD_ACCESS_TOKEN", TOKEN)
+    with notes_client(notepad, token_server) as client:
         client.items.list_notes()
-    with notes_client(notes, token_server, access_token="from-argument") as client:
+    with notes_client(notepad, token_server, access_token="from-argument") as client:
         client.items.list_notes()  # an argument wins over its variable
     assert [r["auth"] for r in token_server.api_requests] == [
         f"Bearer {TOKEN}",
@@ -102,38 +104,38 @@ def test_token_comes_from_the_environment(
 
 
 def test_a_401_with_a_user_token_is_an_authentication_error_without_refresh(
-    notes: Any, token_server: TokenServer
+    notepad: Any, token_server: TokenServer
 ) -> None:
     with (
-        notes_client(notes, token_server, access_token="expired") as client,
-        pytest.raises(notes.AuthenticationError),
+        notes_client(notepad, token_server, access_token="expired") as client,
+        pytest.raises(notepad.AuthenticationError),
     ):
         client.items.list_notes()
     assert [r["auth"] for r in token_server.api_requests] == ["Bearer expired"]
     assert token_server.token_requests == []
 
 
-async def test_a_401_with_a_user_token_async(notes: Any, token_server: TokenServer) -> None:
-    async with notes.AsyncNotes(
+async def test_a_401_with_a_user_token_async(notepad: Any, token_server: TokenServer) -> None:
+    async with notepad.AsyncNotepad(
         access_token="expired", base_url=token_server.url, max_retries=0
     ) as client:
-        with pytest.raises(notes.AuthenticationError):
+        with pytest.raises(notepad.AuthenticationError):
             await client.items.list_notes()
     assert len(token_server.api_requests) == 1
 
 
 def test_missing_token_errors_name_the_argument_and_variable(
-    notes: Any, token_server: TokenServer
+    notepad: Any, token_server: TokenServer
 ) -> None:
-    with pytest.raises(notes.MissingConfigurationError) as construction:
-        notes.Notes()
+    with pytest.raises(notepad.MissingConfigurationError) as construction:
+        notepad.Notepad()
     assert "access_token" in str(construction.value)
-    assert "NOTES_ACCESS_TOKEN" in str(construction.value)
-    client = notes_client(notes, token_server, api_key="qk")
-    with pytest.raises(notes.MissingCredentialsError) as caught:
+    assert "NOTEPAD_ACCESS_TOKEN" in str(construction.value)
+    client = notes_client(notepad, token_server, api_key="qk")
+    with pytest.raises(notepad.MissingCredentialsError) as caught:
         client.items.list_notes()
     assert str(caught.value) == (
-        "listNotes needs credentials: pass [access_token= (or NOTES_ACCESS_TOKEN)]"
+        "listNotes needs credentials: pass [access_token= (or NOTEPAD_ACCESS_TOKEN)]"
     )
     assert token_server.api_requests == []
 
@@ -236,15 +238,15 @@ def test_an_argument_beats_an_environment_variable_across_the_two_ways(
 
 
 def test_access_tokens_never_reach_our_logs(
-    notes: Any, vault: Any, token_server: TokenServer, caplog: pytest.LogCaptureFixture
+    notepad: Any, vault: Any, token_server: TokenServer, caplog: pytest.LogCaptureFixture
 ) -> None:
     token_server.accepted.add(TOKEN)
     with caplog.at_level(logging.DEBUG):
-        with notes_client(notes, token_server, access_token=TOKEN) as client:
+        with notes_client(notepad, token_server, access_token=TOKEN) as client:
             client.items.list_notes()
         with vault_client(vault, token_server, access_token=TOKEN) as client:
             client.items.by_oauth()
-    ours = [r for r in caplog.records if r.name.startswith(("notes", "vault"))]
-    assert {r.name for r in ours} >= {"notes.http", "vault.http"}
+    ours = [r for r in caplog.records if r.name.startswith(("notepad", "vault"))]
+    assert {r.name for r in ours} >= {"notepad.http", "vault.http"}
     assert "'authorization': '<redacted>'" in "\n".join(r.getMessage() for r in ours)
     assert all(TOKEN not in r.getMessage() for r in caplog.records)

@@ -27,7 +27,7 @@ def everything_logged(caplog: pytest.LogCaptureFixture) -> str:
 @pytest.mark.parametrize("level", [logging.INFO, logging.DEBUG])
 def test_no_secret_reaches_any_logger(
     vault: Any,
-    notes: Any,
+    notepad: Any,
     token_server: TokenServer,
     caplog: pytest.LogCaptureFixture,
     level: int,
@@ -50,7 +50,7 @@ def test_no_secret_reaches_any_logger(
             username="ann", password=PASSWORD, base_url=token_server.url, max_retries=0
         ) as client:
             client.items.list_items()
-        with notes.Notes(
+        with notepad.Notepad(
             access_token=USER_TOKEN, api_key=QUERY_KEY, base_url=token_server.url, max_retries=0
         ) as other:
             other.items.list_notes()
