@@ -207,6 +207,21 @@ def test_a_deprecated_key_of_a_query_object(rooms: Any) -> None:
     assert wire.requests[0].url.params["filter[old_status]"] == "active"
 
 
+def test_a_request_model_given_for_the_typed_dict(rooms: Any) -> None:
+    wire = Wire()
+    client = make(rooms, wire)
+    models = importlib.import_module("roomkeys._request_models")
+    settings = models.RoomSettings(audio=models.Audio(codec="opus"), layout="grid")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        client.rooms.create_room(name="n", settings=settings)
+    assert deprecations(caught) == ["create_room: settings.layout is deprecated"]
+    assert json.loads(wire.requests[0].content)["settings"] == {
+        "audio": {"codec": "opus"},
+        "layout": "grid",
+    }
+
+
 async def test_async_warns_the_same(rooms: Any) -> None:
     async def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, json={"id": "r1"})

@@ -39,7 +39,8 @@ def warn_deprecated_keys(
 ) -> None:
     """One `DeprecationWarning` per call naming every deprecated key given inside the
     ``arguments`` (name -> ``(value, node)``): ``create_room: settings.audio.codec is
-    deprecated`` (``[]`` stands for the items of a list)."""
+    deprecated`` (``[]`` stands for the items of a list). A value may be a dict or a
+    request model (its fields given, by wire name)."""
     found: list[str] = []
     for name, (value, node) in arguments.items():
         _find(value, node, name, table, found, 0)
@@ -53,6 +54,11 @@ def _find(
 ) -> None:
     if depth > _MAX_DEPTH:
         return
+    dump = getattr(value, "model_dump", None)
+    if callable(dump) and hasattr(value, "model_fields_set"):
+        # A request model given for the TypedDict: the fields it was given, by wire name
+        # (serialised, not read: reading a deprecated field would warn once more).
+        value = dump(by_alias=True, exclude_unset=True)
     if isinstance(value, Mapping):
         keys = table.get(node, {})
         for key, item in value.items():
