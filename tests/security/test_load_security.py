@@ -79,6 +79,13 @@ def test_an_oauth2_scheme_without_client_credentials_takes_an_access_token() -> 
         ("access_token", "VAULT_ACCESS_TOKEN")
     ]
     assert "authorization code, implicit flow" in oauth.credentials[0].description
+    # Only the flows OpenAPI defines are named: spec keys are not copied into the docs.
+    spec["components"]["securitySchemes"]["oauth"]["flows"] = {'x-"""odd': {}}
+    [odd] = [s for s in load(spec).auth.schemes if s.name == "oauth"]
+    assert odd.credentials[0].description == (
+        "An OAuth2 access token you already hold, sent as a bearer token; never fetched or "
+        "refreshed by the client."
+    )
 
 
 def test_open_id_connect_takes_an_access_token() -> None:
@@ -94,6 +101,10 @@ def test_open_id_connect_takes_an_access_token() -> None:
         ("oidc_access_token", "VAULT_OIDC_ACCESS_TOKEN")
     ]
     assert "https://id.example.com/" in schemes["oidc"].credentials[0].description
+    # A URL that is not a plain one (a newline, quotes) is left out of the one-line docs.
+    spec["components"]["securitySchemes"]["oidc"]["openIdConnectUrl"] = 'https://x/"\n# y'
+    odd = {s.name: s for s in load(spec).auth.schemes}["oidc"].credentials[0].description
+    assert odd.startswith("An OpenID Connect access token you already hold, sent as")
     token = schemes["oauth"].access_token
     assert token is not None
     assert (token.argument, token.env) == ("oauth_access_token", "VAULT_OAUTH_ACCESS_TOKEN")

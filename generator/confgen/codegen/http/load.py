@@ -1020,7 +1020,9 @@ class _Loader:
             flow = flows.get("clientCredentials")
             token_url = flow.get("tokenUrl") if isinstance(flow, Mapping) else None
             if not isinstance(token_url, str) or not token_url:
-                named = [_FLOW_NAMES.get(str(f), str(f)) for f in flows] or ["any"]
+                # The flows OpenAPI defines, named in words (any other key is not a flow).
+                named = [_FLOW_NAMES[str(f)] for f in flows if str(f) in _FLOW_NAMES]
+                which = f" ({', '.join(named)} flow)" if named else ""
                 return SecurityScheme(
                     name,
                     "access-token",
@@ -1028,9 +1030,8 @@ class _Loader:
                         credential(
                             "access_token",
                             "access_token",
-                            f"An OAuth2 access token you already hold ({', '.join(named)} "
-                            "flow), sent as a bearer token; never fetched or refreshed by "
-                            "the client.",
+                            f"An OAuth2 access token you already hold{which}, sent as a "
+                            "bearer token; never fetched or refreshed by the client.",
                             sharing=tokens,
                         ),
                     ),
@@ -1059,7 +1060,9 @@ class _Loader:
             )
         if kind == "openIdConnect":
             url = scheme.get("openIdConnectUrl")
-            where = f" (issued by the provider at {url})" if isinstance(url, str) and url else ""
+            # Named only when it is a plain URL: the description is one line of docs.
+            plain = isinstance(url, str) and _PLAIN_URL.fullmatch(url) is not None
+            where = f" (issued by the provider at {url})" if plain else ""
             return SecurityScheme(
                 name,
                 "access-token",
@@ -1109,6 +1112,7 @@ def _kind_of(scheme: Mapping[str, Any]) -> str:
     return str(scheme.get("type"))
 
 
+_PLAIN_URL = re.compile(r"https?://[^\s\"'`|<>\\{}]+")
 _TOKEN_KINDS = frozenset({"oauth2", "openIdConnect"})
 """Scheme kinds that take an ``access_token`` argument."""
 _FLOW_NAMES = {
