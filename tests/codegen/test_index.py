@@ -41,8 +41,11 @@ def test_http_index_matches_the_runtime_descriptors(provider: str) -> None:
 @pytest.mark.parametrize("provider", HTTP)
 def test_http_credentials_are_the_constructors_arguments(provider: str) -> None:
     package = importlib.import_module(f"confgen_{provider}")
+    # The async client: the one `Async...` export with client options (not AsyncPage).
     client_class = next(
-        getattr(package, name) for name in package.__all__ if name.startswith("Async")
+        getattr(package, name)
+        for name in package.__all__
+        if name.startswith("Async") and hasattr(getattr(package, name), "with_options")
     )
     parameters = inspect.signature(client_class).parameters
     for info in _index(provider).CREDENTIALS:

@@ -6,8 +6,8 @@ second page (the others are counted by reason), and every binary operation retur
 
 What is allowed to fail is listed here, each with its reason, and checked to fail exactly
 so (an entry that starts passing fails the test too, so the list stays true):
-Prism's own defects are recognised by rule (`whole.prism_defect`), the generator's known
-bugs are `GENERATOR_BUGS`. Each run writes its counts to ``whole-prism-<package>.json``
+Prism's own defects are recognised by rule (`whole.prism_defect`); operations no mock can
+serve are `UNCALLABLE`. No generator bug is allowed: every other operation must pass. Each run writes its counts to ``whole-prism-<package>.json``
 in the session's temporary folder and prints them (``-rP`` / ``-s`` shows them).
 
 Slow: `make test-slow`.
@@ -33,40 +33,6 @@ pytestmark = pytest.mark.slow
 #: The async run: this many operations of each API, drawn with this seed.
 ASYNC_SEED = 14
 ASYNC_SAMPLE = 150
-
-#: Generator bugs the run exposes, not fixed yet (a fix that rendered every schema under a
-#: marked name and unmarked it afterwards broke three specs of the generality sample, so it
-#: was taken back), by operation: what the failure says, and why. Each must fail exactly so.
-GENERATOR_BUGS: dict[tuple[str, str, str], tuple[str, str]] = {
-    **{
-        ("github_api", method, path): (
-            "has no attribute 'CopilotSpaceCollaborator'",
-            "the response schema copilot-space-collaborator (anyOf of an allOf and an "
-            "object) gets models CopilotSpaceCollaborator1/2 but no union named "
-            "CopilotSpaceCollaborator, which the method's cast_to names (response models)",
-        )
-        for method, path in [
-            ("POST", "/orgs/{org}/copilot-spaces/{space_number}/collaborators"),
-            ("POST", "/users/{username}/copilot-spaces/{space_number}/collaborators"),
-            (
-                "PUT",
-                "/orgs/{org}/copilot-spaces/{space_number}/collaborators/{actor_type}/"
-                "{actor_identifier}",
-            ),
-            (
-                "PUT",
-                "/users/{username}/copilot-spaces/{space_number}/collaborators/{actor_type}/"
-                "{actor_identifier}",
-            ),
-        ]
-    },
-    ("telnyx_api", "PATCH", "/notification_channels/{id}"): (
-        "invalid NotificationChannel: 1 error",
-        "two request schemas get the class name NotificationChannel (the body's component "
-        "and the filter[notification_channel] object): the body is validated against the "
-        "filter's class, which refuses every body field (request model names)",
-    ),
-}
 
 #: Operations that cannot be called against Prism at all, by operation: what the failure
 #: says, and why. Each must fail exactly so, before any request is sent.
@@ -159,7 +125,7 @@ def _judge(loaded: Loaded, outcomes: list[whole.Outcome]) -> dict[str, Any]:
     problems: list[str] = []
     for outcome in outcomes:
         key = (loaded.name, outcome.op.http_method, outcome.op.path)
-        bug = GENERATOR_BUGS.get(key) or UNCALLABLE.get(key)
+        bug = UNCALLABLE.get(key)
         if outcome.verdict == "failed":
             if bug is None or bug[0] not in outcome.detail:
                 problems.append(f"{outcome.name}: {outcome.detail}")
@@ -177,11 +143,6 @@ def _judge(loaded: Loaded, outcomes: list[whole.Outcome]) -> dict[str, Any]:
         f"{o.name}: {UNCALLABLE[(loaded.name, o.op.http_method, o.op.path)][1]}"
         for o in outcomes
         if (loaded.name, o.op.http_method, o.op.path) in UNCALLABLE
-    )
-    counts["expected_generator_bugs"] = sorted(
-        f"{o.name}: {GENERATOR_BUGS[(loaded.name, o.op.http_method, o.op.path)][1]}"
-        for o in outcomes
-        if (loaded.name, o.op.http_method, o.op.path) in GENERATOR_BUGS
     )
     assert not problems, f"{len(problems)} of {len(outcomes)}:\n" + "\n".join(problems)
     return counts

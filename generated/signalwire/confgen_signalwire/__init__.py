@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from . import models, operations
     from ._client import AsyncSignalWire, SignalWire
+    from ._runtime._pagination import AsyncPage, SyncPage
     from .errors import (
         APIConnectionError,
         APIError,
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
         PermissionDeniedError,
         RateLimitError,
         RedirectError,
+        RequestNotRepeatableError,
         RequestValidationError,
         ResponseTooLargeError,
         UnprocessableEntityError,
@@ -44,6 +46,7 @@ __all__ = [
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "AsyncPage",
     "AsyncSignalWire",
     "AuthenticationError",
     "BadRequestError",
@@ -55,9 +58,11 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RedirectError",
+    "RequestNotRepeatableError",
     "RequestValidationError",
     "ResponseTooLargeError",
     "SignalWire",
+    "SyncPage",
     "UnprocessableEntityError",
     "models",
     "operations",
@@ -82,9 +87,12 @@ _HOMES = {
     "PermissionDeniedError": ".errors",
     "RateLimitError": ".errors",
     "RedirectError": ".errors",
+    "RequestNotRepeatableError": ".errors",
     "RequestValidationError": ".errors",
     "ResponseTooLargeError": ".errors",
     "UnprocessableEntityError": ".errors",
+    "AsyncPage": "._runtime._pagination",
+    "SyncPage": "._runtime._pagination",
 }
 
 

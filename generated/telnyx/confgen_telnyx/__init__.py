@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from . import models, operations, webhooks
     from ._client import AsyncTelnyx, Telnyx
+    from ._runtime._pagination import AsyncPage, SyncPage
     from .errors import (
         APIConnectionError,
         APIError,
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
         PermissionDeniedError,
         RateLimitError,
         RedirectError,
+        RequestNotRepeatableError,
         RequestValidationError,
         ResponseTooLargeError,
         UnprocessableEntityError,
@@ -45,6 +47,7 @@ __all__ = [
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "AsyncPage",
     "AsyncTelnyx",
     "AuthenticationError",
     "BadRequestError",
@@ -56,8 +59,10 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RedirectError",
+    "RequestNotRepeatableError",
     "RequestValidationError",
     "ResponseTooLargeError",
+    "SyncPage",
     "Telnyx",
     "UnprocessableEntityError",
     "WebhookVerificationError",
@@ -85,10 +90,13 @@ _HOMES = {
     "PermissionDeniedError": ".errors",
     "RateLimitError": ".errors",
     "RedirectError": ".errors",
+    "RequestNotRepeatableError": ".errors",
     "RequestValidationError": ".errors",
     "ResponseTooLargeError": ".errors",
     "UnprocessableEntityError": ".errors",
     "WebhookVerificationError": ".errors",
+    "AsyncPage": "._runtime._pagination",
+    "SyncPage": "._runtime._pagination",
 }
 
 

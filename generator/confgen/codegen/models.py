@@ -20,14 +20,21 @@ from __future__ import annotations
 import ast
 import contextlib
 import io
+import json
 import re
 import warnings
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from confgen.codegen.escape import plain_text
-from confgen.codegen.spec import SUBSCHEMA_LISTS, SUBSCHEMA_MAPS, SUBSCHEMAS, widen_enums
-from confgen.errors import ConfgenError
+from confgen.codegen.spec import (
+    SCHEMA_PREFIX,
+    SUBSCHEMA_LISTS,
+    SUBSCHEMA_MAPS,
+    SUBSCHEMAS,
+    widen_enums,
+)
+from confgen.errors import ConfgenError, json_pointer
 
 __all__ = ["render_models"]
 
@@ -364,6 +371,303 @@ def _document(schemas: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+_SCHEMAS = ("components", "schemas")
+_NAME_PASSES = 4
+"""How many more passes `_name_repair` may ask for (one mends every case seen)."""
+
+
+def _generation_options(*, strict: bool, header: str, snake_case: bool) -> dict[str, Any]:
+    """datamodel-code-generator's options for one side (``strict``: the request side)."""
+    from datamodel_code_generator import DatetimeClassType, LiteralType, PythonVersion
+    from datamodel_code_generator.enums import DataModelType, StrictTypes
+
+    return {
+        "output_model_type": DataModelType.PydanticV2BaseModel,
+        "target_python_version": PythonVersion.PY_311,
+        # Literal, not Enum: a plain str compares equal and serialises as itself.
+        "enum_field_as_literal": LiteralType.All,
+        # Enum and alias schemas inline into their fields instead of RootModels,
+        # so `conf.data.status` is a str, not a wrapper.
+        "collapse_root_models": True,
+        "use_union_operator": True,
+        "use_standard_collections": True,
+        "use_annotated": True,
+        "field_constraints": True,
+        "use_field_description": True,
+        "use_schema_description": True,
+        "use_double_quotes": True,
+        "output_datetime_class": DatetimeClassType.Datetime,
+        "extra_fields": "forbid" if strict else "allow",
+        # Outbound, "5" is not an int and "yes" is not a bool: no silent coercion.
+        # Floats stay lax so that 5 is a valid number.
+        "strict_types": [StrictTypes.str, StrictTypes.int, StrictTypes.bool] if strict else None,
+        # Python names escaped with aliases; callers may use either on input.
+        "allow_population_by_field_name": True,
+        # camelCase wire names (TrueConf) become snake_case fields with aliases.
+        "snake_case_field": snake_case,
+        "disable_timestamp": True,
+        "custom_file_header": header,
+        "formatters": [],
+    }
+
+
+def _generate(
+    document: Mapping[str, Any], options: Mapping[str, Any], *, source: str
+) -> tuple[str, list[dict[str, Any]]]:
+    """One module's source, and datamodel-code-generator's account of the classes in it
+    (its ``--emit-model-metadata``: each class's name and the schema path it came from)."""
+    import tempfile
+    from pathlib import Path
+
+    from datamodel_code_generator import InputFileType, generate
+
+    try:
+        # The library prints progress and warnings of its own: keep the CLI output ours.
+        with (
+            tempfile.TemporaryDirectory(prefix="confgen-models-") as folder,
+            warnings.catch_warnings(),
+            contextlib.redirect_stderr(io.StringIO()),
+        ):
+            warnings.simplefilter("ignore")
+            metadata = Path(folder) / "models.json"
+            output = generate(
+                dict(document),
+                input_file_type=InputFileType.OpenAPI,
+                emit_model_metadata=metadata,
+                **options,
+            )
+            built = json.loads(metadata.read_text(encoding="utf-8"))["models"]
+    except ConfgenError:
+        raise
+    except Exception as error:  # the library raises many types; all mean "cannot render"
+        raise ConfgenError(
+            f"datamodel-code-generator cannot render the schemas: {error}",
+            source=source,
+            pointer="/components/schemas",
+        ) from None
+    if not isinstance(output, str):
+        raise ConfgenError("datamodel-code-generator returned no single module", source=source)
+    return output, list(built)
+
+
+def _top_level(built: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Schema name -> the class made for that schema itself (not for a part of it): the
+    one of its name where an ``allOf`` of a union made several there (``Check1``...)."""
+    out: dict[str, dict[str, Any]] = {}
+    for model in built:
+        path = model.get("source_path")
+        if isinstance(path, list) and len(path) == 3 and tuple(path[:2]) == _SCHEMAS:
+            name = str(path[2])
+            if name not in out or model["class_name"] == name:
+                out[name] = model
+    return out
+
+
+def _free_name(wanted: str, taken: set[str]) -> str:
+    """``wanted``, or ``wanted2``, ``wanted3``... whichever is not in ``taken`` (added)."""
+    name, counter = wanted, 2
+    while name in taken:
+        name, counter = f"{wanted}{counter}", counter + 1
+    taken.add(name)
+    return name
+
+
+def _replace_at(node: Any, path: list[Any], value: Any) -> Any:
+    """A copy of ``node`` with the part at ``path`` (keys and list indexes) ``value``."""
+    if not path:
+        return value
+    head, rest = path[0], path[1:]
+    if isinstance(node, list) and isinstance(head, int | str) and str(head).isdigit():
+        index = int(head)
+        return [
+            _replace_at(item, rest, value) if i == index else item for i, item in enumerate(node)
+        ]
+    if isinstance(node, Mapping) and head in node:
+        return {
+            key: _replace_at(item, rest, value) if key == head else item
+            for key, item in node.items()
+        }
+    return node
+
+
+def _makes_class(node: Mapping[str, Any]) -> bool:
+    """Whether datamodel-code-generator makes a class of an inline schema (enums are
+    ``Literal``s here, and a bare ``$ref`` is the class it names)."""
+    return (
+        "properties" in node
+        or node.get("type") == "object"
+        or any(key in node for key in ("allOf", "anyOf", "oneOf"))
+    )
+
+
+def _inline_nodes(
+    schemas: Mapping[str, Any], tail: tuple[str, ...]
+) -> list[tuple[tuple[str, ...], Any]]:
+    """Every inline schema (not a bare ``$ref``) whose path ends with ``tail``: its path
+    from ``components/schemas`` (list indexes as digit strings), and the schema."""
+    found: list[tuple[tuple[str, ...], Any]] = []
+
+    def walk(node: Any, path: tuple[str, ...]) -> None:
+        if isinstance(node, Mapping):
+            if len(path) > 3 and path[-len(tail) :] == tail and _makes_class(node):
+                found.append((path, node))
+            for key, child in node.items():
+                walk(child, (*path, str(key)))
+        elif isinstance(node, list):
+            for index, child in enumerate(node):
+                walk(child, (*path, str(index)))
+
+    for name, schema in schemas.items():
+        walk(schema, (*_SCHEMAS, name))
+    return found
+
+
+def _at(node: Any, path: list[Any]) -> Any:
+    """The part of ``node`` at ``path`` (keys and list indexes)."""
+    for key in path:
+        node = node[int(key)] if isinstance(node, list) else node[key]
+    return node
+
+
+def _retarget(node: Any, old: str, new: str) -> Any:
+    """A copy of ``node`` whose ``$ref`` ``old`` (and discriminator mappings to it) read ``new``."""
+    if isinstance(node, list):
+        return [_retarget(item, old, new) for item in node]
+    if not isinstance(node, Mapping):
+        return node
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key == "$ref" and value == old:
+            out[key] = new
+        elif key == "mapping" and isinstance(value, Mapping):
+            out[key] = {tag: new if ref == old else ref for tag, ref in value.items()}
+        else:
+            out[key] = _retarget(value, old, new)
+    return out
+
+
+def _name_repair(
+    schemas: Mapping[str, Any], built: list[dict[str, Any]], roots: Collection[str]
+) -> dict[str, Any] | None:
+    """``schemas`` changed so that a new pass names every schema's class after the
+    schema, or ``None`` when this pass (``built``) did. Two things go wrong:
+
+    - an inline object whose field is named like a schema (Telnyx's list filter
+      ``notification_channel: {eq}``) takes that name when it is met first, and the
+      schema's class becomes ``NotificationChannel1``. The inline object becomes a schema
+      of its own, named for its parent class and itself (``FilterNotificationChannel``);
+    - a root schema that becomes a ``RootModel`` (a union, an array, an alias) is folded
+      into every field that refers to it and then dropped (``collapse_root_models``), so
+      the class an operation names is missing (GitHub's ``copilot-space-collaborator``).
+      The classes made for its parts become schemas of their own under the names they
+      had (``CopilotSpaceCollaborator1``); the fields refer to a copy of the root made of
+      them, and the copy is what gets folded.
+
+    Only top-level schemas are moved or added, so every other class keeps its name.
+    """
+    top = _top_level(built)
+    by_path = {tuple(model["source_path"]): model for model in built if model.get("source_path")}
+    holders = {str(model["class_name"]): model for model in built}
+    taken = set(holders) | set(schemas)
+    fixed = dict(schemas)
+
+    def hoist(path: tuple[Any, ...], name: str) -> None:
+        """The inline schema at ``path`` becomes schema ``name``; its place, a ``$ref``."""
+        owner, inner = str(path[2]), list(path[3:])
+        fixed[name] = _at(fixed[owner], inner)
+        fixed[owner] = _replace_at(fixed[owner], inner, {"$ref": SCHEMA_PREFIX + name})
+
+    wrong = sorted(
+        name
+        for name in schemas
+        if name in top and top[name]["class_name"] != name and name in holders
+    )
+    # datamodel-code-generator names an inline class for where it sits (the property
+    # name; ``items`` of one); the inline schemas that sit alike want the same name,
+    # and the library makes one class for those of the same content. Each such content
+    # becomes one schema, or the next of them would take the name in the next pass.
+    groups: dict[str, list[tuple[str, ...]]] = {}
+    names: dict[str, str] = {}
+    for name in wrong:
+        path = tuple(str(part) for part in holders[name]["source_path"])
+        cut = max((i for i in range(3, len(path)) if path[i] == "properties"), default=3)
+        for found, node in _inline_nodes(fixed, path[cut:]):
+            if any(found in paths for paths in groups.values()):
+                continue
+            key = json.dumps(node, sort_keys=True, default=str)
+            if key not in groups:
+                parent = next(
+                    (
+                        by_path[found[:end]]
+                        for end in range(len(found) - 1, 2, -1)
+                        if found[:end] in by_path
+                    ),
+                    None,
+                )
+                prefix = str(parent["class_name"]) if parent is not None else str(found[2])
+                names[key] = _free_name(prefix + name, taken)
+            groups.setdefault(key, []).append(found)
+    contents: dict[str, Any] = {}
+    for found, key in sorted(
+        ((found, key) for key, paths in groups.items() for found in paths),
+        key=lambda item: (-len(item[0]), item[0]),
+    ):
+        owner, inner = found[2], list(found[3:])
+        if found == groups[key][0]:  # its parts that move have moved: deepest first
+            contents[key] = _at(fixed[owner], inner)
+        fixed[owner] = _replace_at(fixed[owner], inner, {"$ref": SCHEMA_PREFIX + names[key]})
+    for key, content in contents.items():
+        fixed[names[key]] = content
+    for name in roots:
+        if name not in schemas or name in wrong or top.get(name, {}).get("class_name") == name:
+            continue  # right, or mended above
+        old = SCHEMA_PREFIX + name
+        if name in top:
+            # Its own classes sit at its own path (an allOf of a union: ``Check1``...) and
+            # none is the root: the root becomes an alias of a copy holding them all,
+            # which the fields refer to (and fold).
+            value = _free_name(f"{name}Value", taken)
+            fixed = {
+                key: _retarget(item, old, SCHEMA_PREFIX + value) for key, item in fixed.items()
+            }
+            fixed[value] = fixed[name]
+            fixed[name] = {"$ref": SCHEMA_PREFIX + value}
+            continue
+        # Folded away. The classes made for its parts become schemas of their own (same
+        # names), so the root and a copy of it can share them; the fields refer to the
+        # copy, which is what gets folded, and the root keeps its class.
+        schema_path = (*_SCHEMAS, name)
+        for path in sorted(by_path, key=len):
+            if path[:3] != schema_path or len(path) == 3:
+                continue
+            if any(path[:end] in by_path for end in range(4, len(path))):
+                continue  # inside a part already moved
+            part = str(by_path[path]["class_name"])
+            hoist(path, part if part not in fixed else _free_name(part, taken))
+        copy = _free_name(f"{name}Field", taken)
+        new = SCHEMA_PREFIX + copy
+        fixed = {key: _retarget(value, old, new) for key, value in fixed.items()}
+        fixed[name] = fixed[copy] = _retarget(fixed[name], new, old)
+    return None if fixed == dict(schemas) else fixed
+
+
+def _check_names(
+    schemas: Mapping[str, Any], built: list[dict[str, Any]], roots: Collection[str], *, source: str
+) -> None:
+    """Refuse a module where a root (a class the generated code names) has no class of
+    its name: what `_name_repair` could not mend would fail only when called."""
+    top = _top_level(built)
+    for name in sorted(set(roots) & set(schemas)):
+        model = top.get(name)
+        if model is None or model["class_name"] != name:
+            got = "no class" if model is None else f"class {model['class_name']!r}"
+            raise ConfgenError(
+                f"schema {name!r} is rendered as {got}, not as class {name!r}",
+                source=source,
+                pointer=json_pointer(["components", "schemas", name]),
+            )
+
+
 def render_models(
     schemas: Mapping[str, Any],
     *,
@@ -371,22 +675,17 @@ def render_models(
     strict: bool,
     source: str,
     snake_case_fields: bool = False,
+    roots: Collection[str] = (),
 ) -> str:
     """The Python source of one model module (unformatted; ruff formats it later).
 
     ``header`` is the comment block put at the top; ``strict`` picks the request-side
-    (closed) or response-side (open) flavour. A schema datamodel-code-generator cannot
-    handle becomes a `ConfgenError` naming ``source``.
+    (closed) or response-side (open) flavour. ``roots`` are the schemas the generated
+    code names as classes (an operation's body, params or response model): each gets a
+    class of its own name even where fields elsewhere inline it, and every schema of
+    ``schemas`` that gets a class gets it under its own name (`_name_repair`). A schema
+    datamodel-code-generator cannot handle becomes a `ConfgenError` naming ``source``.
     """
-    from datamodel_code_generator import (
-        DatetimeClassType,
-        InputFileType,
-        LiteralType,
-        PythonVersion,
-        generate,
-    )
-    from datamodel_code_generator.enums import DataModelType, StrictTypes
-
     if not schemas:
         return header + "\nfrom __future__ import annotations\n"
     # readOnly is never sent, writeOnly never received (OpenAPI 3.1, Schema Object).
@@ -401,52 +700,16 @@ def render_models(
             ).items()
         }
     )
-    try:
-        # The library prints progress and warnings of its own: keep the CLI output ours.
-        with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
-            warnings.simplefilter("ignore")
-            output = generate(
-                document,
-                input_file_type=InputFileType.OpenAPI,
-                output_model_type=DataModelType.PydanticV2BaseModel,
-                target_python_version=PythonVersion.PY_311,
-                # Literal, not Enum: a plain str compares equal and serialises as itself.
-                enum_field_as_literal=LiteralType.All,
-                # Enum and alias schemas inline into their fields instead of RootModels,
-                # so `conf.data.status` is a str, not a wrapper.
-                collapse_root_models=True,
-                use_union_operator=True,
-                use_standard_collections=True,
-                use_annotated=True,
-                field_constraints=True,
-                use_field_description=True,
-                use_schema_description=True,
-                use_double_quotes=True,
-                output_datetime_class=DatetimeClassType.Datetime,
-                extra_fields="forbid" if strict else "allow",
-                # Outbound, "5" is not an int and "yes" is not a bool: no silent coercion.
-                # Floats stay lax so that 5 is a valid number.
-                strict_types=(
-                    [StrictTypes.str, StrictTypes.int, StrictTypes.bool] if strict else None
-                ),
-                # Python names escaped with aliases; callers may use either on input.
-                allow_population_by_field_name=True,
-                # camelCase wire names (TrueConf) become snake_case fields with aliases.
-                snake_case_field=snake_case_fields,
-                disable_timestamp=True,
-                custom_file_header=header,
-                formatters=[],
-            )
-    except ConfgenError:
-        raise
-    except Exception as error:  # the library raises many types; all mean "cannot render"
-        raise ConfgenError(
-            f"datamodel-code-generator cannot render the schemas: {error}",
-            source=source,
-            pointer="/components/schemas",
-        ) from None
-    if not isinstance(output, str):
-        raise ConfgenError("datamodel-code-generator returned no single module", source=source)
+    options = _generation_options(strict=strict, header=header, snake_case=snake_case_fields)
+    schemas_in = document["components"]["schemas"]
+    output, built = _generate(document, options, source=source)
+    for _ in range(_NAME_PASSES):
+        repaired = _name_repair(schemas_in, built, roots)
+        if repaired is None:
+            break
+        schemas_in = repaired
+        output, built = _generate(_document(schemas_in), options, source=source)
+    _check_names(schemas_in, built, roots, source=source)
     # Each model's validator is built on its first use, not when its module is imported:
     # a call pays only for the models it parses (issue 17, time to first call).
     output = output.replace(

@@ -17,7 +17,9 @@ from typing import Final, Literal
 
 __all__ = [
     "DEFAULT_MAX_RETRIES",
+    "DEFAULT_RECONNECT",
     "Failure",
+    "Reconnect",
     "RetryDecision",
     "RetryMode",
     "RetryPolicy",
@@ -29,6 +31,14 @@ RetryMode = Literal["idempotent", "idempotency-key", "unprocessed", "never"]
 """How an operation may be retried (the spec overlay's ``x-confgen-retry.mode``)."""
 
 DEFAULT_MAX_RETRIES: Final = 2
+
+Reconnect = Literal["on-error", "always", "never"]
+"""When an event stream (``text/event-stream``) is made again after its connection ends:
+``on-error`` when it drops (a network error or a timeout mid-stream), not when the
+server ends the body cleanly; ``always`` after a clean end too (the WHATWG
+``EventSource`` behaviour, for endless feeds); ``never``."""
+
+DEFAULT_RECONNECT: Final[Reconnect] = "on-error"
 
 _IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
 
@@ -62,6 +72,9 @@ class StopReason(enum.Enum):
     """This status or failure is not retried under the operation's retry mode."""
     RETRIES_EXHAUSTED = "retries-exhausted"
     """It would be retried, but ``max_retries`` retries have been made."""
+    STREAM_ENDED = "stream-ended"
+    """An event stream's connection ended and its `Reconnect` setting says not to
+    make it again (a clean end under ``on-error``, anything under ``never``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +90,7 @@ _SUCCEEDED: Final = RetryDecision(retry=False, reason=StopReason.SUCCEEDED)
 _NEVER: Final = RetryDecision(retry=False, reason=StopReason.NEVER_RETRIED)
 _NOT_RETRYABLE: Final = RetryDecision(retry=False, reason=StopReason.NOT_RETRYABLE)
 _EXHAUSTED: Final = RetryDecision(retry=False, reason=StopReason.RETRIES_EXHAUSTED)
+_STREAM_ENDED: Final = RetryDecision(retry=False, reason=StopReason.STREAM_ENDED)
 
 # 408 timeout, 409 lock conflict, 429 rate limit: the server asks to come back later.
 _IDEMPOTENT_STATUSES: Final = frozenset({408, 409, 429})
@@ -128,6 +142,31 @@ class RetryPolicy:
         if delay is None:
             delay = self.backoff(retries_taken)
         return RetryDecision(retry=True, delay=delay)
+
+    def decide_reconnect(
+        self,
+        mode: RetryMode,
+        reconnect: Reconnect,
+        reconnects_taken: int,
+        *,
+        dropped: bool,
+        server_retry_ms: int | None,
+    ) -> RetryDecision:
+        """Decide whether an event stream whose connection ended is made again.
+
+        ``dropped``: the connection failed mid-stream (else the body ended cleanly);
+        ``reconnects_taken`` counts the reconnections made since the last event arrived;
+        ``server_retry_ms`` is the last ``retry:`` the server set. Re-sending is what a
+        retry is, so the operation's retry mode decides as for a dropped connection (a
+        POST without an idempotency key is never sent twice) and ``max_retries`` bounds
+        the reconnections in a row; the wait is the server's ``retry:``, else the backoff.
+        """
+        if reconnect == "never" or (not dropped and reconnect != "always"):
+            return _STREAM_ENDED
+        decision = self.decide(mode, reconnects_taken, failure=Failure.DROPPED)
+        if decision.retry and server_retry_ms is not None and server_retry_ms >= 0:
+            return RetryDecision(retry=True, delay=server_retry_ms / 1000.0)
+        return decision
 
     def backoff(self, retries_taken: int) -> float:
         """Exponential backoff with jitter: ``initial * 2**n``, capped, times 0.75-1.0."""

@@ -4,6 +4,7 @@ httpx's own multipart encoder, streamed from disk rather than read into memory."
 
 from __future__ import annotations
 
+import io
 import mimetypes
 import os
 from typing import IO, TYPE_CHECKING, Any
@@ -11,7 +12,15 @@ from typing import IO, TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["BinaryResponse", "FileContent", "FileInput", "decode_content", "file_part", "is_file"]
+__all__ = [
+    "BinaryResponse",
+    "BodyNotRewindable",
+    "FileContent",
+    "FileInput",
+    "decode_content",
+    "file_part",
+    "is_file",
+]
 
 
 class BinaryResponse:
@@ -108,6 +117,53 @@ class _PathFile:
         self.close()
 
 
+class BodyNotRewindable(Exception):
+    """A multipart body is being sent again (a retry, a redirect, a new token after a
+    401) but one of its file parts was read from a file object that cannot be rewound.
+    Raised inside httpx's send; the client turns it into `RequestNotRepeatableError`,
+    naming the operation."""
+
+
+def _rewindable(file: object) -> bool:
+    """Whether httpx can rewind ``file`` (it seeks every file part to 0 before sending)."""
+    seekable = getattr(file, "seekable", None)
+    if callable(seekable):
+        try:
+            return bool(seekable())
+        except (OSError, ValueError):  # closed, or a stream that refuses to say
+            return False
+    return callable(getattr(file, "seek", None)) and callable(getattr(file, "tell", None))
+
+
+class _OnceFile:
+    """A file object that cannot be rewound, sent at most once.
+
+    httpx seeks a file part to 0 before each send and would then send what is left of
+    a pipe (nothing) without a word: the first seek is a no-op here, a seek after
+    reading began raises `BodyNotRewindable`. Without ``fileno``/``tell`` httpx sends the
+    body chunked instead of trusting a pipe's ``st_size`` (0) as its length.
+    """
+
+    __slots__ = ("_file", "_started", "name")
+
+    def __init__(self, file: IO[bytes], name: str) -> None:
+        self._file = file
+        self._started = False
+        self.name = name
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        if self._started:
+            raise BodyNotRewindable(
+                f"the file part {self.name!r} is read from a file object that cannot be "
+                "rewound (give bytes, a path or a seekable file to allow sending it again)"
+            )
+        return 0
+
+    def read(self, size: int = -1) -> bytes:
+        self._started = True
+        return self._file.read(size)
+
+
 def is_file(value: object) -> bool:
     """Whether a multipart field value is a file (bytes, a path, a file object, a tuple)."""
     if isinstance(value, bytes | bytearray | os.PathLike) or hasattr(value, "read"):
@@ -137,6 +193,8 @@ def file_part(value: object, content_type: str | None) -> tuple[str | None, Any,
     elif hasattr(content, "read"):
         name = getattr(content, "name", None)
         filename = filename or (os.path.basename(name) if isinstance(name, str) else None)
+        if not isinstance(content, io.TextIOBase) and not _rewindable(content):
+            content = _OnceFile(content, filename or "upload")  # httpx refuses text itself
     filename = filename or "upload"
     kind = given_type or content_type or mimetypes.guess_type(filename)[0]
     return filename, content, kind or "application/octet-stream"

@@ -25,9 +25,11 @@ from pydantic import BaseModel
 from ._body import BodyReader
 from ._files import decode_content
 from ._response import STREAM, parse_body, set_response_mode
+from ._retry import Reconnect, RetryMode, RetryPolicy
 
 __all__ = [
     "AsyncStreamedAPIResponse",
+    "Reconnection",
     "StreamErrors",
     "StreamedAPIResponse",
     "async_to_streamed_response_wrapper",
@@ -56,6 +58,24 @@ class StreamErrors:
     cancel_after: CancelAfter | None = None
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class Reconnection:
+    """What an event stream (`_sse`) needs to make its call again after the connection
+    ends: the operation's retry rules, the call's deadline, and how to send.
+
+    ``send(last_event_id, reconnects_taken)`` sends the call's own request again (the
+    same body and idempotency key) with ``Last-Event-ID``, under the same deadline and
+    retry budget, and gives the `StreamedAPIResponse` (awaitable on the async client).
+    """
+
+    mode: RetryMode
+    policy: RetryPolicy
+    reconnect: Reconnect
+    deadline: float
+    """`time.monotonic` seconds: no reconnection wait may end past it."""
+    send: Callable[[str, int], Any]
+
+
 class _BaseStreamedResponse(Generic[_T]):
     __slots__ = (
         "_cast_to",
@@ -66,9 +86,12 @@ class _BaseStreamedResponse(Generic[_T]):
         "_parsed",
         "_parser",
         "http_response",
+        "reconnection",
     )
 
     http_response: httpx.Response
+    reconnection: Reconnection | None
+    """How an event-stream operation's call is made again (`None` for any other)."""
 
     def __init__(
         self,
@@ -87,6 +110,7 @@ class _BaseStreamedResponse(Generic[_T]):
         self._deadline = deadline
         self._parsed: Any = _UNPARSED
         self._parser: Callable[[], object] | None = None
+        self.reconnection = None
 
     @property
     def status_code(self) -> int:

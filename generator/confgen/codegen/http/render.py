@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -210,6 +210,11 @@ def _error_keys(api: Api, op: Operation) -> list[tuple[Code, str]]:
     ]
 
 
+def _all(roots: Mapping[str, list[str]]) -> set[str]:
+    """Every class the operations of ``roots`` (operation -> class names) name."""
+    return {name for names in roots.values() for name in names}
+
+
 def _split_model_package(
     schemas: dict[str, Any],
     header: str,
@@ -219,7 +224,7 @@ def _split_model_package(
     folder: str,
 ) -> dict[str, str]:
     """One side's models as a lazily loaded package: path -> text."""
-    text = render_models(schemas, header=header, strict=strict, source=source)
+    text = render_models(schemas, header=header, strict=strict, source=source, roots=_all(roots))
     return {
         f"{folder}/{name}": module
         for name, module in split_models(text, roots, header=header).items()
@@ -303,17 +308,34 @@ def render_package(
         "webhooks": webhooks,
     }
     files: dict[str, str] = {}
+    has_events = _has_event_stream(api)
+    # Runtime types a user names (annotations, isinstance), exported from the package
+    # root only when its operations return them: by home module, loaded on first use.
+    runtime_exports = {
+        name: home
+        for name, home, used in (
+            ("AsyncPage", "._runtime._pagination", any(op.pagination for op in api.operations)),
+            ("SyncPage", "._runtime._pagination", any(op.pagination for op in api.operations)),
+            ("AsyncStream", "._runtime._sse", has_events),
+            ("ServerSentEvent", "._runtime._sse", has_events),
+            ("Stream", "._runtime._sse", has_events),
+        )
+        # A client class of the same name (an API titled "Stream") keeps the name.
+        if used and name not in (api.client_class, f"Async{api.client_class}")
+    }
     files["__init__.py"] = env.get_template("init.py.jinja").render(
         **common,
         error_names=error_names,
+        runtime_exports=runtime_exports,
         exports=sorted(
             [api.client_class, f"Async{api.client_class}", "models", "operations", *error_names]
+            + list(runtime_exports)
             + (["webhooks"] if webhooks else [])
         ),
     )
     project = _project(api, webhooks, distribution)
     files["_client.py"] = env.get_template("client.py.jinja").render(
-        **common, project=project, session_methods=_session_methods(api)
+        **common, project=project, session_methods=_session_methods(api), has_events=has_events
     )
     files["operations.py"] = env.get_template("operations.py.jinja").render(
         **common,
@@ -371,28 +393,37 @@ def render_package(
     request_header = (
         header + "# The request side: strict, so invalid arguments fail before anything is sent.\n"
     )
+    body_error = [api.body_errors[1]] if api.body_errors else []
+    response_roots = {
+        f"{op.resource}.{op.name}": [
+            *([op.response_model] if op.response_model else []),
+            *([op.item_model] if op.item_model else []),
+            *(m.model for m in op.error_models),
+            *body_error,
+        ]
+        for op in api.operations
+    }
+    request_roots = {
+        f"{op.resource}.{op.name}": [m for m in (op.params_model, op.body_model) if m]
+        for op in api.operations
+    }
     if len(api.response_schemas) + len(api.request_schemas) <= SPLIT_MODELS_ABOVE:
         files["models.py"] = render_models(
-            api.response_schemas, header=response_header, strict=False, source=api.spec_source
+            api.response_schemas,
+            header=response_header,
+            strict=False,
+            source=api.spec_source,
+            roots=_all(response_roots),
         )
         files["_request_models.py"] = render_models(
-            api.request_schemas, header=request_header, strict=True, source=api.spec_source
+            api.request_schemas,
+            header=request_header,
+            strict=True,
+            source=api.spec_source,
+            roots=_all(request_roots),
         )
     else:
         # A whole real API: model packages loaded a module at a time (generator/confgen/codegen/split.py).
-        body_error = [api.body_errors[1]] if api.body_errors else []
-        response_roots = {
-            f"{op.resource}.{op.name}": [
-                *([op.response_model] if op.response_model else []),
-                *(m.model for m in op.error_models),
-                *body_error,
-            ]
-            for op in api.operations
-        }
-        request_roots = {
-            f"{op.resource}.{op.name}": [m for m in (op.params_model, op.body_model) if m]
-            for op in api.operations
-        }
         # Both sides in this process: a fork pool for the request side measured slower
         # (whole Telnyx, `make bench`: 53.6 s pooled vs 26.4 s serial; same bytes).
         files.update(
@@ -409,9 +440,7 @@ def render_package(
         # bodies are checked by the strict side; keyword arguments build them).
         response_schemas = {
             name: api.response_schemas[name]
-            for name in ref_closure(
-                api.response_schemas, {m for ms in response_roots.values() for m in ms}
-            )
+            for name in ref_closure(api.response_schemas, _all(response_roots))
         }
         files.update(
             _split_model_package(

@@ -31,7 +31,7 @@ from ._encoding import (
     EncodedBody,
     encode_json,
 )
-from ._files import decode_content
+from ._files import BodyNotRewindable, decode_content
 from ._lenient import PARSING, Parsing
 from ._logs import redact_headers, redact_url, setup_logging
 from ._operation import Operation
@@ -43,13 +43,24 @@ from ._response import (
     make_status_error,
     parse_body,
     response_mode,
+    set_response_mode,
     take_raw_response_flag,
 )
-from ._retry import DEFAULT_MAX_RETRIES, Failure, RetryPolicy
-from ._streaming import AsyncStreamedAPIResponse, StreamedAPIResponse, StreamErrors
+from ._retry import DEFAULT_MAX_RETRIES, DEFAULT_RECONNECT, Failure, Reconnect, RetryPolicy
+from ._streaming import (
+    AsyncStreamedAPIResponse,
+    Reconnection,
+    StreamedAPIResponse,
+    StreamErrors,
+)
 from ._types import NOT_GIVEN, NotGiven, new_uuid4
 from ._user_agent import user_agent
-from .errors import APIConnectionError, APITimeoutError, RedirectError
+from .errors import (
+    APIConnectionError,
+    APITimeoutError,
+    RedirectError,
+    RequestNotRepeatableError,
+)
 
 __all__ = [
     "DEFAULT_MAX_REDIRECTS",
@@ -72,6 +83,8 @@ _BODY_HEADERS: Final = ("content-type", "content-length", "transfer-encoding")
 
 _HTTPX_ERRORS: Final = (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError, httpx.CookieConflict)
 """Every exception httpx raises about a request: all end in the package's error tree."""
+_SEND_ERRORS: Final = (*_HTTPX_ERRORS, BodyNotRewindable)
+"""What sending an attempt can raise, for the flow to decide on."""
 
 _ModelT = TypeVar("_ModelT", bound=BaseModel)
 _HttpT = TypeVar("_HttpT", httpx.Client, httpx.AsyncClient)
@@ -104,6 +117,33 @@ _Outcome = httpx.Response | Exception | None
 after a sleep."""
 
 _DEADLINE_PASSED: Final = "the call's deadline passed while the body was arriving"
+
+_RECONNECT_VALUES: Final = ("on-error", "always", "never")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Resume:
+    """An event stream's call made again (`Reconnection`): its own request, sent with
+    ``Last-Event-ID`` under the first attempt's deadline and retry budget."""
+
+    request: httpx.Request
+    last_event_id: str
+    deadline: float
+    retries_taken: int
+    policy: RetryPolicy
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Started:
+    """What the flow ends with in streaming mode: the response (body unread) and what
+    an event stream needs to make the call again (``request``: as first sent, before
+    any redirect)."""
+
+    response: httpx.Response
+    request: httpx.Request
+    deadline: float
+    policy: RetryPolicy
+
 
 _JSON_HEADERS: Final = {"Content-Type": JSON_CONTENT_TYPE}
 _FORM_HEADERS: Final = {"Content-Type": FORM_CONTENT_TYPE}
@@ -166,6 +206,7 @@ class _BaseClient(Generic[_HttpT]):
     """Each HTTP exchange is logged here (``<package>.http``, ``INFO``; headers ``DEBUG``)."""
     _default_query: dict[str, object]
     _strict_responses: bool
+    _reconnect: Reconnect
 
     def __init__(
         self,
@@ -179,6 +220,7 @@ class _BaseClient(Generic[_HttpT]):
         max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
         default_query: Mapping[str, object] | None = None,
         strict_responses: bool | None = None,
+        sse_reconnect: Reconnect = DEFAULT_RECONNECT,
     ) -> None:
         """Configure the client.
 
@@ -199,6 +241,8 @@ class _BaseClient(Generic[_HttpT]):
         - ``strict_responses``: a success body that does not match its model raises
           `APIResponseValidationError` instead of being kept leniently (`_lenient`);
           default: ``<PACKAGE>_STRICT_RESPONSES`` (``1``/``true``), else off.
+        - ``sse_reconnect``: when a ``text/event-stream`` call is made again after its
+          connection ends (`Reconnect`): ``on-error`` (default), ``always``, ``never``.
         """
         self._base_url = str(base_url).rstrip("/")
         self._set_auth(auth)
@@ -213,6 +257,7 @@ class _BaseClient(Generic[_HttpT]):
             setting = os.environ.get(f"{self.package_name.upper()}_STRICT_RESPONSES", "")
             strict_responses = setting.strip().lower() in ("1", "true", "yes")
         self._strict_responses = strict_responses
+        self._reconnect = _checked_reconnect(sse_reconnect)
         self._baked_headers = {}
         self._set_headers(dict(default_headers or {}))
         if http_client is None:
@@ -287,6 +332,11 @@ class _BaseClient(Generic[_HttpT]):
         return self._policy.max_retries
 
     @property
+    def sse_reconnect(self) -> Reconnect:
+        """When an event stream is made again after its connection ends (`Reconnect`)."""
+        return self._reconnect
+
+    @property
     def default_headers(self) -> Mapping[str, str]:
         """The headers sent on every call (without per-call headers)."""
         return dict(self._headers)
@@ -302,11 +352,13 @@ class _BaseClient(Generic[_HttpT]):
         max_response_size: int | NotGiven = NOT_GIVEN,
         default_query: Mapping[str, object] | NotGiven = NOT_GIVEN,
         strict_responses: bool | NotGiven = NOT_GIVEN,
+        sse_reconnect: Reconnect | NotGiven = NOT_GIVEN,
     ) -> Self:
         """A copy with some options changed, sharing this client's connection pool.
 
         ``default_headers`` and ``default_query`` are added to (and override) the
-        current ones. The copy
+        current ones. ``sse_reconnect`` is how a single event-stream call is set
+        (``client.with_options(sse_reconnect="always").feeds.stream(...)``). The copy
         never closes the shared pool; close the original.
         """
         new = copy.copy(self)
@@ -331,6 +383,8 @@ class _BaseClient(Generic[_HttpT]):
             new._default_query = {**self._default_query, **default_query}
         if not isinstance(strict_responses, NotGiven):
             new._strict_responses = strict_responses
+        if not isinstance(sse_reconnect, NotGiven):
+            new._reconnect = _checked_reconnect(sse_reconnect)
         return new
 
     def __repr__(self) -> str:
@@ -361,33 +415,55 @@ class _BaseClient(Generic[_HttpT]):
         """
         raw = take_raw_response_flag()
         auth = self._auth_for(operation)  # MissingCredentialsError before any I/O
-        deadline = time.monotonic() + (
-            self._deadline if isinstance(timeout, NotGiven) else _deadline_seconds(timeout)
-        )
-        try:
-            request = self._build_request(
-                operation,
-                path_params,
-                query,
-                headers,
-                json,
-                form,
-                content,
-                extra_headers,
-                timeout,
-                extra,
-            )
-        except httpx.InvalidURL as exc:  # the base URL or a rendered path
-            raise APIConnectionError(request=None, message=f"Invalid URL: {exc}") from exc
-        mode = operation.retry_mode
-        policy = self._policy
-        if extra is not None and not isinstance(extra.max_retries, NotGiven):
-            policy = dataclasses.replace(policy, max_retries=extra.max_retries)
+        resume = extra.resume if extra is not None else None
         retries = 0
+        if resume is not None:  # an event stream made again: its own request and limits
+            deadline = resume.deadline
+            request = resume.request
+            if resume.last_event_id:
+                request.headers["Last-Event-ID"] = resume.last_event_id
+            else:
+                request.headers.pop("Last-Event-ID", None)
+            policy = resume.policy
+            retries = resume.retries_taken
+            send = _Send(_clipped(request, deadline), deadline, True, auth)
+        else:
+            deadline = time.monotonic() + (
+                self._deadline if isinstance(timeout, NotGiven) else _deadline_seconds(timeout)
+            )
+            try:
+                request = self._build_request(
+                    operation,
+                    path_params,
+                    query,
+                    headers,
+                    json,
+                    form,
+                    content,
+                    extra_headers,
+                    timeout,
+                    extra,
+                )
+            except httpx.InvalidURL as exc:  # the base URL or a rendered path
+                raise APIConnectionError(request=None, message=f"Invalid URL: {exc}") from exc
+            policy = self._policy
+            if extra is not None and not isinstance(extra.max_retries, NotGiven):
+                policy = dataclasses.replace(policy, max_retries=extra.max_retries)
+            # The first attempt keeps the limits as built: no time has passed yet.
+            send = _Send(request, deadline, True, auth)
+        mode = operation.retry_mode
         redirects = 0
         authenticate = True
-        # The first attempt keeps the limits as built: no time has passed yet.
-        send = _Send(request, deadline, authenticate, auth)
+        # What an event stream makes again: the request as first sent, its redirects
+        # followed anew (credentials never go along to where one led elsewhere).
+        origin = request
+        # Why the body would be sent again when it cannot be: a first attempt's body is
+        # sent twice only by its credentials (a new OAuth2 token after a 401).
+        resent = (
+            "the event stream's reconnection"
+            if resume is not None
+            else "a new token after HTTP 401 (the credentials' retry)"
+        )
         logger = self._exchange_logger
         while True:
             started = time.monotonic()
@@ -402,14 +478,20 @@ class _BaseClient(Generic[_HttpT]):
                         operation, outcome, redirects, authenticate
                     )
                     redirects += 1
+                    resent = f"a redirect (HTTP {status})"
                     send = _Send(_clipped(request, deadline), deadline, authenticate, auth)
                     continue
                 decision = policy.decide(mode, retries, status=status, headers=outcome.headers)
                 if not decision.retry or time.monotonic() + decision.delay >= deadline:
-                    return self._result(operation, outcome, cast_to, raw)
+                    result = self._result(operation, outcome, cast_to, raw)
+                    if raw == STREAM:
+                        return _Started(result, origin, deadline, policy)
+                    return result
                 what = f"HTTP {status}"
             else:
                 assert outcome is not None
+                if isinstance(outcome, BodyNotRewindable):
+                    raise _not_repeatable(operation, send.request, resent, outcome) from outcome
                 if not isinstance(outcome, httpx.TransportError):
                     raise _no_response_error(request, outcome) from outcome
                 decision = policy.decide(mode, retries, failure=_classify(outcome))
@@ -417,6 +499,7 @@ class _BaseClient(Generic[_HttpT]):
                     raise _no_response_error(request, outcome) from outcome
                 what = type(outcome).__name__
             retries += 1
+            resent = f"a retry after {what}"
             if self._logger.isEnabledFor(logging.DEBUG):
                 # The path template, never the URL: query strings can carry credentials.
                 self._logger.debug(
@@ -430,6 +513,26 @@ class _BaseClient(Generic[_HttpT]):
                 )
             yield decision.delay
             send = _Send(_clipped(request, deadline), deadline, authenticate, auth)
+
+    def _reconnection(
+        self,
+        operation: Operation,
+        cast_to: type[BaseModel] | None,
+        started: _Started,
+        again: Callable[[Operation, type[BaseModel] | None, _Resume], Any],
+    ) -> Reconnection:
+        """How the event stream ``started`` began is made again: the same request
+        (body, idempotency key) under the same deadline and retry policy."""
+
+        def send(last_event_id: str, reconnects_taken: int) -> Any:
+            resume = _Resume(
+                started.request, last_event_id, started.deadline, reconnects_taken, started.policy
+            )
+            return again(operation, cast_to, resume)
+
+        return Reconnection(
+            operation.retry_mode, started.policy, self._reconnect, started.deadline, send
+        )
 
     def _redirected(
         self, operation: Operation, response: httpx.Response, redirects: int, authenticate: bool
@@ -477,8 +580,18 @@ class _BaseClient(Generic[_HttpT]):
         headers = httpx.Headers(request.headers if same_origin else self._bare_headers)
         headers.pop("host", None)
         content: bytes | None = None
+        stream: httpx.SyncByteStream | httpx.AsyncByteStream | None = None
         if method == request.method:
-            content = request.content or None
+            try:
+                content = request.content or None
+            except httpx.RequestNotRead:  # a streamed (multipart) body: sent again as is
+                stream = request.stream
+                # httpx fills Host itself only for a body it encodes.
+                headers["Host"] = url.netloc.decode("ascii")
+            # The body goes along, so its headers do (a multipart boundary), any origin.
+            for name in _BODY_HEADERS:
+                if name in request.headers:
+                    headers[name] = request.headers[name]
         else:
             for name in _BODY_HEADERS:
                 headers.pop(name, None)
@@ -487,7 +600,12 @@ class _BaseClient(Generic[_HttpT]):
                 headers.pop(name, None)
         timeout = dict(request.extensions.get("timeout", {}))
         new = httpx.Request(
-            method, url, headers=headers, content=content, extensions={"timeout": timeout}
+            method,
+            url,
+            headers=headers,
+            content=content,
+            stream=stream,
+            extensions={"timeout": timeout},
         )
         return new, authenticate and same_origin
 
@@ -682,6 +800,14 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             timeout,
             _extra(extra_query, extra_body, max_retries),
         )
+        return self._drive(operation, cast_to, flow)
+
+    def _drive(
+        self,
+        operation: Operation,
+        cast_to: type[BaseModel] | None,
+        flow: Generator[_Step, _Outcome, Any],
+    ) -> Any:
         http = self._http
         limit = self._max_response_size
         streaming = response_mode() == STREAM
@@ -703,21 +829,35 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
                     if not (streaming and response.status_code < 300):
                         _read_body(response, step.deadline, limit)
                     outcome = response
-                except _HTTPX_ERRORS as exc:
+                except _SEND_ERRORS as exc:
                     outcome = exc
                 step = flow.send(outcome)
         except StopIteration as stop:
-            if streaming:
-                assert isinstance(step, _Send)  # the flow ends right after a send
-                return StreamedAPIResponse(
-                    stop.value,
-                    cast_to,
-                    operation.response_kind,
-                    limit,
-                    step.deadline,
-                    _STREAM_ERRORS,
-                )
-            return stop.value
+            if not streaming:
+                return stop.value
+            started: _Started = stop.value
+            streamed: StreamedAPIResponse[Any] = StreamedAPIResponse(
+                started.response,
+                cast_to,
+                operation.response_kind,
+                limit,
+                started.deadline,
+                _STREAM_ERRORS,
+            )
+            if operation.response_kind == "event-stream":
+                streamed.reconnection = self._reconnection(operation, cast_to, started, self._again)
+            return streamed
+
+    def _again(
+        self, operation: Operation, cast_to: type[BaseModel] | None, resume: _Resume
+    ) -> StreamedAPIResponse[Any]:
+        """An event stream's call made again (`_Resume`), its body left unread."""
+        with set_response_mode(STREAM):
+            flow = self._request_flow(
+                operation, cast_to, *_NO_ARGUMENTS, _Extra(None, None, NOT_GIVEN, resume)
+            )
+            streamed: StreamedAPIResponse[Any] = self._drive(operation, cast_to, flow)
+        return streamed
 
     @property
     def is_closed(self) -> bool:
@@ -822,6 +962,14 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             timeout,
             _extra(extra_query, extra_body, max_retries),
         )
+        return await self._drive(operation, cast_to, flow)
+
+    async def _drive(
+        self,
+        operation: Operation,
+        cast_to: type[BaseModel] | None,
+        flow: Generator[_Step, _Outcome, Any],
+    ) -> Any:
         http = self._http
         limit = self._max_response_size
         streaming = response_mode() == STREAM
@@ -835,21 +983,35 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
                 outcome: _Outcome
                 try:
                     outcome = await _send_async(http, step, limit, streaming)
-                except _HTTPX_ERRORS as exc:
+                except _SEND_ERRORS as exc:
                     outcome = exc
                 step = flow.send(outcome)
         except StopIteration as stop:
-            if streaming:
-                assert isinstance(step, _Send)  # the flow ends right after a send
-                return AsyncStreamedAPIResponse(
-                    stop.value,
-                    cast_to,
-                    operation.response_kind,
-                    limit,
-                    step.deadline,
-                    _ASYNC_STREAM_ERRORS,
-                )
-            return stop.value
+            if not streaming:
+                return stop.value
+            started: _Started = stop.value
+            streamed: AsyncStreamedAPIResponse[Any] = AsyncStreamedAPIResponse(
+                started.response,
+                cast_to,
+                operation.response_kind,
+                limit,
+                started.deadline,
+                _ASYNC_STREAM_ERRORS,
+            )
+            if operation.response_kind == "event-stream":
+                streamed.reconnection = self._reconnection(operation, cast_to, started, self._again)
+            return streamed
+
+    async def _again(
+        self, operation: Operation, cast_to: type[BaseModel] | None, resume: _Resume
+    ) -> AsyncStreamedAPIResponse[Any]:
+        """An event stream's call made again (`_Resume`), its body left unread."""
+        with set_response_mode(STREAM):
+            flow = self._request_flow(
+                operation, cast_to, *_NO_ARGUMENTS, _Extra(None, None, NOT_GIVEN, resume)
+            )
+            streamed: AsyncStreamedAPIResponse[Any] = await self._drive(operation, cast_to, flow)
+        return streamed
 
     @property
     def is_closed(self) -> bool:
@@ -889,11 +1051,18 @@ class AsyncResource:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class _Extra:
-    """A call's rarely given options: ``extra_query``, ``extra_body``, ``max_retries``."""
+    """A call's rarely given options: ``extra_query``, ``extra_body``, ``max_retries``
+    (and, for an event stream made again, what it resumes)."""
 
     query: Mapping[str, object] | None
     body: Mapping[str, object] | None
     max_retries: int | NotGiven
+    resume: _Resume | None = None
+
+
+# The flow's arguments from path_params to timeout, for a call made again (`_Resume`):
+# its request is built already.
+_NO_ARGUMENTS: Final = (None, None, None, None, None, None, None, NOT_GIVEN)
 
 
 def _extra(
@@ -958,6 +1127,12 @@ def _checked(timeout: float | httpx.Timeout | None) -> float | httpx.Timeout:
     return float(timeout)
 
 
+def _checked_reconnect(reconnect: Reconnect) -> Reconnect:
+    if reconnect not in _RECONNECT_VALUES:
+        raise ValueError(f"sse_reconnect must be one of {_RECONNECT_VALUES}, got {reconnect!r}")
+    return reconnect
+
+
 def _checked_size(size: int) -> int:
     if isinstance(size, bool) or not isinstance(size, int) or size <= 0:
         raise ValueError(f"max_response_size must be a positive number of bytes, got {size!r}")
@@ -983,6 +1158,18 @@ def _clipped(request: httpx.Request, deadline: float) -> httpx.Request:
         phase: left if limit is None else min(limit, left) for phase, limit in limits.items()
     }
     return request
+
+
+def _not_repeatable(
+    operation: Operation, request: httpx.Request, resent: str, exc: BodyNotRewindable
+) -> RequestNotRepeatableError:
+    """The error for a body that had to be sent again and could not be."""
+    name = f"{operation.method} {operation.path}"
+    if operation.operation_id:
+        name = f"{operation.operation_id} ({name})"
+    return RequestNotRepeatableError(
+        f"{name} had to be sent again for {resent}, but {exc}", request=request
+    )
 
 
 def _no_response_error(request: httpx.Request, exc: Exception) -> APIConnectionError:

@@ -16,7 +16,9 @@
     │   ├── RateLimitError              429
     │   └── InternalServerError         >= 500
     ├── APIResponseValidationError  a success body that does not match its model
-    └── ResponseTooLargeError       a body over the client's ``max_response_size``
+    ├── ResponseTooLargeError       a body over the client's ``max_response_size``
+    └── RequestNotRepeatableError   a request to send again whose body cannot be (a file
+                                        object that cannot be rewound)
     RequestValidationError(ValueError)  arguments refused before anything is sent
     MissingConfigurationError(ValueError)  a required client setting was not given
     └── MissingCredentialsError     an operation's security needs credentials not given
@@ -51,6 +53,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RedirectError",
+    "RequestNotRepeatableError",
     "RequestValidationError",
     "ResponseTooLargeError",
     "UnprocessableEntityError",
@@ -107,6 +110,19 @@ class APITimeoutError(APIConnectionError):
 
     def __init__(self, *, request: httpx.Request, message: str = "Request timed out.") -> None:
         super().__init__(request=request, message=message)
+
+
+class RequestNotRepeatableError(APIError):
+    """The request had to be sent again (a retry, a redirect, a new OAuth2 token after a
+    401, an event stream's reconnection) but its body cannot be: a multipart file part
+    was read from a file object that cannot be rewound (a pipe, a socket, a reader
+    without ``seek``). That attempt is abandoned before the part's content goes out, so
+    the server never gets a whole second request. Bytes, a path or a
+    seekable file object can be sent again; the message names the operation and why it
+    had to be."""
+
+    def __init__(self, message: str, *, request: httpx.Request | None) -> None:
+        super().__init__(message, request)
 
 
 class APIStatusError(APIError):
