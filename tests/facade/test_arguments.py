@@ -18,6 +18,7 @@ from conferencing import (
     acreate_conference,
     create_conference,
 )
+from conferencing._registry import get_adapter
 from tests.facade.conftest import package
 
 SENT_NOTHING = httpx.Response(500)
@@ -110,6 +111,17 @@ def test_telnyx_oauth2_credentials_begun_name_the_rest() -> None:
             "telnyx", name="standup", call_control_id="v3:x", credentials={"client_id": "cid"}
         )
     assert caught.value.missing == (("client_secret", "TELNYX_CLIENT_SECRET"),)
+
+
+def test_telnyx_takes_a_ready_oauth2_access_token_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The token is a way of its own to meet the OAuth2 scheme: nothing else is asked for.
+    adapter = get_adapter("telnyx")
+    settings, dummied = adapter.settings({"access_token": "tok"}, None)
+    assert settings == {"access_token": "tok"} and dummied == []
+    monkeypatch.setenv("TELNYX_ACCESS_TOKEN", "from-env")
+    assert adapter.settings(None, None) == ({}, [])
 
 
 def test_voximplant_missing_credentials() -> None:

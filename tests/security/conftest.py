@@ -164,21 +164,72 @@ SPEC: dict[str, Any] = {
 }
 
 
+# A user who already holds a token: OAuth2 without a client-credentials flow (one scheme,
+# so its argument is plain ``access_token``), beside a query API key.
+NOTEPAD_SPEC: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {"title": "Notepad", "version": "1"},
+    "servers": [{"url": "https://notepad.example.com/v1"}],
+    "security": [{"userAuth": ["notepad:read"]}],
+    "paths": {
+        "/notepad": _get("listNotes"),
+        "/public": _get("getPublic", []),
+        "/by-key": _get("byKey", [{"queryKey": []}]),
+        "/either": _get("eitherWay", [{"userAuth": []}, {"queryKey": []}]),
+    },
+    "components": {
+        "securitySchemes": {
+            "userAuth": {
+                "type": "oauth2",
+                "flows": {
+                    "authorizationCode": {
+                        "authorizationUrl": "https://notepad.example.com/authorize",
+                        "tokenUrl": "https://notepad.example.com/token",
+                        "scopes": {"notepad:read": "read"},
+                    },
+                    "password": {
+                        "tokenUrl": "https://notepad.example.com/token",
+                        "scopes": {"notepad:read": "read"},
+                    },
+                },
+            },
+            "queryKey": {"type": "apiKey", "in": "query", "name": "access_code"},
+        },
+        "schemas": {
+            name: SPEC["components"]["schemas"][name]
+            for name in ("Item", "Owner", "Pet", "Cat", "Dog")
+        },
+    },
+}
+
+
+def _generated(
+    tmp_path_factory: pytest.TempPathFactory, package: str, document: dict[str, Any]
+) -> Iterator[Any]:
+    folder = tmp_path_factory.mktemp(package)
+    spec = folder / f"{package}.json"
+    spec.write_text(json.dumps(document))
+    out = folder / "out"
+    assert main(["generate", "--spec", str(spec), "--out", str(out), "--package", package]) == 0
+    sys.path.insert(0, str(out / package))
+    try:
+        yield importlib.import_module(package)
+    finally:
+        sys.path.remove(str(out / package))
+        for name in [m for m in sys.modules if m == package or m.startswith(package + ".")]:
+            del sys.modules[name]
+
+
 @pytest.fixture(scope="session")
 def vault(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """The package generated from SPEC, imported as ``vault``."""
-    folder = tmp_path_factory.mktemp("vault")
-    spec = folder / "vault.json"
-    spec.write_text(json.dumps(SPEC))
-    out = folder / "out"
-    assert main(["generate", "--spec", str(spec), "--out", str(out), "--package", "vault"]) == 0
-    sys.path.insert(0, str(out / "vault"))
-    try:
-        yield importlib.import_module("vault")
-    finally:
-        sys.path.remove(str(out / "vault"))
-        for name in [m for m in sys.modules if m == "vault" or m.startswith("vault.")]:
-            del sys.modules[name]
+    yield from _generated(tmp_path_factory, "vault", SPEC)
+
+
+@pytest.fixture(scope="session")
+def notepad(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """The package generated from NOTEPAD_SPEC, imported as ``notepad``."""
+    yield from _generated(tmp_path_factory, "notepad", NOTEPAD_SPEC)
 
 
 @pytest.fixture(autouse=True)
@@ -186,13 +237,14 @@ def _no_credentials_in_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     import os
 
     for name in list(os.environ):
-        if name.startswith(("VAULT_", "TELNYX_")):
+        if name.startswith(("VAULT_", "TELNYX_", "NOTEPAD_")):
             monkeypatch.delenv(name)
 
 
 class TokenServer:
     """An OAuth2 token endpoint (any path ending in ``/oauth/token``) and an API that
-    answers 200 to a bearer token it issued and has not revoked, else 401."""
+    answers 200 to a bearer token it issued (or one in ``accepted``) and has not
+    revoked, or to any request for a path in ``open_paths`` (query aside), else 401."""
 
     def __init__(self) -> None:
         self.expires_in: float | None = 3600
@@ -200,6 +252,8 @@ class TokenServer:
         self.token_requests: list[dict[str, Any]] = []
         self.api_requests: list[dict[str, str]] = []
         self.revoked: set[str] = set()
+        self.accepted: set[str] = set()
+        self.open_paths: set[str] = set()
         self.body: Any = {"id": "i1", "count": 1}
         self._issued = 0
         self._lock = threading.Lock()
@@ -249,7 +303,10 @@ class TokenServer:
                         server.api_requests[-1]["key"] = self.headers["X-Vault-Key"]
                     issued = {f"tok-{n}" for n in range(1, server._issued + 1)}
                 token = auth.removeprefix("Bearer ")
-                if token not in issued or token in server.revoked:
+                if self.path.split("?")[0] in server.open_paths:
+                    self._reply(200, server.body)
+                    return
+                if token not in issued | server.accepted or token in server.revoked:
                     self._reply(
                         401, {"errors": [{"code": "10009", "title": "Authentication failed"}]}
                     )

@@ -47,30 +47,75 @@ def test_a_scheme_no_requirement_names_is_not_offered() -> None:
 
 
 def test_an_unsupported_scheme_is_an_error_strict_and_skipped_lenient() -> None:
+    # Mutual TLS is a client certificate, not a credential the client sends: still skipped.
     spec = copy.deepcopy(SPEC)
-    spec["components"]["securitySchemes"]["oidc"] = {
-        "type": "openIdConnect",
-        "openIdConnectUrl": "https://id.example.com/.well-known/openid-configuration",
-    }
-    spec["paths"]["/items"]["get"]["security"] = [{"oidc": []}, {"bearerAuth": []}]
-    with pytest.raises(ConfgenError, match="openIdConnect"):
+    spec["components"]["securitySchemes"]["mtls"] = {"type": "mutualTLS"}
+    spec["paths"]["/items"]["get"]["security"] = [{"mtls": []}, {"bearerAuth": []}]
+    with pytest.raises(ConfgenError, match="mutualTLS"):
         load(spec)
     api = load(spec, strict=False)
-    assert "oidc" not in [s.name for s in api.auth.schemes]
-    assert any("oidc" in d.message for d in api.skipped)
+    assert "mtls" not in [s.name for s in api.auth.schemes]
+    assert any("mtls" in d.message and "mutualTLS" in d.message for d in api.skipped)
     # The operation keeps both alternatives: the client picks the bearer one.
     [op] = [op for op in api.operations if op.operation_id == "listItems"]
-    assert op.security == ((("oidc", ()),), (("bearerAuth", ()),))
+    assert op.security == ((("mtls", ()),), (("bearerAuth", ()),))
 
 
-def test_an_oauth2_scheme_without_client_credentials_is_refused() -> None:
+def test_an_oauth2_scheme_without_client_credentials_takes_an_access_token() -> None:
     spec = copy.deepcopy(SPEC)
     spec["components"]["securitySchemes"]["oauth"]["flows"] = {
         "authorizationCode": {
             "authorizationUrl": "https://a",
             "tokenUrl": "https://t",
             "scopes": {},
-        }
+        },
+        "implicit": {"authorizationUrl": "https://a", "scopes": {}},
     }
-    with pytest.raises(ConfgenError, match="clientCredentials"):
-        load(spec)
+    [oauth] = [s for s in load(spec).auth.schemes if s.name == "oauth"]
+    assert oauth.kind == "access-token"
+    assert oauth.token_url == ""
+    assert oauth.access_token is None
+    assert [(c.argument, c.env) for c in oauth.credentials] == [
+        ("access_token", "VAULT_ACCESS_TOKEN")
+    ]
+    assert "authorization code, implicit flow" in oauth.credentials[0].description
+    # Only the flows OpenAPI defines are named: spec keys are not copied into the docs.
+    spec["components"]["securitySchemes"]["oauth"]["flows"] = {'x-"""odd': {}}
+    [odd] = [s for s in load(spec).auth.schemes if s.name == "oauth"]
+    assert odd.credentials[0].description == (
+        "An OAuth2 access token you already hold, sent as a bearer token; never fetched or "
+        "refreshed by the client."
+    )
+
+
+def test_open_id_connect_takes_an_access_token() -> None:
+    spec = copy.deepcopy(SPEC)
+    spec["components"]["securitySchemes"]["oidc"] = {
+        "type": "openIdConnect",
+        "openIdConnectUrl": "https://id.example.com/.well-known/openid-configuration",
+    }
+    spec["paths"]["/items"]["get"]["security"] = [{"oidc": []}]
+    schemes = {s.name: s for s in load(spec).auth.schemes}
+    # Two schemes take an access token: each argument is prefixed with its scheme's name.
+    assert [(c.argument, c.env) for c in schemes["oidc"].credentials] == [
+        ("oidc_access_token", "VAULT_OIDC_ACCESS_TOKEN")
+    ]
+    assert "https://id.example.com/" in schemes["oidc"].credentials[0].description
+    # A URL that is not a plain one (a newline, quotes) is left out of the one-line docs.
+    spec["components"]["securitySchemes"]["oidc"]["openIdConnectUrl"] = 'https://x/"\n# y'
+    odd = {s.name: s for s in load(spec).auth.schemes}["oidc"].credentials[0].description
+    assert odd.startswith("An OpenID Connect access token you already hold, sent as")
+    token = schemes["oauth"].access_token
+    assert token is not None
+    assert (token.argument, token.env) == ("oauth_access_token", "VAULT_OAUTH_ACCESS_TOKEN")
+
+
+def test_a_client_credentials_scheme_also_takes_an_access_token() -> None:
+    [oauth] = [s for s in load(copy.deepcopy(SPEC)).auth.schemes if s.name == "oauth"]
+    assert [c.argument for c in oauth.credentials] == ["client_id", "client_secret"]
+    assert oauth.access_token is not None
+    assert (oauth.access_token.argument, oauth.access_token.env) == (
+        "access_token",
+        "VAULT_ACCESS_TOKEN",
+    )
+    assert [c.argument for c in oauth.arguments] == ["client_id", "client_secret", "access_token"]

@@ -42,16 +42,21 @@ def make(vault: Any, wire: Wire, **credentials: Any) -> Any:
 
 
 def test_index_lists_every_scheme_credential_with_its_env(vault: Any) -> None:
-    rows = [(c.argument, c.env, c.scheme, c.required) for c in vault.operations.CREDENTIALS]
+    rows = [
+        (c.argument, c.env, c.scheme, c.required, c.alternative)
+        for c in vault.operations.CREDENTIALS
+    ]
     assert rows == [
-        ("api_key", "VAULT_API_KEY", "bearerAuth", False),
-        ("username", "VAULT_USERNAME", "basicAuth", False),
-        ("password", "VAULT_PASSWORD", "basicAuth", False),
-        ("header_key_api_key", "VAULT_HEADER_KEY_API_KEY", "headerKey", False),
-        ("query_key_api_key", "VAULT_QUERY_KEY_API_KEY", "queryKey", False),
-        ("cookie_key_api_key", "VAULT_COOKIE_KEY_API_KEY", "cookieKey", False),
-        ("client_id", "VAULT_CLIENT_ID", "oauth", False),
-        ("client_secret", "VAULT_CLIENT_SECRET", "oauth", False),
+        ("api_key", "VAULT_API_KEY", "bearerAuth", False, False),
+        ("username", "VAULT_USERNAME", "basicAuth", False, False),
+        ("password", "VAULT_PASSWORD", "basicAuth", False, False),
+        ("header_key_api_key", "VAULT_HEADER_KEY_API_KEY", "headerKey", False, False),
+        ("query_key_api_key", "VAULT_QUERY_KEY_API_KEY", "queryKey", False, False),
+        ("cookie_key_api_key", "VAULT_COOKIE_KEY_API_KEY", "cookieKey", False, False),
+        ("client_id", "VAULT_CLIENT_ID", "oauth", False, False),
+        ("client_secret", "VAULT_CLIENT_SECRET", "oauth", False, False),
+        # A ready token meets the client-credentials scheme on its own.
+        ("access_token", "VAULT_ACCESS_TOKEN", "oauth", False, True),
     ]
 
 
@@ -192,7 +197,7 @@ def test_query_api_key_is_redacted_in_logs(vault: Any, caplog: pytest.LogCapture
     with caplog.at_level(logging.DEBUG):
         client.items.by_query()
         client.items.by_header()
-    # The package's own loggers (<PACKAGE>_LOG); httpx's logger is httpx's (see the README).
+    # The package's own loggers (<PACKAGE>_LOG); httpx's logger: test_httpx_logs.py.
     ours = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("vault"))
     assert "/v1/by-query?access_code=<redacted>" in ours
     assert "'x-vault-key': '<redacted>'" in ours

@@ -44,10 +44,12 @@ def recording(body: Any = CONFERENCE) -> tuple[list[httpx.Request], httpx.MockTr
 
 
 def test_the_index_offers_the_api_key_and_oauth2() -> None:
-    assert [(c.argument, c.env, c.scheme) for c in CREDENTIALS] == [
-        ("api_key", "TELNYX_API_KEY", "bearerAuth"),
-        ("client_id", "TELNYX_CLIENT_ID", "oauthClientAuth"),
-        ("client_secret", "TELNYX_CLIENT_SECRET", "oauthClientAuth"),
+    assert [(c.argument, c.env, c.scheme, c.alternative) for c in CREDENTIALS] == [
+        ("api_key", "TELNYX_API_KEY", "bearerAuth", False),
+        ("client_id", "TELNYX_CLIENT_ID", "oauthClientAuth", False),
+        ("client_secret", "TELNYX_CLIENT_SECRET", "oauthClientAuth", False),
+        # Or a ready OAuth2 token instead of the client id and secret.
+        ("access_token", "TELNYX_ACCESS_TOKEN", "oauthClientAuth", True),
     ]
     # Either is enough: neither alone is required.
     assert not any(c.required for c in CREDENTIALS)
@@ -57,7 +59,14 @@ def test_the_index_offers_the_api_key_and_oauth2() -> None:
 def test_nothing_given_names_both_ways_in() -> None:
     with pytest.raises(MissingConfigurationError) as caught:
         Telnyx()
-    for name in ("api_key", "TELNYX_API_KEY", "client_id", "TELNYX_CLIENT_SECRET"):
+    for name in (
+        "api_key",
+        "TELNYX_API_KEY",
+        "client_id",
+        "TELNYX_CLIENT_SECRET",
+        "access_token",
+        "TELNYX_ACCESS_TOKEN",
+    ):
         assert name in str(caught.value)
 
 

@@ -80,6 +80,9 @@ class CredentialSpec:
     """The security scheme it belongs to (``""``: not a credential); the client needs
     every credential of one scheme its requirements accept."""
     """Makes a stand-in value for dry runs (none: the setting is simply left out)."""
+    alternative: bool = False
+    """Meets its scheme on its own, instead of the scheme's other credentials (an OAuth2
+    access token instead of a client id and secret)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,6 +269,7 @@ class ProviderAdapter(abc.ABC):
                     secret=info.secret,
                     dummy=self.dummies.get(argument),
                     scheme=info.scheme,
+                    alternative=info.alternative,
                 )
             )
         return tuple(specs)
@@ -428,10 +432,11 @@ class ProviderAdapter(abc.ABC):
     def _scheme_needed(self, given: Mapping[str, Any]) -> set[str]:
         """When the client takes one of several schemes (Telnyx: an API key or OAuth2)
         and none is complete: the arguments of the one begun, else of the first."""
-        schemes: dict[str, list[CredentialSpec]] = {}
+        # One entry per way to meet a scheme (a ready access token is a way of its own).
+        schemes: dict[tuple[str, bool], list[CredentialSpec]] = {}
         for spec in self.credentials:
             if spec.scheme:
-                schemes.setdefault(spec.scheme, []).append(spec)
+                schemes.setdefault((spec.scheme, spec.alternative), []).append(spec)
 
         def has(spec: CredentialSpec) -> bool:
             return spec.argument in given or bool(os.environ.get(spec.env))

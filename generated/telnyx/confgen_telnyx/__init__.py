@@ -4,7 +4,7 @@
 
     from confgen_telnyx import Telnyx
 
-    client = Telnyx()  # credentials from TELNYX_API_KEY, TELNYX_CLIENT_ID, TELNYX_CLIENT_SECRET
+    client = Telnyx()  # credentials from TELNYX_API_KEY, TELNYX_CLIENT_ID, TELNYX_CLIENT_SECRET, TELNYX_ACCESS_TOKEN
 
 Names load on first use, so importing the package loads neither httpx nor pydantic.
 """

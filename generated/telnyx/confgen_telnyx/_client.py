@@ -74,6 +74,7 @@ _SCHEMES: Final[tuple[SchemeSpec, ...]] = (
             ("client_secret", "TELNYX_CLIENT_SECRET"),
         ),
         token_url="https://api.telnyx.com/v2/oauth/token",
+        access_token=("access_token", "TELNYX_ACCESS_TOKEN"),
     ),
 )
 """The security schemes the client takes credentials for (the spec's ``securitySchemes``)."""
@@ -90,12 +91,18 @@ def _auth(
     api_key: str | None,
     client_id: str | None,
     client_secret: str | None,
+    access_token: str | None,
 ) -> Security:
     """The credentials given (arguments, else the environment), for each operation to
     pick what its security requirement needs."""
     return build_security(
         _SCHEMES,
-        {"api_key": api_key, "client_id": client_id, "client_secret": client_secret},
+        {
+            "api_key": api_key,
+            "client_id": client_id,
+            "client_secret": client_secret,
+            "access_token": access_token,
+        },
         _SECURITY,
         server_url=BASE_URL,
         base_url=str(base_url),
@@ -122,6 +129,7 @@ class Telnyx(SyncAPIClient):
         api_key: The API key, sent as a bearer token. Default: the ``TELNYX_API_KEY`` environment variable.
         client_id: The OAuth2 client id (client credentials flow). Default: the ``TELNYX_CLIENT_ID`` environment variable.
         client_secret: The OAuth2 client secret (client credentials flow). Default: the ``TELNYX_CLIENT_SECRET`` environment variable.
+        access_token: An OAuth2 access token you already hold, sent as a bearer token instead of one fetched with client_id and client_secret (it wins when both are given; never refreshed). Default: the ``TELNYX_ACCESS_TOKEN`` environment variable.
         base_url: Overrides the server URL (default: the ``TELNYX_BASE_URL`` environment variable, else ``https://api.telnyx.com/v2``).
         timeout: Seconds (or an ``httpx.Timeout``) for every call; default 60 s, 5 s to connect.
         max_retries: How many times a failed call may be retried, when its operation allows.
@@ -144,6 +152,7 @@ class Telnyx(SyncAPIClient):
         api_key: str | None = None,
         client_id: str | None = None,
         client_secret: str | None = None,
+        access_token: str | None = None,
         base_url: str | httpx.URL | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
@@ -156,7 +165,7 @@ class Telnyx(SyncAPIClient):
         url = _base_url(base_url)
         super().__init__(
             base_url=url,
-            auth=_auth(url, api_key, client_id, client_secret),
+            auth=_auth(url, api_key, client_id, client_secret, access_token),
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,
@@ -230,6 +239,7 @@ class AsyncTelnyx(AsyncAPIClient):
         api_key: The API key, sent as a bearer token. Default: the ``TELNYX_API_KEY`` environment variable.
         client_id: The OAuth2 client id (client credentials flow). Default: the ``TELNYX_CLIENT_ID`` environment variable.
         client_secret: The OAuth2 client secret (client credentials flow). Default: the ``TELNYX_CLIENT_SECRET`` environment variable.
+        access_token: An OAuth2 access token you already hold, sent as a bearer token instead of one fetched with client_id and client_secret (it wins when both are given; never refreshed). Default: the ``TELNYX_ACCESS_TOKEN`` environment variable.
         base_url: Overrides the server URL (default: the ``TELNYX_BASE_URL`` environment variable, else ``https://api.telnyx.com/v2``).
         timeout: Seconds (or an ``httpx.Timeout``) for every call; default 60 s, 5 s to connect.
         max_retries: How many times a failed call may be retried, when its operation allows.
@@ -252,6 +262,7 @@ class AsyncTelnyx(AsyncAPIClient):
         api_key: str | None = None,
         client_id: str | None = None,
         client_secret: str | None = None,
+        access_token: str | None = None,
         base_url: str | httpx.URL | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
@@ -264,7 +275,7 @@ class AsyncTelnyx(AsyncAPIClient):
         url = _base_url(base_url)
         super().__init__(
             base_url=url,
-            auth=_auth(url, api_key, client_id, client_secret),
+            auth=_auth(url, api_key, client_id, client_secret, access_token),
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,

@@ -759,6 +759,15 @@ CREDENTIALS: Final[tuple[CredentialInfo, ...]] = (
         description="The OAuth2 client secret (client credentials flow).",
         scheme="oauthClientAuth",
     ),
+    CredentialInfo(
+        argument="access_token",
+        env="TELNYX_ACCESS_TOKEN",
+        secret=True,
+        required=False,
+        description="An OAuth2 access token you already hold, sent as a bearer token instead of one fetched with client_id and client_secret (it wins when both are given; never refreshed).",
+        scheme="oauthClientAuth",
+        alternative=True,
+    ),
 )
 """The constructor's settings read from an argument or the environment: the credentials,
 then the server URL's variables (required unless ``base_url`` is given)."""

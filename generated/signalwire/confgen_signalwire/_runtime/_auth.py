@@ -14,6 +14,9 @@ Schemes on the wire:
 - `OAuth2ClientCredentials`: a token from the ``tokenUrl`` (``grant_type=client_credentials``,
   client id and secret as HTTP Basic, RFC 6749 section 2.3.1), sent as a bearer token,
   cached until shortly before ``expires_in``, fetched anew once on a 401.
+- An access token the caller holds (OAuth2 authorization code, implicit, password or
+  device flows; OpenID Connect; or instead of a client-credentials fetch): `BearerAuth`,
+  never refreshed, so a 401 is an ``AuthenticationError``.
 - ``ServiceAccountJWTAuth`` (`jwt_auth`, Voximplant): a signed RS256 JWT as a bearer token.
 """
 
@@ -31,7 +34,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 import httpx
 
-from ._logs import add_secret_names
+from ._logs import add_secret_names, add_url_secret
 from .errors import (
     APIResponseValidationError,
     MissingConfigurationError,
@@ -60,7 +63,12 @@ Requirement = tuple[tuple[str, tuple[str, ...]], ...]
 ``()`` needs nothing."""
 
 SchemeKind = Literal[
-    "bearer", "basic", "api-key", "oauth2-client-credentials", "service-account-jwt"
+    "bearer",
+    "basic",
+    "api-key",
+    "oauth2-client-credentials",
+    "access-token",
+    "service-account-jwt",
 ]
 
 TOKEN_EXPIRY_SKEW: Final = 30.0
@@ -71,7 +79,8 @@ MAX_TOKEN_RESPONSE: Final = 64 * 1024
 
 
 class BearerAuth(httpx.Auth):
-    """Sends ``Authorization: Bearer <token>`` (an API key, e.g. Telnyx)."""
+    """Sends ``Authorization: Bearer <token>`` (an API key, e.g. Telnyx, or an access
+    token the caller holds)."""
 
     __slots__ = ("_header",)
 
@@ -113,7 +122,9 @@ class BasicAuth(httpx.Auth):
 class ApiKeyAuth(httpx.Auth):
     """Sends an API key in a header, a query parameter or a cookie (OpenAPI ``apiKey``).
 
-    The name is added to the log redaction list, so the key never reaches a log line.
+    The name is added to the log redaction list, so the key never reaches a log line of
+    the package's; a key in the query is kept out of httpx's own log lines too (see
+    `_logs.add_url_secret`).
     """
 
     __slots__ = ("_key", "location", "name")
@@ -129,6 +140,8 @@ class ApiKeyAuth(httpx.Auth):
         self.name = name
         self.location = location
         add_secret_names((name,))
+        if location == "query":
+            add_url_secret(self, key)  # httpx's own logger writes every request URL
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         # Set, never added: a retried request is the same object, already carrying it.
@@ -374,7 +387,9 @@ class SchemeSpec:
 
     ``credentials`` are ``(argument, environment variable)`` pairs, all needed;
     ``location``/``parameter`` are an api key's; ``token_url`` an OAuth2 scheme's;
-    ``lifetime_seconds`` a service-account JWT's.
+    ``lifetime_seconds`` a service-account JWT's; ``access_token`` the pair of a ready
+    token that meets a client-credentials scheme instead of ``credentials`` (see
+    `build_security` for which wins when both are given).
     """
 
     name: str
@@ -384,6 +399,14 @@ class SchemeSpec:
     parameter: str = ""
     token_url: str = ""
     lifetime_seconds: int | None = None
+    access_token: tuple[str, str] | None = None
+
+    @property
+    def ways(self) -> tuple[tuple[tuple[str, str], ...], ...]:
+        """Each set of ``(argument, variable)`` pairs that meets the scheme on its own."""
+        if self.access_token is None:
+            return (self.credentials,)
+        return (self.credentials, (self.access_token,))
 
 
 class Security:
@@ -439,16 +462,20 @@ class Security:
 
     def describe(self, requirements: tuple[Requirement, ...]) -> str:
         """What would satisfy ``requirements``: arguments and variables, never values."""
-        options = []
+        options: list[str] = []
         for requirement in requirements:
-            parts = []
+            # One option per way to meet every scheme of the requirement (a client-
+            # credentials scheme has two: client id and secret, or an access token).
+            combos: list[list[str]] = [[]]
             for name, _ in requirement:
                 scheme = self._schemes.get(name)
-                if scheme is None:
-                    parts.append(f"scheme {name!r} (not supported by this client)")
-                    continue
-                parts.extend(f"{argument}= (or {env})" for argument, env in scheme.credentials)
-            options.append(" and ".join(parts))
+                ways = (
+                    [[f"scheme {name!r} (not supported by this client)"]]
+                    if scheme is None
+                    else [[f"{arg}= (or {env})" for arg, env in way] for way in scheme.ways]
+                )
+                combos = [combo + way for combo in combos for way in ways]
+            options.extend(" and ".join(combo) for combo in combos)
         return "pass " + " or ".join(f"[{option}]" for option in options)
 
     def _scoped(self, name: str, scopes: tuple[str, ...]) -> httpx.Auth:
@@ -475,11 +502,20 @@ def build_security(
     A scheme is offered when all its credentials are given; one given in part is a
     `MissingConfigurationError` naming what is missing. So is a client given nothing at
     all when every default requirement needs something (no call could succeed).
+
+    A client-credentials scheme is met by its client id and secret or by a ready
+    ``access_token``; given both, the token wins, an argument before an environment
+    variable: the ``access_token`` argument, else the client id and secret arguments,
+    else the access token's variable, else the client id's and secret's.
     ``server_url`` is the spec's server, ``base_url`` the one the client uses: a relative
     ``tokenUrl``, or one under the spec's server, is resolved against ``base_url``.
     """
     given: dict[str, httpx.Auth] = {}
     for scheme in schemes:
+        token = _ready_token(scheme, values)
+        if token is not None:
+            given[scheme.name] = BearerAuth(token)
+            continue
         found = {arg: _value(values.get(arg), env) for arg, env in scheme.credentials}
         if all(value is None for value in found.values()):
             continue
@@ -497,13 +533,28 @@ def build_security(
     security = Security(given, default, schemes)
     if not given and default and all(requirement for requirement in default):
         first = next((s for name, _ in default[0] if (s := security._schemes.get(name))), None)
-        if first is not None and len(default) == 1 and len(first.credentials) >= 1:
+        if first is not None and len(default) == 1 and len(first.ways) == 1:
             arg, env = first.credentials[0]
             raise MissingConfigurationError(
                 f"{arg} is required: pass {arg}=... or set the {env} environment variable"
             )
         raise MissingConfigurationError(f"credentials are required: {security.describe(default)}")
     return security
+
+
+def _ready_token(scheme: SchemeSpec, values: Mapping[str, object | None]) -> str | None:
+    """The access token given for a client-credentials scheme, when it wins (see
+    `build_security`): its argument, else its variable unless a client id or secret
+    argument was given."""
+    if scheme.access_token is None:
+        return None
+    argument, env = scheme.access_token
+    value = values.get(argument)
+    if value is not None and value != "":
+        return str(value)
+    if any(values.get(arg) not in (None, "") for arg, _ in scheme.credentials):
+        return None
+    return os.environ.get(env) or None
 
 
 def _value(value: object | None, env: str) -> object | None:
@@ -514,7 +565,7 @@ def _value(value: object | None, env: str) -> object | None:
 
 def _make(scheme: SchemeSpec, values: list[Any], server_url: str, base_url: str) -> httpx.Auth:
     kind = scheme.kind
-    if kind == "bearer":
+    if kind in ("bearer", "access-token"):
         return BearerAuth(str(values[0]))
     if kind == "basic":
         return BasicAuth(str(values[0]), str(values[1]))

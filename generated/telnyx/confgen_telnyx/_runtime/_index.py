@@ -76,7 +76,11 @@ class CredentialInfo:
     description: str
     scheme: str = ""
     """The spec's security scheme the credential belongs to (``""``: not a credential,
-    e.g. a server variable); a scheme is usable when all its credentials are given."""
+    e.g. a server variable); a scheme is usable when all its credentials are given, or
+    one marked ``alternative``."""
+    alternative: bool = False
+    """Whether the credential meets its scheme on its own, instead of the scheme's other
+    credentials (an OAuth2 access token instead of a client id and secret)."""
 
 
 def operation(operations: Iterable[OperationInfo], operation_id: str) -> OperationInfo:

@@ -4,6 +4,13 @@ Each HTTP exchange is one ``INFO`` line (method, URL, status, elapsed seconds, r
 number); ``DEBUG`` adds the request headers. Secrets never reach a log: the
 ``Authorization``, ``Cookie`` and api-key headers, and query parameters whose names
 say they carry a key, token, secret, password or signature, are shown as ``<redacted>``.
+
+httpx's own ``httpx`` logger writes every request URL at ``INFO`` (``HTTP Request: GET
+https://host/path?api_key=... "HTTP/1.1 200 OK"``), query API keys included. While a
+client that sends a key in the query is alive, `add_url_secret` keeps a filter on that
+logger which replaces exactly those key values (raw or percent-encoded) with
+``<redacted>``: nothing else in anyone's httpx records changes, no level or handler is
+set, and a process without such a client has no filter at all.
 """
 
 from __future__ import annotations
@@ -11,11 +18,20 @@ from __future__ import annotations
 import logging
 import os
 import re
+import threading
+import weakref
 from collections.abc import Iterable, Mapping
 from typing import Final
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urlsplit, urlunsplit
 
-__all__ = ["REDACTED", "add_secret_names", "redact_headers", "redact_url", "setup_logging"]
+__all__ = [
+    "REDACTED",
+    "add_secret_names",
+    "add_url_secret",
+    "redact_headers",
+    "redact_url",
+    "setup_logging",
+]
 
 REDACTED: Final = "<redacted>"
 _SECRET_NAME: Final = re.compile(
@@ -73,3 +89,53 @@ def setup_logging(logger: logging.Logger, env: str) -> None:
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("[%(asctime)s %(name)s %(levelname)s] %(message)s"))
         logger.addHandler(handler)
+
+
+_url_secrets: weakref.WeakKeyDictionary[object, str] = weakref.WeakKeyDictionary()
+"""Secrets sent in URLs, by the object that sends them (gone with it)."""
+_url_secrets_lock = threading.Lock()
+
+
+class _URLSecretsFilter(logging.Filter):
+    """Replaces the values in `_url_secrets` in a record's message and arguments (httpx
+    passes the URL as an argument); never drops a record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        with _url_secrets_lock:
+            secrets = {value for value in _url_secrets.values() if value}
+        if not secrets:
+            return True
+        if isinstance(record.msg, str):
+            record.msg = _scrub(record.msg, secrets)
+        if isinstance(record.args, tuple):
+            record.args = tuple(_scrub_arg(arg, secrets) for arg in record.args)
+        elif isinstance(record.args, Mapping):
+            record.args = {key: _scrub_arg(arg, secrets) for key, arg in record.args.items()}
+        return True
+
+
+_HTTPX_FILTER: Final = _URLSecretsFilter()
+
+
+def add_url_secret(owner: object, value: str) -> None:
+    """Keep ``value`` out of the ``httpx`` logger's records for as long as ``owner`` (the
+    authenticator that puts it in request URLs) lives."""
+    with _url_secrets_lock:
+        _url_secrets[owner] = value
+    logging.getLogger("httpx").addFilter(_HTTPX_FILTER)  # once: addFilter skips a repeat
+
+
+def _scrub_arg(arg: object, secrets: set[str]) -> object:
+    if arg is None or isinstance(arg, int | float):
+        return arg  # a status code: %d must still format it
+    text = str(arg)
+    scrubbed = _scrub(text, secrets)
+    return arg if scrubbed == text else scrubbed
+
+
+def _scrub(text: str, secrets: set[str]) -> str:
+    for secret in secrets:
+        # As given, and as a URL carries it (httpx encodes a query value like quote_plus).
+        for form in {secret, quote(secret, safe=""), quote_plus(secret)}:
+            text = text.replace(form, REDACTED)
+    return text

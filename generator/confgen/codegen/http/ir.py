@@ -187,8 +187,15 @@ class Credential:
 
 
 SchemeKind = Literal[
-    "bearer", "basic", "api-key", "oauth2-client-credentials", "service-account-jwt"
+    "bearer",
+    "basic",
+    "api-key",
+    "oauth2-client-credentials",
+    "access-token",
+    "service-account-jwt",
 ]
+"""``access-token``: an OAuth2 scheme without a client-credentials flow (authorization
+code, implicit, password, device) or OpenID Connect: the caller gives a token it holds."""
 
 
 @dataclass(frozen=True)
@@ -208,6 +215,14 @@ class SecurityScheme:
     """``oauth2-client-credentials``: the token endpoint (may be relative to the server)."""
     lifetime_seconds: int | None = None
     """``service-account-jwt``: the JWT lifetime."""
+    access_token: Credential | None = None
+    """``oauth2-client-credentials``: a ready access token that meets the scheme instead
+    of ``credentials`` (it wins when both are given; never refreshed)."""
+
+    @property
+    def arguments(self) -> tuple[Credential, ...]:
+        """Every constructor argument of the scheme: ``credentials``, then ``access_token``."""
+        return self.credentials + ((self.access_token,) if self.access_token else ())
 
 
 Requirement = tuple[tuple[str, tuple[str, ...]], ...]
@@ -226,8 +241,8 @@ class Auth:
 
     @property
     def credentials(self) -> tuple[Credential, ...]:
-        """Every credential argument, scheme by scheme."""
-        return tuple(c for scheme in self.schemes for c in scheme.credentials)
+        """Every credential argument, scheme by scheme (`SecurityScheme.arguments`)."""
+        return tuple(c for scheme in self.schemes for c in scheme.arguments)
 
     def has(self, kind: str) -> bool:
         """Whether a scheme of ``kind`` is offered."""

@@ -850,9 +850,10 @@ class _Loader:
         """Every security scheme a requirement names (global or per operation), with
         the credentials the client takes for each, and the global requirements.
 
-        A scheme the client cannot satisfy (OAuth2 without a client-credentials flow,
-        OpenID Connect, mutual TLS) is skipped with a note; requirements naming it
-        become unsatisfiable alternatives, never silently empty ones.
+        OAuth2 without a client-credentials flow and OpenID Connect take an access token
+        the caller holds. A scheme the client cannot satisfy (mutual TLS: a certificate,
+        not a credential the client sends) is skipped with a note; requirements naming
+        it become unsatisfiable alternatives, never silently empty ones.
         """
         spec = self.spec
         used: list[str] = []
@@ -873,7 +874,7 @@ class _Loader:
             except ConfgenError as error:
                 spec.skip(error, f"security scheme {name!r} not offered by the client")
                 continue
-            taken.update(c.argument for c in scheme.credentials)
+            taken.update(c.argument for c in scheme.arguments)
             schemes.append(scheme)
         default = self._requirements(spec.document.get("security"), ("security",))
         return Auth(schemes=tuple(schemes), default=default or ())
@@ -932,7 +933,11 @@ class _Loader:
         custom = scheme.get("x-confgen-auth")
 
         def credential(
-            role: str, default: str, description: str, annotation: str = "str"
+            role: str,
+            default: str,
+            description: str,
+            annotation: str = "str",
+            sharing: int | None = None,
         ) -> Credential:
             if isinstance(custom, Mapping):
                 entry = custom.get(role)
@@ -947,7 +952,10 @@ class _Loader:
                     annotation,
                 )
             argument = default
-            if argument in taken or kinds.count(_kind_of(scheme)) > 1:
+            # ``sharing``: how many schemes of the API take an argument named ``default``.
+            if sharing is None:
+                sharing = kinds.count(_kind_of(scheme))
+            if argument in taken or sharing > 1:
                 argument = f"{snake_case(name)}_{default}"
             argument = python_identifier(argument)
             return Credential(argument, f"{prefix}_{argument.upper()}", description, annotation)
@@ -1004,33 +1012,79 @@ class _Loader:
                 location=location,
                 parameter=parameter,
             )
+        # Every oauth2 and openIdConnect scheme takes an ``access_token``: prefixed when two do.
+        tokens = sum(k in _TOKEN_KINDS for k in kinds)
         if kind == "oauth2":
-            flow = (scheme.get("flows") or {}).get("clientCredentials")
+            flows = scheme.get("flows")
+            flows = flows if isinstance(flows, Mapping) else {}
+            flow = flows.get("clientCredentials")
             token_url = flow.get("tokenUrl") if isinstance(flow, Mapping) else None
             if not isinstance(token_url, str) or not token_url:
-                raise spec.error(
-                    "an oauth2 scheme without a clientCredentials flow (and its tokenUrl) "
-                    "is not supported",
-                    at,
+                # The flows OpenAPI defines, named in words (any other key is not a flow).
+                named = [_FLOW_NAMES[str(f)] for f in flows if str(f) in _FLOW_NAMES]
+                which = f" ({', '.join(named)} flow)" if named else ""
+                return SecurityScheme(
+                    name,
+                    "access-token",
+                    (
+                        credential(
+                            "access_token",
+                            "access_token",
+                            f"An OAuth2 access token you already hold{which}, sent as a "
+                            "bearer token; never fetched or refreshed by the client.",
+                            sharing=tokens,
+                        ),
+                    ),
                 )
+            client_id = credential(
+                "client_id", "client_id", "The OAuth2 client id (client credentials flow)."
+            )
+            client_secret = credential(
+                "client_secret",
+                "client_secret",
+                "The OAuth2 client secret (client credentials flow).",
+            )
             return SecurityScheme(
                 name,
                 "oauth2-client-credentials",
+                (client_id, client_secret),
+                token_url=token_url,
+                access_token=credential(
+                    "access_token",
+                    "access_token",
+                    "An OAuth2 access token you already hold, sent as a bearer token instead "
+                    f"of one fetched with {client_id.argument} and {client_secret.argument} "
+                    "(it wins when both are given; never refreshed).",
+                    sharing=tokens,
+                ),
+            )
+        if kind == "openIdConnect":
+            url = scheme.get("openIdConnectUrl")
+            # Named only when it is a plain URL: the description is one line of docs.
+            plain = isinstance(url, str) and _PLAIN_URL.fullmatch(url) is not None
+            where = f" (issued by the provider at {url})" if plain else ""
+            return SecurityScheme(
+                name,
+                "access-token",
                 (
                     credential(
-                        "client_id", "client_id", "The OAuth2 client id (client credentials flow)."
-                    ),
-                    credential(
-                        "client_secret",
-                        "client_secret",
-                        "The OAuth2 client secret (client credentials flow).",
+                        "access_token",
+                        "access_token",
+                        f"An OpenID Connect access token you already hold{where}, sent as a "
+                        "bearer token; never fetched or refreshed by the client.",
+                        sharing=tokens,
                     ),
                 ),
-                token_url=token_url,
+            )
+        if kind == "mutualTLS":
+            raise spec.error(
+                "a mutualTLS scheme is a client certificate, not a credential the client "
+                "sends: not supported (its operations need another scheme)",
+                at,
             )
         raise spec.error(
             f"security scheme type {scheme.get('type')!r} is not supported (expected http "
-            "bearer or basic, apiKey, oauth2 client credentials, or x-confgen-auth)",
+            "bearer or basic, apiKey, oauth2, openIdConnect, or x-confgen-auth)",
             at,
         )
 
@@ -1057,6 +1111,18 @@ def _kind_of(scheme: Mapping[str, Any]) -> str:
         return str(scheme.get("scheme")).lower()
     return str(scheme.get("type"))
 
+
+_PLAIN_URL = re.compile(r"https?://[^\s\"'`|<>\\{}]+")
+_TOKEN_KINDS = frozenset({"oauth2", "openIdConnect"})
+"""Scheme kinds that take an ``access_token`` argument."""
+_FLOW_NAMES = {
+    "authorizationCode": "authorization code",
+    "implicit": "implicit",
+    "password": "password",
+    "deviceAuthorization": "device authorization",
+    "clientCredentials": "client credentials",
+}
+"""OAuth2 flow keys as the credential's description names them."""
 
 _PAGINATION_KINDS = frozenset({"page-number", "offset", "cursor", "next-link", "link-header"})
 

@@ -17,6 +17,7 @@ import jinja2
 from confgen.codegen import escape
 from confgen.codegen.annotations import PARAMS_MODULE, typed_dict_class_syntax
 from confgen.codegen.escape import Code, docstring, identifier, md_fence, pystr, pyvalue
+from confgen.codegen.http.deprecated_keys import DeprecatedKeys, deprecated_keys
 from confgen.codegen.http.ir import Api, Operation
 from confgen.codegen.http.runtime import errors as runtime_errors
 from confgen.codegen.http.runtime._retry import default_retry_mode
@@ -90,10 +91,22 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def _method_docstring(op: Operation) -> str:
+def _method_docstring(op: Operation, keys: DeprecatedKeys | None = None) -> str:
     summary = op.summary or op.operation_id
+    below = keys.paths.get(op.name, {}) if keys is not None else {}
     sections = [
-        (p.name, f"Deprecated. {p.description}".strip() if p.deprecated else p.description)
+        (
+            p.name,
+            " ".join(
+                part
+                for part in (
+                    "Deprecated." if p.deprecated else "",
+                    p.description,
+                    _deprecated_below(below.get(p.name, ())),
+                )
+                if part
+            ),
+        )
         for p in op.parameters
     ]
     sections.append(("extra_headers", "Headers to add to this call."))
@@ -107,6 +120,14 @@ def _method_docstring(op: Operation) -> str:
     if op.deprecated:  # said first: the reader decides before reading on
         body = f"Deprecated: calling it warns (DeprecationWarning).\n\n{body}".strip()
     return docstring(summary, body, sections)
+
+
+def _deprecated_below(paths: Sequence[str]) -> str:
+    """The docstring sentence naming an argument's deprecated keys (``""``: none)."""
+    if not paths:
+        return ""
+    names = ", ".join(f"``{path}``" for path in paths)
+    return f"Deprecated key{'s' if len(paths) > 1 else ''} (giving one warns): {names}."
 
 
 def _example(api: Api, op: Operation, import_path: str) -> Code:
@@ -139,6 +160,9 @@ def _params_module(env: jinja2.Environment, api: Api) -> str:
 
     return env.get_template("params.py.jinja").render(
         api=api,
+        deprecated_below=lambda spec: _deprecated_below(
+            [f.wire_name for f in spec.fields if f.deprecated]
+        ),
         class_syntax={s.name: typed_dict_class_syntax(s) for s in api.typed_dicts},
         local=lambda annotation: annotation.replace(f"{PARAMS_MODULE}.", ""),
         doc=docstring,
@@ -331,10 +355,12 @@ def render_package(
     resource_template = env.get_template("resource.py.jinja")
     for resource in api.resources:
         ops = resource.operations
+        keys = deprecated_keys(ops, api.typed_dicts)
         files[f"resources/{resource.name}.py"] = resource_template.render(
             **common,
             resource=resource,
-            docstrings={op.name: _method_docstring(op) for op in ops},
+            deprecated_keys=keys,
+            docstrings={op.name: _method_docstring(op, keys) for op in ops},
             error_models={op.name: _error_keys(api, op) for op in ops},
             local_names={op.name: _local_names(op) for op in ops},
             needs_datetime=_uses(ops, "datetime."),
