@@ -347,3 +347,24 @@ def test_an_all_of_union_root_keeps_its_class_and_parses_each_variant() -> None:
     assert module.Check.model_validate({"type": "deadman", "every": "1m"}).root.every == "1m"
     listing = module.Checks.model_validate({"checks": [{"type": "deadman", "every": "5m"}]})
     assert listing.checks[0].every == "5m"
+
+
+def test_a_collision_not_foreseen_is_mended_by_a_second_pass() -> None:
+    # The items of a top-level array are named for its singular (``Things`` -> ``Thing``):
+    # not foreseen before the first pass (only properties and their items are), so the
+    # library's own account shows it and the second pass moves it.
+    schemas = {
+        "Things": {
+            "type": "array",
+            "items": {"type": "object", "properties": {"label": {"type": "string"}}},
+        },
+        "Thing": {"type": "object", "properties": {"size": {"type": "integer"}}},
+    }
+    classes = _classes(render_models(schemas, header="", strict=False, source="t.json"))
+    fields = {
+        node.target.id
+        for node in classes["Thing"].body
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)
+    }
+    assert fields == {"size"}
+    assert "ThingsThing" in classes and "Thing1" not in classes

@@ -1103,100 +1103,6 @@ class PaginationMeta(BaseModel):
     total_results: Annotated[int | None, Field(examples=[55])] = None
 
 
-class Conference1(BaseModel):
-    """
-    Info about the conference that the participant is in
-    """
-
-    model_config = ConfigDict(
-        defer_build=True,
-        extra="allow",
-        populate_by_name=True,
-    )
-    id: Annotated[str | None, Field(examples=["3fa85f64-5717-4562-b3fc-2c963f66afa6"])] = None
-    """
-    Uniquely identifies the conference
-    """
-    name: Annotated[str | None, Field(examples=["All hands meeting"])] = None
-    """
-    Name of the conference
-    """
-
-
-class Participant(BaseModel):
-    model_config = ConfigDict(
-        defer_build=True,
-        extra="allow",
-        populate_by_name=True,
-    )
-    call_control_id: Annotated[
-        str,
-        Field(
-            examples=[
-                "v2:v2:T02llQxIyaRkhfRKxgAP8nY511EhFLizdvdUKJiSw8d6A9BborherQczRrZvZakpWxBlpw48KyZQ"
-            ]
-        ),
-    ]
-    """
-    Call Control ID associated with the partiipant of the conference
-    """
-    call_leg_id: Annotated[str, Field(examples=["3fa85f64-5717-4562-b3fc-2c963f66afa6"])]
-    """
-    Uniquely identifies the call leg associated with the participant
-    """
-    conference: Conference1
-    """
-    Info about the conference that the participant is in
-    """
-    created_at: Annotated[str, Field(examples=["2019-01-23T18:10:02.574Z"])]
-    """
-    ISO 8601 formatted date of when the participant was created
-    """
-    end_conference_on_exit: Annotated[bool, Field(examples=[True])]
-    """
-    Whether the conference will end and all remaining participants be hung up after the participant leaves the conference.
-    """
-    id: Annotated[str, Field(examples=["3fa85f64-5717-4562-b3fc-2c963f66afa6"])]
-    """
-    Uniquely identifies the participant
-    """
-    muted: Annotated[bool, Field(examples=[True])]
-    """
-    Whether the participant is muted.
-    """
-    on_hold: Annotated[bool, Field(examples=[True])]
-    """
-    Whether the participant is put on_hold.
-    """
-    record_type: Annotated[Literal["participant"] | str, Field(examples=["participant"])]
-    soft_end_conference_on_exit: Annotated[bool, Field(examples=[True])]
-    """
-    Whether the conference will end after the participant leaves the conference.
-    """
-    status: Annotated[Literal["joining", "joined", "left"] | str, Field(examples=["joining"])]
-    """
-    The status of the participant with respect to the lifecycle within the conference
-    """
-    updated_at: Annotated[str, Field(examples=["2019-01-23T18:10:02.574Z"])]
-    """
-    ISO 8601 formatted date of when the participant was last updated
-    """
-    whisper_call_control_ids: Annotated[
-        list[str],
-        Field(
-            examples=[
-                [
-                    "v2:Sg1xxxQ_U3ixxxyXT_VDNI3xxxazZdg6Vxxxs4-GNYxxxVaJPOhFMRQ",
-                    "v2:qqpb0mmvd-ovhhBr0BUQQn0fld5jIboaaX3-De0DkqXHzbf8d75xkw",
-                ]
-            ]
-        ),
-    ]
-    """
-    Array of unique call_control_ids the participant can whisper to..
-    """
-
-
 class PatchRoomRequest(BaseModel):
     model_config = ConfigDict(
         defer_build=True,
@@ -2260,16 +2166,6 @@ class LeaveConferenceResponse(BaseModel):
     data: ConferenceCommandResult | None = None
 
 
-class ListConferenceParticipantsResponse(BaseModel):
-    model_config = ConfigDict(
-        defer_build=True,
-        extra="allow",
-        populate_by_name=True,
-    )
-    data: list[Participant] | None = None
-    meta: PaginationMeta | None = None
-
-
 class ListRoomCompositionsError4XX(BaseModel):
     model_config = ConfigDict(
         defer_build=True,
@@ -2602,6 +2498,26 @@ class ViewRoomSessionResponse(BaseModel):
     data: RoomSession | None = None
 
 
+class ParticipantConference(BaseModel):
+    """
+    Info about the conference that the participant is in
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    id: Annotated[str | None, Field(examples=["3fa85f64-5717-4562-b3fc-2c963f66afa6"])] = None
+    """
+    Uniquely identifies the conference
+    """
+    name: Annotated[str | None, Field(examples=["All hands meeting"])] = None
+    """
+    Name of the conference
+    """
+
+
 class Conference(BaseModel):
     model_config = ConfigDict(
         defer_build=True,
@@ -2848,6 +2764,77 @@ class CreateRoomCompositionRequest(BaseModel):
     """
 
 
+class Participant(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    call_control_id: Annotated[
+        str,
+        Field(
+            examples=[
+                "v2:v2:T02llQxIyaRkhfRKxgAP8nY511EhFLizdvdUKJiSw8d6A9BborherQczRrZvZakpWxBlpw48KyZQ"
+            ]
+        ),
+    ]
+    """
+    Call Control ID associated with the partiipant of the conference
+    """
+    call_leg_id: Annotated[str, Field(examples=["3fa85f64-5717-4562-b3fc-2c963f66afa6"])]
+    """
+    Uniquely identifies the call leg associated with the participant
+    """
+    conference: ParticipantConference
+    created_at: Annotated[str, Field(examples=["2019-01-23T18:10:02.574Z"])]
+    """
+    ISO 8601 formatted date of when the participant was created
+    """
+    end_conference_on_exit: Annotated[bool, Field(examples=[True])]
+    """
+    Whether the conference will end and all remaining participants be hung up after the participant leaves the conference.
+    """
+    id: Annotated[str, Field(examples=["3fa85f64-5717-4562-b3fc-2c963f66afa6"])]
+    """
+    Uniquely identifies the participant
+    """
+    muted: Annotated[bool, Field(examples=[True])]
+    """
+    Whether the participant is muted.
+    """
+    on_hold: Annotated[bool, Field(examples=[True])]
+    """
+    Whether the participant is put on_hold.
+    """
+    record_type: Annotated[Literal["participant"] | str, Field(examples=["participant"])]
+    soft_end_conference_on_exit: Annotated[bool, Field(examples=[True])]
+    """
+    Whether the conference will end after the participant leaves the conference.
+    """
+    status: Annotated[Literal["joining", "joined", "left"] | str, Field(examples=["joining"])]
+    """
+    The status of the participant with respect to the lifecycle within the conference
+    """
+    updated_at: Annotated[str, Field(examples=["2019-01-23T18:10:02.574Z"])]
+    """
+    ISO 8601 formatted date of when the participant was last updated
+    """
+    whisper_call_control_ids: Annotated[
+        list[str],
+        Field(
+            examples=[
+                [
+                    "v2:Sg1xxxQ_U3ixxxyXT_VDNI3xxxazZdg6Vxxxs4-GNYxxxVaJPOhFMRQ",
+                    "v2:qqpb0mmvd-ovhhBr0BUQQn0fld5jIboaaX3-De0DkqXHzbf8d75xkw",
+                ]
+            ]
+        ),
+    ]
+    """
+    Array of unique call_control_ids the participant can whisper to..
+    """
+
+
 class Room(BaseModel):
     model_config = ConfigDict(
         defer_build=True,
@@ -3018,6 +3005,16 @@ class CreateRoomResponse(BaseModel):
         populate_by_name=True,
     )
     data: Room | None = None
+
+
+class ListConferenceParticipantsResponse(BaseModel):
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    data: list[Participant] | None = None
+    meta: PaginationMeta | None = None
 
 
 class ListConferencesResponse(BaseModel):

@@ -23,7 +23,7 @@ import io
 import json
 import re
 import warnings
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
 from confgen.codegen.escape import plain_text
@@ -492,7 +492,17 @@ def _replace_at(node: Any, path: list[Any], value: Any) -> Any:
 
 def _makes_class(node: Mapping[str, Any]) -> bool:
     """Whether datamodel-code-generator makes a class of an inline schema (enums are
-    ``Literal``s here, and a bare ``$ref`` is the class it names)."""
+    ``Literal``s here, a bare ``$ref`` is the class it names, and so is an ``allOf`` of
+    one ``$ref`` that only adds a description)."""
+    parts = node.get("allOf")
+    if (
+        isinstance(parts, list)
+        and len(parts) == 1
+        and isinstance(parts[0], Mapping)
+        and set(parts[0]) == {"$ref"}
+        and not any(key in node for key in ("properties", "anyOf", "oneOf"))
+    ):
+        return False
     return (
         "properties" in node
         or node.get("type") == "object"
@@ -509,7 +519,7 @@ def _inline_nodes(
 
     def walk(node: Any, path: tuple[str, ...]) -> None:
         if isinstance(node, Mapping):
-            if len(path) > 3 and path[-len(tail) :] == tail and _makes_class(node):
+            if len(path) > 3 and (not tail or path[-len(tail) :] == tail) and _makes_class(node):
                 found.append((path, node))
             for key, child in node.items():
                 walk(child, (*path, str(key)))
@@ -652,6 +662,107 @@ def _name_repair(
     return None if fixed == dict(schemas) else fixed
 
 
+def _foreseen(schemas: Mapping[str, Any]) -> dict[str, Any]:
+    """``schemas`` with the inline objects that would take a schema's class name already
+    moved to schemas of their own, so the first pass names them right (`_name_repair`
+    mends what this does not foresee, for one more pass).
+
+    datamodel-code-generator names an inline class for the property it sits under (an
+    array's items by the singular); its own naming function says which name that is.
+    The moved schema is named for where it sits (``ListNotificationChannelsParams`` +
+    ``Filter`` + ``NotificationChannel``), whatever order the schemas come in.
+    """
+    from datamodel_code_generator.reference import ModelResolver
+
+    resolver = ModelResolver()
+
+    def class_name(key: str, *, singular: bool) -> str:
+        return str(resolver.get_class_name(key, unique=False, singular_name=singular).name)
+
+    wanted: list[tuple[tuple[str, ...], Any]] = []
+    for name, schema in schemas.items():
+        for path, node in _inline_nodes({name: schema}, ()):
+            items = path[-1] == "items"
+            key = path[-2] if items else path[-1]
+            if (path[-3] if items else path[-2]) != "properties" or not _makes_class(node):
+                continue
+            if class_name(key, singular=items) in schemas:
+                wanted.append((path, node))
+    if not wanted:
+        return dict(schemas)
+    taken = set(schemas)
+    names: dict[str, str] = {}
+    groups: dict[str, list[tuple[str, ...]]] = {}
+    for path, node in wanted:
+        key = json.dumps(node, sort_keys=True, default=str)
+        if key not in names:
+            words = [path[2]]
+            for index in range(3, len(path) - 1):
+                if path[index] == "properties":
+                    singular = index + 2 < len(path) and path[index + 2] == "items"
+                    words.append(class_name(path[index + 1], singular=singular))
+            names[key] = _free_name("".join(words), taken)
+        groups.setdefault(key, []).append(path)
+    fixed = dict(schemas)
+    contents: dict[str, Any] = {}
+    for path, key in sorted(
+        ((path, key) for key, paths in groups.items() for path in paths),
+        key=lambda item: (-len(item[0]), item[0]),
+    ):
+        owner, inner = path[2], list(path[3:])
+        if path == groups[key][0]:
+            contents[key] = _at(fixed[owner], inner)
+        fixed[owner] = _replace_at(fixed[owner], inner, {"$ref": SCHEMA_PREFIX + names[key]})
+    for key, content in contents.items():
+        fixed[names[key]] = content
+    return fixed
+
+
+def _foreseen_roots(schemas: Mapping[str, Any], roots: Collection[str]) -> dict[str, Any]:
+    """``schemas`` with each root union (``anyOf``/``oneOf`` and no properties of its
+    own) that some field refers to already split as `_name_repair` would mend it: its
+    inline parts become schemas named as the library names them (``Collaborator1``,
+    ``Collaborator2``), and the fields refer to a copy (``CollaboratorField``) that gets
+    folded, so the root keeps its class in the first pass."""
+    referenced = {
+        ref[len(SCHEMA_PREFIX) :]
+        for name, schema in schemas.items()
+        for ref in _refs(schema)
+        if ref.startswith(SCHEMA_PREFIX) and ref[len(SCHEMA_PREFIX) :] != name
+    }
+    fixed = dict(schemas)
+    taken = set(schemas)
+    for name in sorted(set(roots) & referenced & set(schemas)):
+        node = schemas[name]
+        key = "anyOf" if isinstance(node.get("anyOf"), list) else "oneOf"
+        if not isinstance(node.get(key), list) or "properties" in node or "allOf" in node:
+            continue
+        parts = list(node[key])
+        for index, part in enumerate(parts):
+            if isinstance(part, Mapping) and _makes_class(part):
+                part_name = _free_name(f"{name}{index + 1}", taken)
+                fixed[part_name] = part
+                parts[index] = {"$ref": SCHEMA_PREFIX + part_name}
+        copy = _free_name(f"{name}Field", taken)
+        old, new = SCHEMA_PREFIX + name, SCHEMA_PREFIX + copy
+        fixed = {other: _retarget(value, old, new) for other, value in fixed.items()}
+        fixed[name] = fixed[copy] = {**node, key: parts}
+    return fixed
+
+
+def _refs(node: Any) -> Iterator[str]:
+    """Every ``$ref`` string in ``node``."""
+    if isinstance(node, Mapping):
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str):
+                yield value
+            else:
+                yield from _refs(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _refs(item)
+
+
 def _check_names(
     schemas: Mapping[str, Any], built: list[dict[str, Any]], roots: Collection[str], *, source: str
 ) -> None:
@@ -702,8 +813,8 @@ def render_models(
         }
     )
     options = _generation_options(strict=strict, header=header, snake_case=snake_case_fields)
-    schemas_in = document["components"]["schemas"]
-    output, built = _generate(document, options, source=source)
+    schemas_in = _foreseen_roots(_foreseen(document["components"]["schemas"]), roots)
+    output, built = _generate(_document(schemas_in), options, source=source)
     for _ in range(_NAME_PASSES):
         repaired = _name_repair(schemas_in, built, roots)
         if repaired is None:
