@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     from ._conference_recording_saved_event import ConferenceRecordingSavedEvent
     from ._conference_recording_saved_payload import ConferenceRecordingSavedPayload
     from ._conference_recording_urls import ConferenceRecordingUrls
-    from ._conference_response import ConferenceResponse, Errors
+    from ._conference_response import ConferenceResponse, Error, Errors, Source1
     from ._conference_send_dtmf_request import ConferenceSendDtmfRequest
     from ._conference_send_dtmf_response import ConferenceSendDtmfResponse
     from ._conference_speak_ended import ConferenceSpeakEnded
@@ -83,7 +83,6 @@ if TYPE_CHECKING:
     from ._end_conference_request import EndConferenceRequest
     from ._end_conference_response import EndConferenceResponse
     from ._end_session_error4_xx import EndSessionError4XX, EndSessionResponse
-    from ._error import Error, Source1
     from ._hold_conference_participants_response import HoldConferenceParticipantsResponse
     from ._inworld_voice_settings import InworldVoiceSettings
     from ._join_conference_request import JoinConferenceRequest
@@ -395,7 +394,7 @@ _HOMES = {
     "EndConferenceResponse": "._end_conference_response",
     "EndSessionError4XX": "._end_session_error4_xx",
     "EndSessionResponse": "._end_session_error4_xx",
-    "Error": "._error",
+    "Error": "._conference_response",
     "Errors": "._conference_response",
     "HoldConferenceParticipantsResponse": "._hold_conference_participants_response",
     "InworldVoiceSettings": "._inworld_voice_settings",
@@ -448,7 +447,7 @@ _HOMES = {
     "RoomRecording": "._room_recording",
     "RoomSession": "._room_session",
     "Source": "._call_control_error",
-    "Source1": "._error",
+    "Source1": "._conference_response",
     "Source2": "._source2",
     "SpeakTextToConferenceResponse": "._speak_text_to_conference_response",
     "StartConferenceRecordingRequest": "._start_conference_recording_request",

@@ -4,10 +4,60 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict
 
 from ._conference import Conference
-from ._error import Error
+
+
+class Source1(BaseModel):
+    """
+    What in the request caused the error.
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    pointer: str | None = None
+    """
+    JSON pointer (RFC 6901) to the offending entity.
+    """
+    parameter: str | None = None
+    """
+    The query parameter that caused the error.
+    """
+
+
+class Error(BaseModel):
+    """
+    One error reported by the Telnyx API.
+    """
+
+    model_config = ConfigDict(
+        defer_build=True,
+        extra="allow",
+        populate_by_name=True,
+    )
+    code: str
+    """
+    Telnyx error code, e.g. "10011" for rate limiting.
+    """
+    title: str
+    """
+    A short, human-readable summary.
+    """
+    detail: str | None = None
+    """
+    A human-readable explanation of this occurrence.
+    """
+    source: Source1 | None = None
+    """
+    What in the request caused the error.
+    """
+    meta: dict[str, Any] | None = None
 
 
 class Errors(BaseModel):

@@ -8,8 +8,6 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ._error import Error
-
 
 class UnmuteParticipantInSessionError4XX(BaseModel):
     model_config = ConfigDict(

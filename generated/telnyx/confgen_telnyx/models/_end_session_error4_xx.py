@@ -9,7 +9,6 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from ._data2 import Data2
-from ._error import Error
 
 
 class EndSessionError4XX(BaseModel):

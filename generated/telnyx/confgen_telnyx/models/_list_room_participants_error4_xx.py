@@ -8,7 +8,6 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ._error import Error
 from ._pagination_meta import PaginationMeta
 from ._room_participant import RoomParticipant
 
