@@ -492,8 +492,10 @@ def bench_overhead(rounds: int, calls: int) -> dict[str, dict[str, float]]:
         capture_output=True,
         check=True,
     )
+    numbers = (str(rounds), str(calls))
     done = subprocess.run(
-        [sys.executable, "-m", "benchmarks.overhead", str(out), str(rounds), str(calls)],
+        # The generated project folder: the package inside it is what is imported.
+        [sys.executable, "-m", "benchmarks.overhead", str(out / "bench_telnyx"), *numbers],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -725,7 +727,8 @@ def write_results(report: Report) -> None:
               "needs the test Room server (`tests/trueconf_server.py`); not measured yet."]  # fmt: skip
 
     lines += ["", "## Per-call overhead (in-memory transport)", "",
-              "`python -m benchmarks.overhead .cache/bench/listing ROUNDS CALLS`: Telnyx's "
+              "`python -m benchmarks.overhead .cache/bench/listing/bench_telnyx ROUNDS CALLS`: "
+              "Telnyx's "
               "shipped create call and a purpose-written list call answering 100 conferences "
               "(`benchmarks/listing.py` adds it to the shipped spec; generated into "
               "`.cache/bench/listing/`), over one `httpx.MockTransport` answering the same "
