@@ -40,7 +40,7 @@ _GET_CONFERENCE_TOKEN = Operation(
     method="GET",
     path="/api/video/conference_tokens/{id}",
     operation_id="get_conference_token",
-    error_models={
+    error_models=lambda: {
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
         404: models.TypesStatusCodesStatusCode404,
@@ -62,7 +62,7 @@ _LIST_CONFERENCE_TOKENS = Operation(
         "page_size": ParamStyle("form", False),
         "page_token": ParamStyle("form", False),
     },
-    error_models={
+    error_models=lambda: {
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
         404: models.TypesStatusCodesStatusCode404,
@@ -75,7 +75,7 @@ _RESET_CONFERENCE_TOKEN = Operation(
     method="POST",
     path="/api/video/conference_tokens/{id}/reset",
     operation_id="reset_conference_token",
-    error_models={
+    error_models=lambda: {
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
         404: models.TypesStatusCodesStatusCode404,

@@ -42,7 +42,7 @@ _CREATE_VIDEO_CONFERENCE = Operation(
     path="/api/video/conferences",
     operation_id="create-video-conference",
     retry="unprocessed",
-    error_models={
+    error_models=lambda: {
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
         422: models.VideoStatusCode422,
@@ -55,7 +55,7 @@ _DELETE_VIDEO_CONFERENCE = Operation(
     method="DELETE",
     path="/api/video/conferences/{id}",
     operation_id="delete_video_conference",
-    error_models={
+    error_models=lambda: {
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
         404: models.TypesStatusCodesStatusCode404,
@@ -70,7 +70,7 @@ _GET_VIDEO_CONFERENCE = Operation(
     query_styles={
         "include_active_session": ParamStyle("form", False),
     },
-    error_models={
+    error_models=lambda: {
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
         404: models.TypesStatusCodesStatusCode404,
@@ -96,7 +96,7 @@ _LIST_VIDEO_CONFERENCES = Operation(
         "page_size": ParamStyle("form", False),
         "page_token": ParamStyle("form", False),
     },
-    error_models={
+    error_models=lambda: {
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
         422: models.VideoVideoStatusCode422,
@@ -108,7 +108,7 @@ _UPDATE_VIDEO_CONFERENCE = Operation(
     method="PUT",
     path="/api/video/conferences/{id}",
     operation_id="update_video_conference",
-    error_models={
+    error_models=lambda: {
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
         404: models.TypesStatusCodesStatusCode404,

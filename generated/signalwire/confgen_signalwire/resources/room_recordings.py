@@ -40,7 +40,7 @@ _DELETE_ROOM_RECORDING = Operation(
     method="DELETE",
     path="/api/video/room_recordings/{id}",
     operation_id="delete_room_recording",
-    error_models={
+    error_models=lambda: {
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
         404: models.TypesStatusCodesStatusCode404,
@@ -56,7 +56,7 @@ _GET_ROOM_RECORDING = Operation(
     query_styles={
         "media_ttl": ParamStyle("form", False),
     },
-    error_models={
+    error_models=lambda: {
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
         404: models.TypesStatusCodesStatusCode404,
@@ -79,7 +79,7 @@ _LIST_ROOM_RECORDING_EVENTS = Operation(
         "page_size": ParamStyle("form", False),
         "page_token": ParamStyle("form", False),
     },
-    error_models={
+    error_models=lambda: {
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
         422: models.VideoVideoStatusCode422,
@@ -102,7 +102,7 @@ _LIST_ROOM_RECORDINGS = Operation(
         "page_size": ParamStyle("form", False),
         "page_token": ParamStyle("form", False),
     },
-    error_models={
+    error_models=lambda: {
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
         422: models.VideoVideoStatusCode422,

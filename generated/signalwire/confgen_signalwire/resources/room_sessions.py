@@ -40,7 +40,7 @@ _GET_ROOM_SESSION = Operation(
     method="GET",
     path="/api/video/room_sessions/{id}",
     operation_id="get_room_session",
-    error_models={
+    error_models=lambda: {
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
         404: models.TypesStatusCodesStatusCode404,
@@ -62,7 +62,7 @@ _LIST_ROOM_SESSION_EVENTS = Operation(
         "page_size": ParamStyle("form", False),
         "page_token": ParamStyle("form", False),
     },
-    error_models={
+    error_models=lambda: {
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
         422: models.VideoVideoStatusCode422,
@@ -84,7 +84,7 @@ _LIST_ROOM_SESSION_MEMBERS = Operation(
         "page_size": ParamStyle("form", False),
         "page_token": ParamStyle("form", False),
     },
-    error_models={
+    error_models=lambda: {
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
         422: models.VideoVideoStatusCode422,
@@ -107,7 +107,7 @@ _LIST_ROOM_SESSION_RECORDINGS = Operation(
         "page_size": ParamStyle("form", False),
         "page_token": ParamStyle("form", False),
     },
-    error_models={
+    error_models=lambda: {
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
         422: models.VideoVideoStatusCode422,
@@ -133,7 +133,7 @@ _LIST_ROOM_SESSIONS = Operation(
         "page_size": ParamStyle("form", False),
         "page_token": ParamStyle("form", False),
     },
-    error_models={
+    error_models=lambda: {
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
         422: models.VideoVideoStatusCode422,

@@ -39,7 +39,7 @@ _CREATE_ROOM_TOKEN = Operation(
     method="POST",
     path="/api/video/room_tokens",
     operation_id="create_room_token",
-    error_models={
+    error_models=lambda: {
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
         422: models.VideoVideoStatusCode422,

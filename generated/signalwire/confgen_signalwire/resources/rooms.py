@@ -41,7 +41,7 @@ _CREATE_ROOM = Operation(
     method="POST",
     path="/api/video/rooms",
     operation_id="create_room",
-    error_models={
+    error_models=lambda: {
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
         422: models.VideoVideoStatusCode422,
@@ -53,7 +53,7 @@ _DELETE_ROOM = Operation(
     method="DELETE",
     path="/api/video/rooms/{id}",
     operation_id="delete_room",
-    error_models={
+    error_models=lambda: {
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
         404: models.TypesStatusCodesStatusCode404,
@@ -68,7 +68,7 @@ _GET_ROOM = Operation(
     query_styles={
         "include_active_session": ParamStyle("form", False),
     },
-    error_models={
+    error_models=lambda: {
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
         404: models.TypesStatusCodesStatusCode404,
@@ -84,7 +84,7 @@ _GET_ROOM_BY_NAME = Operation(
     query_styles={
         "include_active_session": ParamStyle("form", False),
     },
-    error_models={
+    error_models=lambda: {
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
         404: models.TypesStatusCodesStatusCode404,
@@ -110,7 +110,7 @@ _LIST_ROOMS = Operation(
         "page_size": ParamStyle("form", False),
         "page_token": ParamStyle("form", False),
     },
-    error_models={
+    error_models=lambda: {
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
         422: models.VideoVideoStatusCode422,
@@ -122,7 +122,7 @@ _UPDATE_ROOM = Operation(
     method="PUT",
     path="/api/video/rooms/{id}",
     operation_id="update_room",
-    error_models={
+    error_models=lambda: {
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
         404: models.TypesStatusCodesStatusCode404,

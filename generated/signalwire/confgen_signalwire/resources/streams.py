@@ -39,7 +39,7 @@ _CREATE_CONFERENCE_STREAM = Operation(
     method="POST",
     path="/api/video/conferences/{id}/streams",
     operation_id="create_conference_stream",
-    error_models={
+    error_models=lambda: {
         401: models.TypesStatusCodesStatusCode401,
         422: models.VideoVideoStatusCode422,
         500: models.TypesStatusCodesStatusCode500,
@@ -50,7 +50,7 @@ _CREATE_ROOM_STREAM = Operation(
     method="POST",
     path="/api/video/rooms/{id}/streams",
     operation_id="create_room_stream",
-    error_models={
+    error_models=lambda: {
         401: models.TypesStatusCodesStatusCode401,
         404: models.TypesStatusCodesStatusCode404,
         422: models.VideoVideoStatusCode422,
@@ -62,7 +62,7 @@ _DELETE_STREAM = Operation(
     method="DELETE",
     path="/api/video/streams/{id}",
     operation_id="delete_stream",
-    error_models={
+    error_models=lambda: {
         401: models.TypesStatusCodesStatusCode401,
         404: models.TypesStatusCodesStatusCode404,
         500: models.TypesStatusCodesStatusCode500,
@@ -73,7 +73,7 @@ _GET_STREAM = Operation(
     method="GET",
     path="/api/video/streams/{id}",
     operation_id="get_stream",
-    error_models={
+    error_models=lambda: {
         401: models.TypesStatusCodesStatusCode401,
         404: models.TypesStatusCodesStatusCode404,
         500: models.TypesStatusCodesStatusCode500,
@@ -89,7 +89,7 @@ _LIST_CONFERENCE_STREAMS = Operation(
         items=("data",),
         next=("links", "next"),
     ),
-    error_models={
+    error_models=lambda: {
         401: models.TypesStatusCodesStatusCode401,
         422: models.VideoVideoStatusCode422,
         500: models.TypesStatusCodesStatusCode500,
@@ -105,7 +105,7 @@ _LIST_ROOM_STREAMS = Operation(
         items=("data",),
         next=("links", "next"),
     ),
-    error_models={
+    error_models=lambda: {
         401: models.TypesStatusCodesStatusCode401,
         422: models.VideoVideoStatusCode422,
         500: models.TypesStatusCodesStatusCode500,
@@ -116,7 +116,7 @@ _UPDATE_STREAM = Operation(
     method="PUT",
     path="/api/video/streams/{id}",
     operation_id="update_stream",
-    error_models={
+    error_models=lambda: {
         401: models.TypesStatusCodesStatusCode401,
         404: models.TypesStatusCodesStatusCode404,
         422: models.VideoVideoStatusCode422,

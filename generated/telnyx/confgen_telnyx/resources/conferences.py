@@ -42,7 +42,7 @@ _CONFERENCE_GATHER_USING_AUDIO = Operation(
     method="POST",
     path="/conferences/{id}/actions/gather_using_audio",
     operation_id="ConferenceGatherUsingAudio",
-    error_models={
+    error_models=lambda: {
         401: models.CallControlErrors,
         404: models.CallControlErrors,
         422: models.CallControlErrors,
@@ -53,7 +53,7 @@ _CONFERENCE_SEND_DTMF = Operation(
     method="POST",
     path="/conferences/{id}/actions/send_dtmf",
     operation_id="ConferenceSendDTMF",
-    error_models={
+    error_models=lambda: {
         401: models.CallControlErrors,
         404: models.CallControlErrors,
         422: models.CallControlErrors,
@@ -66,7 +66,7 @@ _CREATE_CONFERENCE = Operation(
     operation_id="create-conference",
     retry="idempotency-key",
     idempotency_key=("body", "command_id"),
-    error_models={
+    error_models=lambda: {
         401: models.Errors,
         422: models.Errors,
         429: models.Errors,
@@ -80,7 +80,7 @@ _END_CONFERENCE = Operation(
     operation_id="EndConference",
     retry="idempotency-key",
     idempotency_key=("body", "command_id"),
-    error_models={
+    error_models=lambda: {
         401: models.CallControlErrors,
         404: models.CallControlErrors,
         422: models.CallControlErrors,
@@ -91,7 +91,7 @@ _HOLD_CONFERENCE_PARTICIPANTS = Operation(
     method="POST",
     path="/conferences/{id}/actions/hold",
     operation_id="HoldConferenceParticipants",
-    error_models={
+    error_models=lambda: {
         401: models.CallControlErrors,
         404: models.CallControlErrors,
         422: models.CallControlErrors,
@@ -104,7 +104,7 @@ _JOIN_CONFERENCE = Operation(
     operation_id="JoinConference",
     retry="idempotency-key",
     idempotency_key=("body", "command_id"),
-    error_models={
+    error_models=lambda: {
         401: models.CallControlErrors,
         422: models.CallControlErrors,
     },
@@ -116,7 +116,7 @@ _LEAVE_CONFERENCE = Operation(
     operation_id="LeaveConference",
     retry="idempotency-key",
     idempotency_key=("body", "command_id"),
-    error_models={
+    error_models=lambda: {
         401: models.CallControlErrors,
         422: models.CallControlErrors,
     },
@@ -136,7 +136,7 @@ _LIST_CONFERENCE_PARTICIPANTS = Operation(
         "page": ParamStyle("deepObject", True),
         "filter": ParamStyle("deepObject", True),
     },
-    error_models={
+    error_models=lambda: {
         401: models.CallControlErrors,
         404: models.CallControlErrors,
         422: models.CallControlErrors,
@@ -157,7 +157,7 @@ _LIST_CONFERENCES = Operation(
         "filter": ParamStyle("deepObject", True),
         "page": ParamStyle("deepObject", True),
     },
-    error_models={
+    error_models=lambda: {
         401: models.CallControlErrors,
         422: models.CallControlErrors,
     },
@@ -167,7 +167,7 @@ _MUTE_CONFERENCE_PARTICIPANTS = Operation(
     method="POST",
     path="/conferences/{id}/actions/mute",
     operation_id="MuteConferenceParticipants",
-    error_models={
+    error_models=lambda: {
         401: models.CallControlErrors,
         404: models.CallControlErrors,
         422: models.CallControlErrors,
@@ -180,7 +180,7 @@ _PAUSE_CONFERENCE_RECORDING = Operation(
     operation_id="PauseConferenceRecording",
     retry="idempotency-key",
     idempotency_key=("body", "command_id"),
-    error_models={
+    error_models=lambda: {
         401: models.CallControlErrors,
         404: models.CallControlErrors,
         422: models.CallControlErrors,
@@ -191,7 +191,7 @@ _PLAY_CONFERENCE_AUDIO = Operation(
     method="POST",
     path="/conferences/{id}/actions/play",
     operation_id="PlayConferenceAudio",
-    error_models={
+    error_models=lambda: {
         401: models.CallControlErrors,
         404: models.CallControlErrors,
         422: models.CallControlErrors,
@@ -204,7 +204,7 @@ _RESUME_CONFERENCE_RECORDING = Operation(
     operation_id="ResumeConferenceRecording",
     retry="idempotency-key",
     idempotency_key=("body", "command_id"),
-    error_models={
+    error_models=lambda: {
         401: models.CallControlErrors,
         404: models.CallControlErrors,
         422: models.CallControlErrors,
@@ -215,7 +215,7 @@ _RETRIEVE_CONFERENCE = Operation(
     method="GET",
     path="/conferences/{id}",
     operation_id="RetrieveConference",
-    error_models={
+    error_models=lambda: {
         404: models.CallControlErrors,
     },
 )
@@ -224,7 +224,7 @@ _RETRIEVE_CONFERENCE_PARTICIPANT = Operation(
     method="GET",
     path="/conferences/{id}/participants/{participant_id}",
     operation_id="RetrieveConferenceParticipant",
-    error_models={
+    error_models=lambda: {
         401: models.CallControlErrors,
         404: models.CallControlErrors,
         422: models.CallControlErrors,
@@ -237,7 +237,7 @@ _SPEAK_TEXT_TO_CONFERENCE = Operation(
     operation_id="SpeakTextToConference",
     retry="idempotency-key",
     idempotency_key=("body", "command_id"),
-    error_models={
+    error_models=lambda: {
         401: models.CallControlErrors,
         404: models.CallControlErrors,
         422: models.CallControlErrors,
@@ -250,7 +250,7 @@ _START_CONFERENCE_RECORDING = Operation(
     operation_id="StartConferenceRecording",
     retry="idempotency-key",
     idempotency_key=("body", "command_id"),
-    error_models={
+    error_models=lambda: {
         401: models.CallControlErrors,
         404: models.CallControlErrors,
         422: models.CallControlErrors,
@@ -261,7 +261,7 @@ _STOP_CONFERENCE_AUDIO = Operation(
     method="POST",
     path="/conferences/{id}/actions/stop",
     operation_id="StopConferenceAudio",
-    error_models={
+    error_models=lambda: {
         401: models.CallControlErrors,
         404: models.CallControlErrors,
         422: models.CallControlErrors,
@@ -274,7 +274,7 @@ _STOP_CONFERENCE_RECORDING = Operation(
     operation_id="StopConferenceRecording",
     retry="idempotency-key",
     idempotency_key=("body", "command_id"),
-    error_models={
+    error_models=lambda: {
         401: models.CallControlErrors,
         404: models.CallControlErrors,
         422: models.CallControlErrors,
@@ -285,7 +285,7 @@ _UNHOLD_CONFERENCE_PARTICIPANTS = Operation(
     method="POST",
     path="/conferences/{id}/actions/unhold",
     operation_id="UnholdConferenceParticipants",
-    error_models={
+    error_models=lambda: {
         401: models.CallControlErrors,
         404: models.CallControlErrors,
         422: models.CallControlErrors,
@@ -296,7 +296,7 @@ _UNMUTE_CONFERENCE_PARTICIPANTS = Operation(
     method="POST",
     path="/conferences/{id}/actions/unmute",
     operation_id="UnmuteConferenceParticipants",
-    error_models={
+    error_models=lambda: {
         401: models.CallControlErrors,
         404: models.CallControlErrors,
         422: models.CallControlErrors,
@@ -309,7 +309,7 @@ _UPDATE_CONFERENCE = Operation(
     operation_id="UpdateConference",
     retry="idempotency-key",
     idempotency_key=("body", "command_id"),
-    error_models={
+    error_models=lambda: {
         401: models.CallControlErrors,
         422: models.CallControlErrors,
     },
@@ -319,7 +319,7 @@ _UPDATE_CONFERENCE_PARTICIPANT = Operation(
     method="PATCH",
     path="/conferences/{id}/participants/{participant_id}",
     operation_id="UpdateConferenceParticipant",
-    error_models={
+    error_models=lambda: {
         401: models.CallControlErrors,
         404: models.CallControlErrors,
         422: models.CallControlErrors,

@@ -42,7 +42,7 @@ _CREATE_ROOM_COMPOSITION = Operation(
     method="POST",
     path="/room_compositions",
     operation_id="CreateRoomComposition",
-    error_models={
+    error_models=lambda: {
         422: models.VideoErrors,
     },
 )
@@ -51,7 +51,7 @@ _DELETE_ROOM_COMPOSITION = Operation(
     method="DELETE",
     path="/room_compositions/{room_composition_id}",
     operation_id="DeleteRoomComposition",
-    error_models={
+    error_models=lambda: {
         404: models.VideoError,
     },
 )
@@ -70,7 +70,7 @@ _LIST_ROOM_COMPOSITIONS = Operation(
         "filter": ParamStyle("deepObject", True),
         "page": ParamStyle("deepObject", True),
     },
-    error_models={
+    error_models=lambda: {
         "4XX": models.ListRoomCompositionsError4XX,
     },
 )
@@ -79,7 +79,7 @@ _VIEW_ROOM_COMPOSITION = Operation(
     method="GET",
     path="/room_compositions/{room_composition_id}",
     operation_id="ViewRoomComposition",
-    error_models={
+    error_models=lambda: {
         404: models.VideoError,
     },
 )

@@ -52,7 +52,7 @@ _LIST_ROOM_PARTICIPANTS = Operation(
         "filter": ParamStyle("deepObject", True),
         "page": ParamStyle("deepObject", True),
     },
-    error_models={
+    error_models=lambda: {
         "4XX": models.ListRoomParticipantsError4XX,
     },
 )
@@ -61,7 +61,7 @@ _VIEW_ROOM_PARTICIPANT = Operation(
     method="GET",
     path="/room_participants/{room_participant_id}",
     operation_id="ViewRoomParticipant",
-    error_models={
+    error_models=lambda: {
         404: models.VideoError,
     },
 )

@@ -42,7 +42,7 @@ _DELETE_ROOM_RECORDING = Operation(
     method="DELETE",
     path="/room_recordings/{room_recording_id}",
     operation_id="DeleteRoomRecording",
-    error_models={
+    error_models=lambda: {
         404: models.VideoError,
     },
 )
@@ -55,7 +55,7 @@ _DELETE_ROOM_RECORDINGS = Operation(
         "filter": ParamStyle("deepObject", True),
         "page": ParamStyle("deepObject", True),
     },
-    error_models={
+    error_models=lambda: {
         422: models.VideoErrors,
     },
 )
@@ -74,7 +74,7 @@ _LIST_ROOM_RECORDINGS = Operation(
         "filter": ParamStyle("deepObject", True),
         "page": ParamStyle("deepObject", True),
     },
-    error_models={
+    error_models=lambda: {
         "4XX": models.ListRoomRecordingsError4XX,
     },
 )
@@ -83,7 +83,7 @@ _VIEW_ROOM_RECORDING = Operation(
     method="GET",
     path="/room_recordings/{room_recording_id}",
     operation_id="ViewRoomRecording",
-    error_models={
+    error_models=lambda: {
         404: models.VideoError,
     },
 )

@@ -43,7 +43,7 @@ _END_SESSION = Operation(
     path="/room_sessions/{room_session_id}/actions/end",
     operation_id="EndSession",
     security=(),
-    error_models={
+    error_models=lambda: {
         "4XX": models.EndSessionError4XX,
     },
 )
@@ -53,7 +53,7 @@ _KICK_PARTICIPANT_IN_SESSION = Operation(
     path="/room_sessions/{room_session_id}/actions/kick",
     operation_id="KickParticipantInSession",
     security=(),
-    error_models={
+    error_models=lambda: {
         "4XX": models.KickParticipantInSessionError4XX,
     },
 )
@@ -72,7 +72,7 @@ _LIST_ROOM_SESSIONS = Operation(
         "filter": ParamStyle("deepObject", True),
         "page": ParamStyle("deepObject", True),
     },
-    error_models={
+    error_models=lambda: {
         "4XX": models.ListRoomSessionsError4XX,
     },
 )
@@ -82,7 +82,7 @@ _MUTE_PARTICIPANT_IN_SESSION = Operation(
     path="/room_sessions/{room_session_id}/actions/mute",
     operation_id="MuteParticipantInSession",
     security=(),
-    error_models={
+    error_models=lambda: {
         "4XX": models.MuteParticipantInSessionError4XX,
     },
 )
@@ -101,7 +101,7 @@ _RETRIEVE_LIST_ROOM_PARTICIPANTS = Operation(
         "filter": ParamStyle("deepObject", True),
         "page": ParamStyle("deepObject", True),
     },
-    error_models={
+    error_models=lambda: {
         "4XX": models.RetrieveListRoomParticipantsError4XX,
     },
 )
@@ -111,7 +111,7 @@ _UNMUTE_PARTICIPANT_IN_SESSION = Operation(
     path="/room_sessions/{room_session_id}/actions/unmute",
     operation_id="UnmuteParticipantInSession",
     security=(),
-    error_models={
+    error_models=lambda: {
         "4XX": models.UnmuteParticipantInSessionError4XX,
     },
 )
@@ -120,7 +120,7 @@ _VIEW_ROOM_SESSION = Operation(
     method="GET",
     path="/room_sessions/{room_session_id}",
     operation_id="ViewRoomSession",
-    error_models={
+    error_models=lambda: {
         404: models.VideoError,
     },
 )

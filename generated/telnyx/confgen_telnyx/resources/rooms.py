@@ -42,7 +42,7 @@ _CREATE_ROOM = Operation(
     method="POST",
     path="/rooms",
     operation_id="CreateRoom",
-    error_models={
+    error_models=lambda: {
         422: models.VideoErrors,
     },
 )
@@ -51,7 +51,7 @@ _DELETE_ROOM = Operation(
     method="DELETE",
     path="/rooms/{room_id}",
     operation_id="DeleteRoom",
-    error_models={
+    error_models=lambda: {
         404: models.VideoError,
     },
 )
@@ -70,7 +70,7 @@ _LIST_ROOMS = Operation(
         "filter": ParamStyle("deepObject", True),
         "page": ParamStyle("deepObject", True),
     },
-    error_models={
+    error_models=lambda: {
         "4XX": models.ListRoomsError4XX,
     },
 )
@@ -89,7 +89,7 @@ _RETRIEVE_LIST_ROOM_SESSIONS = Operation(
         "filter": ParamStyle("deepObject", True),
         "page": ParamStyle("deepObject", True),
     },
-    error_models={
+    error_models=lambda: {
         "4XX": models.RetrieveListRoomSessionsError4XX,
     },
 )
@@ -98,7 +98,7 @@ _UPDATE_ROOM = Operation(
     method="PATCH",
     path="/rooms/{room_id}",
     operation_id="UpdateRoom",
-    error_models={
+    error_models=lambda: {
         404: models.VideoError,
     },
 )
@@ -107,7 +107,7 @@ _VIEW_ROOM = Operation(
     method="GET",
     path="/rooms/{room_id}",
     operation_id="ViewRoom",
-    error_models={
+    error_models=lambda: {
         404: models.VideoError,
     },
 )

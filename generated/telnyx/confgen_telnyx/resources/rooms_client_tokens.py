@@ -38,7 +38,7 @@ _CREATE_ROOM_CLIENT_TOKEN = Operation(
     method="POST",
     path="/rooms/{room_id}/actions/generate_join_client_token",
     operation_id="CreateRoomClientToken",
-    error_models={
+    error_models=lambda: {
         403: models.VideoError,
     },
 )
@@ -48,7 +48,7 @@ _REFRESH_ROOM_CLIENT_TOKEN = Operation(
     path="/rooms/{room_id}/actions/refresh_client_token",
     operation_id="RefreshRoomClientToken",
     security=(),
-    error_models={
+    error_models=lambda: {
         403: models.VideoError,
     },
 )

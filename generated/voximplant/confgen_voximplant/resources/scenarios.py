@@ -40,7 +40,7 @@ _START_CONFERENCE = Operation(
     path="/StartConference",
     operation_id="start-conference",
     retry="idempotent",
-    error_models={
+    error_models=lambda: {
         429: models.ErrorResponse,
         "2XX": models.ErrorResponse,
     },
@@ -51,7 +51,7 @@ _START_SCENARIOS = Operation(
     path="/StartScenarios",
     operation_id="start-scenarios",
     retry="unprocessed",
-    error_models={
+    error_models=lambda: {
         429: models.ErrorResponse,
         "2XX": models.ErrorResponse,
     },
