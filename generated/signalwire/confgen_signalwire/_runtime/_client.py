@@ -12,12 +12,13 @@ from __future__ import annotations
 import contextlib
 import copy
 import dataclasses
+import functools
 import logging
 import os
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Mapping
 from types import TracebackType
-from typing import Any, ClassVar, Final, Generic, Self, TypeVar, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Generic, Self, TypeVar, overload
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
@@ -47,12 +48,6 @@ from ._response import (
     take_raw_response_flag,
 )
 from ._retry import DEFAULT_MAX_RETRIES, DEFAULT_RECONNECT, Failure, Reconnect, RetryPolicy
-from ._streaming import (
-    AsyncStreamedAPIResponse,
-    Reconnection,
-    StreamedAPIResponse,
-    StreamErrors,
-)
 from ._types import NOT_GIVEN, NotGiven, new_uuid4
 from ._user_agent import user_agent
 from .errors import (
@@ -61,6 +56,16 @@ from .errors import (
     RedirectError,
     RequestNotRepeatableError,
 )
+
+if TYPE_CHECKING:
+    # Loaded by the calls that stream (with_streaming_response, event streams): a
+    # first call that does not never imports the module.
+    from ._streaming import (
+        AsyncStreamedAPIResponse,
+        Reconnection,
+        StreamedAPIResponse,
+        StreamErrors,
+    )
 
 __all__ = [
     "DEFAULT_MAX_REDIRECTS",
@@ -543,6 +548,8 @@ class _BaseClient(Generic[_HttpT]):
         """How the event stream ``started`` began is made again: the same request
         (body, idempotency key) under the same deadline and retry policy."""
 
+        from ._streaming import Reconnection
+
         def send(last_event_id: str, reconnects_taken: int) -> Any:
             resume = _Resume(
                 started.request, last_event_id, started.deadline, reconnects_taken, started.policy
@@ -854,6 +861,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         except StopIteration as stop:
             if not streaming:
                 return stop.value
+            from ._streaming import StreamedAPIResponse
+
             started: _Started = stop.value
             streamed: StreamedAPIResponse[Any] = StreamedAPIResponse(
                 started.response,
@@ -861,7 +870,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
                 operation.response_kind,
                 limit,
                 started.deadline,
-                _STREAM_ERRORS,
+                _stream_errors(asynchronous=False),
             )
             if operation.response_kind == "event-stream":
                 streamed.reconnection = self._reconnection(operation, cast_to, started, self._again)
@@ -1008,6 +1017,8 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         except StopIteration as stop:
             if not streaming:
                 return stop.value
+            from ._streaming import AsyncStreamedAPIResponse
+
             started: _Started = stop.value
             streamed: AsyncStreamedAPIResponse[Any] = AsyncStreamedAPIResponse(
                 started.response,
@@ -1015,7 +1026,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
                 operation.response_kind,
                 limit,
                 started.deadline,
-                _ASYNC_STREAM_ERRORS,
+                _stream_errors(asynchronous=True),
             )
             if operation.response_kind == "event-stream":
                 streamed.reconnection = self._reconnection(operation, cast_to, started, self._again)
@@ -1282,8 +1293,14 @@ async def _anyio_fail_after(seconds: float) -> AsyncIterator[None]:
         yield
 
 
-_STREAM_ERRORS: Final = StreamErrors(_HTTPX_ERRORS, _no_response_error)
-_ASYNC_STREAM_ERRORS: Final = StreamErrors(_HTTPX_ERRORS, _no_response_error, _cancel_after)
+@functools.cache
+def _stream_errors(*, asynchronous: bool) -> StreamErrors:
+    """How a streamed body's read errors become the `APIError` tree (one per flavour)."""
+    from ._streaming import StreamErrors
+
+    if asynchronous:
+        return StreamErrors(_HTTPX_ERRORS, _no_response_error, _cancel_after)
+    return StreamErrors(_HTTPX_ERRORS, _no_response_error)
 
 
 def _classify(exc: httpx.TransportError) -> Failure:

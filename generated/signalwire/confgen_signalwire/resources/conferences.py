@@ -8,7 +8,7 @@ import datetime
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Literal
 
-from .. import _request_models, models
+from .. import _request_models, _runtime, models
 from .._runtime import (
     NOT_GIVEN,
     AsyncResource,
@@ -16,10 +16,8 @@ from .._runtime import (
     Operation,
     SyncResource,
     async_to_raw_response_wrapper,
-    async_to_streamed_response_wrapper,
     strip_not_given,
     to_raw_response_wrapper,
-    to_streamed_response_wrapper,
     validate_request,
 )
 from .._runtime._pagination import AsyncPage, Pagination, SyncPage
@@ -586,17 +584,13 @@ class ConferencesResourceWithStreamingResponse:
     """`ConferencesResource`'s methods, each a context manager giving a `StreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: ConferencesResource) -> None:
-        self.create_video_conference = to_streamed_response_wrapper(
-            resource.create_video_conference
-        )
-        self.delete_video_conference = to_streamed_response_wrapper(
-            resource.delete_video_conference
-        )
-        self.get_video_conference = to_streamed_response_wrapper(resource.get_video_conference)
-        self.list_video_conferences = to_streamed_response_wrapper(resource.list_video_conferences)
-        self.update_video_conference = to_streamed_response_wrapper(
-            resource.update_video_conference
-        )
+        # Through the package, so the streaming module loads when first wanted, here.
+        wrap = _runtime.to_streamed_response_wrapper
+        self.create_video_conference = wrap(resource.create_video_conference)
+        self.delete_video_conference = wrap(resource.delete_video_conference)
+        self.get_video_conference = wrap(resource.get_video_conference)
+        self.list_video_conferences = wrap(resource.list_video_conferences)
+        self.update_video_conference = wrap(resource.update_video_conference)
 
 
 class AsyncConferencesResource(AsyncResource):
@@ -1072,18 +1066,10 @@ class AsyncConferencesResourceWithStreamingResponse:
     """`AsyncConferencesResource`'s methods, each a context manager giving a `AsyncStreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: AsyncConferencesResource) -> None:
-        self.create_video_conference = async_to_streamed_response_wrapper(
-            resource.create_video_conference
-        )
-        self.delete_video_conference = async_to_streamed_response_wrapper(
-            resource.delete_video_conference
-        )
-        self.get_video_conference = async_to_streamed_response_wrapper(
-            resource.get_video_conference
-        )
-        self.list_video_conferences = async_to_streamed_response_wrapper(
-            resource.list_video_conferences
-        )
-        self.update_video_conference = async_to_streamed_response_wrapper(
-            resource.update_video_conference
-        )
+        # Through the package, so the streaming module loads when first wanted, here.
+        wrap = _runtime.async_to_streamed_response_wrapper
+        self.create_video_conference = wrap(resource.create_video_conference)
+        self.delete_video_conference = wrap(resource.delete_video_conference)
+        self.get_video_conference = wrap(resource.get_video_conference)
+        self.list_video_conferences = wrap(resource.list_video_conferences)
+        self.update_video_conference = wrap(resource.update_video_conference)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from .. import _request_models, models
+from .. import _request_models, _runtime, models
 from .._runtime import (
     NOT_GIVEN,
     AsyncResource,
@@ -15,10 +15,8 @@ from .._runtime import (
     Operation,
     SyncResource,
     async_to_raw_response_wrapper,
-    async_to_streamed_response_wrapper,
     strip_not_given,
     to_raw_response_wrapper,
-    to_streamed_response_wrapper,
     validate_request,
 )
 from .._runtime._pagination import AsyncPage, Pagination, SyncPage
@@ -510,17 +508,15 @@ class StreamsResourceWithStreamingResponse:
     """`StreamsResource`'s methods, each a context manager giving a `StreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: StreamsResource) -> None:
-        self.create_conference_stream = to_streamed_response_wrapper(
-            resource.create_conference_stream
-        )
-        self.create_room_stream = to_streamed_response_wrapper(resource.create_room_stream)
-        self.delete_stream = to_streamed_response_wrapper(resource.delete_stream)
-        self.get_stream = to_streamed_response_wrapper(resource.get_stream)
-        self.list_conference_streams = to_streamed_response_wrapper(
-            resource.list_conference_streams
-        )
-        self.list_room_streams = to_streamed_response_wrapper(resource.list_room_streams)
-        self.update_stream = to_streamed_response_wrapper(resource.update_stream)
+        # Through the package, so the streaming module loads when first wanted, here.
+        wrap = _runtime.to_streamed_response_wrapper
+        self.create_conference_stream = wrap(resource.create_conference_stream)
+        self.create_room_stream = wrap(resource.create_room_stream)
+        self.delete_stream = wrap(resource.delete_stream)
+        self.get_stream = wrap(resource.get_stream)
+        self.list_conference_streams = wrap(resource.list_conference_streams)
+        self.list_room_streams = wrap(resource.list_room_streams)
+        self.update_stream = wrap(resource.update_stream)
 
 
 class AsyncStreamsResource(AsyncResource):
@@ -911,14 +907,12 @@ class AsyncStreamsResourceWithStreamingResponse:
     """`AsyncStreamsResource`'s methods, each a context manager giving a `AsyncStreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: AsyncStreamsResource) -> None:
-        self.create_conference_stream = async_to_streamed_response_wrapper(
-            resource.create_conference_stream
-        )
-        self.create_room_stream = async_to_streamed_response_wrapper(resource.create_room_stream)
-        self.delete_stream = async_to_streamed_response_wrapper(resource.delete_stream)
-        self.get_stream = async_to_streamed_response_wrapper(resource.get_stream)
-        self.list_conference_streams = async_to_streamed_response_wrapper(
-            resource.list_conference_streams
-        )
-        self.list_room_streams = async_to_streamed_response_wrapper(resource.list_room_streams)
-        self.update_stream = async_to_streamed_response_wrapper(resource.update_stream)
+        # Through the package, so the streaming module loads when first wanted, here.
+        wrap = _runtime.async_to_streamed_response_wrapper
+        self.create_conference_stream = wrap(resource.create_conference_stream)
+        self.create_room_stream = wrap(resource.create_room_stream)
+        self.delete_stream = wrap(resource.delete_stream)
+        self.get_stream = wrap(resource.get_stream)
+        self.list_conference_streams = wrap(resource.list_conference_streams)
+        self.list_room_streams = wrap(resource.list_room_streams)
+        self.update_stream = wrap(resource.update_stream)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Literal
 
-from .. import _request_models, models
+from .. import _request_models, _runtime, models
 from .._runtime import (
     NOT_GIVEN,
     AsyncResource,
@@ -15,10 +15,8 @@ from .._runtime import (
     Operation,
     SyncResource,
     async_to_raw_response_wrapper,
-    async_to_streamed_response_wrapper,
     strip_not_given,
     to_raw_response_wrapper,
-    to_streamed_response_wrapper,
     validate_request,
 )
 from .._runtime._pagination import AsyncPage, Pagination, SyncPage
@@ -2035,55 +2033,31 @@ class ConferencesResourceWithStreamingResponse:
     """`ConferencesResource`'s methods, each a context manager giving a `StreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: ConferencesResource) -> None:
-        self.conference_gather_using_audio = to_streamed_response_wrapper(
-            resource.conference_gather_using_audio
-        )
-        self.conference_send_dtmf = to_streamed_response_wrapper(resource.conference_send_dtmf)
-        self.create_conference = to_streamed_response_wrapper(resource.create_conference)
-        self.end_conference = to_streamed_response_wrapper(resource.end_conference)
-        self.hold_conference_participants = to_streamed_response_wrapper(
-            resource.hold_conference_participants
-        )
-        self.join_conference = to_streamed_response_wrapper(resource.join_conference)
-        self.leave_conference = to_streamed_response_wrapper(resource.leave_conference)
-        self.list_conference_participants = to_streamed_response_wrapper(
-            resource.list_conference_participants
-        )
-        self.list_conferences = to_streamed_response_wrapper(resource.list_conferences)
-        self.mute_conference_participants = to_streamed_response_wrapper(
-            resource.mute_conference_participants
-        )
-        self.pause_conference_recording = to_streamed_response_wrapper(
-            resource.pause_conference_recording
-        )
-        self.play_conference_audio = to_streamed_response_wrapper(resource.play_conference_audio)
-        self.resume_conference_recording = to_streamed_response_wrapper(
-            resource.resume_conference_recording
-        )
-        self.retrieve_conference = to_streamed_response_wrapper(resource.retrieve_conference)
-        self.retrieve_conference_participant = to_streamed_response_wrapper(
-            resource.retrieve_conference_participant
-        )
-        self.speak_text_to_conference = to_streamed_response_wrapper(
-            resource.speak_text_to_conference
-        )
-        self.start_conference_recording = to_streamed_response_wrapper(
-            resource.start_conference_recording
-        )
-        self.stop_conference_audio = to_streamed_response_wrapper(resource.stop_conference_audio)
-        self.stop_conference_recording = to_streamed_response_wrapper(
-            resource.stop_conference_recording
-        )
-        self.unhold_conference_participants = to_streamed_response_wrapper(
-            resource.unhold_conference_participants
-        )
-        self.unmute_conference_participants = to_streamed_response_wrapper(
-            resource.unmute_conference_participants
-        )
-        self.update_conference = to_streamed_response_wrapper(resource.update_conference)
-        self.update_conference_participant = to_streamed_response_wrapper(
-            resource.update_conference_participant
-        )
+        # Through the package, so the streaming module loads when first wanted, here.
+        wrap = _runtime.to_streamed_response_wrapper
+        self.conference_gather_using_audio = wrap(resource.conference_gather_using_audio)
+        self.conference_send_dtmf = wrap(resource.conference_send_dtmf)
+        self.create_conference = wrap(resource.create_conference)
+        self.end_conference = wrap(resource.end_conference)
+        self.hold_conference_participants = wrap(resource.hold_conference_participants)
+        self.join_conference = wrap(resource.join_conference)
+        self.leave_conference = wrap(resource.leave_conference)
+        self.list_conference_participants = wrap(resource.list_conference_participants)
+        self.list_conferences = wrap(resource.list_conferences)
+        self.mute_conference_participants = wrap(resource.mute_conference_participants)
+        self.pause_conference_recording = wrap(resource.pause_conference_recording)
+        self.play_conference_audio = wrap(resource.play_conference_audio)
+        self.resume_conference_recording = wrap(resource.resume_conference_recording)
+        self.retrieve_conference = wrap(resource.retrieve_conference)
+        self.retrieve_conference_participant = wrap(resource.retrieve_conference_participant)
+        self.speak_text_to_conference = wrap(resource.speak_text_to_conference)
+        self.start_conference_recording = wrap(resource.start_conference_recording)
+        self.stop_conference_audio = wrap(resource.stop_conference_audio)
+        self.stop_conference_recording = wrap(resource.stop_conference_recording)
+        self.unhold_conference_participants = wrap(resource.unhold_conference_participants)
+        self.unmute_conference_participants = wrap(resource.unmute_conference_participants)
+        self.update_conference = wrap(resource.update_conference)
+        self.update_conference_participant = wrap(resource.update_conference_participant)
 
 
 class AsyncConferencesResource(AsyncResource):
@@ -3797,58 +3771,28 @@ class AsyncConferencesResourceWithStreamingResponse:
     """`AsyncConferencesResource`'s methods, each a context manager giving a `AsyncStreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: AsyncConferencesResource) -> None:
-        self.conference_gather_using_audio = async_to_streamed_response_wrapper(
-            resource.conference_gather_using_audio
-        )
-        self.conference_send_dtmf = async_to_streamed_response_wrapper(
-            resource.conference_send_dtmf
-        )
-        self.create_conference = async_to_streamed_response_wrapper(resource.create_conference)
-        self.end_conference = async_to_streamed_response_wrapper(resource.end_conference)
-        self.hold_conference_participants = async_to_streamed_response_wrapper(
-            resource.hold_conference_participants
-        )
-        self.join_conference = async_to_streamed_response_wrapper(resource.join_conference)
-        self.leave_conference = async_to_streamed_response_wrapper(resource.leave_conference)
-        self.list_conference_participants = async_to_streamed_response_wrapper(
-            resource.list_conference_participants
-        )
-        self.list_conferences = async_to_streamed_response_wrapper(resource.list_conferences)
-        self.mute_conference_participants = async_to_streamed_response_wrapper(
-            resource.mute_conference_participants
-        )
-        self.pause_conference_recording = async_to_streamed_response_wrapper(
-            resource.pause_conference_recording
-        )
-        self.play_conference_audio = async_to_streamed_response_wrapper(
-            resource.play_conference_audio
-        )
-        self.resume_conference_recording = async_to_streamed_response_wrapper(
-            resource.resume_conference_recording
-        )
-        self.retrieve_conference = async_to_streamed_response_wrapper(resource.retrieve_conference)
-        self.retrieve_conference_participant = async_to_streamed_response_wrapper(
-            resource.retrieve_conference_participant
-        )
-        self.speak_text_to_conference = async_to_streamed_response_wrapper(
-            resource.speak_text_to_conference
-        )
-        self.start_conference_recording = async_to_streamed_response_wrapper(
-            resource.start_conference_recording
-        )
-        self.stop_conference_audio = async_to_streamed_response_wrapper(
-            resource.stop_conference_audio
-        )
-        self.stop_conference_recording = async_to_streamed_response_wrapper(
-            resource.stop_conference_recording
-        )
-        self.unhold_conference_participants = async_to_streamed_response_wrapper(
-            resource.unhold_conference_participants
-        )
-        self.unmute_conference_participants = async_to_streamed_response_wrapper(
-            resource.unmute_conference_participants
-        )
-        self.update_conference = async_to_streamed_response_wrapper(resource.update_conference)
-        self.update_conference_participant = async_to_streamed_response_wrapper(
-            resource.update_conference_participant
-        )
+        # Through the package, so the streaming module loads when first wanted, here.
+        wrap = _runtime.async_to_streamed_response_wrapper
+        self.conference_gather_using_audio = wrap(resource.conference_gather_using_audio)
+        self.conference_send_dtmf = wrap(resource.conference_send_dtmf)
+        self.create_conference = wrap(resource.create_conference)
+        self.end_conference = wrap(resource.end_conference)
+        self.hold_conference_participants = wrap(resource.hold_conference_participants)
+        self.join_conference = wrap(resource.join_conference)
+        self.leave_conference = wrap(resource.leave_conference)
+        self.list_conference_participants = wrap(resource.list_conference_participants)
+        self.list_conferences = wrap(resource.list_conferences)
+        self.mute_conference_participants = wrap(resource.mute_conference_participants)
+        self.pause_conference_recording = wrap(resource.pause_conference_recording)
+        self.play_conference_audio = wrap(resource.play_conference_audio)
+        self.resume_conference_recording = wrap(resource.resume_conference_recording)
+        self.retrieve_conference = wrap(resource.retrieve_conference)
+        self.retrieve_conference_participant = wrap(resource.retrieve_conference_participant)
+        self.speak_text_to_conference = wrap(resource.speak_text_to_conference)
+        self.start_conference_recording = wrap(resource.start_conference_recording)
+        self.stop_conference_audio = wrap(resource.stop_conference_audio)
+        self.stop_conference_recording = wrap(resource.stop_conference_recording)
+        self.unhold_conference_participants = wrap(resource.unhold_conference_participants)
+        self.unmute_conference_participants = wrap(resource.unmute_conference_participants)
+        self.update_conference = wrap(resource.update_conference)
+        self.update_conference_participant = wrap(resource.update_conference_participant)
