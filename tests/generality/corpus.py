@@ -106,14 +106,25 @@ def generate_all(out: Path) -> Run:
     return run
 
 
-_WALK = """
-import importlib, json, pkgutil, sys, traceback
+IMPORT_WALK = """
+import importlib, json, pkgutil, re, sys, traceback
+# A model class the generated code names (``models.X``, ``_request_models.X``) must exist:
+# a lazy models package answers any name to a type checker (its module __getattr__), so
+# only asking the package itself finds a missing one.
+NAMED = re.compile(r"(?<![\\w.])(models|_request_models)\\.([A-Za-z_]\\w*)")
 failed = {}
 for package in sys.argv[1:]:
     try:
         root = importlib.import_module(package)
         for info in pkgutil.walk_packages(root.__path__, package + "."):
-            importlib.import_module(info.name)
+            module = importlib.import_module(info.name)
+            if ".resources." not in info.name:
+                continue
+            with open(module.__file__, encoding="utf-8") as source:
+                named = sorted(set(NAMED.findall(source.read())))
+            for side, name in named:
+                if not hasattr(importlib.import_module(package + "." + side), name):
+                    raise AttributeError(f"{info.name} names {side}.{name}: no such class")
     except BaseException:
         failed[package] = traceback.format_exc().strip().splitlines()[-1]
 print(json.dumps(failed))
@@ -132,7 +143,7 @@ def import_all(out: Path, run: Run) -> None:
     packages = [o.package for o in run.outcomes if not o.stage]
     clock = _Clock(run, "import")
     result = subprocess.run(
-        [sys.executable, "-c", _WALK, *packages],
+        [sys.executable, "-c", IMPORT_WALK, *packages],
         cwd=out,
         env=_paths(out, packages, "PYTHONPATH"),
         capture_output=True,

@@ -86,15 +86,17 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in ("models", "operations"):
-        return importlib.import_module("." + name, __name__)
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(home, __name__), name)
-    globals()[name] = value  # later look-ups skip this function
-    return value
+if not TYPE_CHECKING:  # a type checker sees the imports above: an unknown name is an error
+
+    def __getattr__(name: str) -> Any:
+        if name in ("models", "operations"):
+            return importlib.import_module("." + name, __name__)
+        home = _HOMES.get(name)
+        if home is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(home, __name__), name)
+        globals()[name] = value  # later look-ups skip this function
+        return value
 
 
 def __dir__() -> list[str]:

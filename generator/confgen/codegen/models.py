@@ -563,7 +563,8 @@ def _name_repair(
       had (``CopilotSpaceCollaborator1``); the fields refer to a copy of the root made of
       them, and the copy is what gets folded.
 
-    Only top-level schemas are moved or added, so every other class keeps its name.
+    Only whole inline schemas are moved (to the top level) and copies added; a class
+    that was numbered after a moved one (``Meta3``) may take a lower number.
     """
     top = _top_level(built)
     by_path = {tuple(model["source_path"]): model for model in built if model.get("source_path")}

@@ -239,13 +239,15 @@ def split_models(
         + "}\n"
     )
     init.append(
-        "\n\ndef __getattr__(name: str) -> Any:\n"
-        "    home = _HOMES.get(name)\n"
-        "    if home is None:\n"
-        '        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")\n'
-        "    value = getattr(importlib.import_module(home, __name__), name)\n"
-        "    globals()[name] = value  # later look-ups skip this function\n"
-        "    return value\n\n\n"
+        "\n\nif not TYPE_CHECKING:  # a type checker sees the imports above: an unknown name is"
+        " an error\n\n"
+        "    def __getattr__(name: str) -> Any:\n"
+        "        home = _HOMES.get(name)\n"
+        "        if home is None:\n"
+        '            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")\n'
+        "        value = getattr(importlib.import_module(home, __name__), name)\n"
+        "        globals()[name] = value  # later look-ups skip this function\n"
+        "        return value\n\n\n"
         "def __dir__() -> list[str]:\n"
         "    return sorted(__all__)\n"
     )

@@ -162,6 +162,12 @@ def render_ws_package(
         strict=False,
         source=api.spec_source,
         snake_case_fields=True,
+        # the classes the client names: replies, results and notifications
+        roots={
+            *(c.reply_model for c in api.commands),
+            *(c.result_model for c in api.commands if c.result_model),
+            *(n.model for n in api.notifications),
+        },
     )
     files["_request_models.py"] = render_models(
         api.request_schemas,
@@ -170,6 +176,7 @@ def render_ws_package(
         strict=True,
         source=api.spec_source,
         snake_case_fields=True,
+        roots={c.request_model for c in api.commands},
     )
     files["py.typed"] = ""
     files.update(project_files(env, project, api))
