@@ -184,3 +184,22 @@ def test_request_validation_error_names_fields_and_sends_nothing() -> None:
 def test_strip_not_given_keeps_none() -> None:
     assert strip_not_given({"a": NOT_GIVEN, "b": None, "c": 0}) == {"b": None, "c": 0}
     assert not NOT_GIVEN and repr(NOT_GIVEN) == "NOT_GIVEN"
+
+
+def test_a_url_without_query_is_parsed_once_and_one_with_a_query_is_not_kept() -> None:
+    from confgen.codegen.http.runtime._client import _parsed_url
+
+    recorder = Recorder(httpx.Response(200, json={"data": {"id": "c1", "name": "n"}}))
+    client = sync_client(recorder)
+    op = Operation(method="GET", path="/conferences/{id}")
+    _parsed_url.cache_clear()
+    for _ in range(2):
+        client.request(op, cast_to=ConferenceResponse, path_params={"id": "c1"})
+    assert _parsed_url.cache_info().hits == 1 and _parsed_url.cache_info().currsize == 1
+    client.request(op, cast_to=ConferenceResponse, path_params={"id": "c1"}, query={"k": "x"})
+    assert _parsed_url.cache_info().currsize == 1  # the query URL was not kept
+    assert [str(r.url) for r in recorder.requests] == [
+        f"{BASE_URL}/conferences/c1",
+        f"{BASE_URL}/conferences/c1",
+        f"{BASE_URL}/conferences/c1?k=x",
+    ]

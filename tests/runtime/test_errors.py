@@ -95,6 +95,20 @@ def test_error_model_lookup_prefers_exact_status_then_class_then_default() -> No
     assert Operation(method="GET", path="/x").error_model(500) is None
 
 
+def test_error_models_given_as_a_function_are_loaded_at_the_first_error_only() -> None:
+    calls: list[int] = []
+
+    def load() -> dict[int | str, type[Errors]]:
+        calls.append(1)
+        return {404: Errors}
+
+    op = Operation(method="GET", path="/x", error_models=load)
+    assert calls == []  # declaring the operation builds nothing
+    assert op.error_model(404) is Errors
+    assert op.error_model(500) is None
+    assert calls == [1]
+
+
 def test_error_body_not_matching_model_is_kept_as_json() -> None:
     recorder = Recorder(httpx.Response(400, json={"error": "Bad name"}))  # SignalWire's shape
     with pytest.raises(BadRequestError) as caught:

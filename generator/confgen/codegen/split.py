@@ -25,17 +25,28 @@ __all__ = ["split_models"]
 
 
 def _names_in(node: ast.AST) -> set[str]:
-    """Every name ``node`` refers to (forward references written as strings included)."""
+    """Every name ``node`` refers to (forward references written as strings included).
+
+    A string inside a call (``Field(examples=["Error"])``) or a docstring is a value,
+    not a reference.
+    """
     found: set[str] = set()
-    for child in ast.walk(node):
-        if isinstance(child, ast.Name):
-            found.add(child.id)
+    todo: list[tuple[ast.AST, bool]] = [(node, False)]
+    while todo:
+        current, in_call = todo.pop()
+        if isinstance(current, ast.Expr) and isinstance(current.value, ast.Constant):
+            continue  # a docstring
+        if isinstance(current, ast.Name):
+            found.add(current.id)
         elif (
-            isinstance(child, ast.Constant)
-            and isinstance(child.value, str)
-            and child.value.isidentifier()  # a forward reference written as a string
+            not in_call
+            and isinstance(current, ast.Constant)
+            and isinstance(current.value, str)
+            and current.value.isidentifier()  # a forward reference written as a string
         ):
-            found.add(child.value)
+            found.add(current.value)
+        in_call = in_call or isinstance(current, ast.Call)
+        todo.extend((child, in_call) for child in ast.iter_child_nodes(current))
     return found
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from .. import _request_models, models
+from .. import _request_models, _runtime, models
 from .._runtime import (
     NOT_GIVEN,
     AsyncResource,
@@ -15,10 +15,8 @@ from .._runtime import (
     Operation,
     SyncResource,
     async_to_raw_response_wrapper,
-    async_to_streamed_response_wrapper,
     strip_not_given,
     to_raw_response_wrapper,
-    to_streamed_response_wrapper,
     validate_request,
 )
 from .._runtime._pagination import AsyncPage, Pagination, SyncPage
@@ -40,7 +38,7 @@ _GET_CONFERENCE_TOKEN = Operation(
     method="GET",
     path="/api/video/conference_tokens/{id}",
     operation_id="get_conference_token",
-    error_models={
+    error_models=lambda: {
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
         404: models.TypesStatusCodesStatusCode404,
@@ -62,7 +60,7 @@ _LIST_CONFERENCE_TOKENS = Operation(
         "page_size": ParamStyle("form", False),
         "page_token": ParamStyle("form", False),
     },
-    error_models={
+    error_models=lambda: {
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
         404: models.TypesStatusCodesStatusCode404,
@@ -75,7 +73,7 @@ _RESET_CONFERENCE_TOKEN = Operation(
     method="POST",
     path="/api/video/conference_tokens/{id}/reset",
     operation_id="reset_conference_token",
-    error_models={
+    error_models=lambda: {
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
         404: models.TypesStatusCodesStatusCode404,
@@ -270,9 +268,11 @@ class ConferenceTokensResourceWithStreamingResponse:
     """`ConferenceTokensResource`'s methods, each a context manager giving a `StreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: ConferenceTokensResource) -> None:
-        self.get_conference_token = to_streamed_response_wrapper(resource.get_conference_token)
-        self.list_conference_tokens = to_streamed_response_wrapper(resource.list_conference_tokens)
-        self.reset_conference_token = to_streamed_response_wrapper(resource.reset_conference_token)
+        # Through the package, so the streaming module loads when first wanted, here.
+        wrap = _runtime.to_streamed_response_wrapper
+        self.get_conference_token = wrap(resource.get_conference_token)
+        self.list_conference_tokens = wrap(resource.list_conference_tokens)
+        self.reset_conference_token = wrap(resource.reset_conference_token)
 
 
 class AsyncConferenceTokensResource(AsyncResource):
@@ -460,12 +460,8 @@ class AsyncConferenceTokensResourceWithStreamingResponse:
     """`AsyncConferenceTokensResource`'s methods, each a context manager giving a `AsyncStreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: AsyncConferenceTokensResource) -> None:
-        self.get_conference_token = async_to_streamed_response_wrapper(
-            resource.get_conference_token
-        )
-        self.list_conference_tokens = async_to_streamed_response_wrapper(
-            resource.list_conference_tokens
-        )
-        self.reset_conference_token = async_to_streamed_response_wrapper(
-            resource.reset_conference_token
-        )
+        # Through the package, so the streaming module loads when first wanted, here.
+        wrap = _runtime.async_to_streamed_response_wrapper
+        self.get_conference_token = wrap(resource.get_conference_token)
+        self.list_conference_tokens = wrap(resource.list_conference_tokens)
+        self.reset_conference_token = wrap(resource.reset_conference_token)

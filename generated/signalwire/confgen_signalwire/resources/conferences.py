@@ -8,7 +8,7 @@ import datetime
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Literal
 
-from .. import _request_models, models
+from .. import _request_models, _runtime, models
 from .._runtime import (
     NOT_GIVEN,
     AsyncResource,
@@ -16,10 +16,8 @@ from .._runtime import (
     Operation,
     SyncResource,
     async_to_raw_response_wrapper,
-    async_to_streamed_response_wrapper,
     strip_not_given,
     to_raw_response_wrapper,
-    to_streamed_response_wrapper,
     validate_request,
 )
 from .._runtime._pagination import AsyncPage, Pagination, SyncPage
@@ -42,7 +40,7 @@ _CREATE_VIDEO_CONFERENCE = Operation(
     path="/api/video/conferences",
     operation_id="create-video-conference",
     retry="unprocessed",
-    error_models={
+    error_models=lambda: {
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
         422: models.VideoStatusCode422,
@@ -55,7 +53,7 @@ _DELETE_VIDEO_CONFERENCE = Operation(
     method="DELETE",
     path="/api/video/conferences/{id}",
     operation_id="delete_video_conference",
-    error_models={
+    error_models=lambda: {
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
         404: models.TypesStatusCodesStatusCode404,
@@ -70,7 +68,7 @@ _GET_VIDEO_CONFERENCE = Operation(
     query_styles={
         "include_active_session": ParamStyle("form", False),
     },
-    error_models={
+    error_models=lambda: {
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
         404: models.TypesStatusCodesStatusCode404,
@@ -96,7 +94,7 @@ _LIST_VIDEO_CONFERENCES = Operation(
         "page_size": ParamStyle("form", False),
         "page_token": ParamStyle("form", False),
     },
-    error_models={
+    error_models=lambda: {
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
         422: models.VideoVideoStatusCode422,
@@ -108,7 +106,7 @@ _UPDATE_VIDEO_CONFERENCE = Operation(
     method="PUT",
     path="/api/video/conferences/{id}",
     operation_id="update_video_conference",
-    error_models={
+    error_models=lambda: {
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
         404: models.TypesStatusCodesStatusCode404,
@@ -586,17 +584,13 @@ class ConferencesResourceWithStreamingResponse:
     """`ConferencesResource`'s methods, each a context manager giving a `StreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: ConferencesResource) -> None:
-        self.create_video_conference = to_streamed_response_wrapper(
-            resource.create_video_conference
-        )
-        self.delete_video_conference = to_streamed_response_wrapper(
-            resource.delete_video_conference
-        )
-        self.get_video_conference = to_streamed_response_wrapper(resource.get_video_conference)
-        self.list_video_conferences = to_streamed_response_wrapper(resource.list_video_conferences)
-        self.update_video_conference = to_streamed_response_wrapper(
-            resource.update_video_conference
-        )
+        # Through the package, so the streaming module loads when first wanted, here.
+        wrap = _runtime.to_streamed_response_wrapper
+        self.create_video_conference = wrap(resource.create_video_conference)
+        self.delete_video_conference = wrap(resource.delete_video_conference)
+        self.get_video_conference = wrap(resource.get_video_conference)
+        self.list_video_conferences = wrap(resource.list_video_conferences)
+        self.update_video_conference = wrap(resource.update_video_conference)
 
 
 class AsyncConferencesResource(AsyncResource):
@@ -1072,18 +1066,10 @@ class AsyncConferencesResourceWithStreamingResponse:
     """`AsyncConferencesResource`'s methods, each a context manager giving a `AsyncStreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: AsyncConferencesResource) -> None:
-        self.create_video_conference = async_to_streamed_response_wrapper(
-            resource.create_video_conference
-        )
-        self.delete_video_conference = async_to_streamed_response_wrapper(
-            resource.delete_video_conference
-        )
-        self.get_video_conference = async_to_streamed_response_wrapper(
-            resource.get_video_conference
-        )
-        self.list_video_conferences = async_to_streamed_response_wrapper(
-            resource.list_video_conferences
-        )
-        self.update_video_conference = async_to_streamed_response_wrapper(
-            resource.update_video_conference
-        )
+        # Through the package, so the streaming module loads when first wanted, here.
+        wrap = _runtime.async_to_streamed_response_wrapper
+        self.create_video_conference = wrap(resource.create_video_conference)
+        self.delete_video_conference = wrap(resource.delete_video_conference)
+        self.get_video_conference = wrap(resource.get_video_conference)
+        self.list_video_conferences = wrap(resource.list_video_conferences)
+        self.update_video_conference = wrap(resource.update_video_conference)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from .. import _request_models, models
+from .. import _request_models, _runtime, models
 from .._runtime import (
     NOT_GIVEN,
     AsyncResource,
@@ -15,10 +15,8 @@ from .._runtime import (
     Operation,
     SyncResource,
     async_to_raw_response_wrapper,
-    async_to_streamed_response_wrapper,
     strip_not_given,
     to_raw_response_wrapper,
-    to_streamed_response_wrapper,
     validate_request,
 )
 from .._runtime._pagination import AsyncPage, Pagination, SyncPage
@@ -40,7 +38,7 @@ _DELETE_ROOM_RECORDING = Operation(
     method="DELETE",
     path="/api/video/room_recordings/{id}",
     operation_id="delete_room_recording",
-    error_models={
+    error_models=lambda: {
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
         404: models.TypesStatusCodesStatusCode404,
@@ -56,7 +54,7 @@ _GET_ROOM_RECORDING = Operation(
     query_styles={
         "media_ttl": ParamStyle("form", False),
     },
-    error_models={
+    error_models=lambda: {
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
         404: models.TypesStatusCodesStatusCode404,
@@ -79,7 +77,7 @@ _LIST_ROOM_RECORDING_EVENTS = Operation(
         "page_size": ParamStyle("form", False),
         "page_token": ParamStyle("form", False),
     },
-    error_models={
+    error_models=lambda: {
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
         422: models.VideoVideoStatusCode422,
@@ -102,7 +100,7 @@ _LIST_ROOM_RECORDINGS = Operation(
         "page_size": ParamStyle("form", False),
         "page_token": ParamStyle("form", False),
     },
-    error_models={
+    error_models=lambda: {
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
         422: models.VideoVideoStatusCode422,
@@ -365,12 +363,12 @@ class RoomRecordingsResourceWithStreamingResponse:
     """`RoomRecordingsResource`'s methods, each a context manager giving a `StreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: RoomRecordingsResource) -> None:
-        self.delete_room_recording = to_streamed_response_wrapper(resource.delete_room_recording)
-        self.get_room_recording = to_streamed_response_wrapper(resource.get_room_recording)
-        self.list_room_recording_events = to_streamed_response_wrapper(
-            resource.list_room_recording_events
-        )
-        self.list_room_recordings = to_streamed_response_wrapper(resource.list_room_recordings)
+        # Through the package, so the streaming module loads when first wanted, here.
+        wrap = _runtime.to_streamed_response_wrapper
+        self.delete_room_recording = wrap(resource.delete_room_recording)
+        self.get_room_recording = wrap(resource.get_room_recording)
+        self.list_room_recording_events = wrap(resource.list_room_recording_events)
+        self.list_room_recordings = wrap(resource.list_room_recordings)
 
 
 class AsyncRoomRecordingsResource(AsyncResource):
@@ -626,13 +624,9 @@ class AsyncRoomRecordingsResourceWithStreamingResponse:
     """`AsyncRoomRecordingsResource`'s methods, each a context manager giving a `AsyncStreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: AsyncRoomRecordingsResource) -> None:
-        self.delete_room_recording = async_to_streamed_response_wrapper(
-            resource.delete_room_recording
-        )
-        self.get_room_recording = async_to_streamed_response_wrapper(resource.get_room_recording)
-        self.list_room_recording_events = async_to_streamed_response_wrapper(
-            resource.list_room_recording_events
-        )
-        self.list_room_recordings = async_to_streamed_response_wrapper(
-            resource.list_room_recordings
-        )
+        # Through the package, so the streaming module loads when first wanted, here.
+        wrap = _runtime.async_to_streamed_response_wrapper
+        self.delete_room_recording = wrap(resource.delete_room_recording)
+        self.get_room_recording = wrap(resource.get_room_recording)
+        self.list_room_recording_events = wrap(resource.list_room_recording_events)
+        self.list_room_recordings = wrap(resource.list_room_recordings)

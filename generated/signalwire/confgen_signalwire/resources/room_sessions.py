@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Literal
 
-from .. import _request_models, models
+from .. import _request_models, _runtime, models
 from .._runtime import (
     NOT_GIVEN,
     AsyncResource,
@@ -15,10 +15,8 @@ from .._runtime import (
     Operation,
     SyncResource,
     async_to_raw_response_wrapper,
-    async_to_streamed_response_wrapper,
     strip_not_given,
     to_raw_response_wrapper,
-    to_streamed_response_wrapper,
     validate_request,
 )
 from .._runtime._pagination import AsyncPage, Pagination, SyncPage
@@ -40,7 +38,7 @@ _GET_ROOM_SESSION = Operation(
     method="GET",
     path="/api/video/room_sessions/{id}",
     operation_id="get_room_session",
-    error_models={
+    error_models=lambda: {
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
         404: models.TypesStatusCodesStatusCode404,
@@ -62,7 +60,7 @@ _LIST_ROOM_SESSION_EVENTS = Operation(
         "page_size": ParamStyle("form", False),
         "page_token": ParamStyle("form", False),
     },
-    error_models={
+    error_models=lambda: {
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
         422: models.VideoVideoStatusCode422,
@@ -84,7 +82,7 @@ _LIST_ROOM_SESSION_MEMBERS = Operation(
         "page_size": ParamStyle("form", False),
         "page_token": ParamStyle("form", False),
     },
-    error_models={
+    error_models=lambda: {
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
         422: models.VideoVideoStatusCode422,
@@ -107,7 +105,7 @@ _LIST_ROOM_SESSION_RECORDINGS = Operation(
         "page_size": ParamStyle("form", False),
         "page_token": ParamStyle("form", False),
     },
-    error_models={
+    error_models=lambda: {
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
         422: models.VideoVideoStatusCode422,
@@ -133,7 +131,7 @@ _LIST_ROOM_SESSIONS = Operation(
         "page_size": ParamStyle("form", False),
         "page_token": ParamStyle("form", False),
     },
-    error_models={
+    error_models=lambda: {
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
         422: models.VideoVideoStatusCode422,
@@ -486,17 +484,13 @@ class RoomSessionsResourceWithStreamingResponse:
     """`RoomSessionsResource`'s methods, each a context manager giving a `StreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: RoomSessionsResource) -> None:
-        self.get_room_session = to_streamed_response_wrapper(resource.get_room_session)
-        self.list_room_session_events = to_streamed_response_wrapper(
-            resource.list_room_session_events
-        )
-        self.list_room_session_members = to_streamed_response_wrapper(
-            resource.list_room_session_members
-        )
-        self.list_room_session_recordings = to_streamed_response_wrapper(
-            resource.list_room_session_recordings
-        )
-        self.list_room_sessions = to_streamed_response_wrapper(resource.list_room_sessions)
+        # Through the package, so the streaming module loads when first wanted, here.
+        wrap = _runtime.to_streamed_response_wrapper
+        self.get_room_session = wrap(resource.get_room_session)
+        self.list_room_session_events = wrap(resource.list_room_session_events)
+        self.list_room_session_members = wrap(resource.list_room_session_members)
+        self.list_room_session_recordings = wrap(resource.list_room_session_recordings)
+        self.list_room_sessions = wrap(resource.list_room_sessions)
 
 
 class AsyncRoomSessionsResource(AsyncResource):
@@ -846,14 +840,10 @@ class AsyncRoomSessionsResourceWithStreamingResponse:
     """`AsyncRoomSessionsResource`'s methods, each a context manager giving a `AsyncStreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: AsyncRoomSessionsResource) -> None:
-        self.get_room_session = async_to_streamed_response_wrapper(resource.get_room_session)
-        self.list_room_session_events = async_to_streamed_response_wrapper(
-            resource.list_room_session_events
-        )
-        self.list_room_session_members = async_to_streamed_response_wrapper(
-            resource.list_room_session_members
-        )
-        self.list_room_session_recordings = async_to_streamed_response_wrapper(
-            resource.list_room_session_recordings
-        )
-        self.list_room_sessions = async_to_streamed_response_wrapper(resource.list_room_sessions)
+        # Through the package, so the streaming module loads when first wanted, here.
+        wrap = _runtime.async_to_streamed_response_wrapper
+        self.get_room_session = wrap(resource.get_room_session)
+        self.list_room_session_events = wrap(resource.list_room_session_events)
+        self.list_room_session_members = wrap(resource.list_room_session_members)
+        self.list_room_session_recordings = wrap(resource.list_room_session_recordings)
+        self.list_room_sessions = wrap(resource.list_room_sessions)

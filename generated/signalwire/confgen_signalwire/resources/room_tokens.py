@@ -8,7 +8,7 @@ import datetime
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
-from .. import _request_models, models
+from .. import _request_models, _runtime, models
 from .._runtime import (
     NOT_GIVEN,
     AsyncResource,
@@ -16,10 +16,8 @@ from .._runtime import (
     Operation,
     SyncResource,
     async_to_raw_response_wrapper,
-    async_to_streamed_response_wrapper,
     strip_not_given,
     to_raw_response_wrapper,
-    to_streamed_response_wrapper,
     validate_request,
 )
 
@@ -39,7 +37,7 @@ _CREATE_ROOM_TOKEN = Operation(
     method="POST",
     path="/api/video/room_tokens",
     operation_id="create_room_token",
-    error_models={
+    error_models=lambda: {
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
         422: models.VideoVideoStatusCode422,
@@ -239,7 +237,9 @@ class RoomTokensResourceWithStreamingResponse:
     """`RoomTokensResource`'s methods, each a context manager giving a `StreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: RoomTokensResource) -> None:
-        self.create_room_token = to_streamed_response_wrapper(resource.create_room_token)
+        # Through the package, so the streaming module loads when first wanted, here.
+        wrap = _runtime.to_streamed_response_wrapper
+        self.create_room_token = wrap(resource.create_room_token)
 
 
 class AsyncRoomTokensResource(AsyncResource):
@@ -432,4 +432,6 @@ class AsyncRoomTokensResourceWithStreamingResponse:
     """`AsyncRoomTokensResource`'s methods, each a context manager giving a `AsyncStreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: AsyncRoomTokensResource) -> None:
-        self.create_room_token = async_to_streamed_response_wrapper(resource.create_room_token)
+        # Through the package, so the streaming module loads when first wanted, here.
+        wrap = _runtime.async_to_streamed_response_wrapper
+        self.create_room_token = wrap(resource.create_room_token)

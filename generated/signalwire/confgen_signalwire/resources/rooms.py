@@ -8,7 +8,7 @@ import datetime
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
-from .. import _request_models, models
+from .. import _request_models, _runtime, models
 from .._runtime import (
     NOT_GIVEN,
     AsyncResource,
@@ -16,10 +16,8 @@ from .._runtime import (
     Operation,
     SyncResource,
     async_to_raw_response_wrapper,
-    async_to_streamed_response_wrapper,
     strip_not_given,
     to_raw_response_wrapper,
-    to_streamed_response_wrapper,
     validate_request,
 )
 from .._runtime._pagination import AsyncPage, Pagination, SyncPage
@@ -41,7 +39,7 @@ _CREATE_ROOM = Operation(
     method="POST",
     path="/api/video/rooms",
     operation_id="create_room",
-    error_models={
+    error_models=lambda: {
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
         422: models.VideoVideoStatusCode422,
@@ -53,7 +51,7 @@ _DELETE_ROOM = Operation(
     method="DELETE",
     path="/api/video/rooms/{id}",
     operation_id="delete_room",
-    error_models={
+    error_models=lambda: {
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
         404: models.TypesStatusCodesStatusCode404,
@@ -68,7 +66,7 @@ _GET_ROOM = Operation(
     query_styles={
         "include_active_session": ParamStyle("form", False),
     },
-    error_models={
+    error_models=lambda: {
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
         404: models.TypesStatusCodesStatusCode404,
@@ -84,7 +82,7 @@ _GET_ROOM_BY_NAME = Operation(
     query_styles={
         "include_active_session": ParamStyle("form", False),
     },
-    error_models={
+    error_models=lambda: {
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
         404: models.TypesStatusCodesStatusCode404,
@@ -110,7 +108,7 @@ _LIST_ROOMS = Operation(
         "page_size": ParamStyle("form", False),
         "page_token": ParamStyle("form", False),
     },
-    error_models={
+    error_models=lambda: {
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
         422: models.VideoVideoStatusCode422,
@@ -122,7 +120,7 @@ _UPDATE_ROOM = Operation(
     method="PUT",
     path="/api/video/rooms/{id}",
     operation_id="update_room",
-    error_models={
+    error_models=lambda: {
         400: models.TypesStatusCodesStatusCode400,
         401: models.TypesStatusCodesStatusCode401,
         404: models.TypesStatusCodesStatusCode404,
@@ -619,12 +617,14 @@ class RoomsResourceWithStreamingResponse:
     """`RoomsResource`'s methods, each a context manager giving a `StreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: RoomsResource) -> None:
-        self.create_room = to_streamed_response_wrapper(resource.create_room)
-        self.delete_room = to_streamed_response_wrapper(resource.delete_room)
-        self.get_room = to_streamed_response_wrapper(resource.get_room)
-        self.get_room_by_name = to_streamed_response_wrapper(resource.get_room_by_name)
-        self.list_rooms = to_streamed_response_wrapper(resource.list_rooms)
-        self.update_room = to_streamed_response_wrapper(resource.update_room)
+        # Through the package, so the streaming module loads when first wanted, here.
+        wrap = _runtime.to_streamed_response_wrapper
+        self.create_room = wrap(resource.create_room)
+        self.delete_room = wrap(resource.delete_room)
+        self.get_room = wrap(resource.get_room)
+        self.get_room_by_name = wrap(resource.get_room_by_name)
+        self.list_rooms = wrap(resource.list_rooms)
+        self.update_room = wrap(resource.update_room)
 
 
 class AsyncRoomsResource(AsyncResource):
@@ -1113,9 +1113,11 @@ class AsyncRoomsResourceWithStreamingResponse:
     """`AsyncRoomsResource`'s methods, each a context manager giving a `AsyncStreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: AsyncRoomsResource) -> None:
-        self.create_room = async_to_streamed_response_wrapper(resource.create_room)
-        self.delete_room = async_to_streamed_response_wrapper(resource.delete_room)
-        self.get_room = async_to_streamed_response_wrapper(resource.get_room)
-        self.get_room_by_name = async_to_streamed_response_wrapper(resource.get_room_by_name)
-        self.list_rooms = async_to_streamed_response_wrapper(resource.list_rooms)
-        self.update_room = async_to_streamed_response_wrapper(resource.update_room)
+        # Through the package, so the streaming module loads when first wanted, here.
+        wrap = _runtime.async_to_streamed_response_wrapper
+        self.create_room = wrap(resource.create_room)
+        self.delete_room = wrap(resource.delete_room)
+        self.get_room = wrap(resource.get_room)
+        self.get_room_by_name = wrap(resource.get_room_by_name)
+        self.list_rooms = wrap(resource.list_rooms)
+        self.update_room = wrap(resource.update_room)

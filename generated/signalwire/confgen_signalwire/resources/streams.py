@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from .. import _request_models, models
+from .. import _request_models, _runtime, models
 from .._runtime import (
     NOT_GIVEN,
     AsyncResource,
@@ -15,10 +15,8 @@ from .._runtime import (
     Operation,
     SyncResource,
     async_to_raw_response_wrapper,
-    async_to_streamed_response_wrapper,
     strip_not_given,
     to_raw_response_wrapper,
-    to_streamed_response_wrapper,
     validate_request,
 )
 from .._runtime._pagination import AsyncPage, Pagination, SyncPage
@@ -39,7 +37,7 @@ _CREATE_CONFERENCE_STREAM = Operation(
     method="POST",
     path="/api/video/conferences/{id}/streams",
     operation_id="create_conference_stream",
-    error_models={
+    error_models=lambda: {
         401: models.TypesStatusCodesStatusCode401,
         422: models.VideoVideoStatusCode422,
         500: models.TypesStatusCodesStatusCode500,
@@ -50,7 +48,7 @@ _CREATE_ROOM_STREAM = Operation(
     method="POST",
     path="/api/video/rooms/{id}/streams",
     operation_id="create_room_stream",
-    error_models={
+    error_models=lambda: {
         401: models.TypesStatusCodesStatusCode401,
         404: models.TypesStatusCodesStatusCode404,
         422: models.VideoVideoStatusCode422,
@@ -62,7 +60,7 @@ _DELETE_STREAM = Operation(
     method="DELETE",
     path="/api/video/streams/{id}",
     operation_id="delete_stream",
-    error_models={
+    error_models=lambda: {
         401: models.TypesStatusCodesStatusCode401,
         404: models.TypesStatusCodesStatusCode404,
         500: models.TypesStatusCodesStatusCode500,
@@ -73,7 +71,7 @@ _GET_STREAM = Operation(
     method="GET",
     path="/api/video/streams/{id}",
     operation_id="get_stream",
-    error_models={
+    error_models=lambda: {
         401: models.TypesStatusCodesStatusCode401,
         404: models.TypesStatusCodesStatusCode404,
         500: models.TypesStatusCodesStatusCode500,
@@ -89,7 +87,7 @@ _LIST_CONFERENCE_STREAMS = Operation(
         items=("data",),
         next=("links", "next"),
     ),
-    error_models={
+    error_models=lambda: {
         401: models.TypesStatusCodesStatusCode401,
         422: models.VideoVideoStatusCode422,
         500: models.TypesStatusCodesStatusCode500,
@@ -105,7 +103,7 @@ _LIST_ROOM_STREAMS = Operation(
         items=("data",),
         next=("links", "next"),
     ),
-    error_models={
+    error_models=lambda: {
         401: models.TypesStatusCodesStatusCode401,
         422: models.VideoVideoStatusCode422,
         500: models.TypesStatusCodesStatusCode500,
@@ -116,7 +114,7 @@ _UPDATE_STREAM = Operation(
     method="PUT",
     path="/api/video/streams/{id}",
     operation_id="update_stream",
-    error_models={
+    error_models=lambda: {
         401: models.TypesStatusCodesStatusCode401,
         404: models.TypesStatusCodesStatusCode404,
         422: models.VideoVideoStatusCode422,
@@ -510,17 +508,15 @@ class StreamsResourceWithStreamingResponse:
     """`StreamsResource`'s methods, each a context manager giving a `StreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: StreamsResource) -> None:
-        self.create_conference_stream = to_streamed_response_wrapper(
-            resource.create_conference_stream
-        )
-        self.create_room_stream = to_streamed_response_wrapper(resource.create_room_stream)
-        self.delete_stream = to_streamed_response_wrapper(resource.delete_stream)
-        self.get_stream = to_streamed_response_wrapper(resource.get_stream)
-        self.list_conference_streams = to_streamed_response_wrapper(
-            resource.list_conference_streams
-        )
-        self.list_room_streams = to_streamed_response_wrapper(resource.list_room_streams)
-        self.update_stream = to_streamed_response_wrapper(resource.update_stream)
+        # Through the package, so the streaming module loads when first wanted, here.
+        wrap = _runtime.to_streamed_response_wrapper
+        self.create_conference_stream = wrap(resource.create_conference_stream)
+        self.create_room_stream = wrap(resource.create_room_stream)
+        self.delete_stream = wrap(resource.delete_stream)
+        self.get_stream = wrap(resource.get_stream)
+        self.list_conference_streams = wrap(resource.list_conference_streams)
+        self.list_room_streams = wrap(resource.list_room_streams)
+        self.update_stream = wrap(resource.update_stream)
 
 
 class AsyncStreamsResource(AsyncResource):
@@ -911,14 +907,12 @@ class AsyncStreamsResourceWithStreamingResponse:
     """`AsyncStreamsResource`'s methods, each a context manager giving a `AsyncStreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: AsyncStreamsResource) -> None:
-        self.create_conference_stream = async_to_streamed_response_wrapper(
-            resource.create_conference_stream
-        )
-        self.create_room_stream = async_to_streamed_response_wrapper(resource.create_room_stream)
-        self.delete_stream = async_to_streamed_response_wrapper(resource.delete_stream)
-        self.get_stream = async_to_streamed_response_wrapper(resource.get_stream)
-        self.list_conference_streams = async_to_streamed_response_wrapper(
-            resource.list_conference_streams
-        )
-        self.list_room_streams = async_to_streamed_response_wrapper(resource.list_room_streams)
-        self.update_stream = async_to_streamed_response_wrapper(resource.update_stream)
+        # Through the package, so the streaming module loads when first wanted, here.
+        wrap = _runtime.async_to_streamed_response_wrapper
+        self.create_conference_stream = wrap(resource.create_conference_stream)
+        self.create_room_stream = wrap(resource.create_room_stream)
+        self.delete_stream = wrap(resource.delete_stream)
+        self.get_stream = wrap(resource.get_stream)
+        self.list_conference_streams = wrap(resource.list_conference_streams)
+        self.list_room_streams = wrap(resource.list_room_streams)
+        self.update_stream = wrap(resource.update_stream)

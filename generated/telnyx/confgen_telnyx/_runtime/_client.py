@@ -12,12 +12,13 @@ from __future__ import annotations
 import contextlib
 import copy
 import dataclasses
+import functools
 import logging
 import os
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Mapping
 from types import TracebackType
-from typing import Any, ClassVar, Final, Generic, Self, TypeVar, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Generic, Self, TypeVar, overload
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
@@ -47,12 +48,6 @@ from ._response import (
     take_raw_response_flag,
 )
 from ._retry import DEFAULT_MAX_RETRIES, DEFAULT_RECONNECT, Failure, Reconnect, RetryPolicy
-from ._streaming import (
-    AsyncStreamedAPIResponse,
-    Reconnection,
-    StreamedAPIResponse,
-    StreamErrors,
-)
 from ._types import NOT_GIVEN, NotGiven, new_uuid4
 from ._user_agent import user_agent
 from .errors import (
@@ -61,6 +56,16 @@ from .errors import (
     RedirectError,
     RequestNotRepeatableError,
 )
+
+if TYPE_CHECKING:
+    # Loaded by the calls that stream (with_streaming_response, event streams): a
+    # first call that does not never imports the module.
+    from ._streaming import (
+        AsyncStreamedAPIResponse,
+        Reconnection,
+        StreamedAPIResponse,
+        StreamErrors,
+    )
 
 __all__ = [
     "DEFAULT_MAX_REDIRECTS",
@@ -121,32 +126,58 @@ _DEADLINE_PASSED: Final = "the call's deadline passed while the body was arrivin
 _RECONNECT_VALUES: Final = ("on-error", "always", "never")
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+# The flow's private records are plain slotted classes, as `_Send`: a dataclass costs
+# about 0.4 ms to define at import (its methods are compiled from source), a first call's.
 class _Resume:
     """An event stream's call made again (`Reconnection`): its own request, sent with
     ``Last-Event-ID`` under the first attempt's deadline and retry budget."""
 
-    request: httpx.Request
-    last_event_id: str
-    deadline: float
-    retries_taken: int
-    policy: RetryPolicy
+    __slots__ = ("deadline", "last_event_id", "policy", "request", "retries_taken")
+
+    def __init__(
+        self,
+        request: httpx.Request,
+        last_event_id: str,
+        deadline: float,
+        retries_taken: int,
+        policy: RetryPolicy,
+    ) -> None:
+        self.request = request
+        self.last_event_id = last_event_id
+        self.deadline = deadline
+        self.retries_taken = retries_taken
+        self.policy = policy
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
 class _Started:
     """What the flow ends with in streaming mode: the response (body unread) and what
     an event stream needs to make the call again (``request``: as first sent, before
     any redirect)."""
 
-    response: httpx.Response
-    request: httpx.Request
-    deadline: float
-    policy: RetryPolicy
+    __slots__ = ("deadline", "policy", "request", "response")
+
+    def __init__(
+        self,
+        response: httpx.Response,
+        request: httpx.Request,
+        deadline: float,
+        policy: RetryPolicy,
+    ) -> None:
+        self.response = response
+        self.request = request
+        self.deadline = deadline
+        self.policy = policy
 
 
 _JSON_HEADERS: Final = {"Content-Type": JSON_CONTENT_TYPE}
 _FORM_HEADERS: Final = {"Content-Type": FORM_CONTENT_TYPE}
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed_url(url: str) -> httpx.URL:
+    """``url`` parsed by httpx (immutable, so shared): parsing costs about 9 us a call,
+    more than the rest of the client's own work on it."""
+    return httpx.URL(url)
 
 
 def join_url(base_url: str, path: str) -> str:
@@ -524,6 +555,8 @@ class _BaseClient(Generic[_HttpT]):
         """How the event stream ``started`` began is made again: the same request
         (body, idempotency key) under the same deadline and retry policy."""
 
+        from ._streaming import Reconnection
+
         def send(last_event_id: str, reconnects_taken: int) -> Any:
             resume = _Resume(
                 started.request, last_event_id, started.deadline, reconnects_taken, started.policy
@@ -667,7 +700,9 @@ class _BaseClient(Generic[_HttpT]):
             merged = {**merged, key_name: _new_key()}
         return self._http.build_request(
             operation.method,
-            url,
+            # A URL without a query string repeats (the same path, the same id): parsed
+            # once. One with a query is not kept, as it may carry a caller's secret.
+            url if "?" in url else _parsed_url(url),
             headers=merged,
             content=content,
             files=files,
@@ -835,6 +870,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         except StopIteration as stop:
             if not streaming:
                 return stop.value
+            from ._streaming import StreamedAPIResponse
+
             started: _Started = stop.value
             streamed: StreamedAPIResponse[Any] = StreamedAPIResponse(
                 started.response,
@@ -842,7 +879,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
                 operation.response_kind,
                 limit,
                 started.deadline,
-                _STREAM_ERRORS,
+                _stream_errors(asynchronous=False),
             )
             if operation.response_kind == "event-stream":
                 streamed.reconnection = self._reconnection(operation, cast_to, started, self._again)
@@ -989,6 +1026,8 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         except StopIteration as stop:
             if not streaming:
                 return stop.value
+            from ._streaming import AsyncStreamedAPIResponse
+
             started: _Started = stop.value
             streamed: AsyncStreamedAPIResponse[Any] = AsyncStreamedAPIResponse(
                 started.response,
@@ -996,7 +1035,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
                 operation.response_kind,
                 limit,
                 started.deadline,
-                _ASYNC_STREAM_ERRORS,
+                _stream_errors(asynchronous=True),
             )
             if operation.response_kind == "event-stream":
                 streamed.reconnection = self._reconnection(operation, cast_to, started, self._again)
@@ -1049,15 +1088,23 @@ class AsyncResource:
         self._client = client
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
 class _Extra:
     """A call's rarely given options: ``extra_query``, ``extra_body``, ``max_retries``
     (and, for an event stream made again, what it resumes)."""
 
-    query: Mapping[str, object] | None
-    body: Mapping[str, object] | None
-    max_retries: int | NotGiven
-    resume: _Resume | None = None
+    __slots__ = ("body", "max_retries", "query", "resume")
+
+    def __init__(
+        self,
+        query: Mapping[str, object] | None,
+        body: Mapping[str, object] | None,
+        max_retries: int | NotGiven,
+        resume: _Resume | None = None,
+    ) -> None:
+        self.query = query
+        self.body = body
+        self.max_retries = max_retries
+        self.resume = resume
 
 
 # The flow's arguments from path_params to timeout, for a call made again (`_Resume`):
@@ -1255,8 +1302,14 @@ async def _anyio_fail_after(seconds: float) -> AsyncIterator[None]:
         yield
 
 
-_STREAM_ERRORS: Final = StreamErrors(_HTTPX_ERRORS, _no_response_error)
-_ASYNC_STREAM_ERRORS: Final = StreamErrors(_HTTPX_ERRORS, _no_response_error, _cancel_after)
+@functools.cache
+def _stream_errors(*, asynchronous: bool) -> StreamErrors:
+    """How a streamed body's read errors become the `APIError` tree (one per flavour)."""
+    from ._streaming import StreamErrors
+
+    if asynchronous:
+        return StreamErrors(_HTTPX_ERRORS, _no_response_error, _cancel_after)
+    return StreamErrors(_HTTPX_ERRORS, _no_response_error)
 
 
 def _classify(exc: httpx.TransportError) -> Failure:

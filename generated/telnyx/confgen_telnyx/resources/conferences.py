@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Literal
 
-from .. import _request_models, models
+from .. import _request_models, _runtime, models
 from .._runtime import (
     NOT_GIVEN,
     AsyncResource,
@@ -15,10 +15,8 @@ from .._runtime import (
     Operation,
     SyncResource,
     async_to_raw_response_wrapper,
-    async_to_streamed_response_wrapper,
     strip_not_given,
     to_raw_response_wrapper,
-    to_streamed_response_wrapper,
     validate_request,
 )
 from .._runtime._pagination import AsyncPage, Pagination, SyncPage
@@ -42,7 +40,7 @@ _CONFERENCE_GATHER_USING_AUDIO = Operation(
     method="POST",
     path="/conferences/{id}/actions/gather_using_audio",
     operation_id="ConferenceGatherUsingAudio",
-    error_models={
+    error_models=lambda: {
         401: models.CallControlErrors,
         404: models.CallControlErrors,
         422: models.CallControlErrors,
@@ -53,7 +51,7 @@ _CONFERENCE_SEND_DTMF = Operation(
     method="POST",
     path="/conferences/{id}/actions/send_dtmf",
     operation_id="ConferenceSendDTMF",
-    error_models={
+    error_models=lambda: {
         401: models.CallControlErrors,
         404: models.CallControlErrors,
         422: models.CallControlErrors,
@@ -66,7 +64,7 @@ _CREATE_CONFERENCE = Operation(
     operation_id="create-conference",
     retry="idempotency-key",
     idempotency_key=("body", "command_id"),
-    error_models={
+    error_models=lambda: {
         401: models.Errors,
         422: models.Errors,
         429: models.Errors,
@@ -80,7 +78,7 @@ _END_CONFERENCE = Operation(
     operation_id="EndConference",
     retry="idempotency-key",
     idempotency_key=("body", "command_id"),
-    error_models={
+    error_models=lambda: {
         401: models.CallControlErrors,
         404: models.CallControlErrors,
         422: models.CallControlErrors,
@@ -91,7 +89,7 @@ _HOLD_CONFERENCE_PARTICIPANTS = Operation(
     method="POST",
     path="/conferences/{id}/actions/hold",
     operation_id="HoldConferenceParticipants",
-    error_models={
+    error_models=lambda: {
         401: models.CallControlErrors,
         404: models.CallControlErrors,
         422: models.CallControlErrors,
@@ -104,7 +102,7 @@ _JOIN_CONFERENCE = Operation(
     operation_id="JoinConference",
     retry="idempotency-key",
     idempotency_key=("body", "command_id"),
-    error_models={
+    error_models=lambda: {
         401: models.CallControlErrors,
         422: models.CallControlErrors,
     },
@@ -116,7 +114,7 @@ _LEAVE_CONFERENCE = Operation(
     operation_id="LeaveConference",
     retry="idempotency-key",
     idempotency_key=("body", "command_id"),
-    error_models={
+    error_models=lambda: {
         401: models.CallControlErrors,
         422: models.CallControlErrors,
     },
@@ -136,7 +134,7 @@ _LIST_CONFERENCE_PARTICIPANTS = Operation(
         "page": ParamStyle("deepObject", True),
         "filter": ParamStyle("deepObject", True),
     },
-    error_models={
+    error_models=lambda: {
         401: models.CallControlErrors,
         404: models.CallControlErrors,
         422: models.CallControlErrors,
@@ -157,7 +155,7 @@ _LIST_CONFERENCES = Operation(
         "filter": ParamStyle("deepObject", True),
         "page": ParamStyle("deepObject", True),
     },
-    error_models={
+    error_models=lambda: {
         401: models.CallControlErrors,
         422: models.CallControlErrors,
     },
@@ -167,7 +165,7 @@ _MUTE_CONFERENCE_PARTICIPANTS = Operation(
     method="POST",
     path="/conferences/{id}/actions/mute",
     operation_id="MuteConferenceParticipants",
-    error_models={
+    error_models=lambda: {
         401: models.CallControlErrors,
         404: models.CallControlErrors,
         422: models.CallControlErrors,
@@ -180,7 +178,7 @@ _PAUSE_CONFERENCE_RECORDING = Operation(
     operation_id="PauseConferenceRecording",
     retry="idempotency-key",
     idempotency_key=("body", "command_id"),
-    error_models={
+    error_models=lambda: {
         401: models.CallControlErrors,
         404: models.CallControlErrors,
         422: models.CallControlErrors,
@@ -191,7 +189,7 @@ _PLAY_CONFERENCE_AUDIO = Operation(
     method="POST",
     path="/conferences/{id}/actions/play",
     operation_id="PlayConferenceAudio",
-    error_models={
+    error_models=lambda: {
         401: models.CallControlErrors,
         404: models.CallControlErrors,
         422: models.CallControlErrors,
@@ -204,7 +202,7 @@ _RESUME_CONFERENCE_RECORDING = Operation(
     operation_id="ResumeConferenceRecording",
     retry="idempotency-key",
     idempotency_key=("body", "command_id"),
-    error_models={
+    error_models=lambda: {
         401: models.CallControlErrors,
         404: models.CallControlErrors,
         422: models.CallControlErrors,
@@ -215,7 +213,7 @@ _RETRIEVE_CONFERENCE = Operation(
     method="GET",
     path="/conferences/{id}",
     operation_id="RetrieveConference",
-    error_models={
+    error_models=lambda: {
         404: models.CallControlErrors,
     },
 )
@@ -224,7 +222,7 @@ _RETRIEVE_CONFERENCE_PARTICIPANT = Operation(
     method="GET",
     path="/conferences/{id}/participants/{participant_id}",
     operation_id="RetrieveConferenceParticipant",
-    error_models={
+    error_models=lambda: {
         401: models.CallControlErrors,
         404: models.CallControlErrors,
         422: models.CallControlErrors,
@@ -237,7 +235,7 @@ _SPEAK_TEXT_TO_CONFERENCE = Operation(
     operation_id="SpeakTextToConference",
     retry="idempotency-key",
     idempotency_key=("body", "command_id"),
-    error_models={
+    error_models=lambda: {
         401: models.CallControlErrors,
         404: models.CallControlErrors,
         422: models.CallControlErrors,
@@ -250,7 +248,7 @@ _START_CONFERENCE_RECORDING = Operation(
     operation_id="StartConferenceRecording",
     retry="idempotency-key",
     idempotency_key=("body", "command_id"),
-    error_models={
+    error_models=lambda: {
         401: models.CallControlErrors,
         404: models.CallControlErrors,
         422: models.CallControlErrors,
@@ -261,7 +259,7 @@ _STOP_CONFERENCE_AUDIO = Operation(
     method="POST",
     path="/conferences/{id}/actions/stop",
     operation_id="StopConferenceAudio",
-    error_models={
+    error_models=lambda: {
         401: models.CallControlErrors,
         404: models.CallControlErrors,
         422: models.CallControlErrors,
@@ -274,7 +272,7 @@ _STOP_CONFERENCE_RECORDING = Operation(
     operation_id="StopConferenceRecording",
     retry="idempotency-key",
     idempotency_key=("body", "command_id"),
-    error_models={
+    error_models=lambda: {
         401: models.CallControlErrors,
         404: models.CallControlErrors,
         422: models.CallControlErrors,
@@ -285,7 +283,7 @@ _UNHOLD_CONFERENCE_PARTICIPANTS = Operation(
     method="POST",
     path="/conferences/{id}/actions/unhold",
     operation_id="UnholdConferenceParticipants",
-    error_models={
+    error_models=lambda: {
         401: models.CallControlErrors,
         404: models.CallControlErrors,
         422: models.CallControlErrors,
@@ -296,7 +294,7 @@ _UNMUTE_CONFERENCE_PARTICIPANTS = Operation(
     method="POST",
     path="/conferences/{id}/actions/unmute",
     operation_id="UnmuteConferenceParticipants",
-    error_models={
+    error_models=lambda: {
         401: models.CallControlErrors,
         404: models.CallControlErrors,
         422: models.CallControlErrors,
@@ -309,7 +307,7 @@ _UPDATE_CONFERENCE = Operation(
     operation_id="UpdateConference",
     retry="idempotency-key",
     idempotency_key=("body", "command_id"),
-    error_models={
+    error_models=lambda: {
         401: models.CallControlErrors,
         422: models.CallControlErrors,
     },
@@ -319,7 +317,7 @@ _UPDATE_CONFERENCE_PARTICIPANT = Operation(
     method="PATCH",
     path="/conferences/{id}/participants/{participant_id}",
     operation_id="UpdateConferenceParticipant",
-    error_models={
+    error_models=lambda: {
         401: models.CallControlErrors,
         404: models.CallControlErrors,
         422: models.CallControlErrors,
@@ -2035,55 +2033,31 @@ class ConferencesResourceWithStreamingResponse:
     """`ConferencesResource`'s methods, each a context manager giving a `StreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: ConferencesResource) -> None:
-        self.conference_gather_using_audio = to_streamed_response_wrapper(
-            resource.conference_gather_using_audio
-        )
-        self.conference_send_dtmf = to_streamed_response_wrapper(resource.conference_send_dtmf)
-        self.create_conference = to_streamed_response_wrapper(resource.create_conference)
-        self.end_conference = to_streamed_response_wrapper(resource.end_conference)
-        self.hold_conference_participants = to_streamed_response_wrapper(
-            resource.hold_conference_participants
-        )
-        self.join_conference = to_streamed_response_wrapper(resource.join_conference)
-        self.leave_conference = to_streamed_response_wrapper(resource.leave_conference)
-        self.list_conference_participants = to_streamed_response_wrapper(
-            resource.list_conference_participants
-        )
-        self.list_conferences = to_streamed_response_wrapper(resource.list_conferences)
-        self.mute_conference_participants = to_streamed_response_wrapper(
-            resource.mute_conference_participants
-        )
-        self.pause_conference_recording = to_streamed_response_wrapper(
-            resource.pause_conference_recording
-        )
-        self.play_conference_audio = to_streamed_response_wrapper(resource.play_conference_audio)
-        self.resume_conference_recording = to_streamed_response_wrapper(
-            resource.resume_conference_recording
-        )
-        self.retrieve_conference = to_streamed_response_wrapper(resource.retrieve_conference)
-        self.retrieve_conference_participant = to_streamed_response_wrapper(
-            resource.retrieve_conference_participant
-        )
-        self.speak_text_to_conference = to_streamed_response_wrapper(
-            resource.speak_text_to_conference
-        )
-        self.start_conference_recording = to_streamed_response_wrapper(
-            resource.start_conference_recording
-        )
-        self.stop_conference_audio = to_streamed_response_wrapper(resource.stop_conference_audio)
-        self.stop_conference_recording = to_streamed_response_wrapper(
-            resource.stop_conference_recording
-        )
-        self.unhold_conference_participants = to_streamed_response_wrapper(
-            resource.unhold_conference_participants
-        )
-        self.unmute_conference_participants = to_streamed_response_wrapper(
-            resource.unmute_conference_participants
-        )
-        self.update_conference = to_streamed_response_wrapper(resource.update_conference)
-        self.update_conference_participant = to_streamed_response_wrapper(
-            resource.update_conference_participant
-        )
+        # Through the package, so the streaming module loads when first wanted, here.
+        wrap = _runtime.to_streamed_response_wrapper
+        self.conference_gather_using_audio = wrap(resource.conference_gather_using_audio)
+        self.conference_send_dtmf = wrap(resource.conference_send_dtmf)
+        self.create_conference = wrap(resource.create_conference)
+        self.end_conference = wrap(resource.end_conference)
+        self.hold_conference_participants = wrap(resource.hold_conference_participants)
+        self.join_conference = wrap(resource.join_conference)
+        self.leave_conference = wrap(resource.leave_conference)
+        self.list_conference_participants = wrap(resource.list_conference_participants)
+        self.list_conferences = wrap(resource.list_conferences)
+        self.mute_conference_participants = wrap(resource.mute_conference_participants)
+        self.pause_conference_recording = wrap(resource.pause_conference_recording)
+        self.play_conference_audio = wrap(resource.play_conference_audio)
+        self.resume_conference_recording = wrap(resource.resume_conference_recording)
+        self.retrieve_conference = wrap(resource.retrieve_conference)
+        self.retrieve_conference_participant = wrap(resource.retrieve_conference_participant)
+        self.speak_text_to_conference = wrap(resource.speak_text_to_conference)
+        self.start_conference_recording = wrap(resource.start_conference_recording)
+        self.stop_conference_audio = wrap(resource.stop_conference_audio)
+        self.stop_conference_recording = wrap(resource.stop_conference_recording)
+        self.unhold_conference_participants = wrap(resource.unhold_conference_participants)
+        self.unmute_conference_participants = wrap(resource.unmute_conference_participants)
+        self.update_conference = wrap(resource.update_conference)
+        self.update_conference_participant = wrap(resource.update_conference_participant)
 
 
 class AsyncConferencesResource(AsyncResource):
@@ -3797,58 +3771,28 @@ class AsyncConferencesResourceWithStreamingResponse:
     """`AsyncConferencesResource`'s methods, each a context manager giving a `AsyncStreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: AsyncConferencesResource) -> None:
-        self.conference_gather_using_audio = async_to_streamed_response_wrapper(
-            resource.conference_gather_using_audio
-        )
-        self.conference_send_dtmf = async_to_streamed_response_wrapper(
-            resource.conference_send_dtmf
-        )
-        self.create_conference = async_to_streamed_response_wrapper(resource.create_conference)
-        self.end_conference = async_to_streamed_response_wrapper(resource.end_conference)
-        self.hold_conference_participants = async_to_streamed_response_wrapper(
-            resource.hold_conference_participants
-        )
-        self.join_conference = async_to_streamed_response_wrapper(resource.join_conference)
-        self.leave_conference = async_to_streamed_response_wrapper(resource.leave_conference)
-        self.list_conference_participants = async_to_streamed_response_wrapper(
-            resource.list_conference_participants
-        )
-        self.list_conferences = async_to_streamed_response_wrapper(resource.list_conferences)
-        self.mute_conference_participants = async_to_streamed_response_wrapper(
-            resource.mute_conference_participants
-        )
-        self.pause_conference_recording = async_to_streamed_response_wrapper(
-            resource.pause_conference_recording
-        )
-        self.play_conference_audio = async_to_streamed_response_wrapper(
-            resource.play_conference_audio
-        )
-        self.resume_conference_recording = async_to_streamed_response_wrapper(
-            resource.resume_conference_recording
-        )
-        self.retrieve_conference = async_to_streamed_response_wrapper(resource.retrieve_conference)
-        self.retrieve_conference_participant = async_to_streamed_response_wrapper(
-            resource.retrieve_conference_participant
-        )
-        self.speak_text_to_conference = async_to_streamed_response_wrapper(
-            resource.speak_text_to_conference
-        )
-        self.start_conference_recording = async_to_streamed_response_wrapper(
-            resource.start_conference_recording
-        )
-        self.stop_conference_audio = async_to_streamed_response_wrapper(
-            resource.stop_conference_audio
-        )
-        self.stop_conference_recording = async_to_streamed_response_wrapper(
-            resource.stop_conference_recording
-        )
-        self.unhold_conference_participants = async_to_streamed_response_wrapper(
-            resource.unhold_conference_participants
-        )
-        self.unmute_conference_participants = async_to_streamed_response_wrapper(
-            resource.unmute_conference_participants
-        )
-        self.update_conference = async_to_streamed_response_wrapper(resource.update_conference)
-        self.update_conference_participant = async_to_streamed_response_wrapper(
-            resource.update_conference_participant
-        )
+        # Through the package, so the streaming module loads when first wanted, here.
+        wrap = _runtime.async_to_streamed_response_wrapper
+        self.conference_gather_using_audio = wrap(resource.conference_gather_using_audio)
+        self.conference_send_dtmf = wrap(resource.conference_send_dtmf)
+        self.create_conference = wrap(resource.create_conference)
+        self.end_conference = wrap(resource.end_conference)
+        self.hold_conference_participants = wrap(resource.hold_conference_participants)
+        self.join_conference = wrap(resource.join_conference)
+        self.leave_conference = wrap(resource.leave_conference)
+        self.list_conference_participants = wrap(resource.list_conference_participants)
+        self.list_conferences = wrap(resource.list_conferences)
+        self.mute_conference_participants = wrap(resource.mute_conference_participants)
+        self.pause_conference_recording = wrap(resource.pause_conference_recording)
+        self.play_conference_audio = wrap(resource.play_conference_audio)
+        self.resume_conference_recording = wrap(resource.resume_conference_recording)
+        self.retrieve_conference = wrap(resource.retrieve_conference)
+        self.retrieve_conference_participant = wrap(resource.retrieve_conference_participant)
+        self.speak_text_to_conference = wrap(resource.speak_text_to_conference)
+        self.start_conference_recording = wrap(resource.start_conference_recording)
+        self.stop_conference_audio = wrap(resource.stop_conference_audio)
+        self.stop_conference_recording = wrap(resource.stop_conference_recording)
+        self.unhold_conference_participants = wrap(resource.unhold_conference_participants)
+        self.unmute_conference_participants = wrap(resource.unmute_conference_participants)
+        self.update_conference = wrap(resource.update_conference)
+        self.update_conference_participant = wrap(resource.update_conference_participant)

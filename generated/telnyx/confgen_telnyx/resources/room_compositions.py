@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .. import _request_models, models
+from .. import _request_models, _runtime, models
 from .._runtime import (
     NOT_GIVEN,
     AsyncResource,
@@ -15,10 +15,8 @@ from .._runtime import (
     Operation,
     SyncResource,
     async_to_raw_response_wrapper,
-    async_to_streamed_response_wrapper,
     strip_not_given,
     to_raw_response_wrapper,
-    to_streamed_response_wrapper,
     validate_request,
 )
 from .._runtime._pagination import AsyncPage, Pagination, SyncPage
@@ -42,7 +40,7 @@ _CREATE_ROOM_COMPOSITION = Operation(
     method="POST",
     path="/room_compositions",
     operation_id="CreateRoomComposition",
-    error_models={
+    error_models=lambda: {
         422: models.VideoErrors,
     },
 )
@@ -51,7 +49,7 @@ _DELETE_ROOM_COMPOSITION = Operation(
     method="DELETE",
     path="/room_compositions/{room_composition_id}",
     operation_id="DeleteRoomComposition",
-    error_models={
+    error_models=lambda: {
         404: models.VideoError,
     },
 )
@@ -70,7 +68,7 @@ _LIST_ROOM_COMPOSITIONS = Operation(
         "filter": ParamStyle("deepObject", True),
         "page": ParamStyle("deepObject", True),
     },
-    error_models={
+    error_models=lambda: {
         "4XX": models.ListRoomCompositionsError4XX,
     },
 )
@@ -79,7 +77,7 @@ _VIEW_ROOM_COMPOSITION = Operation(
     method="GET",
     path="/room_compositions/{room_composition_id}",
     operation_id="ViewRoomComposition",
-    error_models={
+    error_models=lambda: {
         404: models.VideoError,
     },
 )
@@ -306,14 +304,12 @@ class RoomCompositionsResourceWithStreamingResponse:
     """`RoomCompositionsResource`'s methods, each a context manager giving a `StreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: RoomCompositionsResource) -> None:
-        self.create_room_composition = to_streamed_response_wrapper(
-            resource.create_room_composition
-        )
-        self.delete_room_composition = to_streamed_response_wrapper(
-            resource.delete_room_composition
-        )
-        self.list_room_compositions = to_streamed_response_wrapper(resource.list_room_compositions)
-        self.view_room_composition = to_streamed_response_wrapper(resource.view_room_composition)
+        # Through the package, so the streaming module loads when first wanted, here.
+        wrap = _runtime.to_streamed_response_wrapper
+        self.create_room_composition = wrap(resource.create_room_composition)
+        self.delete_room_composition = wrap(resource.delete_room_composition)
+        self.list_room_compositions = wrap(resource.list_room_compositions)
+        self.view_room_composition = wrap(resource.view_room_composition)
 
 
 class AsyncRoomCompositionsResource(AsyncResource):
@@ -540,15 +536,9 @@ class AsyncRoomCompositionsResourceWithStreamingResponse:
     """`AsyncRoomCompositionsResource`'s methods, each a context manager giving a `AsyncStreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: AsyncRoomCompositionsResource) -> None:
-        self.create_room_composition = async_to_streamed_response_wrapper(
-            resource.create_room_composition
-        )
-        self.delete_room_composition = async_to_streamed_response_wrapper(
-            resource.delete_room_composition
-        )
-        self.list_room_compositions = async_to_streamed_response_wrapper(
-            resource.list_room_compositions
-        )
-        self.view_room_composition = async_to_streamed_response_wrapper(
-            resource.view_room_composition
-        )
+        # Through the package, so the streaming module loads when first wanted, here.
+        wrap = _runtime.async_to_streamed_response_wrapper
+        self.create_room_composition = wrap(resource.create_room_composition)
+        self.delete_room_composition = wrap(resource.delete_room_composition)
+        self.list_room_compositions = wrap(resource.list_room_compositions)
+        self.view_room_composition = wrap(resource.view_room_composition)

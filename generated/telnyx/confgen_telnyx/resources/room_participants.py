@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from .. import _request_models, models
+from .. import _request_models, _runtime, models
 from .._runtime import (
     NOT_GIVEN,
     AsyncResource,
@@ -15,10 +15,8 @@ from .._runtime import (
     Operation,
     SyncResource,
     async_to_raw_response_wrapper,
-    async_to_streamed_response_wrapper,
     strip_not_given,
     to_raw_response_wrapper,
-    to_streamed_response_wrapper,
     validate_request,
 )
 from .._runtime._pagination import AsyncPage, Pagination, SyncPage
@@ -52,7 +50,7 @@ _LIST_ROOM_PARTICIPANTS = Operation(
         "filter": ParamStyle("deepObject", True),
         "page": ParamStyle("deepObject", True),
     },
-    error_models={
+    error_models=lambda: {
         "4XX": models.ListRoomParticipantsError4XX,
     },
 )
@@ -61,7 +59,7 @@ _VIEW_ROOM_PARTICIPANT = Operation(
     method="GET",
     path="/room_participants/{room_participant_id}",
     operation_id="ViewRoomParticipant",
-    error_models={
+    error_models=lambda: {
         404: models.VideoError,
     },
 )
@@ -182,8 +180,10 @@ class RoomParticipantsResourceWithStreamingResponse:
     """`RoomParticipantsResource`'s methods, each a context manager giving a `StreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: RoomParticipantsResource) -> None:
-        self.list_room_participants = to_streamed_response_wrapper(resource.list_room_participants)
-        self.view_room_participant = to_streamed_response_wrapper(resource.view_room_participant)
+        # Through the package, so the streaming module loads when first wanted, here.
+        wrap = _runtime.to_streamed_response_wrapper
+        self.list_room_participants = wrap(resource.list_room_participants)
+        self.view_room_participant = wrap(resource.view_room_participant)
 
 
 class AsyncRoomParticipantsResource(AsyncResource):
@@ -300,9 +300,7 @@ class AsyncRoomParticipantsResourceWithStreamingResponse:
     """`AsyncRoomParticipantsResource`'s methods, each a context manager giving a `AsyncStreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: AsyncRoomParticipantsResource) -> None:
-        self.list_room_participants = async_to_streamed_response_wrapper(
-            resource.list_room_participants
-        )
-        self.view_room_participant = async_to_streamed_response_wrapper(
-            resource.view_room_participant
-        )
+        # Through the package, so the streaming module loads when first wanted, here.
+        wrap = _runtime.async_to_streamed_response_wrapper
+        self.list_room_participants = wrap(resource.list_room_participants)
+        self.view_room_participant = wrap(resource.view_room_participant)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from .. import _request_models, models
+from .. import _request_models, _runtime, models
 from .._runtime import (
     NOT_GIVEN,
     AsyncResource,
@@ -15,10 +15,8 @@ from .._runtime import (
     Operation,
     SyncResource,
     async_to_raw_response_wrapper,
-    async_to_streamed_response_wrapper,
     strip_not_given,
     to_raw_response_wrapper,
-    to_streamed_response_wrapper,
     validate_request,
 )
 from .._runtime._pagination import AsyncPage, Pagination, SyncPage
@@ -42,7 +40,7 @@ _DELETE_ROOM_RECORDING = Operation(
     method="DELETE",
     path="/room_recordings/{room_recording_id}",
     operation_id="DeleteRoomRecording",
-    error_models={
+    error_models=lambda: {
         404: models.VideoError,
     },
 )
@@ -55,7 +53,7 @@ _DELETE_ROOM_RECORDINGS = Operation(
         "filter": ParamStyle("deepObject", True),
         "page": ParamStyle("deepObject", True),
     },
-    error_models={
+    error_models=lambda: {
         422: models.VideoErrors,
     },
 )
@@ -74,7 +72,7 @@ _LIST_ROOM_RECORDINGS = Operation(
         "filter": ParamStyle("deepObject", True),
         "page": ParamStyle("deepObject", True),
     },
-    error_models={
+    error_models=lambda: {
         "4XX": models.ListRoomRecordingsError4XX,
     },
 )
@@ -83,7 +81,7 @@ _VIEW_ROOM_RECORDING = Operation(
     method="GET",
     path="/room_recordings/{room_recording_id}",
     operation_id="ViewRoomRecording",
-    error_models={
+    error_models=lambda: {
         404: models.VideoError,
     },
 )
@@ -295,10 +293,12 @@ class RoomRecordingsResourceWithStreamingResponse:
     """`RoomRecordingsResource`'s methods, each a context manager giving a `StreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: RoomRecordingsResource) -> None:
-        self.delete_room_recording = to_streamed_response_wrapper(resource.delete_room_recording)
-        self.delete_room_recordings = to_streamed_response_wrapper(resource.delete_room_recordings)
-        self.list_room_recordings = to_streamed_response_wrapper(resource.list_room_recordings)
-        self.view_room_recording = to_streamed_response_wrapper(resource.view_room_recording)
+        # Through the package, so the streaming module loads when first wanted, here.
+        wrap = _runtime.to_streamed_response_wrapper
+        self.delete_room_recording = wrap(resource.delete_room_recording)
+        self.delete_room_recordings = wrap(resource.delete_room_recordings)
+        self.list_room_recordings = wrap(resource.list_room_recordings)
+        self.view_room_recording = wrap(resource.view_room_recording)
 
 
 class AsyncRoomRecordingsResource(AsyncResource):
@@ -506,13 +506,9 @@ class AsyncRoomRecordingsResourceWithStreamingResponse:
     """`AsyncRoomRecordingsResource`'s methods, each a context manager giving a `AsyncStreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: AsyncRoomRecordingsResource) -> None:
-        self.delete_room_recording = async_to_streamed_response_wrapper(
-            resource.delete_room_recording
-        )
-        self.delete_room_recordings = async_to_streamed_response_wrapper(
-            resource.delete_room_recordings
-        )
-        self.list_room_recordings = async_to_streamed_response_wrapper(
-            resource.list_room_recordings
-        )
-        self.view_room_recording = async_to_streamed_response_wrapper(resource.view_room_recording)
+        # Through the package, so the streaming module loads when first wanted, here.
+        wrap = _runtime.async_to_streamed_response_wrapper
+        self.delete_room_recording = wrap(resource.delete_room_recording)
+        self.delete_room_recordings = wrap(resource.delete_room_recordings)
+        self.list_room_recordings = wrap(resource.list_room_recordings)
+        self.view_room_recording = wrap(resource.view_room_recording)

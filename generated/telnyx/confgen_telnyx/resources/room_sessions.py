@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Literal
 
-from .. import _request_models, models
+from .. import _request_models, _runtime, models
 from .._runtime import (
     NOT_GIVEN,
     AsyncResource,
@@ -15,10 +15,8 @@ from .._runtime import (
     Operation,
     SyncResource,
     async_to_raw_response_wrapper,
-    async_to_streamed_response_wrapper,
     strip_not_given,
     to_raw_response_wrapper,
-    to_streamed_response_wrapper,
     validate_request,
 )
 from .._runtime._pagination import AsyncPage, Pagination, SyncPage
@@ -43,7 +41,7 @@ _END_SESSION = Operation(
     path="/room_sessions/{room_session_id}/actions/end",
     operation_id="EndSession",
     security=(),
-    error_models={
+    error_models=lambda: {
         "4XX": models.EndSessionError4XX,
     },
 )
@@ -53,7 +51,7 @@ _KICK_PARTICIPANT_IN_SESSION = Operation(
     path="/room_sessions/{room_session_id}/actions/kick",
     operation_id="KickParticipantInSession",
     security=(),
-    error_models={
+    error_models=lambda: {
         "4XX": models.KickParticipantInSessionError4XX,
     },
 )
@@ -72,7 +70,7 @@ _LIST_ROOM_SESSIONS = Operation(
         "filter": ParamStyle("deepObject", True),
         "page": ParamStyle("deepObject", True),
     },
-    error_models={
+    error_models=lambda: {
         "4XX": models.ListRoomSessionsError4XX,
     },
 )
@@ -82,7 +80,7 @@ _MUTE_PARTICIPANT_IN_SESSION = Operation(
     path="/room_sessions/{room_session_id}/actions/mute",
     operation_id="MuteParticipantInSession",
     security=(),
-    error_models={
+    error_models=lambda: {
         "4XX": models.MuteParticipantInSessionError4XX,
     },
 )
@@ -101,7 +99,7 @@ _RETRIEVE_LIST_ROOM_PARTICIPANTS = Operation(
         "filter": ParamStyle("deepObject", True),
         "page": ParamStyle("deepObject", True),
     },
-    error_models={
+    error_models=lambda: {
         "4XX": models.RetrieveListRoomParticipantsError4XX,
     },
 )
@@ -111,7 +109,7 @@ _UNMUTE_PARTICIPANT_IN_SESSION = Operation(
     path="/room_sessions/{room_session_id}/actions/unmute",
     operation_id="UnmuteParticipantInSession",
     security=(),
-    error_models={
+    error_models=lambda: {
         "4XX": models.UnmuteParticipantInSessionError4XX,
     },
 )
@@ -120,7 +118,7 @@ _VIEW_ROOM_SESSION = Operation(
     method="GET",
     path="/room_sessions/{room_session_id}",
     operation_id="ViewRoomSession",
-    error_models={
+    error_models=lambda: {
         404: models.VideoError,
     },
 )
@@ -523,21 +521,15 @@ class RoomSessionsResourceWithStreamingResponse:
     """`RoomSessionsResource`'s methods, each a context manager giving a `StreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: RoomSessionsResource) -> None:
-        self.end_session = to_streamed_response_wrapper(resource.end_session)
-        self.kick_participant_in_session = to_streamed_response_wrapper(
-            resource.kick_participant_in_session
-        )
-        self.list_room_sessions = to_streamed_response_wrapper(resource.list_room_sessions)
-        self.mute_participant_in_session = to_streamed_response_wrapper(
-            resource.mute_participant_in_session
-        )
-        self.retrieve_list_room_participants = to_streamed_response_wrapper(
-            resource.retrieve_list_room_participants
-        )
-        self.unmute_participant_in_session = to_streamed_response_wrapper(
-            resource.unmute_participant_in_session
-        )
-        self.view_room_session = to_streamed_response_wrapper(resource.view_room_session)
+        # Through the package, so the streaming module loads when first wanted, here.
+        wrap = _runtime.to_streamed_response_wrapper
+        self.end_session = wrap(resource.end_session)
+        self.kick_participant_in_session = wrap(resource.kick_participant_in_session)
+        self.list_room_sessions = wrap(resource.list_room_sessions)
+        self.mute_participant_in_session = wrap(resource.mute_participant_in_session)
+        self.retrieve_list_room_participants = wrap(resource.retrieve_list_room_participants)
+        self.unmute_participant_in_session = wrap(resource.unmute_participant_in_session)
+        self.view_room_session = wrap(resource.view_room_session)
 
 
 class AsyncRoomSessionsResource(AsyncResource):
@@ -936,18 +928,12 @@ class AsyncRoomSessionsResourceWithStreamingResponse:
     """`AsyncRoomSessionsResource`'s methods, each a context manager giving a `AsyncStreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: AsyncRoomSessionsResource) -> None:
-        self.end_session = async_to_streamed_response_wrapper(resource.end_session)
-        self.kick_participant_in_session = async_to_streamed_response_wrapper(
-            resource.kick_participant_in_session
-        )
-        self.list_room_sessions = async_to_streamed_response_wrapper(resource.list_room_sessions)
-        self.mute_participant_in_session = async_to_streamed_response_wrapper(
-            resource.mute_participant_in_session
-        )
-        self.retrieve_list_room_participants = async_to_streamed_response_wrapper(
-            resource.retrieve_list_room_participants
-        )
-        self.unmute_participant_in_session = async_to_streamed_response_wrapper(
-            resource.unmute_participant_in_session
-        )
-        self.view_room_session = async_to_streamed_response_wrapper(resource.view_room_session)
+        # Through the package, so the streaming module loads when first wanted, here.
+        wrap = _runtime.async_to_streamed_response_wrapper
+        self.end_session = wrap(resource.end_session)
+        self.kick_participant_in_session = wrap(resource.kick_participant_in_session)
+        self.list_room_sessions = wrap(resource.list_room_sessions)
+        self.mute_participant_in_session = wrap(resource.mute_participant_in_session)
+        self.retrieve_list_room_participants = wrap(resource.retrieve_list_room_participants)
+        self.unmute_participant_in_session = wrap(resource.unmute_participant_in_session)
+        self.view_room_session = wrap(resource.view_room_session)

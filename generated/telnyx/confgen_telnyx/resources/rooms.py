@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from .. import _request_models, models
+from .. import _request_models, _runtime, models
 from .._runtime import (
     NOT_GIVEN,
     AsyncResource,
@@ -15,10 +15,8 @@ from .._runtime import (
     Operation,
     SyncResource,
     async_to_raw_response_wrapper,
-    async_to_streamed_response_wrapper,
     strip_not_given,
     to_raw_response_wrapper,
-    to_streamed_response_wrapper,
     validate_request,
 )
 from .._runtime._pagination import AsyncPage, Pagination, SyncPage
@@ -42,7 +40,7 @@ _CREATE_ROOM = Operation(
     method="POST",
     path="/rooms",
     operation_id="CreateRoom",
-    error_models={
+    error_models=lambda: {
         422: models.VideoErrors,
     },
 )
@@ -51,7 +49,7 @@ _DELETE_ROOM = Operation(
     method="DELETE",
     path="/rooms/{room_id}",
     operation_id="DeleteRoom",
-    error_models={
+    error_models=lambda: {
         404: models.VideoError,
     },
 )
@@ -70,7 +68,7 @@ _LIST_ROOMS = Operation(
         "filter": ParamStyle("deepObject", True),
         "page": ParamStyle("deepObject", True),
     },
-    error_models={
+    error_models=lambda: {
         "4XX": models.ListRoomsError4XX,
     },
 )
@@ -89,7 +87,7 @@ _RETRIEVE_LIST_ROOM_SESSIONS = Operation(
         "filter": ParamStyle("deepObject", True),
         "page": ParamStyle("deepObject", True),
     },
-    error_models={
+    error_models=lambda: {
         "4XX": models.RetrieveListRoomSessionsError4XX,
     },
 )
@@ -98,7 +96,7 @@ _UPDATE_ROOM = Operation(
     method="PATCH",
     path="/rooms/{room_id}",
     operation_id="UpdateRoom",
-    error_models={
+    error_models=lambda: {
         404: models.VideoError,
     },
 )
@@ -107,7 +105,7 @@ _VIEW_ROOM = Operation(
     method="GET",
     path="/rooms/{room_id}",
     operation_id="ViewRoom",
-    error_models={
+    error_models=lambda: {
         404: models.VideoError,
     },
 )
@@ -476,14 +474,14 @@ class RoomsResourceWithStreamingResponse:
     """`RoomsResource`'s methods, each a context manager giving a `StreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: RoomsResource) -> None:
-        self.create_room = to_streamed_response_wrapper(resource.create_room)
-        self.delete_room = to_streamed_response_wrapper(resource.delete_room)
-        self.list_rooms = to_streamed_response_wrapper(resource.list_rooms)
-        self.retrieve_list_room_sessions = to_streamed_response_wrapper(
-            resource.retrieve_list_room_sessions
-        )
-        self.update_room = to_streamed_response_wrapper(resource.update_room)
-        self.view_room = to_streamed_response_wrapper(resource.view_room)
+        # Through the package, so the streaming module loads when first wanted, here.
+        wrap = _runtime.to_streamed_response_wrapper
+        self.create_room = wrap(resource.create_room)
+        self.delete_room = wrap(resource.delete_room)
+        self.list_rooms = wrap(resource.list_rooms)
+        self.retrieve_list_room_sessions = wrap(resource.retrieve_list_room_sessions)
+        self.update_room = wrap(resource.update_room)
+        self.view_room = wrap(resource.view_room)
 
 
 class AsyncRoomsResource(AsyncResource):
@@ -848,11 +846,11 @@ class AsyncRoomsResourceWithStreamingResponse:
     """`AsyncRoomsResource`'s methods, each a context manager giving a `AsyncStreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: AsyncRoomsResource) -> None:
-        self.create_room = async_to_streamed_response_wrapper(resource.create_room)
-        self.delete_room = async_to_streamed_response_wrapper(resource.delete_room)
-        self.list_rooms = async_to_streamed_response_wrapper(resource.list_rooms)
-        self.retrieve_list_room_sessions = async_to_streamed_response_wrapper(
-            resource.retrieve_list_room_sessions
-        )
-        self.update_room = async_to_streamed_response_wrapper(resource.update_room)
-        self.view_room = async_to_streamed_response_wrapper(resource.view_room)
+        # Through the package, so the streaming module loads when first wanted, here.
+        wrap = _runtime.async_to_streamed_response_wrapper
+        self.create_room = wrap(resource.create_room)
+        self.delete_room = wrap(resource.delete_room)
+        self.list_rooms = wrap(resource.list_rooms)
+        self.retrieve_list_room_sessions = wrap(resource.retrieve_list_room_sessions)
+        self.update_room = wrap(resource.update_room)
+        self.view_room = wrap(resource.view_room)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from .. import _request_models, models
+from .. import _request_models, _runtime, models
 from .._runtime import (
     NOT_GIVEN,
     AsyncResource,
@@ -15,10 +15,8 @@ from .._runtime import (
     Operation,
     SyncResource,
     async_to_raw_response_wrapper,
-    async_to_streamed_response_wrapper,
     strip_not_given,
     to_raw_response_wrapper,
-    to_streamed_response_wrapper,
     validate_request,
 )
 
@@ -38,7 +36,7 @@ _CREATE_ROOM_CLIENT_TOKEN = Operation(
     method="POST",
     path="/rooms/{room_id}/actions/generate_join_client_token",
     operation_id="CreateRoomClientToken",
-    error_models={
+    error_models=lambda: {
         403: models.VideoError,
     },
 )
@@ -48,7 +46,7 @@ _REFRESH_ROOM_CLIENT_TOKEN = Operation(
     path="/rooms/{room_id}/actions/refresh_client_token",
     operation_id="RefreshRoomClientToken",
     security=(),
-    error_models={
+    error_models=lambda: {
         403: models.VideoError,
     },
 )
@@ -194,12 +192,10 @@ class RoomsClientTokensResourceWithStreamingResponse:
     """`RoomsClientTokensResource`'s methods, each a context manager giving a `StreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: RoomsClientTokensResource) -> None:
-        self.create_room_client_token = to_streamed_response_wrapper(
-            resource.create_room_client_token
-        )
-        self.refresh_room_client_token = to_streamed_response_wrapper(
-            resource.refresh_room_client_token
-        )
+        # Through the package, so the streaming module loads when first wanted, here.
+        wrap = _runtime.to_streamed_response_wrapper
+        self.create_room_client_token = wrap(resource.create_room_client_token)
+        self.refresh_room_client_token = wrap(resource.refresh_room_client_token)
 
 
 class AsyncRoomsClientTokensResource(AsyncResource):
@@ -345,9 +341,7 @@ class AsyncRoomsClientTokensResourceWithStreamingResponse:
     """`AsyncRoomsClientTokensResource`'s methods, each a context manager giving a `AsyncStreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: AsyncRoomsClientTokensResource) -> None:
-        self.create_room_client_token = async_to_streamed_response_wrapper(
-            resource.create_room_client_token
-        )
-        self.refresh_room_client_token = async_to_streamed_response_wrapper(
-            resource.refresh_room_client_token
-        )
+        # Through the package, so the streaming module loads when first wanted, here.
+        wrap = _runtime.async_to_streamed_response_wrapper
+        self.create_room_client_token = wrap(resource.create_room_client_token)
+        self.refresh_room_client_token = wrap(resource.refresh_room_client_token)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Final, Literal
@@ -62,7 +62,9 @@ class Operation:
     - ``body_errors``: keys of a JSON object body that make it an error whatever the
       HTTP status; ``None`` inherits the client's ``body_errors``, ``()`` turns it off.
     - ``error_models``: models to decode error bodies with (exact status, then
-      ``"4XX"``/``"5XX"``, then ``"default"``).
+      ``"4XX"``/``"5XX"``, then ``"default"``); or a function returning them, called
+      at the first error (generated code passes one, so that importing a resource
+      builds no error model class).
     - ``query_styles``, ``path_styles``, ``header_styles``, ``cookie_styles``: the
       OpenAPI ``style``/``explode``/``allowReserved`` of each parameter (by wire name)
       that does not use its location's default (query/cookie ``form`` exploded,
@@ -74,7 +76,9 @@ class Operation:
     retry: RetryMode | None = None
     idempotency_key: tuple[KeyLocation, str] | None = None
     body_errors: tuple[str, ...] | None = None
-    error_models: Mapping[int | str, type[BaseModel]] = field(default_factory=lambda: _EMPTY_MODELS)
+    error_models: (
+        Mapping[int | str, type[BaseModel]] | Callable[[], Mapping[int | str, type[BaseModel]]]
+    ) = field(default_factory=lambda: _EMPTY_MODELS)
     query_styles: Mapping[str, ParamStyle] = field(default_factory=lambda: _NO_STYLES)
     path_styles: Mapping[str, ParamStyle] = field(default_factory=lambda: _NO_STYLES)
     header_styles: Mapping[str, ParamStyle] = field(default_factory=lambda: _NO_STYLES)
@@ -135,6 +139,9 @@ class Operation:
     def error_model(self, status: int) -> type[BaseModel] | None:
         """The model for an error body with this status, if the operation has one."""
         models = self.error_models
+        if callable(models):
+            models = models()
+            object.__setattr__(self, "error_models", models)  # called once
         if not models:
             return None
         return models.get(status) or models.get(f"{status // 100}XX") or models.get("default")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from .. import _request_models, models
+from .. import _request_models, _runtime, models
 from .._checks import check_mutually_exclusive
 from .._runtime import (
     NOT_GIVEN,
@@ -16,10 +16,8 @@ from .._runtime import (
     Operation,
     SyncResource,
     async_to_raw_response_wrapper,
-    async_to_streamed_response_wrapper,
     strip_not_given,
     to_raw_response_wrapper,
-    to_streamed_response_wrapper,
     validate_request,
 )
 
@@ -40,7 +38,7 @@ _START_CONFERENCE = Operation(
     path="/StartConference",
     operation_id="start-conference",
     retry="idempotent",
-    error_models={
+    error_models=lambda: {
         429: models.ErrorResponse,
         "2XX": models.ErrorResponse,
     },
@@ -51,7 +49,7 @@ _START_SCENARIOS = Operation(
     path="/StartScenarios",
     operation_id="start-scenarios",
     retry="unprocessed",
-    error_models={
+    error_models=lambda: {
         429: models.ErrorResponse,
         "2XX": models.ErrorResponse,
     },
@@ -264,8 +262,10 @@ class ScenariosResourceWithStreamingResponse:
     """`ScenariosResource`'s methods, each a context manager giving a `StreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: ScenariosResource) -> None:
-        self.start_conference = to_streamed_response_wrapper(resource.start_conference)
-        self.start_scenarios = to_streamed_response_wrapper(resource.start_scenarios)
+        # Through the package, so the streaming module loads when first wanted, here.
+        wrap = _runtime.to_streamed_response_wrapper
+        self.start_conference = wrap(resource.start_conference)
+        self.start_scenarios = wrap(resource.start_scenarios)
 
 
 class AsyncScenariosResource(AsyncResource):
@@ -473,5 +473,7 @@ class AsyncScenariosResourceWithStreamingResponse:
     """`AsyncScenariosResource`'s methods, each a context manager giving a `AsyncStreamedAPIResponse` (a list method's: its first page, whose ``parse()`` is the page)."""
 
     def __init__(self, resource: AsyncScenariosResource) -> None:
-        self.start_conference = async_to_streamed_response_wrapper(resource.start_conference)
-        self.start_scenarios = async_to_streamed_response_wrapper(resource.start_scenarios)
+        # Through the package, so the streaming module loads when first wanted, here.
+        wrap = _runtime.async_to_streamed_response_wrapper
+        self.start_conference = wrap(resource.start_conference)
+        self.start_scenarios = wrap(resource.start_scenarios)

@@ -47,9 +47,12 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 SHARED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 # Only packages whose spec uses a service-account JWT get this module (it imports PyJWT).
 _JWT_MODULE = "jwt_auth.py"
-# Above this many model classes, models are split into lazily loaded modules so that
-# importing the package and making one call stays fast (a spec like whole Telnyx).
-SPLIT_MODELS_ABOVE = 400
+# Above this many model classes, models are split into lazily loaded modules: building a
+# pydantic class costs about 0.3 ms, so a first call should build the few it uses, not
+# every one (Telnyx's 260: 70 ms). Below it one module is as fast as the split's imports.
+SPLIT_MODELS_ABOVE = 20
+# Above this many (a whole real API), the public models are only those operations use.
+PRUNE_MODELS_ABOVE = 400
 # Only packages whose spec declares x-confgen-webhook-signature get this one.
 _WEBHOOK_MODULE = "webhooks.py"
 # Only packages with a text/event-stream response get this one (it imports httpx-sse).
@@ -423,7 +426,7 @@ def render_package(
             roots=_all(request_roots),
         )
     else:
-        # A whole real API: model packages loaded a module at a time (generator/confgen/codegen/split.py).
+        # Model packages loaded a module at a time (generator/confgen/codegen/split.py).
         # Both sides in this process: a fork pool for the request side measured slower
         # (whole Telnyx, `make bench`: 53.6 s pooled vs 26.4 s serial; same bytes).
         files.update(
@@ -438,10 +441,12 @@ def render_package(
         )
         # The public models of a whole API: what responses and errors use (request
         # bodies are checked by the strict side; keyword arguments build them).
-        response_schemas = {
-            name: api.response_schemas[name]
-            for name in ref_closure(api.response_schemas, _all(response_roots))
-        }
+        response_schemas = api.response_schemas
+        if len(api.response_schemas) + len(api.request_schemas) > PRUNE_MODELS_ABOVE:
+            response_schemas = {
+                name: api.response_schemas[name]
+                for name in ref_closure(api.response_schemas, _all(response_roots))
+            }
         files.update(
             _split_model_package(
                 dict(sorted(response_schemas.items())),

@@ -26,10 +26,13 @@ import types
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, Final, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Annotated, Any, Final, Union, get_args, get_origin
 
-from pydantic import BaseModel, RootModel, TypeAdapter, ValidationError
-from pydantic.fields import FieldInfo
+from pydantic import BaseModel, ValidationError
+
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
+    from pydantic.fields import FieldInfo
 
 __all__ = ["PARSING", "Parsing", "lenient_model"]
 
@@ -78,6 +81,10 @@ def log_problems(parsing: Parsing, model: str, problems: list[tuple[str, str]]) 
 
 
 def _model(cls: type[BaseModel], data: Any, path: str, problems: list[tuple[str, str]]) -> Any:
+    # Imported here: only a body that failed validation gets this far (a first call
+    # that succeeds loads neither module).
+    from pydantic import RootModel
+
     if issubclass(cls, RootModel):
         root = cls.model_fields["root"]
         return cls.model_construct(root=_value(_annotated(root), data, path, problems))
@@ -157,6 +164,8 @@ _ADAPTERS: dict[Any, TypeAdapter[Any]] = {}
 
 
 def _adapter(annotation: Any) -> TypeAdapter[Any]:
+    from pydantic import TypeAdapter
+
     try:
         return _ADAPTERS[annotation]
     except KeyError:
