@@ -221,10 +221,15 @@ def bench_generation(specs: dict[str, str], runs: int, mypy: bool) -> list[Row]:
             if any((ROOT / out / package).rglob("*.py")):
                 files, size = tree_size(ROOT / out / package)
                 row.facts.update(files=files, bytes=size)
+                # confgen writes a project folder (out/package/) holding the package
+                # (out/package/package/): the package is imported and checked from there,
+                # or ``import package`` finds the project folder as an empty namespace (or
+                # an installed distribution of that name, the official telnyx SDK).
+                home = out / package if tool.startswith("confgen") else out
                 if tool == "confgen" or tool == "openapi-python-client":
-                    row.facts["import_ms"] = import_ms(out, package)
+                    row.facts["import_ms"] = import_ms(home, package)
                 if mypy and tool != CONFGEN_SERIAL:
-                    row.facts["mypy"] = mypy_errors(out, package)
+                    row.facts["mypy"] = mypy_errors(home, package)
             print(f"{label} / {tool}: wall {row.spread('wall')} cpu {row.spread('cpu')} "
                   f"peak {row.spread('peak_mb', 0)}", file=sys.stderr)  # fmt: skip
     return rows

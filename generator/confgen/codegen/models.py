@@ -493,7 +493,7 @@ def _replace_at(node: Any, path: list[Any], value: Any) -> Any:
 def _makes_class(node: Mapping[str, Any]) -> bool:
     """Whether datamodel-code-generator makes a class of an inline schema (enums are
     ``Literal``s here, a bare ``$ref`` is the class it names, and so is an ``allOf`` of
-    one ``$ref`` that only adds a description)."""
+    one ``$ref`` that only adds a description; a free-form object is a dict)."""
     parts = node.get("allOf")
     if (
         isinstance(parts, list)
@@ -503,23 +503,29 @@ def _makes_class(node: Mapping[str, Any]) -> bool:
         and not any(key in node for key in ("properties", "anyOf", "oneOf"))
     ):
         return False
-    return (
-        "properties" in node
-        or node.get("type") == "object"
-        or any(key in node for key in ("allOf", "anyOf", "oneOf"))
-    )
+    # An object without properties is a dict (``dict[str, Any]``, or of its
+    # additionalProperties' type), not a class.
+    return "properties" in node or any(key in node for key in ("allOf", "anyOf", "oneOf"))
 
 
 def _inline_nodes(
     schemas: Mapping[str, Any], tail: tuple[str, ...]
 ) -> list[tuple[tuple[str, ...], Any]]:
-    """Every inline schema (not a bare ``$ref``) whose path ends with ``tail``: its path
-    from ``components/schemas`` (list indexes as digit strings), and the schema."""
+    """Every inline schema that makes a class and whose path ends with ``tail``: its path
+    from ``components/schemas`` (list indexes as digit strings), and the schema. Not one
+    inside an ``allOf``: the library merges a part's properties with the same ones of the
+    other parts (Telnyx's ``UnauthorizedError.meta`` over ``GenericError.meta``, a dict),
+    which a ``$ref`` in its place would turn into a conflicting override."""
     found: list[tuple[tuple[str, ...], Any]] = []
 
     def walk(node: Any, path: tuple[str, ...]) -> None:
         if isinstance(node, Mapping):
-            if len(path) > 3 and (not tail or path[-len(tail) :] == tail) and _makes_class(node):
+            if (
+                len(path) > 3
+                and (not tail or path[-len(tail) :] == tail)
+                and "allOf" not in path[3:]
+                and _makes_class(node)
+            ):
                 found.append((path, node))
             for key, child in node.items():
                 walk(child, (*path, str(key)))
