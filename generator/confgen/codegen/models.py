@@ -23,7 +23,7 @@ import io
 import json
 import re
 import warnings
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from confgen.codegen.escape import plain_text
@@ -32,6 +32,7 @@ from confgen.codegen.spec import (
     SUBSCHEMA_LISTS,
     SUBSCHEMA_MAPS,
     SUBSCHEMAS,
+    walk_refs,
     widen_enums,
 )
 from confgen.errors import ConfgenError, json_pointer
@@ -545,6 +546,34 @@ def _at(node: Any, path: list[Any]) -> Any:
     return node
 
 
+def _content_key(node: Any) -> str:
+    """What inline schemas of the same content share (the library makes one class of them)."""
+    return json.dumps(node, sort_keys=True, default=str)
+
+
+def _moved(
+    schemas: Mapping[str, Any],
+    groups: Mapping[str, list[tuple[str, ...]]],
+    names: Mapping[str, str],
+) -> dict[str, Any]:
+    """``schemas`` with each group of inline schemas (content key -> their paths from
+    ``components/schemas``) moved to one schema, ``names[key]``, and a ``$ref`` to it in
+    each place. Deepest first, so a moved schema holds the ``$ref``s of its moved parts."""
+    fixed = dict(schemas)
+    contents: dict[str, Any] = {}
+    for path, key in sorted(
+        ((path, key) for key, paths in groups.items() for path in paths),
+        key=lambda item: (-len(item[0]), item[0]),
+    ):
+        owner, inner = path[2], list(path[3:])
+        if path == groups[key][0]:
+            contents[key] = _at(fixed[owner], inner)
+        fixed[owner] = _replace_at(fixed[owner], inner, {"$ref": SCHEMA_PREFIX + names[key]})
+    for key, content in contents.items():
+        fixed[names[key]] = content
+    return fixed
+
+
 def _retarget(node: Any, old: str, new: str) -> Any:
     """A copy of ``node`` whose ``$ref`` ``old`` (and discriminator mappings to it) read ``new``."""
     if isinstance(node, list):
@@ -611,7 +640,7 @@ def _name_repair(
         for found, node in _inline_nodes(fixed, path[cut:]):
             if any(found in paths for paths in groups.values()):
                 continue
-            key = json.dumps(node, sort_keys=True, default=str)
+            key = _content_key(node)
             if key not in groups:
                 parent = next(
                     (
@@ -624,17 +653,7 @@ def _name_repair(
                 prefix = str(parent["class_name"]) if parent is not None else str(found[2])
                 names[key] = _free_name(prefix + name, taken)
             groups.setdefault(key, []).append(found)
-    contents: dict[str, Any] = {}
-    for found, key in sorted(
-        ((found, key) for key, paths in groups.items() for found in paths),
-        key=lambda item: (-len(item[0]), item[0]),
-    ):
-        owner, inner = found[2], list(found[3:])
-        if found == groups[key][0]:  # its parts that move have moved: deepest first
-            contents[key] = _at(fixed[owner], inner)
-        fixed[owner] = _replace_at(fixed[owner], inner, {"$ref": SCHEMA_PREFIX + names[key]})
-    for key, content in contents.items():
-        fixed[names[key]] = content
+    fixed = _moved(fixed, groups, names)
     for name in roots:
         if name not in schemas or name in wrong or top.get(name, {}).get("class_name") == name:
             continue  # right, or mended above
@@ -686,21 +705,20 @@ def _foreseen(schemas: Mapping[str, Any]) -> dict[str, Any]:
         return str(resolver.get_class_name(key, unique=False, singular_name=singular).name)
 
     wanted: list[tuple[tuple[str, ...], Any]] = []
-    for name, schema in schemas.items():
-        for path, node in _inline_nodes({name: schema}, ()):
-            items = path[-1] == "items"
-            key = path[-2] if items else path[-1]
-            if (path[-3] if items else path[-2]) != "properties" or not _makes_class(node):
-                continue
-            if class_name(key, singular=items) in schemas:
-                wanted.append((path, node))
+    for path, node in _inline_nodes(schemas, ()):
+        items = path[-1] == "items"
+        key = path[-2] if items else path[-1]
+        if (path[-3] if items else path[-2]) != "properties":
+            continue
+        if class_name(key, singular=items) in schemas:
+            wanted.append((path, node))
     if not wanted:
         return dict(schemas)
     taken = set(schemas)
     names: dict[str, str] = {}
     groups: dict[str, list[tuple[str, ...]]] = {}
     for path, node in wanted:
-        key = json.dumps(node, sort_keys=True, default=str)
+        key = _content_key(node)
         if key not in names:
             words = [path[2]]
             for index in range(3, len(path) - 1):
@@ -709,19 +727,7 @@ def _foreseen(schemas: Mapping[str, Any]) -> dict[str, Any]:
                     words.append(class_name(path[index + 1], singular=singular))
             names[key] = _free_name("".join(words), taken)
         groups.setdefault(key, []).append(path)
-    fixed = dict(schemas)
-    contents: dict[str, Any] = {}
-    for path, key in sorted(
-        ((path, key) for key, paths in groups.items() for path in paths),
-        key=lambda item: (-len(item[0]), item[0]),
-    ):
-        owner, inner = path[2], list(path[3:])
-        if path == groups[key][0]:
-            contents[key] = _at(fixed[owner], inner)
-        fixed[owner] = _replace_at(fixed[owner], inner, {"$ref": SCHEMA_PREFIX + names[key]})
-    for key, content in contents.items():
-        fixed[names[key]] = content
-    return fixed
+    return _moved(schemas, groups, names)
 
 
 def _foreseen_roots(schemas: Mapping[str, Any], roots: Collection[str]) -> dict[str, Any]:
@@ -733,7 +739,7 @@ def _foreseen_roots(schemas: Mapping[str, Any], roots: Collection[str]) -> dict[
     referenced = {
         ref[len(SCHEMA_PREFIX) :]
         for name, schema in schemas.items()
-        for ref in _refs(schema)
+        for ref, _ in walk_refs(schema, ())
         if ref.startswith(SCHEMA_PREFIX) and ref[len(SCHEMA_PREFIX) :] != name
     }
     fixed = dict(schemas)
@@ -754,19 +760,6 @@ def _foreseen_roots(schemas: Mapping[str, Any], roots: Collection[str]) -> dict[
         fixed = {other: _retarget(value, old, new) for other, value in fixed.items()}
         fixed[name] = fixed[copy] = {**node, key: parts}
     return fixed
-
-
-def _refs(node: Any) -> Iterator[str]:
-    """Every ``$ref`` string in ``node``."""
-    if isinstance(node, Mapping):
-        for key, value in node.items():
-            if key == "$ref" and isinstance(value, str):
-                yield value
-            else:
-                yield from _refs(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _refs(item)
 
 
 def _check_names(
