@@ -13,11 +13,12 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
-from typing import Final, Literal
+from typing import Final, Literal, get_args
 
 __all__ = [
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_RECONNECT",
+    "RECONNECT_VALUES",
     "Failure",
     "Reconnect",
     "RetryDecision",
@@ -39,6 +40,7 @@ server ends the body cleanly; ``always`` after a clean end too (the WHATWG
 ``EventSource`` behaviour, for endless feeds); ``never``."""
 
 DEFAULT_RECONNECT: Final[Reconnect] = "on-error"
+RECONNECT_VALUES: Final[tuple[Reconnect, ...]] = get_args(Reconnect)
 
 _IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
 

@@ -47,7 +47,14 @@ from ._response import (
     set_response_mode,
     take_raw_response_flag,
 )
-from ._retry import DEFAULT_MAX_RETRIES, DEFAULT_RECONNECT, Failure, Reconnect, RetryPolicy
+from ._retry import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_RECONNECT,
+    RECONNECT_VALUES,
+    Failure,
+    Reconnect,
+    RetryPolicy,
+)
 from ._types import NOT_GIVEN, NotGiven, new_uuid4
 from ._user_agent import user_agent
 from .errors import (
@@ -122,8 +129,6 @@ _Outcome = httpx.Response | Exception | None
 after a sleep."""
 
 _DEADLINE_PASSED: Final = "the call's deadline passed while the body was arriving"
-
-_RECONNECT_VALUES: Final = ("on-error", "always", "never")
 
 
 # The flow's private records are plain slotted classes, as `_Send`: a dataclass costs
@@ -1175,8 +1180,8 @@ def _checked(timeout: float | httpx.Timeout | None) -> float | httpx.Timeout:
 
 
 def _checked_reconnect(reconnect: Reconnect) -> Reconnect:
-    if reconnect not in _RECONNECT_VALUES:
-        raise ValueError(f"sse_reconnect must be one of {_RECONNECT_VALUES}, got {reconnect!r}")
+    if reconnect not in RECONNECT_VALUES:
+        raise ValueError(f"sse_reconnect must be one of {RECONNECT_VALUES}, got {reconnect!r}")
     return reconnect
 
 
